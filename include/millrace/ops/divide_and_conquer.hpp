@@ -1,0 +1,279 @@
+// Divide and conquer (FastFlow ff_DC shape) lowered to tbb::task_group recursion, with a serial,
+// iterative path below a depth/size cutoff so that a tiny cutoff cannot overflow the stack.
+//   int sum = mr::ops::divide_and_conquer(std::span<const int>(v), is_small, add_all, halve, add);
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <concepts>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <new>
+#include <ranges>
+#include <span>
+#include <type_traits>
+#include <utility>
+
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+
+namespace millrace::ops {
+
+// How a divide-and-conquer run is cut. Sizes apply only to problems that have a size (a `size()`
+// member or std::ranges::size); other problems are cut by `is_base` and depth alone.
+struct dc_policy {
+  // A problem with size() <= cutoff is a base case even when is_base says no (0: off).
+  std::size_t cutoff = 0;
+  // A problem with size() < parallel_grain is solved serially, without spawning tasks (0: off).
+  std::size_t parallel_grain = 0;
+  // Recursion levels that spawn tasks; deeper levels run serially and iteratively.
+  // 0 = auto: bit_width(arena concurrency) + 5, and fully serial in a 1-thread arena.
+  std::size_t max_parallel_depth = 0;
+};
+
+namespace detail {
+
+template <class P>
+concept has_member_size = requires(const P& p) {
+  { p.size() } -> std::convertible_to<std::size_t>;
+};
+template <class P>
+concept has_size = has_member_size<P> || std::ranges::sized_range<const P>;
+
+template <class P>
+std::size_t problem_size(const P& p) {
+  if constexpr (has_member_size<P>) {
+    return static_cast<std::size_t>(p.size());
+  } else {
+    return static_cast<std::size_t>(std::ranges::size(p));
+  }
+}
+
+// Uninitialised storage for the results of a node's children: filled out of order (one task per
+// child), read as a contiguous span by combine. Inline storage for small fan-outs avoids a heap
+// allocation per node.
+template <class R, std::size_t Inline = (sizeof(R) <= 128 ? 4 : 1)>
+class result_slots {
+ public:
+  explicit result_slots(std::size_t n) : n_(n) {
+    if (n_ > Inline) {
+      heap_ = std::allocator<R>{}.allocate(n_);
+      heap_flags_ = std::make_unique<unsigned char[]>(n_);
+    }
+  }
+  result_slots(const result_slots&) = delete;
+  result_slots& operator=(const result_slots&) = delete;
+  ~result_slots() {
+    R* d = data();
+    unsigned char* f = flags();
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (f[i]) std::destroy_at(d + i);
+    }
+    if (heap_) std::allocator<R>{}.deallocate(heap_, n_);
+  }
+
+  template <class... A>
+  void emplace(std::size_t i, A&&... a) {
+    std::construct_at(data() + i, std::forward<A>(a)...);
+    flags()[i] = 1;
+  }
+  std::size_t size() const { return n_; }
+  std::span<R> span() { return {data(), n_}; }
+
+ private:
+  R* data() { return heap_ ? heap_ : std::launder(reinterpret_cast<R*>(inline_)); }
+  unsigned char* flags() { return heap_ ? heap_flags_.get() : inline_flags_; }
+
+  std::size_t n_;
+  R* heap_ = nullptr;
+  std::unique_ptr<unsigned char[]> heap_flags_;
+  alignas(R) unsigned char inline_[Inline * sizeof(R)];
+  unsigned char inline_flags_[Inline] = {};
+};
+
+}  // namespace detail
+
+// A reusable divide-and-conquer solver. The callables are copied into it (never references to
+// temporaries) and are called concurrently from several threads, so they must be thread-safe:
+//   is_base(const P&) -> bool         true: solve directly
+//   solve_base(P&&) -> R              the base case
+//   divide(P&) -> range of P          random-access, sized; e.g. std::array<P,2>, std::vector<P>, a view
+//   combine(const P&, std::span<R>)   -> R, or combine(std::span<R>) -> R; results in child order
+// Results do not depend on the number of threads: children are always combined in child order.
+// An exception thrown by any callable cancels the remaining work and propagates from solve().
+template <class IsBase, class SolveBase, class Divide, class Combine>
+class dc_solver {
+ public:
+  dc_solver(IsBase is_base, SolveBase solve_base, Divide divide, Combine combine, dc_policy policy = {})
+      : is_base_(std::move(is_base)),
+        solve_base_(std::move(solve_base)),
+        divide_(std::move(divide)),
+        combine_(std::move(combine)),
+        policy_(policy) {}
+
+  const dc_policy& policy() const { return policy_; }
+
+  template <class P>
+  auto solve(P problem) const {
+    static_assert(std::is_invocable_r_v<bool, const IsBase&, const P&>,
+                  "divide_and_conquer: is_base must be callable as bool(const Problem&)");
+    static_assert(std::is_invocable_v<const SolveBase&, P&&>,
+                  "divide_and_conquer: solve_base must be callable as Result(Problem&&)");
+    static_assert(std::is_invocable_v<const Divide&, P&>,
+                  "divide_and_conquer: divide must be callable as Range<Problem>(Problem&)");
+    using children_t = std::invoke_result_t<const Divide&, P&>;
+    static_assert(std::ranges::random_access_range<children_t> && std::ranges::sized_range<children_t>,
+                  "divide_and_conquer: divide must return a random-access, sized range of problems");
+    static_assert(std::is_constructible_v<P, std::ranges::range_rvalue_reference_t<children_t>>,
+                  "divide_and_conquer: divide must return a range of Problem");
+    std::size_t depth_limit = policy_.max_parallel_depth;
+    if (depth_limit == 0) {
+      const auto c = static_cast<unsigned>(std::max(1, tbb::this_task_arena::max_concurrency()));
+      depth_limit = c <= 1 ? 0 : static_cast<std::size_t>(std::bit_width(c)) + 5;
+    }
+    return solve_parallel(std::move(problem), 0, depth_limit);
+  }
+
+  template <class P>
+  auto operator()(P problem) const {
+    return solve(std::move(problem));
+  }
+
+ private:
+  template <class P>
+  using result_t = std::remove_cvref_t<std::invoke_result_t<const SolveBase&, P&&>>;
+
+  template <class P>
+  bool base_case(const P& p) const {
+    if constexpr (detail::has_size<P>) {
+      if (policy_.cutoff != 0 && detail::problem_size(p) <= policy_.cutoff) return true;
+    }
+    return static_cast<bool>(std::invoke(is_base_, p));
+  }
+
+  template <class P>
+  bool go_serial(const P& p, std::size_t depth, std::size_t depth_limit) const {
+    if (depth >= depth_limit) return true;
+    if constexpr (detail::has_size<P>) {
+      if (policy_.parallel_grain != 0 && detail::problem_size(p) < policy_.parallel_grain) return true;
+    }
+    return false;
+  }
+
+  template <class P, class R>
+  R combine(const P& parent, std::span<R> results) const {
+    if constexpr (std::is_invocable_v<const Combine&, const P&, std::span<R>>) {
+      return std::invoke(combine_, parent, results);
+    } else {
+      static_assert(std::is_invocable_v<const Combine&, std::span<R>>,
+                    "divide_and_conquer: combine must be callable as Result(const Problem&, "
+                    "std::span<Result>) or Result(std::span<Result>)");
+      return std::invoke(combine_, results);
+    }
+  }
+
+  template <class P>
+  result_t<P> solve_parallel(P p, std::size_t depth, std::size_t depth_limit) const {
+    using R = result_t<P>;
+    if (base_case(p)) return std::invoke(solve_base_, std::move(p));
+    if (go_serial(p, depth, depth_limit)) return solve_serial(std::move(p));
+    auto children = std::invoke(divide_, p);
+    const auto first = std::ranges::begin(children);
+    const auto n = static_cast<std::size_t>(std::ranges::size(children));
+    detail::result_slots<R> results(n);
+    if (n == 1) {
+      results.emplace(0, solve_parallel(P(std::ranges::iter_move(first)), depth + 1, depth_limit));
+    } else if (n > 1) {
+      tbb::task_group tg;
+      try {
+        for (std::size_t i = n - 1; i >= 1; --i) {
+          tg.run([&, i] {
+            P child(std::ranges::iter_move(first + static_cast<std::ptrdiff_t>(i)));
+            results.emplace(i, solve_parallel(std::move(child), depth + 1, depth_limit));
+          });
+        }
+        results.emplace(0, solve_parallel(P(std::ranges::iter_move(first)), depth + 1, depth_limit));
+      } catch (...) {
+        // The spawned children reference this frame: they must finish before it unwinds.
+        tg.cancel();
+        try {
+          tg.wait();
+        } catch (...) {
+        }
+        throw;
+      }
+      tg.wait();  // rethrows the first exception of a child
+    }
+    return combine<P, R>(p, results.span());
+  }
+
+  // Explicit stack instead of recursion: depth is bounded by memory, not by the thread's stack.
+  template <class P>
+  result_t<P> solve_serial(P p) const {
+    using R = result_t<P>;
+    using children_t = std::invoke_result_t<const Divide&, P&>;
+    struct frame {
+      P problem;
+      children_t children;
+      detail::result_slots<R> results;
+      std::size_t next = 0;
+      frame(P&& prob, const Divide& divide)
+          : problem(std::move(prob)),
+            children(std::invoke(divide, problem)),
+            results(static_cast<std::size_t>(std::ranges::size(children))) {}
+    };
+    if (base_case(p)) return std::invoke(solve_base_, std::move(p));
+    std::deque<frame> stack;  // a deque never moves its frames (views in them may point into them)
+    stack.emplace_back(std::move(p), divide_);
+    for (;;) {
+      frame& f = stack.back();
+      if (f.next < f.results.size()) {
+        P child(std::ranges::iter_move(std::ranges::begin(f.children) + static_cast<std::ptrdiff_t>(f.next)));
+        if (base_case(child)) {
+          f.results.emplace(f.next, std::invoke(solve_base_, std::move(child)));
+          ++f.next;
+        } else {
+          stack.emplace_back(std::move(child), divide_);
+        }
+        continue;
+      }
+      R r = combine<P, R>(f.problem, f.results.span());
+      stack.pop_back();
+      if (stack.empty()) return r;
+      frame& parent = stack.back();
+      parent.results.emplace(parent.next, std::move(r));
+      ++parent.next;
+    }
+  }
+
+  IsBase is_base_;
+  SolveBase solve_base_;
+  Divide divide_;
+  Combine combine_;
+  dc_policy policy_;
+};
+
+// Builds a reusable solver; `mr::map([&](Problem p) { return dc.solve(std::move(p)); })` makes it a
+// pipeline stage (each record is one problem).
+template <class IsBase, class SolveBase, class Divide, class Combine>
+auto make_divide_and_conquer(IsBase&& is_base, SolveBase&& solve_base, Divide&& divide, Combine&& combine,
+                             dc_policy policy = {}) {
+  return dc_solver<std::decay_t<IsBase>, std::decay_t<SolveBase>, std::decay_t<Divide>, std::decay_t<Combine>>(
+      std::forward<IsBase>(is_base), std::forward<SolveBase>(solve_base), std::forward<Divide>(divide),
+      std::forward<Combine>(combine), policy);
+}
+
+// One-shot form: solves `problem` in the current task arena.
+template <class P, class IsBase, class SolveBase, class Divide, class Combine>
+auto divide_and_conquer(P problem, IsBase&& is_base, SolveBase&& solve_base, Divide&& divide, Combine&& combine,
+                        dc_policy policy = {}) {
+  return make_divide_and_conquer(std::forward<IsBase>(is_base), std::forward<SolveBase>(solve_base),
+                                 std::forward<Divide>(divide), std::forward<Combine>(combine), policy)
+      .solve(std::move(problem));
+}
+
+}  // namespace millrace::ops
