@@ -1,0 +1,238 @@
+// Unicode text normalization for deduplication: NFKC, case folding, accent stripping, punctuation,
+// digit and whitespace normalization (utf8proc), with an ASCII fast path that gives identical output.
+//   std::string s = millrace::text::normalize("Ça  coûte 12,50 €!");   // "ca coute 00 00"
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <utf8proc.h>
+
+namespace millrace::text {
+
+// Every flag is applied per code point after NFKC (so fullwidth forms, ligatures and the like are
+// folded first). Defaults suit near-duplicate detection; set a flag to false to keep that feature.
+struct normalize_options {
+  bool lowercase = true;              // Unicode full case folding ("Straße" -> "strasse")
+  bool strip_accents = true;          // decompose, drop nonspacing marks (Mn), recompose
+  bool normalize_punctuation = true;  // categories P* and S* (punctuation, symbols) -> one space
+  bool normalize_digits = true;       // every decimal digit (Nd) -> '0', digit by digit
+  bool collapse_whitespace = true;    // runs of White_Space -> one ' ', trimmed at both ends
+};
+
+namespace detail {
+
+enum class cp_class : std::uint8_t { other, space, punct, digit, drop, upper };
+
+// ASCII classes, matching what the Unicode path gives for the same bytes (checked by the tests).
+inline constexpr auto ascii_classes = [] {
+  struct table { cp_class c[128]; } t{};
+  for (int i = 0; i < 128; ++i) {
+    cp_class k = cp_class::other;
+    if (i < 0x20 || i == 0x7f) k = cp_class::drop;                // Cc: control characters
+    if ((i >= 0x09 && i <= 0x0d) || i == 0x20) k = cp_class::space;  // White_Space
+    if ((i >= 0x21 && i <= 0x2f) || (i >= 0x3a && i <= 0x40) || (i >= 0x5b && i <= 0x60) ||
+        (i >= 0x7b && i <= 0x7e))
+      k = cp_class::punct;                                          // P* and S*
+    if (i >= '0' && i <= '9') k = cp_class::digit;
+    if (i >= 'A' && i <= 'Z') k = cp_class::upper;
+    t.c[i] = k;
+  }
+  return t;
+}();
+
+inline bool is_white_space(utf8proc_int32_t c) {
+  // Unicode White_Space property.
+  return (c >= 0x09 && c <= 0x0d) || c == 0x20 || c == 0x85 || c == 0xa0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f ||
+         c == 0x205f || c == 0x3000;
+}
+
+// Appends one output unit, handling whitespace runs. `pending_space` is true when a space is due
+// before the next visible character (collapse mode).
+struct emitter {
+  std::string& out;
+  const normalize_options& o;
+  bool pending_space = false;
+
+  void space(char original) {
+    if (o.collapse_whitespace) {
+      pending_space = !out.empty();
+    } else {
+      out.push_back(original);
+    }
+  }
+  void visible_prefix() {
+    if (pending_space) {
+      out.push_back(' ');
+      pending_space = false;
+    }
+  }
+  void byte(char c) {
+    visible_prefix();
+    out.push_back(c);
+  }
+};
+
+inline void normalize_ascii(std::string_view in, const normalize_options& o, std::string& out) {
+  emitter e{out, o};
+  for (char ch : in) {
+    const auto u = static_cast<unsigned char>(ch);
+    switch (ascii_classes.c[u]) {
+      case cp_class::drop: break;
+      case cp_class::space: e.space(o.collapse_whitespace ? ' ' : ch); break;
+      case cp_class::punct:
+        if (o.normalize_punctuation) e.space(' ');
+        else e.byte(ch);
+        break;
+      case cp_class::digit: e.byte(o.normalize_digits ? '0' : ch); break;
+      case cp_class::upper: e.byte(o.lowercase ? static_cast<char>(u + 32) : ch); break;
+      case cp_class::other: e.byte(ch); break;
+    }
+  }
+}
+
+// Replaces every invalid UTF-8 sequence by U+FFFD so that utf8proc accepts the text.
+inline std::string sanitize_utf8(std::string_view in) {
+  std::string s;
+  s.reserve(in.size() + 8);
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(in.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(in.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) {
+      s += "\xEF\xBF\xBD";
+      n = 1;
+    } else {
+      s.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
+    }
+    p += n;
+    left -= n;
+  }
+  return s;
+}
+
+// The Unicode path; usable on any input (the tests run it on ASCII to compare with the fast path).
+inline void normalize_unicode(std::string_view in, const normalize_options& o, std::string& out) {
+  thread_local std::vector<utf8proc_int32_t> buf;
+  auto opts = static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE |
+                                             (o.lowercase ? UTF8PROC_CASEFOLD : 0));
+  std::string sanitized;
+  std::string_view text = in;
+  utf8proc_ssize_t n = 0;
+  for (int attempt = 0;; ++attempt) {
+    if (buf.size() < text.size() + 16) buf.resize(text.size() + 16);
+    n = utf8proc_decompose(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                           static_cast<utf8proc_ssize_t>(text.size()), buf.data(),
+                           static_cast<utf8proc_ssize_t>(buf.size()), opts);
+    if (n == UTF8PROC_ERROR_INVALIDUTF8 && attempt == 0) {
+      sanitized = sanitize_utf8(in);
+      text = sanitized;
+      continue;
+    }
+    if (n < 0) {  // only UTF8PROC_ERROR_NOMEM is left: treat as "no normalization possible"
+      out.append(text);
+      return;
+    }
+    if (static_cast<std::size_t>(n) <= buf.size()) break;
+    buf.resize(static_cast<std::size_t>(n));
+  }
+  if (o.strip_accents) {
+    utf8proc_ssize_t k = 0;
+    for (utf8proc_ssize_t i = 0; i < n; ++i)
+      if (utf8proc_category(buf[static_cast<std::size_t>(i)]) != UTF8PROC_CATEGORY_MN)
+        buf[static_cast<std::size_t>(k++)] = buf[static_cast<std::size_t>(i)];
+    n = k;
+  }
+  // Recompose (NFKC); composition never lengthens the text.
+  n = utf8proc_normalize_utf32(buf.data(), n, static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+  emitter e{out, o};
+  utf8proc_uint8_t enc[4];
+  for (utf8proc_ssize_t i = 0; i < n; ++i) {
+    const utf8proc_int32_t c = buf[static_cast<std::size_t>(i)];
+    if (c < 0x80) {  // same table as the fast path (case folding is already done)
+      const char ch = static_cast<char>(c);
+      switch (ascii_classes.c[c]) {
+        case cp_class::drop: break;
+        case cp_class::space: e.space(o.collapse_whitespace ? ' ' : ch); break;
+        case cp_class::punct:
+          if (o.normalize_punctuation) e.space(' ');
+          else e.byte(ch);
+          break;
+        case cp_class::digit: e.byte(o.normalize_digits ? '0' : ch); break;
+        case cp_class::upper: e.byte(o.lowercase ? static_cast<char>(c + 32) : ch); break;
+        case cp_class::other: e.byte(ch); break;
+      }
+      continue;
+    }
+    if (is_white_space(c)) {
+      if (o.collapse_whitespace) {
+        e.space(' ');
+      } else {
+        const auto len = utf8proc_encode_char(c, enc);
+        e.out.append(reinterpret_cast<const char*>(enc), static_cast<std::size_t>(len));
+      }
+      continue;
+    }
+    const auto cat = utf8proc_category(c);
+    switch (cat) {
+      case UTF8PROC_CATEGORY_CC:
+      case UTF8PROC_CATEGORY_CF: continue;  // controls and invisible format characters (ZWSP, BOM)
+      case UTF8PROC_CATEGORY_PC: case UTF8PROC_CATEGORY_PD: case UTF8PROC_CATEGORY_PS:
+      case UTF8PROC_CATEGORY_PE: case UTF8PROC_CATEGORY_PI: case UTF8PROC_CATEGORY_PF:
+      case UTF8PROC_CATEGORY_PO: case UTF8PROC_CATEGORY_SM: case UTF8PROC_CATEGORY_SC:
+      case UTF8PROC_CATEGORY_SK: case UTF8PROC_CATEGORY_SO:
+        if (o.normalize_punctuation) {
+          e.space(' ');
+          continue;
+        }
+        break;
+      case UTF8PROC_CATEGORY_ND:
+        if (o.normalize_digits) {
+          e.byte('0');
+          continue;
+        }
+        break;
+      default: break;
+    }
+    e.visible_prefix();
+    const auto len = utf8proc_encode_char(c, enc);
+    e.out.append(reinterpret_cast<const char*>(enc), static_cast<std::size_t>(len));
+  }
+}
+
+inline bool is_ascii(std::string_view s) {
+  // 8 bytes at a time; the compiler vectorizes the OR-reduction.
+  std::uint64_t acc = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    __builtin_memcpy(&w, s.data() + i, 8);
+    acc |= w;
+  }
+  for (; i < s.size(); ++i) acc |= static_cast<unsigned char>(s[i]);
+  return (acc & 0x8080808080808080ull) == 0;
+}
+
+}  // namespace detail
+
+// Normalizes into `out` (cleared first); reuse `out` across calls to avoid allocations.
+inline void normalize_into(std::string_view utf8, std::string& out, const normalize_options& o = {}) {
+  out.clear();
+  out.reserve(utf8.size());
+  if (detail::is_ascii(utf8)) detail::normalize_ascii(utf8, o, out);
+  else detail::normalize_unicode(utf8, o, out);
+  // A pending space is never flushed at the end, so collapsed text is already right-trimmed.
+}
+
+// Invalid UTF-8 sequences become U+FFFD (then, with normalize_punctuation, a space).
+inline std::string normalize(std::string_view utf8, const normalize_options& o = {}) {
+  std::string out;
+  normalize_into(utf8, out, o);
+  return out;
+}
+
+}  // namespace millrace::text

@@ -1,0 +1,101 @@
+// Word tokenization and shingling into 64-bit hashes (xxh3) of word n-grams or character n-grams.
+//   std::vector<std::uint64_t> h; millrace::text::word_shingle_hashes("a b c d", 2, h);  // 3 hashes
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL
+#endif
+#include <xxhash.h>
+
+namespace millrace::text {
+
+namespace detail {
+inline bool is_ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+}  // namespace detail
+
+// Words are maximal runs of bytes that are not ASCII whitespace (normalize first for Unicode-aware
+// splitting and punctuation removal). Clears `out`; the views point into `text`.
+inline void word_tokens(std::string_view text, std::vector<std::string_view>& out) {
+  out.clear();
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    while (p < end && detail::is_ascii_space(*p)) ++p;
+    const char* start = p;
+    while (p < end && !detail::is_ascii_space(*p)) ++p;
+    if (p > start) out.emplace_back(start, static_cast<std::size_t>(p - start));
+  }
+}
+
+// The hash of a shingle: xxh3-64 (seed 0) of its bytes; a word n-gram's bytes are its words joined
+// by one ' '. Exposed so that others can hash a shingle the same way.
+inline std::uint64_t shingle_hash(std::string_view bytes) {
+  return XXH3_64bits(bytes.data(), bytes.size());
+}
+
+// 64-bit hashes of the word n-grams, in text order, duplicates kept (clears `out`). A text with
+// fewer than n words, but at least one, gives one shingle of all its words; no words, no shingles.
+inline void word_shingle_hashes(std::string_view text, std::size_t n, std::vector<std::uint64_t>& out) {
+  out.clear();
+  if (n == 0) n = 1;
+  thread_local std::vector<std::string_view> words;
+  word_tokens(text, words);
+  if (words.empty()) return;
+  const std::size_t count = words.size() >= n ? words.size() - n + 1 : 1;
+  const std::size_t len = words.size() >= n ? n : words.size();
+  out.reserve(count);
+  // Fast path: when every gap is exactly one ' ' (always so for normalized text) an n-gram is a
+  // contiguous slice of the text.
+  bool single_spaced = true;
+  for (std::size_t i = 1; i < words.size() && single_spaced; ++i) {
+    const char* prev_end = words[i - 1].data() + words[i - 1].size();
+    single_spaced = words[i].data() == prev_end + 1 && *prev_end == ' ';
+  }
+  if (single_spaced) {
+    for (std::size_t i = 0; i < count; ++i) {
+      const char* b = words[i].data();
+      const char* e = words[i + len - 1].data() + words[i + len - 1].size();
+      out.push_back(shingle_hash(std::string_view(b, static_cast<std::size_t>(e - b))));
+    }
+    return;
+  }
+  thread_local std::string joined;
+  for (std::size_t i = 0; i < count; ++i) {
+    joined.clear();
+    for (std::size_t j = 0; j < len; ++j) {
+      if (j) joined.push_back(' ');
+      joined.append(words[i + j]);
+    }
+    out.push_back(shingle_hash(joined));
+  }
+}
+
+// 64-bit hashes of every window of n UTF-8 code points (bytes as they are, spaces included), in
+// text order (clears `out`). A text shorter than n code points, but not empty, gives one shingle.
+inline void char_shingle_hashes(std::string_view text, std::size_t n, std::vector<std::uint64_t>& out) {
+  out.clear();
+  if (n == 0) n = 1;
+  if (text.empty()) return;
+  thread_local std::vector<std::uint32_t> starts;  // byte offset of each code point, plus the end
+  starts.clear();
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(static_cast<std::uint32_t>(i));
+  if (starts.empty()) starts.push_back(0);  // only continuation bytes: one code point
+  const std::size_t cps = starts.size();
+  starts.push_back(static_cast<std::uint32_t>(text.size()));
+  if (cps < n) {
+    out.push_back(shingle_hash(text));
+    return;
+  }
+  out.reserve(cps - n + 1);
+  for (std::size_t i = 0; i + n <= cps; ++i)
+    out.push_back(shingle_hash(text.substr(starts[i], starts[i + n] - starts[i])));
+}
+
+}  // namespace millrace::text

@@ -1,0 +1,101 @@
+// Conformance of millrace::text::normalize: Unicode cases, options, and the ASCII fast path.
+#include <doctest/doctest.h>
+
+#include <random>
+#include <string>
+
+#include <millrace/text/normalize.hpp>
+
+namespace tx = millrace::text;
+
+TEST_CASE("normalize.ascii.defaults") {
+  CHECK(tx::normalize("Hello,  World! 123\tfoo") == "hello world 000 foo");
+  CHECK(tx::normalize("  leading and trailing  ") == "leading and trailing");
+  CHECK(tx::normalize("a-b_c.d") == "a b c d");
+  CHECK(tx::normalize("") == "");
+  CHECK(tx::normalize(" \t\n ") == "");
+  CHECK(tx::normalize("x\x01y") == "xy");  // control characters vanish
+}
+
+TEST_CASE("normalize.unicode.accents_and_case") {
+  CHECK(tx::normalize("Ça coûte") == "ca coute");
+  CHECK(tx::normalize("naïve CAFÉ") == "naive cafe");
+  CHECK(tx::normalize("Straße") == "strasse");                     // full case folding
+  CHECK(tx::normalize("\xEF\xAC\x81ne") == "fine");                // U+FB01 ligature (NFKC)
+  CHECK(tx::normalize("ＡＢＣ１２") == "abc00");                    // fullwidth forms
+  CHECK(tx::normalize("ΑΒΓ Привет") == "αβγ привет");
+  CHECK(tx::normalize("Ångström") == "angstrom");
+  CHECK(tx::normalize("e\xCC\x81") == "e");                        // decomposed accent
+}
+
+TEST_CASE("normalize.unicode.punctuation_space_digits") {
+  CHECK(tx::normalize("«Bonjour» — dit-il…") == "bonjour dit il");
+  CHECK(tx::normalize("a\xC2\xA0" "b") == "a b");                  // NBSP
+  CHECK(tx::normalize("a\xE2\x80\x83\xE2\x80\x83" "b") == "a b");  // em spaces collapse
+  CHECK(tx::normalize("a\xE2\x80\x8B" "b") == "ab");               // ZWSP (Cf) removed
+  CHECK(tx::normalize("price: 12€ ©2024") == "price 00 0000");
+  CHECK(tx::normalize("\xD9\xA3\xD9\xA4") == "00");                // Arabic-Indic digits (Nd)
+  CHECK(tx::normalize("a\xE3\x80\x80" "b") == "a b");              // ideographic space
+}
+
+TEST_CASE("normalize.invalid_utf8.replaced") {
+  // U+FFFD is a symbol: with punctuation normalization it becomes a space.
+  CHECK(tx::normalize("a\xFF" "b") == "a b");
+  tx::normalize_options keep;
+  keep.normalize_punctuation = false;
+  CHECK(tx::normalize("a\xFF" "b\xC3", keep) == "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+}
+
+TEST_CASE("normalize.options.each_flag") {
+  tx::normalize_options none{false, false, false, false, false};
+  CHECK(tx::normalize("Hi,  World 12", none) == "Hi,  World 12");
+  CHECK(tx::normalize("Café  №5", none) == "Café  No5");  // NFKC still applies
+  tx::normalize_options o;
+  o.collapse_whitespace = false;
+  CHECK(tx::normalize(" a,b  c ", o) == " a b  c ");
+  o = {};
+  o.lowercase = false;
+  CHECK(tx::normalize("ÉCOLE", o) == "ECOLE");
+  o = {};
+  o.strip_accents = false;
+  CHECK(tx::normalize("École", o) == "école");
+  o = {};
+  o.normalize_digits = false;
+  CHECK(tx::normalize("a1 ２", o) == "a1 2");
+  o = {};
+  o.normalize_punctuation = false;
+  CHECK(tx::normalize("A, b!", o) == "a, b!");
+}
+
+TEST_CASE("normalize.idempotent") {
+  for (const char* s : {"Hello,  World! 123", "Ça coûte 12,50 €!", "«Bonjour» — dit-il…", "ＡＢＣ１２ ﬁne",
+                        "Straße ΑΒΓ", "a\xFF" "b"}) {
+    const std::string once = tx::normalize(s);
+    CHECK(tx::normalize(once) == once);
+  }
+}
+
+TEST_CASE("normalize.ascii_fast_path.equals_unicode_path.all_options") {
+  std::mt19937_64 rng(42);
+  for (int flags = 0; flags < 32; ++flags) {
+    tx::normalize_options o{(flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0,
+                            (flags & 16) != 0};
+    for (int t = 0; t < 200; ++t) {
+      std::string s(rng() % 40, ' ');
+      for (auto& c : s) c = static_cast<char>(rng() % 128);
+      std::string fast, slow;
+      tx::detail::normalize_ascii(s, o, fast);
+      tx::detail::normalize_unicode(s, o, slow);
+      REQUIRE_MESSAGE(fast == slow, "flags=" << flags);
+    }
+    // every ASCII byte on its own, between letters
+    for (int c = 0; c < 128; ++c) {
+      std::string s = "aB";
+      s.insert(1, 1, static_cast<char>(c));
+      std::string fast, slow;
+      tx::detail::normalize_ascii(s, o, fast);
+      tx::detail::normalize_unicode(s, o, slow);
+      REQUIRE_MESSAGE(fast == slow, "flags=" << flags << " byte=" << c);
+    }
+  }
+}
