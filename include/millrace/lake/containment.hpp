@@ -1,0 +1,300 @@
+// Table containment in a data lake (after R2D2): which tables B are contained in which tables A
+// (B's columns are a subset of A's by name, and every row of B, projected on B's columns, is a row
+// of A projected the same way). Three pruning stages, each a necessary condition, then an exact check.
+// Example: auto r = millrace::lake::find_containments(tables, {.sample = 16});  // r.edges sorted
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <millrace/lake/table.hpp>
+
+namespace millrace::lake {
+
+// set: B's distinct rows must occur in A (duplicates ignored; the default).
+// bag: each row of B must occur in A at least as often as in B.
+enum class semantics { set, bag };
+
+struct containment_options {
+  semantics mode = semantics::set;
+  std::size_t sample = 16;        // rows of B probed before the exact check (0: no sampled check)
+  bool statistics = true;         // stage 2 on/off (off only to measure its effect)
+  int threads = 0;                // 0: all cores
+  // Called from worker threads as stage-3 work units finish: (done, total).
+  std::function<void(std::size_t, std::size_t)> on_progress = {};
+};
+
+// container ⊇ contained, as indices into the table vector.
+struct containment_edge {
+  std::uint32_t container = 0, contained = 0;
+  friend bool operator==(const containment_edge&, const containment_edge&) = default;
+  friend auto operator<=>(const containment_edge&, const containment_edge&) = default;
+};
+
+struct stage_count {
+  std::string name;        // pairs, schema, statistics, sample, exact
+  std::uint64_t edges = 0; // candidate edges still alive after the stage
+  double seconds = 0;      // wall time (sample/exact: summed over threads, they interleave)
+};
+
+struct containment_result {
+  std::vector<containment_edge> edges;  // sorted by (container, contained)
+  std::vector<stage_count> stages;
+  std::size_t schema_groups = 0;
+};
+
+namespace detail {
+
+using lake_clock = std::chrono::steady_clock;
+inline double seconds_since(lake_clock::time_point t0) {
+  return std::chrono::duration<double>(lake_clock::now() - t0).count();
+}
+
+// Stage 2 for one column: may the values of B's column be a subset of A's column's values?
+inline bool column_may_be_contained(const column_stats& a, const column_stats& b, semantics) {
+  if (b.has_null && !a.has_null) return false;
+  if (b.distinct > a.distinct) return false;  // hash sets: H(B) ⊆ H(A), so |H(B)| <= |H(A)|
+  if (b.type == column_type::empty) return true;
+  if (a.type == column_type::empty) return false;
+  if (!type_fits(b.type, a.type)) return false;
+  if (a.type == column_type::integer && b.type == column_type::integer)
+    return b.imin >= a.imin && b.imax <= a.imax;
+  const bool a_num = a.type == column_type::integer || a.type == column_type::floating;
+  const bool b_num = b.type == column_type::integer || b.type == column_type::floating;
+  if (a_num && b_num) return b.dmin >= a.dmin && b.dmax <= a.dmax;  // double is monotone in both
+  // Same type (date, string) or different types: canonical strings, always a sound order.
+  return b.smin >= a.smin && b.smax <= a.smax;
+}
+
+// An index of A's rows projected on a column list: (hash, row) sorted, with multiplicities.
+struct projection_index {
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+  std::vector<std::uint32_t> mult;  // rows with equal content folded into one entry when known
+  bool has(std::uint64_t h) const {
+    auto it = std::lower_bound(entries.begin(), entries.end(), std::make_pair(h, std::uint32_t{0}));
+    return it != entries.end() && it->first == h;
+  }
+};
+
+}  // namespace detail
+
+// Finds every ordered pair (A, B), A != B, with B contained in A. Deterministic: the result does
+// not depend on the thread count. Tables must be finish()ed with the same table_options.
+inline containment_result find_containments(const std::vector<table>& tables,
+                                            const containment_options& opt = {}) {
+  using namespace detail;
+  containment_result res;
+  const std::size_t n = tables.size();
+  res.stages.push_back({"pairs", n < 2 ? 0 : static_cast<std::uint64_t>(n) * (n - 1), 0});
+
+  // ---- stage 1: schema containment over an inverted index of column names -----------------
+  auto t0 = lake_clock::now();
+  std::unordered_map<std::string, std::uint32_t> dict;
+  std::map<std::vector<std::uint32_t>, std::uint32_t> group_of_schema;
+  std::vector<std::vector<std::uint32_t>> group_keys;    // key ids, in sorted-name order
+  std::vector<std::vector<std::uint32_t>> group_tables;  // ascending table index
+  for (std::uint32_t t = 0; t < n; ++t) {
+    std::vector<std::uint32_t> ids;
+    for (const auto& k : tables[t].sorted_keys())
+      ids.push_back(dict.emplace(k, static_cast<std::uint32_t>(dict.size())).first->second);
+    auto [it, fresh] = group_of_schema.emplace(ids, static_cast<std::uint32_t>(group_keys.size()));
+    if (fresh) {
+      group_keys.push_back(ids);
+      group_tables.emplace_back();
+    }
+    group_tables[it->second].push_back(t);
+  }
+  const std::size_t ng = group_keys.size();
+  res.schema_groups = ng;
+  std::vector<std::vector<std::uint32_t>> postings(dict.size());  // key id -> groups, ascending
+  for (std::uint32_t g = 0; g < ng; ++g)
+    for (auto k : group_keys[g]) postings[k].push_back(g);
+  // (super group, sub group) pairs with keys(sub) ⊆ keys(super), including identical schemas.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> group_pairs;
+  std::uint64_t schema_edges = 0;
+  for (std::uint32_t g = 0; g < ng; ++g) {
+    std::vector<std::uint32_t> keys = group_keys[g];
+    std::sort(keys.begin(), keys.end(),
+              [&](auto a, auto b) { return postings[a].size() < postings[b].size(); });
+    std::vector<std::uint32_t> cand = postings[keys[0]], tmp;
+    for (std::size_t i = 1; i < keys.size() && !cand.empty(); ++i) {
+      tmp.clear();
+      std::set_intersection(cand.begin(), cand.end(), postings[keys[i]].begin(),
+                            postings[keys[i]].end(), std::back_inserter(tmp));
+      cand.swap(tmp);
+    }
+    for (auto h : cand) {
+      const std::uint64_t na = group_tables[h].size(), nb = group_tables[g].size();
+      const std::uint64_t e = h == g ? na * (na - 1) : na * nb;
+      if (e == 0) continue;
+      group_pairs.emplace_back(h, g);
+      schema_edges += e;
+    }
+  }
+  std::sort(group_pairs.begin(), group_pairs.end());
+  res.stages.push_back({"schema", schema_edges, seconds_since(t0)});
+
+  std::unique_ptr<tbb::task_arena> arena;
+  if (opt.threads > 0) arena = std::make_unique<tbb::task_arena>(opt.threads);
+  auto in_arena = [&](auto&& f) {
+    if (arena) arena->execute(f);
+    else f();
+  };
+
+  // Position of each of sub's keys among super's sorted keys (same for every table of a group).
+  auto key_positions = [&](std::uint32_t super, std::uint32_t sub) {
+    const auto& sup_names = tables[group_tables[super][0]].sorted_keys();
+    const auto& sub_names = tables[group_tables[sub][0]].sorted_keys();
+    std::vector<std::uint32_t> pos;
+    pos.reserve(sub_names.size());
+    std::size_t j = 0;  // both lists are sorted, so one merge walk finds every position
+    for (const auto& name : sub_names) {
+      while (sup_names[j] != name) ++j;
+      pos.push_back(static_cast<std::uint32_t>(j));
+    }
+    return pos;
+  };
+
+  // ---- stage 2: statistics, per group pair in parallel -------------------------------------
+  t0 = lake_clock::now();
+  struct unit {  // stage-3 work: one container against the contained tables of one group
+    std::uint32_t a = 0, sub = 0, super = 0;
+    std::vector<std::uint32_t> bs;
+  };
+  std::vector<std::vector<unit>> units_per_pair(group_pairs.size());
+  std::vector<std::vector<std::uint32_t>> positions(group_pairs.size());
+  in_arena([&] {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, group_pairs.size(), 1), [&](const auto& rg) {
+      for (std::size_t p = rg.begin(); p != rg.end(); ++p) {
+        const auto [h, g] = group_pairs[p];
+        positions[p] = key_positions(h, g);
+        const auto& pos = positions[p];
+        for (auto a : group_tables[h]) {
+          const table& A = tables[a];
+          unit u{a, g, h, {}};
+          for (auto b : group_tables[g]) {
+            if (a == b) continue;
+            const table& B = tables[b];
+            bool ok = true;
+            if (opt.statistics) {
+              if (opt.mode == semantics::set) ok = B.distinct_rows().size() <= A.distinct_rows().size();
+              else ok = B.rows() <= A.rows();
+              for (std::size_t i = 0; ok && i < pos.size(); ++i)
+                ok = column_may_be_contained(A.stats()[A.key_order()[pos[i]]],
+                                             B.stats()[B.key_order()[i]], opt.mode);
+            }
+            if (ok) u.bs.push_back(b);
+          }
+          if (!u.bs.empty()) units_per_pair[p].push_back(std::move(u));
+        }
+      }
+    });
+  });
+  std::vector<unit> units;
+  std::uint64_t stat_edges = 0;
+  std::vector<std::size_t> unit_pair;
+  for (std::size_t p = 0; p < units_per_pair.size(); ++p)
+    for (auto& u : units_per_pair[p]) {
+      stat_edges += u.bs.size();
+      unit_pair.push_back(p);
+      units.push_back(std::move(u));
+    }
+  res.stages.push_back({"statistics", stat_edges, seconds_since(t0)});
+
+  // ---- stage 3: content, sampled then exact, per unit in parallel --------------------------
+  t0 = lake_clock::now();
+  std::vector<std::vector<std::uint32_t>> accepted(units.size());
+  std::atomic<std::uint64_t> after_sample{0};
+  std::atomic<std::int64_t> sample_ns{0}, exact_ns{0};
+  std::atomic<std::size_t> done{0};
+  in_arena([&] {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, units.size(), 1), [&](const auto& rg) {
+      for (std::size_t ui = rg.begin(); ui != rg.end(); ++ui) {
+        const unit& u = units[ui];
+        const table& A = tables[u.a];
+        const auto& pos = positions[unit_pair[ui]];
+        std::vector<std::uint32_t> cols_a(pos.size());
+        for (std::size_t i = 0; i < pos.size(); ++i) cols_a[i] = A.key_order()[pos[i]];
+        auto ts = lake_clock::now();
+        projection_index idx;
+        const bool full = u.sub == u.super;
+        if (full) {  // A's own row hashes and distinct rows already are the index
+          idx.entries.reserve(A.distinct_rows().size());
+          for (auto r : A.distinct_rows()) idx.entries.emplace_back(A.row_hashes()[r], r);
+          idx.mult = A.multiplicity();
+        } else {
+          idx.entries.reserve(A.rows());
+          for (std::uint32_t r = 0; r < A.rows(); ++r) idx.entries.emplace_back(A.hash_row(r, cols_a), r);
+          std::sort(idx.entries.begin(), idx.entries.end());
+          idx.mult.assign(idx.entries.size(), 1);
+        }
+        auto same = [&](const table& B, std::uint32_t rb, std::uint32_t ra) {
+          for (std::size_t i = 0; i < cols_a.size(); ++i)
+            if (B.cell(rb, B.key_order()[i]) != A.cell(ra, cols_a[i])) return false;
+          return true;
+        };
+        const auto build_ns = (lake_clock::now() - ts).count();
+        std::int64_t s_ns = build_ns, e_ns = 0;
+        std::uint64_t passed_sample = 0;
+        for (auto b : u.bs) {
+          const table& B = tables[b];
+          const auto& drows = B.distinct_rows();
+          // Sampled check: the k distinct rows of B with the smallest hashes (content-defined, so
+          // deterministic), probed by hash only; a missing hash proves a missing row.
+          ts = lake_clock::now();
+          bool ok = true;
+          for (std::size_t i = 0; ok && i < std::min(opt.sample, drows.size()); ++i)
+            ok = idx.has(B.row_hashes()[drows[i]]);
+          s_ns += (lake_clock::now() - ts).count();
+          if (!ok) continue;
+          ++passed_sample;
+          // Exact check: every distinct row of B, confirmed by content (no false positives).
+          ts = lake_clock::now();
+          for (std::size_t d = 0; ok && d < drows.size(); ++d) {
+            const std::uint32_t rb = drows[d];
+            const std::uint64_t h = B.row_hashes()[rb];
+            auto it = std::lower_bound(idx.entries.begin(), idx.entries.end(),
+                                       std::make_pair(h, std::uint32_t{0}));
+            std::uint64_t count = 0;
+            for (; it != idx.entries.end() && it->first == h; ++it)
+              if (same(B, rb, it->second)) {
+                count += idx.mult[static_cast<std::size_t>(it - idx.entries.begin())];
+                if (opt.mode == semantics::set) break;
+              }
+            ok = opt.mode == semantics::set ? count > 0 : count >= B.multiplicity()[d];
+          }
+          e_ns += (lake_clock::now() - ts).count();
+          if (ok) accepted[ui].push_back(b);
+        }
+        after_sample += passed_sample;
+        sample_ns += s_ns;
+        exact_ns += e_ns;
+        const std::size_t k = ++done;
+        if (opt.on_progress) opt.on_progress(k, units.size());
+      }
+    });
+  });
+  const double content_s = seconds_since(t0);
+  for (std::size_t ui = 0; ui < units.size(); ++ui)
+    for (auto b : accepted[ui]) res.edges.push_back({units[ui].a, b});
+  std::sort(res.edges.begin(), res.edges.end());
+  res.stages.push_back({"sample", after_sample.load(), static_cast<double>(sample_ns.load()) * 1e-9});
+  res.stages.push_back({"exact", res.edges.size(), static_cast<double>(exact_ns.load()) * 1e-9});
+  res.stages.push_back({"content_wall", res.edges.size(), content_s});
+  return res;
+}
+
+}  // namespace millrace::lake
