@@ -1,0 +1,208 @@
+// millrace::io::chunk_reader: reads files (plain or .zst) as ~1 MB chunks that end on a line
+// boundary, so that splitting and parsing lines can run in parallel on chunks. Problems that the
+// reader sees (empty file, truncated stream, over-long line) come out as error chunks, in place.
+//   millrace::io::chunk_reader r(files, {}); millrace::io::text_chunk c; while (r.next(c)) use(c);
+#pragma once
+
+#include <millrace/io/byte_source.hpp>
+#include <millrace/io/error.hpp>
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace millrace::io {
+
+struct chunk_options {
+  std::size_t chunk_bytes = std::size_t(1) << 20;       // target chunk size
+  std::size_t max_line_bytes = std::size_t(64) << 20;   // a longer line is a bad record
+  bool empty_file_is_error = true;                      // an empty input is bad input by default
+  std::size_t reject_prefix_bytes = 4096;               // kept of an over-long line for the rejects file
+};
+
+struct text_chunk {
+  // Whole lines, each ending with '\n' (the last line of a file gets one if it lacked it), with
+  // at least SIMDJSON_PADDING bytes of capacity to spare so simdjson can parse lines in place.
+  std::string data;
+  std::uint32_t input = 0;        // index in the file list
+  std::size_t first_line = 1;     // line number of the first line in data
+  std::size_t lines = 0;          // number of lines in data
+  // Non-empty for an error chunk: data then holds (a prefix of) the offending bytes, first_line
+  // is where the problem is, and lines is 1 if it stands for a line (0 if for the whole file).
+  std::string error;
+  std::uint64_t file_bytes = 0;   // bytes taken from the file for this chunk (progress)
+  // Limits the parsers apply to lines that fit in a chunk (the reader handles longer ones).
+  std::size_t max_line_bytes = std::size_t(64) << 20;
+  std::size_t reject_prefix_bytes = 4096;
+};
+
+class chunk_reader {
+ public:
+  chunk_reader(std::vector<std::filesystem::path> files, chunk_options opt = {},
+               std::vector<bool> skip = {})
+      : files_(std::move(files)), skip_(std::move(skip)), opt_(opt) {
+    skip_.resize(files_.size(), false);
+    opt_.chunk_bytes = std::max<std::size_t>(opt_.chunk_bytes, 4096);
+    opt_.max_line_bytes = std::max<std::size_t>(opt_.max_line_bytes, 1);
+  }
+
+  const std::vector<std::filesystem::path>& files() const { return files_; }
+  std::uint64_t file_bytes() const { return total_file_bytes_; }
+
+  // Next chunk; false when every file is done.
+  bool next(text_chunk& c) {
+    for (;;) {
+      if (!cur_) {
+        while (next_file_ < files_.size() && skip_[next_file_]) ++next_file_;
+        if (next_file_ >= files_.size()) return false;
+        open(next_file_++);
+      }
+      if (produce(c)) return true;
+      cur_.reset();
+    }
+  }
+
+ private:
+  void open(std::size_t i) {
+    cur_ = std::make_unique<byte_source>(files_[i]);
+    input_ = static_cast<std::uint32_t>(i);
+    line_ = 1;
+    carry_.clear();
+    eof_ = false;
+    skipping_ = false;
+    emitted_any_ = false;
+    last_bytes_ = 0;
+  }
+
+  void start_chunk(text_chunk& c) {
+    c.data.clear();
+    c.error.clear();
+    c.input = input_;
+    c.first_line = line_;
+    c.lines = 0;
+    c.max_line_bytes = opt_.max_line_bytes;
+    c.reject_prefix_bytes = opt_.reject_prefix_bytes;
+    std::uint64_t now = cur_->file_bytes_read();
+    c.file_bytes = now - last_bytes_;
+    total_file_bytes_ += c.file_bytes;
+    last_bytes_ = now;
+  }
+
+  // Fills c from the current file; false when the file has nothing more.
+  bool produce(text_chunk& c) {
+    for (;;) {
+      // carry_ holds bytes after the last complete line. Emit complete lines once past the target.
+      if (!skipping_) {
+        if (carry_.size() >= opt_.chunk_bytes || (eof_ && !carry_.empty())) {
+          const char* base = carry_.data();
+          const char* nl = static_cast<const char*>(memrchr(base, '\n', carry_.size()));
+          std::size_t cut = nl ? std::size_t(nl - base) + 1 : 0;
+          if (eof_ && cut < carry_.size()) {
+            if (!cur_->error().empty()) {
+              // Stream cut short: complete lines go out first, then the cut line as an error.
+              if (cut > 0) return emit(c, cut);
+              return emit_error(c, cur_->error(), carry_.size(), true);
+            }
+            carry_.push_back('\n');   // last line without a newline is still a line
+            cut = carry_.size();
+          }
+          if (cut > 0) return emit(c, cut);
+          if (carry_.size() > opt_.max_line_bytes) {
+            // Over-long line: report it once with a prefix, drop its bytes until the next newline.
+            skipping_ = true;
+            skip_line_ = line_;
+            skipped_prefix_.assign(carry_.data(), std::min(carry_.size(), opt_.reject_prefix_bytes));
+            carry_.clear();
+            continue;
+          }
+        }
+      } else if (!carry_.empty() || eof_) {
+        const char* nl = carry_.empty() ? nullptr
+            : static_cast<const char*>(std::memchr(carry_.data(), '\n', carry_.size()));
+        if (nl || eof_) {
+          carry_.erase(0, nl ? std::size_t(nl - carry_.data()) + 1 : carry_.size());
+          skipping_ = false;
+          std::string prefix = std::move(skipped_prefix_);
+          std::size_t l = skip_line_;
+          start_chunk(c);
+          c.first_line = l;
+          c.lines = 1;
+          c.data = std::move(prefix);
+          c.error = "line longer than " + std::to_string(opt_.max_line_bytes) + " bytes";
+          line_ = l + 1;
+          emitted_any_ = true;
+          return true;
+        }
+        carry_.clear();
+      }
+      if (eof_) {
+        if (!cur_->error().empty() && !error_reported_) {
+          error_reported_ = true;
+          return emit_error(c, cur_->error(), 0, false);
+        }
+        if (!emitted_any_ && opt_.empty_file_is_error && cur_->empty_file()) {
+          emitted_any_ = true;
+          start_chunk(c);
+          c.first_line = 0;
+          c.error = "empty file";
+          return true;
+        }
+        error_reported_ = false;
+        return false;
+      }
+      // Read more. Reserve room for the padding so that chunks can be parsed in place.
+      const std::size_t want = opt_.chunk_bytes;
+      const std::size_t old = carry_.size();
+      carry_.resize(old + want);
+      std::size_t got = cur_->read(carry_.data() + old, want);
+      carry_.resize(old + got);
+      if (got == 0) eof_ = true;
+    }
+  }
+
+  bool emit(text_chunk& c, std::size_t cut) {
+    start_chunk(c);
+    c.data.reserve(cut + simdjson::SIMDJSON_PADDING);
+    c.data.assign(carry_.data(), cut);
+    carry_.erase(0, cut);
+    c.lines = static_cast<std::size_t>(std::count(c.data.begin(), c.data.end(), '\n'));
+    line_ += c.lines;
+    emitted_any_ = true;
+    return true;
+  }
+
+  // The partial line at the end of a cut stream: an error chunk with its bytes.
+  bool emit_error(text_chunk& c, const std::string& why, std::size_t take, bool is_line) {
+    start_chunk(c);
+    c.data.assign(carry_.data(), std::min(take, opt_.reject_prefix_bytes));
+    carry_.erase(0, take);
+    c.error = why;
+    c.lines = is_line ? 1 : 0;
+    if (is_line) {
+      line_ += 1;
+      error_reported_ = true;
+    }
+    emitted_any_ = true;
+    return true;
+  }
+
+  std::vector<std::filesystem::path> files_;
+  std::vector<bool> skip_;
+  chunk_options opt_;
+  std::unique_ptr<byte_source> cur_;
+  std::size_t next_file_ = 0;
+  std::uint32_t input_ = 0;
+  std::size_t line_ = 1;
+  std::string carry_, skipped_prefix_;
+  bool eof_ = false, skipping_ = false, emitted_any_ = false, error_reported_ = false;
+  std::size_t skip_line_ = 0;
+  std::uint64_t last_bytes_ = 0, total_file_bytes_ = 0;
+};
+
+}  // namespace millrace::io

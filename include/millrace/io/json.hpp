@@ -1,0 +1,66 @@
+// millrace::io JSON helpers: string escaping for writers and a per-thread simdjson parser that
+// parses a buffer in place when it has simdjson's padding (else from a padded copy).
+//   std::string out; millrace::io::json_append_string(out, "a \"quoted\" word");
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace millrace::io {
+
+// Appends s as a JSON string literal (quotes included). Bytes >= 0x80 pass through: the caller
+// gives valid UTF-8 (readers validate it).
+inline void json_append_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+namespace detail {
+
+// One DOM parser per thread: parsers own large buffers, reuse is what makes simdjson fast.
+inline simdjson::dom::parser& thread_dom_parser() {
+  thread_local simdjson::dom::parser p;
+  return p;
+}
+inline simdjson::ondemand::parser& thread_ondemand_parser() {
+  thread_local simdjson::ondemand::parser p;
+  return p;
+}
+
+// A view that simdjson may read SIMDJSON_PADDING bytes past: in place when the storage has the
+// room (capacity of a std::string, or the rest of a chunk), else copied into a per-thread buffer.
+inline simdjson::padded_string_view padded_view(const char* data, std::size_t len, std::size_t room) {
+  if (room >= len + simdjson::SIMDJSON_PADDING) return simdjson::padded_string_view(data, len, room);
+  thread_local std::string copy;
+  copy.assign(data, len);
+  copy.reserve(len + simdjson::SIMDJSON_PADDING);
+  return simdjson::padded_string_view(copy.data(), len, copy.capacity());
+}
+
+}  // namespace detail
+}  // namespace millrace::io

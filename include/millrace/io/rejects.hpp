@@ -1,0 +1,106 @@
+// millrace::io::reject_log and settle(): the one serial step after parallel parsing that either
+// fails the run on the first bad record (input order) or writes bad records to a rejects file.
+//   auto good = millrace::io::settle(std::move(batch), policy, log, files);
+#pragma once
+
+#include <millrace/io/error.hpp>
+#include <millrace/io/json.hpp>
+#include <millrace/io/parse.hpp>
+#include <millrace/io/utf8.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace millrace::io {
+
+namespace detail {
+inline void base64_append(std::string& out, std::string_view in) {
+  static constexpr char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+    out += tbl[v >> 18]; out += tbl[(v >> 12) & 63]; out += tbl[(v >> 6) & 63]; out += tbl[v & 63];
+  }
+  if (i + 1 == in.size()) {
+    unsigned v = (unsigned char)in[i] << 16;
+    out += tbl[v >> 18]; out += tbl[(v >> 12) & 63]; out += "==";
+  } else if (i + 2 == in.size()) {
+    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
+    out += tbl[v >> 18]; out += tbl[(v >> 12) & 63]; out += tbl[(v >> 6) & 63]; out += '=';
+  }
+}
+}  // namespace detail
+
+// The rejects file: one JSON object per bad record,
+//   {"file":"a.jsonl","line":7,"reason":"invalid JSON: ...","raw":"<the line>"}
+// with "raw_base64" instead of "raw" when the bytes are not valid UTF-8 (JSON cannot hold them),
+// so a rejected record is kept byte for byte. Over-long lines keep a prefix (chunk_options).
+// The file is created (truncated) at the first reject; no rejects, no file.
+class reject_log {
+ public:
+  reject_log() = default;
+  explicit reject_log(std::filesystem::path file) : path_(std::move(file)) {}
+  reject_log(const reject_log&) = delete;
+  reject_log& operator=(const reject_log&) = delete;
+  ~reject_log() { if (fp_) std::fclose(fp_); }
+
+  const std::filesystem::path& path() const { return path_; }
+  std::uint64_t count() const { return count_; }
+
+  void write(std::string_view file, std::size_t line, std::string_view reason, std::string_view raw) {
+    ++count_;
+    if (path_.empty()) return;   // counted only (the caller chose not to keep them)
+    if (!fp_) {
+      if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path());
+      fp_ = std::fopen(path_.c_str(), "wb");
+      if (!fp_) throw std::runtime_error("cannot create rejects file " + path_.string() + ": " + std::strerror(errno));
+    }
+    line_buf_.clear();
+    line_buf_ += "{\"file\":";
+    json_append_string(line_buf_, file);
+    line_buf_ += ",\"line\":" + std::to_string(line) + ",\"reason\":";
+    json_append_string(line_buf_, reason);
+    if (utf8_valid(raw)) {
+      line_buf_ += ",\"raw\":";
+      json_append_string(line_buf_, raw);
+    } else {
+      line_buf_ += ",\"raw_base64\":\"";
+      detail::base64_append(line_buf_, raw);
+      line_buf_ += '"';
+    }
+    line_buf_ += "}\n";
+    if (std::fwrite(line_buf_.data(), 1, line_buf_.size(), fp_) != line_buf_.size())
+      throw std::runtime_error("cannot write rejects file " + path_.string());
+  }
+  void flush() { if (fp_) std::fflush(fp_); }
+
+ private:
+  std::filesystem::path path_;
+  std::FILE* fp_ = nullptr;
+  std::uint64_t count_ = 0;
+  std::string line_buf_;
+};
+
+// Keeps the good records of a batch in order. A bad one throws input_error("file:line: reason")
+// under on_bad_record::fail, or goes to the log under on_bad_record::reject.
+template <class T>
+std::vector<T> settle(std::vector<checked<T>>&& batch, on_bad_record policy, reject_log& log,
+                      const std::vector<std::string>& files) {
+  std::vector<T> out;
+  out.reserve(batch.size());
+  for (auto& r : batch) {
+    if (r.ok()) { out.push_back(std::move(r.value)); continue; }
+    const std::string& file = r.input < files.size() ? files[r.input] : std::string();
+    if (policy == on_bad_record::fail) throw input_error(file, r.line, r.error);
+    log.write(file, r.line, r.error, r.raw);
+  }
+  log.flush();
+  return out;
+}
+
+}  // namespace millrace::io
