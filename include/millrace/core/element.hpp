@@ -1,0 +1,56 @@
+// millrace/core/element.hpp — what every composable element of a chain provides, and the
+// compile-time connection check between an upstream output type and an element.
+#pragma once
+
+#include <type_traits>
+
+#include "plan.hpp"
+#include "traits.hpp"
+
+namespace millrace {
+namespace detail {
+
+/// Base of every chain element other than row operators (which are wrapped into fused<>).
+/// An element E provides:
+///   template <class In> static constexpr bool accepts;   // may it follow a stage producing In?
+///   using expects = ...;                                   // the input type it wants (for errors)
+///   template <class In> using output = ...;               // what it produces from In
+///   template <class In> void lower(plan&, stage_list&) const;
+struct element_tag {};
+
+/// Sentinel record type after a failed connection, so one mistake gives one error.
+struct invalid_record {};
+
+template <class In, class Op, bool Accepts = Op::template accepts<In>>
+struct connect_one {
+  using type = typename Op::template output<In>;
+};
+template <class In, class Op>
+struct connect_one<In, Op, false> {
+  using type = typename cannot_connect_operator<In, typename Op::expects, Op>::type;
+};
+
+/// Output type of element E fed with In, with a readable error when they do not connect.
+template <class In, class E>
+struct connect {
+  using type = typename connect_one<In, E>::type;
+};
+template <class E>
+struct connect<invalid_record, E> {
+  using type = invalid_record;
+};
+template <class E>
+struct connect<no_output, E> {
+  static constexpr cannot_connect_after_sink<E> error{};
+  using type = invalid_record;
+};
+
+template <class In, class E>
+using connect_t = typename connect<In, E>::type;
+
+}  // namespace detail
+
+template <class T>
+concept chain_element = std::is_base_of_v<detail::element_tag, std::remove_cvref_t<T>>;
+
+}  // namespace millrace

@@ -1,0 +1,106 @@
+// millrace/core/fused.hpp — adjacent row operators fused into one stage.
+// fused<map, filter, map> runs one tight loop over the batch: each record goes through all three
+// operators before the next record is touched, with no intermediate vector and no per-record hop.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "element.hpp"
+#include "error.hpp"
+#include "row_ops.hpp"
+
+namespace millrace::detail {
+
+template <class In, class... Rs>
+struct fused_output {
+  using type = In;
+};
+template <class In, class R, class... Rs>
+struct fused_output<In, R, Rs...> {
+  using type = typename fused_output<connect_t<In, R>, Rs...>::type;
+};
+
+template <class... Rs>
+struct fused : element_tag {
+  std::tuple<Rs...> ops;
+  static constexpr std::size_t size = sizeof...(Rs);
+  // fused<> is checked operator by operator through connect<> (see the specialization below).
+  template <class In>
+  using output = typename fused_output<In, Rs...>::type;
+
+  template <class In>
+  void lower(plan& p, stage_list& stages) const {
+    using Out = output<In>;
+    runtime_stage st;
+    st.mode = stage_mode::parallel;
+    std::apply(
+        [&](const auto&... op) {
+          ((st.ops.push_back(p.add_op(op.name, op.kind)),
+            st.name += (st.name.empty() ? "" : "+") + op.name),
+           ...);
+        },
+        ops);
+    std::array<op_stats*, size> stats{};
+    for (std::size_t i = 0; i < size; ++i) stats[i] = &p.ops[st.ops[i]];
+    st.process = [ops = ops, stats](any_batch&& b) -> any_batch {
+      std::vector<In> in = b.take<In>();
+      std::vector<Out> out;
+      out.reserve(in.size());
+      std::array<std::uint64_t, size + 1> count{};
+      for (auto& x : in) push<0>(ops, std::move(x), out, count);
+      for (std::size_t i = 0; i < size; ++i) {
+        stats[i]->in.fetch_add(count[i], std::memory_order_relaxed);
+        stats[i]->out.fetch_add(count[i + 1], std::memory_order_relaxed);
+      }
+      return any_batch(std::move(out));
+    };
+    stages.push_back(std::move(st));
+  }
+
+ private:
+  template <std::size_t I, class X, class Out>
+  static void push(const std::tuple<Rs...>& ops, X&& x, std::vector<Out>& out,
+                   std::array<std::uint64_t, size + 1>& count) {
+    ++count[I];
+    if constexpr (I == size) {
+      out.push_back(std::forward<X>(x));
+    } else {
+      const auto& op = std::get<I>(ops);
+      try {
+        op.apply(std::forward<X>(x),
+                 [&](auto&& y) { push<I + 1>(ops, std::forward<decltype(y)>(y), out, count); });
+      } catch (...) {
+        rethrow_as_operator_error(op.name);
+      }
+    }
+  }
+};
+
+// The connection check of a fused group goes operator by operator, so the error names the
+// operator that does not fit.
+template <class In, class... Rs>
+struct connect<In, fused<Rs...>> {
+  using type = typename fused_output<In, Rs...>::type;
+};
+template <class... Rs>
+struct connect<no_output, fused<Rs...>> {
+  static constexpr cannot_connect_after_sink<fused<Rs...>> error{};
+  using type = invalid_record;
+};
+template <class... Rs>
+struct connect<invalid_record, fused<Rs...>> {
+  using type = invalid_record;
+};
+
+template <class T>
+struct is_fused : std::false_type {};
+template <class... Rs>
+struct is_fused<fused<Rs...>> : std::true_type {};
+
+}  // namespace millrace::detail

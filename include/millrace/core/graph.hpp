@@ -1,0 +1,209 @@
+// millrace/core/graph.hpp — non-linear graphs: broadcast one stream into several branches, or
+// route each record into one of two branches; branch outputs merge back into one stream.
+// Merging is per batch and deterministic: for each input batch the branches' outputs are
+// concatenated in branch order. A branch ending in a sink contributes nothing.
+//   auto p = src | mr::broadcast(mr::map(f) | mr::collect(a), mr::filter(g))   // -> records of g
+//            | mr::route(is_long, long_chain, short_chain) | mr::collect(out);
+#pragma once
+
+#include <array>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "pipeline.hpp"
+
+namespace millrace {
+namespace detail {
+
+template <class A, class B>
+struct branch_outputs_differ {
+  static_assert(always_false<A>,
+                "millrace: the branches of mr::broadcast / mr::route produce different record types "
+                "(the two template arguments of branch_outputs_differ); branches that do not end "
+                "in a sink must produce the same type");
+  using type = invalid_record;
+};
+
+template <class Acc, class Next>
+struct merge_type {
+  using type = typename branch_outputs_differ<Acc, Next>::type;
+};
+template <class T>
+struct merge_type<T, T> {
+  using type = T;
+};
+template <class T>
+struct merge_type<no_output, T> {
+  using type = T;
+};
+template <class T>
+struct merge_type<T, no_output> {
+  using type = T;
+};
+template <>
+struct merge_type<no_output, no_output> {
+  using type = no_output;
+};
+template <class T>
+struct merge_type<invalid_record, T> {
+  using type = invalid_record;
+};
+template <class T>
+struct merge_type<T, invalid_record> {
+  using type = invalid_record;
+};
+template <>
+struct merge_type<invalid_record, invalid_record> {
+  using type = invalid_record;
+};
+template <>
+struct merge_type<no_output, invalid_record> {
+  using type = invalid_record;
+};
+template <>
+struct merge_type<invalid_record, no_output> {
+  using type = invalid_record;
+};
+
+template <class... Outs>
+struct merged;
+template <>
+struct merged<> {
+  using type = no_output;
+};
+template <class O, class... Rest>
+struct merged<O, Rest...> {
+  using type = typename merge_type<O, typename merged<Rest...>::type>::type;
+};
+
+
+template <class In, class Out, class... Chains>
+runtime_stage lower_branches(plan& p, const std::tuple<Chains...>& chains, std::string name, const char* kind) {
+  runtime_stage st;
+  st.name = name;
+  st.mode = stage_mode::branch;
+  st.ops.push_back(p.add_op(name, kind));
+  std::apply(
+      [&](const auto&... c) {
+        ((st.branches.emplace_back(), c.template lower<In>(p, st.branches.back())), ...);
+      },
+      chains);
+  for (auto& b : st.branches)
+    for (auto& s : b)
+      if (s.finish_as_source)
+        throw std::logic_error("millrace: stage '" + s.name + "' has finish() (a barrier) and cannot run inside a branch of '" + name + "'");
+  constexpr std::array<bool, sizeof...(Chains)> has_output{
+      !std::is_same_v<typename Chains::template output<In>, no_output>...};
+  auto* stats = &p.ops[st.ops[0]];
+  st.merge = [has_output, stats](std::vector<any_batch>&& parts) -> any_batch {
+    if constexpr (std::is_same_v<Out, no_output>) {
+      return {};
+    } else {
+      std::vector<Out> out;
+      for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (!has_output[i]) continue;
+        auto& v = parts[i].get<Out>();
+        if (out.empty())
+          out = std::move(v);
+        else
+          out.insert(out.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
+      }
+      stats->out.fetch_add(out.size(), std::memory_order_relaxed);
+      return any_batch(std::move(out));
+    }
+  };
+  return st;
+}
+
+}  // namespace detail
+
+/// broadcast: every branch receives a copy of every batch (records must be copyable).
+template <class... Chains>
+struct broadcast_op : detail::element_tag {
+  std::tuple<Chains...> branches;
+  std::string name;
+  static constexpr const char* kind = "broadcast";
+  using expects = generic_parameter;
+  template <class In>
+  static constexpr bool accepts = true;  // each branch checks its own operators
+  template <class In>
+  using output = typename detail::merged<typename Chains::template output<In>...>::type;
+
+  template <class In>
+  void lower(detail::plan& p, detail::stage_list& stages) const {
+    static_assert(std::is_copy_constructible_v<In>,
+                  "millrace: mr::broadcast copies each batch to every branch; the record type must be copyable");
+    auto st = detail::lower_branches<In, output<In>>(p, branches, name, kind);
+    auto* stats = &p.ops[st.ops[0]];
+    st.split = [stats](detail::any_batch&& b) {
+      std::vector<In> v = b.take<In>();
+      stats->in.fetch_add(v.size(), std::memory_order_relaxed);
+      std::vector<detail::any_batch> parts;
+      parts.reserve(sizeof...(Chains));
+      for (std::size_t i = 0; i + 1 < sizeof...(Chains); ++i) parts.emplace_back(std::vector<In>(v));
+      parts.emplace_back(std::move(v));
+      return parts;
+    };
+    stages.push_back(std::move(st));
+  }
+};
+
+/// mr::broadcast(branch, branch, ...): each branch is an operator, a chain or a module.
+template <class... Bs>
+  requires(sizeof...(Bs) >= 2 && (chainable<Bs> && ...))
+auto broadcast(Bs&&... bs) {
+  using B = broadcast_op<decltype(detail::to_chain(std::forward<Bs>(bs)))...>;
+  return B{{}, std::make_tuple(detail::to_chain(std::forward<Bs>(bs))...), "broadcast"};
+}
+
+/// route: records for which pred holds go to the first branch, the others to the second.
+template <class Pred, class ChainT, class ChainF>
+struct route_op : detail::element_tag {
+  Pred pred;
+  std::tuple<ChainT, ChainF> branches;
+  std::string name;
+  static constexpr const char* kind = "route";
+  using expects = detail::first_param_t<Pred>;
+  template <class In>
+  static constexpr bool accepts = std::is_invocable_r_v<bool, const Pred&, const In&>;
+  template <class In>
+  using output = typename detail::merged<typename ChainT::template output<In>, typename ChainF::template output<In>>::type;
+
+  template <class In>
+  void lower(detail::plan& p, detail::stage_list& stages) const {
+    auto st = detail::lower_branches<In, output<In>>(p, branches, name, kind);
+    auto* stats = &p.ops[st.ops[0]];
+    st.split = [pred = pred, stats, name = name](detail::any_batch&& b) {
+      std::vector<In> v = b.take<In>();
+      stats->in.fetch_add(v.size(), std::memory_order_relaxed);
+      std::vector<In> yes, no;
+      try {
+        for (auto& x : v) (std::invoke(pred, std::as_const(x)) ? yes : no).push_back(std::move(x));
+      } catch (...) {
+        detail::rethrow_as_operator_error(name);
+      }
+      std::vector<detail::any_batch> parts;
+      parts.emplace_back(std::move(yes));
+      parts.emplace_back(std::move(no));
+      return parts;
+    };
+    stages.push_back(std::move(st));
+  }
+};
+
+/// mr::route(pred, if_true, if_false, "name").
+template <class Pred, class T, class F>
+  requires chainable<T> && chainable<F>
+auto route(Pred&& pred, T&& if_true, F&& if_false, std::string name = "route") {
+  using R = route_op<std::decay_t<Pred>, decltype(detail::to_chain(std::forward<T>(if_true))),
+                     decltype(detail::to_chain(std::forward<F>(if_false)))>;
+  return R{{}, std::forward<Pred>(pred),
+           std::make_tuple(detail::to_chain(std::forward<T>(if_true)), detail::to_chain(std::forward<F>(if_false))),
+           std::move(name)};
+}
+
+}  // namespace millrace

@@ -1,0 +1,183 @@
+// millrace/core/module.hpp — modules with named, printable, loadable parameters (PyTorch / DSPy
+// style). A module is a struct with forward() returning a chain, and parameters() listing its
+// tunables by reference; nested modules nest in the config.
+//   struct Clean {
+//     std::size_t min_chars = 200;  double max_digit_ratio = 0.3;
+//     auto parameters() { return mr::params(mr::param("min_chars", min_chars, "shortest kept text"),
+//                                           mr::param("max_digit_ratio", max_digit_ratio)); }
+//     auto forward() const { return mr::filter([n = min_chars](const Doc& d) { return d.text.size() >= n; }); }
+//   };
+//   Clean c;  mr::load_config(c, R"({"min_chars": 500})");  fmt::print("{}", mr::describe(c));
+#pragma once
+
+#include <cmath>
+#include <concepts>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+
+#include <fmt/format.h>
+
+#include "json_value.hpp"
+
+namespace millrace {
+
+/// A named reference to one tunable member.
+template <class T>
+struct param_ref {
+  std::string_view name;
+  T* value;
+  std::string_view doc;
+};
+
+template <class T>
+param_ref<T> param(std::string_view name, T& value, std::string_view doc = {}) {
+  return {name, &value, doc};
+}
+
+template <class... Ps>
+struct param_list {
+  std::tuple<Ps...> items;
+};
+
+/// mr::params(mr::param(...), ...): what a module's parameters() returns.
+template <class... Ps>
+param_list<Ps...> params(Ps... ps) {
+  return {std::make_tuple(ps...)};
+}
+
+template <class M>
+concept has_parameters = requires(M& m) { m.parameters(); };
+
+/// Thrown by load_config for unknown keys and values of the wrong type; names the parameter path.
+struct config_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+namespace detail {
+
+template <class T>
+std::string param_value_json(const T& v) {
+  if constexpr (std::is_same_v<T, bool>)
+    return v ? "true" : "false";
+  else if constexpr (std::is_arithmetic_v<T>)
+    return fmt::format("{}", v);
+  else if constexpr (std::is_convertible_v<const T&, std::string_view>)
+    return json::quote(std::string_view(v));
+  else
+    static_assert(sizeof(T) == 0, "millrace: parameter type must be bool, a number, std::string or a module");
+}
+
+template <class T>
+void set_param(T& target, const json::value& v, const std::string& path) {
+  auto wrong = [&](const char* want) {
+    return config_error(fmt::format("config: parameter '{}' expects {}, got {}", path, want, v.type_name()));
+  };
+  if constexpr (has_parameters<T>) {
+    if (!v.is_object()) throw wrong("an object");
+    load_object(target, v.as_object(), path + ".");
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (!v.is_bool()) throw wrong("a boolean");
+    target = std::get<bool>(v.v);
+  } else if constexpr (std::is_integral_v<T>) {
+    if (!v.is_number()) throw wrong("an integer");
+    const double d = std::get<double>(v.v);
+    if (d != std::floor(d) || d < double(std::numeric_limits<T>::lowest()) || d > double(std::numeric_limits<T>::max()))
+      throw config_error(fmt::format("config: parameter '{}' expects an integer in range, got {}", path, d));
+    target = static_cast<T>(d);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (!v.is_number()) throw wrong("a number");
+    target = static_cast<T>(std::get<double>(v.v));
+  } else {
+    if (!v.is_string()) throw wrong("a string");
+    target = std::get<std::string>(v.v);
+  }
+}
+
+template <class M>
+void load_object(M& m, const json::object& obj, const std::string& prefix) {
+  auto list = m.parameters();
+  for (const auto& [key, val] : obj) {
+    bool found = false;
+    std::apply([&](auto&... p) { ((p.name == key ? (set_param(*p.value, val, prefix + key), found = true) : false), ...); },
+               list.items);
+    if (!found) {
+      std::string known;
+      std::apply([&](auto&... p) { ((known += (known.empty() ? "" : ", ") + std::string(p.name)), ...); }, list.items);
+      throw config_error(fmt::format("config: unknown parameter '{}{}' (known: {})", prefix, key, known));
+    }
+  }
+}
+
+template <class M>
+void describe_into(M& m, const std::string& prefix, std::string& out) {
+  auto list = m.parameters();
+  std::apply(
+      [&](auto&... p) {
+        (([&] {
+           using T = std::remove_pointer_t<decltype(p.value)>;
+           if constexpr (has_parameters<T>) {
+             describe_into(*p.value, prefix + std::string(p.name) + ".", out);
+           } else {
+             out += fmt::format("{}{} = {}", prefix, p.name, param_value_json(*p.value));
+             if (!p.doc.empty()) out += fmt::format("  # {}", p.doc);
+             out += '\n';
+           }
+         }()),
+         ...);
+      },
+      list.items);
+}
+
+template <class M>
+std::string config_json_of(M& m) {
+  std::string out = "{";
+  bool first = true;
+  auto list = m.parameters();
+  std::apply(
+      [&](auto&... p) {
+        (([&] {
+           using T = std::remove_pointer_t<decltype(p.value)>;
+           out += first ? "" : ", ";
+           first = false;
+           out += json::quote(p.name) + ": ";
+           if constexpr (has_parameters<T>)
+             out += config_json_of(*p.value);
+           else
+             out += param_value_json(*p.value);
+         }()),
+         ...);
+      },
+      list.items);
+  return out + "}";
+}
+
+}  // namespace detail
+
+/// One line per parameter: "path = value  # doc".
+template <has_parameters M>
+std::string describe(M& m) {
+  std::string out;
+  detail::describe_into(m, "", out);
+  return out;
+}
+
+/// The parameters as a JSON object (load_config reads it back).
+template <has_parameters M>
+std::string config_json(M& m) {
+  return detail::config_json_of(m);
+}
+
+/// Sets parameters from a JSON object; keys not given keep their values. Throws config_error
+/// (unknown key, wrong type) or json::parse_error.
+template <has_parameters M>
+void load_config(M& m, std::string_view json_text) {
+  const json::value v = json::parse(json_text);
+  if (!v.is_object()) throw config_error("config: the top level must be a JSON object");
+  detail::load_object(m, v.as_object(), "");
+}
+
+}  // namespace millrace

@@ -1,0 +1,90 @@
+// millrace/core/plan.hpp — the lowered graph: what an executor runs.
+// Composition (pipeline.hpp) is fully typed; lowering turns it into a list of stages whose
+// bodies are typed loops over a batch (adjacent row operators fused into one loop) and whose
+// boundaries are type-erased batches. Executors (serial, oneTBB, later CUDA / MPI) only see this.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "batch.hpp"
+
+namespace millrace::detail {
+
+/// Counters of one user-visible operator; updated once per batch.
+struct op_stats {
+  std::string name;
+  std::string kind;  // "source", "map", "filter", ..., "sink"
+  std::size_t stage = 0;
+  std::atomic<std::uint64_t> in{0}, out{0}, rejected{0};
+};
+
+struct stage_stats {
+  std::atomic<std::uint64_t> busy_ns{0}, batches{0};
+};
+
+enum class stage_mode { parallel, serial, async, branch };
+
+struct runtime_stage;
+using stage_list = std::vector<runtime_stage>;
+
+/// Completion callbacks an asynchronous stage (GPU stream, remote call) invokes when done.
+struct async_callbacks {
+  std::function<void(any_batch)> done;
+  std::function<void(std::exception_ptr)> fail;
+};
+
+struct runtime_source {
+  std::string name;
+  std::size_t op = 0;
+  /// Appends up to max records to the batch; returns false once exhausted.
+  std::function<bool(any_batch&, std::size_t max)> fill;
+  std::function<std::uint64_t()> rejected;  // may be empty
+};
+
+struct runtime_stage {
+  std::string name;          // "map+filter" for a fused stage
+  stage_mode mode = stage_mode::parallel;
+  std::vector<std::size_t> ops;  // indices into plan::ops
+  std::shared_ptr<stage_stats> stats = std::make_shared<stage_stats>();
+  bool is_sink = false;
+
+  std::function<any_batch(any_batch&&)> process;                 // parallel / serial
+  std::function<void(any_batch&&, async_callbacks)> submit;      // async
+  std::function<runtime_source()> finish_as_source;              // barrier: set => segment ends here
+  std::function<void()> finish_sink;                             // sinks: called once at the end
+  std::function<std::uint64_t()> rejected;                       // may be empty
+
+  // branch: split a batch into one batch per branch, run each branch's stages, merge in branch order
+  std::vector<stage_list> branches;
+  std::function<std::vector<any_batch>(any_batch&&)> split;
+  std::function<any_batch(std::vector<any_batch>&&)> merge;
+};
+
+struct plan {
+  runtime_source source;
+  stage_list stages;
+  std::deque<op_stats> ops;  // deque: stable addresses
+
+  std::size_t add_op(std::string name, std::string kind) {
+    auto& s = ops.emplace_back();
+    s.name = std::move(name);
+    s.kind = std::move(kind);
+    return ops.size() - 1;
+  }
+};
+
+inline std::uint64_t now_ns() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count());
+}
+
+}  // namespace millrace::detail

@@ -1,0 +1,65 @@
+// millrace/core/sinks.hpp — where records end: a callback per record, or a container.
+//   std::vector<Doc> kept;  mr::run(source | clean | mr::collect(kept));
+//   mr::run(source | mr::sink([&](Doc d) { out << d.text << '\n'; }));
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "element.hpp"
+#include "error.hpp"
+#include "stage_ops.hpp"
+
+namespace millrace {
+
+/// sink: void f(T&&) on every record, one record at a time, in input order (f may keep state).
+template <class F>
+struct sink_op : detail::element_tag {
+  F fn;
+  std::string name;
+  static constexpr const char* kind = "sink";
+  using expects = detail::first_param_t<F>;
+  template <class In>
+  static constexpr bool accepts = std::is_invocable_v<F&, In&&>;
+  template <class In>
+  using output = no_output;
+
+  template <class In>
+  void lower(detail::plan& p, detail::stage_list& stages) const {
+    detail::runtime_stage st;
+    st.name = name;
+    st.mode = detail::stage_mode::serial;
+    st.is_sink = true;
+    st.ops.push_back(p.add_op(name, kind));
+    auto* stats = &p.ops[st.ops[0]];
+    st.process = [f = std::make_shared<F>(fn), stats, name = name](detail::any_batch&& b) -> detail::any_batch {
+      std::vector<In> in = b.take<In>();
+      try {
+        for (auto& x : in) std::invoke(*f, std::move(x));
+      } catch (...) {
+        detail::rethrow_as_operator_error(name);
+      }
+      detail::count_batch(*stats, in.size(), 0);
+      return {};
+    };
+    stages.push_back(std::move(st));
+  }
+};
+
+/// mr::sink(f, "name"): calls f(T&&) for every record, serially, in input order.
+template <class F>
+sink_op<std::decay_t<F>> sink(F&& f, std::string name = "sink") {
+  return {{}, std::forward<F>(f), std::move(name)};
+}
+
+/// mr::collect(vec): appends every record to vec, in input order. vec must outlive the run.
+template <class T, class A>
+auto collect(std::vector<T, A>& out, std::string name = "collect") {
+  return sink([v = &out](T&& x) { v->push_back(std::move(x)); }, std::move(name));
+}
+
+}  // namespace millrace
