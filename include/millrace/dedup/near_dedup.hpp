@@ -1,0 +1,206 @@
+// Batch near-duplicate detection: shingles -> MinHash -> LSH bands -> candidate edges -> optional
+// exact-Jaccard verification -> parallel union-find; the survivor of a cluster is its smallest index.
+//   auto r = millrace::dedup::near_dedup(texts, {.threshold = 0.8});   // r.kept[i], r.cluster[i]
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <millrace/dedup/jaccard.hpp>
+#include <millrace/dedup/lsh.hpp>
+#include <millrace/dedup/minhash.hpp>
+#include <millrace/dedup/union_find.hpp>
+#include <millrace/text/normalize.hpp>
+#include <millrace/text/shingle.hpp>
+
+namespace millrace::dedup {
+
+enum class shingle_kind { word, character };
+
+struct near_dedup_options {
+  double threshold = 0.8;
+  std::size_t num_perm = 112;
+  std::size_t ngram = 5;
+  shingle_kind shingle = shingle_kind::word;
+  std::optional<lsh_params> lsh;  // default: choose_lsh_params(threshold, num_perm)
+  bool verify = false;            // drop candidate edges whose exact Jaccard is below threshold
+  bool normalize = true;          // text::normalize (default options) before shingling
+  std::uint64_t seed = 1;
+  hash_family family = hash_family::mersenne61;
+
+  // "datatrove": word 5-grams, 14 x 8 (num_perm 112); "nemo": char 24-grams, 20 x 13 (num_perm 260).
+  static near_dedup_options preset(std::string_view name) {
+    near_dedup_options o;
+    if (name == "datatrove") {
+      o.num_perm = 112;
+      o.ngram = 5;
+      o.shingle = shingle_kind::word;
+      o.lsh = lsh_params{14, 8};
+      o.threshold = 0.72;  // the S-curve midpoint (1/14)^(1/8) of 14 x 8
+    } else if (name == "nemo") {
+      o.num_perm = 260;
+      o.ngram = 24;
+      o.shingle = shingle_kind::character;
+      o.lsh = lsh_params{20, 13};
+      o.threshold = 0.8;  // NeMo Curator's jaccard_threshold; (1/20)^(1/13) = 0.79
+    } else {
+      throw std::invalid_argument("near_dedup_options::preset: unknown preset '" + std::string(name) +
+                                  "' (known: datatrove, nemo)");
+    }
+    return o;
+  }
+
+  lsh_params resolved_lsh() const { return lsh ? *lsh : choose_lsh_params(threshold, num_perm); }
+};
+
+struct near_dedup_result {
+  std::vector<std::uint64_t> cluster;  // per document: cluster id = smallest input index in its cluster
+  std::vector<char> kept;              // per document: 1 if it survives (it is its cluster's smallest index)
+  std::size_t candidate_edges = 0;     // distinct candidate pairs from the LSH buckets
+  std::size_t verified_edges = 0;      // of those, pairs that passed verification (== candidates if verify is off)
+};
+
+namespace detail {
+
+// Shingle hashes of one text as near_dedup sees them (not sorted, duplicates kept).
+inline void shingle_hashes(std::string_view text, const near_dedup_options& o, std::string& norm_buf,
+                           std::vector<std::uint64_t>& out) {
+  std::string_view t = text;
+  if (o.normalize) {
+    text::normalize_into(text, norm_buf);
+    t = norm_buf;
+  }
+  if (o.shingle == shingle_kind::word) text::word_shingle_hashes(t, o.ngram, out);
+  else text::char_shingle_hashes(t, o.ngram, out);
+}
+
+struct shingle_scratch {
+  std::string norm;
+  std::vector<std::uint64_t> hashes;
+  std::vector<std::uint64_t> sig;
+};
+
+}  // namespace detail
+
+// Shingle set exactly as near_dedup sees it (normalized if opts.normalize, sorted, unique).
+inline std::vector<std::uint64_t> shingle_set(std::string_view text, const near_dedup_options& opts) {
+  std::string norm;
+  std::vector<std::uint64_t> h;
+  detail::shingle_hashes(text, opts, norm, h);
+  std::sort(h.begin(), h.end());
+  h.erase(std::unique(h.begin(), h.end()), h.end());
+  return h;
+}
+
+// Accumulates documents (band keys computed in parallel as they come), then clusters them all.
+// Memory: bands x 8 bytes per document, plus the shingle sets when verify is on.
+class near_dedup_batch {
+ public:
+  explicit near_dedup_batch(near_dedup_options o)
+      : o_(std::move(o)), lsh_(o_.resolved_lsh()), mh_({o_.num_perm, o_.seed, o_.family}) {
+    if (!(o_.threshold > 0.0 && o_.threshold <= 1.0)) throw std::invalid_argument("near_dedup: threshold must be in (0, 1]");
+    check_lsh(o_.num_perm, lsh_);
+  }
+
+  const near_dedup_options& options() const { return o_; }
+  lsh_params lsh() const { return lsh_; }
+  std::size_t size() const { return nonempty_.size(); }
+
+  // Appends documents numbered size(), size()+1, ... (uses TBB in the current arena).
+  void add(std::span<const std::string_view> texts) {
+    const std::size_t base = nonempty_.size(), n = texts.size(), b = lsh_.bands;
+    if (base + n > 0xFFFFFFFEull) throw std::length_error("near_dedup: more than 2^32 - 2 documents");
+    keys_.resize((base + n) * b);
+    nonempty_.resize(base + n);
+    if (o_.verify) sets_.resize(base + n);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16), [&](const auto& r) {
+      auto& s = scratch_.local();
+      s.sig.resize(o_.num_perm);
+      for (std::size_t i = r.begin(); i < r.end(); ++i) {
+        detail::shingle_hashes(texts[i], o_, s.norm, s.hashes);
+        const std::size_t d = base + i;
+        nonempty_[d] = !s.hashes.empty();
+        mh_.sign(s.hashes, s.sig);
+        for (std::size_t band = 0; band < b; ++band) keys_[d * b + band] = band_key(s.sig, band, lsh_.rows);
+        if (o_.verify) {
+          std::sort(s.hashes.begin(), s.hashes.end());
+          s.hashes.erase(std::unique(s.hashes.begin(), s.hashes.end()), s.hashes.end());
+          sets_[d].assign(s.hashes.begin(), s.hashes.end());
+        }
+      }
+    });
+  }
+
+  void add(std::string_view text) { add(std::span<const std::string_view>(&text, 1)); }
+
+  // Clusters every document added so far (documents with no shingles stay alone).
+  near_dedup_result finish() const {
+    const std::size_t n = nonempty_.size(), b = lsh_.bands;
+    std::vector<std::vector<doc_edge>> per_band(b);
+    tbb::parallel_for(std::size_t{0}, b, [&](std::size_t band) {
+      std::vector<band_entry> e;
+      e.reserve(n);
+      for (std::size_t d = 0; d < n; ++d)
+        if (nonempty_[d]) e.push_back({keys_[d * b + band], static_cast<std::uint32_t>(d)});
+      std::sort(e.begin(), e.end());
+      link_band(e, per_band[band]);
+    });
+    std::vector<doc_edge> edges;
+    std::size_t total = 0;
+    for (auto& v : per_band) total += v.size();
+    edges.reserve(total);
+    for (auto& v : per_band) edges.insert(edges.end(), v.begin(), v.end());
+    per_band.clear();
+    std::sort(edges.begin(), edges.end());
+    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+
+    near_dedup_result res;
+    res.candidate_edges = edges.size();
+    if (o_.verify) {
+      std::vector<char> ok(edges.size());
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, edges.size(), 256), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i < r.end(); ++i)
+          ok[i] = exact_jaccard(sets_[edges[i].a], sets_[edges[i].b]) >= o_.threshold;
+      });
+      std::size_t k = 0;
+      for (std::size_t i = 0; i < edges.size(); ++i)
+        if (ok[i]) edges[k++] = edges[i];
+      edges.resize(k);
+    }
+    res.verified_edges = edges.size();
+    res.cluster = connected_components(n, edges);
+    res.kept.resize(n);
+    for (std::size_t i = 0; i < n; ++i) res.kept[i] = res.cluster[i] == i;
+    return res;
+  }
+
+ private:
+  near_dedup_options o_;
+  lsh_params lsh_;
+  minhasher mh_;
+  std::vector<std::uint64_t> keys_;  // doc-major: bands keys per document
+  std::vector<char> nonempty_;
+  std::vector<std::vector<std::uint64_t>> sets_;  // sorted unique shingle sets, only with verify
+  tbb::enumerable_thread_specific<detail::shingle_scratch> scratch_;
+};
+
+// Deterministic for any thread count: uses TBB in the current arena (wrap the call in a
+// tbb::task_arena to bound the threads).
+inline near_dedup_result near_dedup(std::span<const std::string_view> texts, const near_dedup_options& opts = {}) {
+  near_dedup_batch batch(opts);
+  batch.add(texts);
+  return batch.finish();
+}
+
+}  // namespace millrace::dedup

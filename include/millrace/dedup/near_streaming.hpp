@@ -1,0 +1,132 @@
+// Streaming near-dedup: an online LSH index of the kept documents, queried in input order. A
+// document is dropped when it shares a band with a kept one (and, with verify, is similar enough).
+//   near_streaming_index idx(opts); idx.process(batch_texts, cluster_ids);   // batch after batch
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <millrace/dedup/near_dedup.hpp>
+
+namespace millrace::dedup {
+
+// Differences from batch mode: a document is compared only with the kept documents (a duplicate of
+// a dropped document that is not itself similar to any kept one survives), and with max_index_docs
+// the oldest kept documents leave the index (memory: bands x ~40 bytes per indexed document, plus
+// its shingle set with verify). Deterministic: the parallel part (signatures) is order-free and the
+// index is updated serially in input order.
+class near_streaming_index {
+ public:
+  explicit near_streaming_index(near_dedup_options o, std::size_t max_index_docs = 0)
+      : o_(std::move(o)), lsh_(o_.resolved_lsh()), mh_({o_.num_perm, o_.seed, o_.family}), max_docs_(max_index_docs),
+        maps_(lsh_.bands) {
+    check_lsh(o_.num_perm, lsh_);
+  }
+
+  const near_dedup_options& options() const { return o_; }
+  lsh_params lsh() const { return lsh_; }
+  std::uint64_t seen() const { return seen_; }
+  std::size_t index_size() const { return ring_.size(); }
+  std::uint64_t evicted() const { return evicted_; }
+
+  // Documents get global numbers seen(), seen()+1, ...; cluster_out (resized to texts.size())
+  // receives for each its own number if kept, else the number of the kept document it duplicates.
+  void process(std::span<const std::string_view> texts, std::vector<std::uint64_t>& cluster_out) {
+    const std::size_t n = texts.size(), b = lsh_.bands;
+    keys_.resize(n * b);
+    nonempty_.resize(n);
+    if (o_.verify) sets_.resize(n);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16), [&](const auto& r) {
+      auto& s = scratch_.local();
+      s.sig.resize(o_.num_perm);
+      for (std::size_t i = r.begin(); i < r.end(); ++i) {
+        detail::shingle_hashes(texts[i], o_, s.norm, s.hashes);
+        nonempty_[i] = !s.hashes.empty();
+        mh_.sign(s.hashes, s.sig);
+        for (std::size_t band = 0; band < b; ++band) keys_[i * b + band] = band_key(s.sig, band, lsh_.rows);
+        if (o_.verify) {
+          std::sort(s.hashes.begin(), s.hashes.end());
+          s.hashes.erase(std::unique(s.hashes.begin(), s.hashes.end()), s.hashes.end());
+          sets_[i].assign(s.hashes.begin(), s.hashes.end());
+        }
+      }
+    });
+    cluster_out.resize(n);
+    std::vector<std::uint64_t> cands;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t doc = seen_++;
+      cluster_out[i] = doc;
+      if (!nonempty_[i]) continue;  // no shingles: alone, not indexed
+      cands.clear();
+      for (std::size_t band = 0; band < b; ++band) {
+        auto it = maps_[band].find(keys_[i * b + band]);
+        if (it != maps_[band].end()) cands.push_back(it->second);
+      }
+      std::sort(cands.begin(), cands.end());
+      cands.erase(std::unique(cands.begin(), cands.end()), cands.end());
+      bool dup = false;
+      for (std::uint64_t c : cands) {  // smallest matching kept document first
+        if (o_.verify && exact_jaccard(sets_[i], kept_sets_.at(c)) < o_.threshold) continue;
+        cluster_out[i] = c;
+        dup = true;
+        break;
+      }
+      if (dup) continue;
+      ++kept_;
+      insert(doc, i);
+    }
+  }
+
+  std::uint64_t kept() const { return kept_; }
+
+ private:
+  struct entry {
+    std::uint64_t doc;
+    std::vector<std::uint64_t> keys;
+  };
+
+  void insert(std::uint64_t doc, std::size_t i) {
+    const std::size_t b = lsh_.bands;
+    entry e{doc, std::vector<std::uint64_t>(keys_.begin() + static_cast<std::ptrdiff_t>(i * b),
+                                            keys_.begin() + static_cast<std::ptrdiff_t>((i + 1) * b))};
+    // With verify a kept document may share a key with an earlier kept one: the earlier stays.
+    for (std::size_t band = 0; band < b; ++band) maps_[band].try_emplace(e.keys[band], doc);
+    if (o_.verify) kept_sets_.emplace(doc, std::move(sets_[i]));
+    ring_.push_back(std::move(e));
+    if (max_docs_ && ring_.size() > max_docs_) {
+      const entry& old = ring_.front();
+      for (std::size_t band = 0; band < b; ++band) {
+        auto it = maps_[band].find(old.keys[band]);
+        if (it != maps_[band].end() && it->second == old.doc) maps_[band].erase(it);
+      }
+      kept_sets_.erase(old.doc);
+      ring_.pop_front();
+      ++evicted_;
+    }
+  }
+
+  near_dedup_options o_;
+  lsh_params lsh_;
+  minhasher mh_;
+  std::size_t max_docs_;
+  std::vector<std::unordered_map<std::uint64_t, std::uint64_t>> maps_;  // per band: key -> kept doc
+  std::deque<entry> ring_;  // kept documents still indexed, oldest first
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> kept_sets_;  // only with verify
+  std::uint64_t seen_ = 0, kept_ = 0, evicted_ = 0;
+  std::vector<std::uint64_t> keys_;
+  std::vector<char> nonempty_;
+  std::vector<std::vector<std::uint64_t>> sets_;
+  tbb::enumerable_thread_specific<detail::shingle_scratch> scratch_;
+};
+
+}  // namespace millrace::dedup
