@@ -222,11 +222,9 @@ TEST_CASE("dc.zero_children.and_wide_fanout_heap_slots") {
         for (auto& x : r) s += x;
         return s + "]";
       });
-  const std::string expect = "[" + std::string() + [] {
-    std::string s;
-    for (int i = 0; i < 40; ++i) s += "[]";
-    return s;
-  }() + "]";
+  std::string expect = "[";
+  for (int i = 0; i < 40; ++i) expect.append("[]");
+  expect.append("]");
   CHECK(in_arena(2, [&] { return dc.solve(p40{0}); }) == expect);
   CHECK(in_arena(1, [&] { return dc.solve(p40{0}); }) == expect);
 }

@@ -24,7 +24,12 @@ auto in_arena(int threads, F&& f) {
 }
 
 // Neither commutative nor associative: the result spells out the exact grouping.
-std::string paren(std::string a, std::string b) { return "(" + a + " " + b + ")"; }
+std::string paren(std::string a, std::string b) {
+  std::string s;
+  s.reserve(a.size() + b.size() + 3);
+  s.append("(").append(a).append(" ").append(b).append(")");
+  return s;
+}
 const auto paren_fn = [](std::string a, std::string b) { return paren(std::move(a), std::move(b)); };
 
 // The contract, written directly: reduce consecutive groups of k left to right, level by level.
@@ -53,7 +58,7 @@ struct node {
 };
 
 node random_tree(std::mt19937& rng, int depth, int& counter) {
-  node n{"n" + std::to_string(counter++), {}};
+  node n{std::string("n").append(std::to_string(counter++)), {}};
   if (depth > 0) {
     const int c = static_cast<int>(rng() % 12);
     for (int i = 0; i < c; ++i) n.kids.push_back(random_tree(rng, depth - 1 - static_cast<int>(rng() % 2), counter));

@@ -16,7 +16,7 @@ std::string outline(const text::md_tree& t, std::size_t id = 0) {
   std::string s;
   switch (n.kind) {
     case text::md_kind::document: s = "D"; break;
-    case text::md_kind::section: s = "S" + std::to_string(n.level) + ":" + n.title; break;
+    case text::md_kind::section: s = std::string("S").append(std::to_string(n.level)).append(":").append(n.title); break;
     case text::md_kind::paragraph: s = "P:\"" + n.text + "\""; break;
     case text::md_kind::code: s = "C:\"" + n.text + "\""; break;
   }
