@@ -1,0 +1,9 @@
+// millrace/ops.hpp — built-in recursive operators: divide and conquer, MapReduce over trees and
+// sequences, and their pipeline adaptors (dc_map, tree_reduce).
+//   auto sum = mr::ops::mapreduce(v, [](int x) { return x; }, mr::ops::associative(std::plus<>{}));
+#pragma once
+
+#include "ops/divide_and_conquer.hpp"
+#include "ops/mapreduce_tree.hpp"
+#include "ops/stages.hpp"
+#include "ops/tree.hpp"
