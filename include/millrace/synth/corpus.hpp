@@ -202,15 +202,14 @@ inline std::string render(const tokens& t) {
 
 inline bool is_ascii_lower(char c) { return c >= 'a' && c <= 'z'; }
 
-inline std::string capitalize(std::string w) {
+// In place (by-value versions trip g++ 12's -Wmaybe-uninitialized on moved-from strings).
+inline void capitalize(std::string& w) {
   if (!w.empty() && is_ascii_lower(w[0])) w[0] = static_cast<char>(w[0] - 'a' + 'A');
-  return w;
 }
 
-inline std::string upper(std::string w) {
+inline void upper(std::string& w) {
   for (char& c : w)
     if (is_ascii_lower(c)) c = static_cast<char>(c - 'a' + 'A');
-  return w;
 }
 
 }  // namespace detail
@@ -297,7 +296,7 @@ class corpus_generator {
       const bool first = left_in_sentence == 0;
       if (first) left_in_sentence = rng_.between(4, 18);
       std::string w = rng_.chance(0.02) ? std::to_string(rng_.below(2100)) : word();
-      if (first) w = detail::capitalize(std::move(w));
+      if (first) detail::capitalize(w);
       if (--left_in_sentence == 0 || i + 1 == n) {
         static constexpr std::string_view ends[] = {".", ".", ".", ".", "?", "!"};
         w += ends[rng_.below(std::size(ends))];
@@ -349,8 +348,8 @@ class corpus_generator {
           }
       if (!rng_.chance(0.12)) continue;
       switch (rng_.below(5)) {
-        case 0: w = detail::upper(std::move(w)); break;
-        case 1: w = detail::capitalize(std::move(w)); break;
+        case 0: detail::upper(w); break;
+        case 1: detail::capitalize(w); break;
         case 2: w = "\u201c" + w + "\u201d"; break;
         case 3:
           if (!w.empty() && (w.back() == ',' || w.back() == '.')) {

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""MinHash signature throughput: millrace vs datasketch and rensa, same documents, same parameters.
+
+    python3 bench/dedup_peers/run_peers.py --build build      # needs the millrace-minhash-driver and
+                                                              # millrace-gen-corpus targets built
+Parameters shared by every peer: 112 permutations, word 5-grams (words = whitespace split, joined by
+one space), seed 1. Peers receive the raw text (no normalization); millrace is timed both raw (the
+like-for-like figure) and with its full Unicode normalization. Times cover shingling + signing of
+texts already in memory. A peer that is not installed (pip install datasketch rensa) is skipped with
+a message, never faked. Prints MB/s per peer and the ratios millrace / peer.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+NUM_PERM = 112
+NGRAM = 5
+SEED = 1
+
+
+def shingles(text):
+    words = text.split()
+    if len(words) < NGRAM:
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i:i + NGRAM]) for i in range(len(words) - NGRAM + 1)]
+
+
+def best_of(fn, repeat):
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def peer_datasketch(texts, repeat):
+    try:
+        from datasketch import MinHash
+    except ImportError as e:
+        print(f"datasketch: skipped (not installed: {e}); pip install datasketch")
+        return None
+
+    def run():
+        for t in texts:
+            m = MinHash(num_perm=NUM_PERM, seed=SEED)
+            m.update_batch([s.encode("utf-8") for s in shingles(t)])
+            m.digest()
+    return best_of(run, repeat)
+
+
+def peer_rensa(texts, repeat, kind):
+    try:
+        import rensa
+    except ImportError as e:
+        print(f"rensa ({kind}): skipped (not installed: {e}); pip install rensa")
+        return None
+    cls = getattr(rensa, kind, None)
+    if cls is None:
+        print(f"rensa: skipped {kind} (not in this rensa version)")
+        return None
+
+    def run():
+        for t in texts:
+            m = cls(num_perm=NUM_PERM, seed=SEED)
+            m.update(shingles(t))
+            m.digest()
+    return best_of(run, repeat)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build", help="CMake build directory (with benchmarks and examples)")
+    ap.add_argument("--input", help="JSONL with a 'text' field; default: generate --docs with millrace-gen-corpus")
+    ap.add_argument("--docs", type=int, default=3000)
+    ap.add_argument("--seed", type=int, default=3, help="corpus seed")
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs per peer; the best is kept")
+    ap.add_argument("--threads", type=int, nargs="*", default=[1], help="millrace thread counts to add")
+    ap.add_argument("--json", help="also write the results here")
+    a = ap.parse_args()
+
+    driver = os.path.join(a.build, "bench", "dedup_peers", "millrace-minhash-driver")
+    gen = os.path.join(a.build, "examples", "gen_corpus", "millrace-gen-corpus")
+    tmp = tempfile.TemporaryDirectory()
+    path = a.input
+    if not path:
+        path = os.path.join(tmp.name, "peers.jsonl")
+        subprocess.run([gen, "--docs", str(a.docs), "--seed", str(a.seed), "--output", path], check=True)
+    with open(path, encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for line in f if line.strip()]
+    nbytes = sum(len(t.encode("utf-8")) for t in texts)
+    print(f"documents: {len(texts)}, {nbytes / 1e6:.2f} MB of text; {NUM_PERM} permutations, word {NGRAM}-grams")
+
+    results = []
+
+    def add(name, seconds, threads=1, note=""):
+        if seconds is None:
+            return
+        results.append({"peer": name, "threads": threads, "seconds": seconds,
+                        "mb_per_s": nbytes / 1e6 / seconds, "note": note})
+
+    for threads in a.threads:
+        for family in ("m61", "f32"):
+            for normalize in (False, True):
+                cmd = [driver, "--input", path, "--num-perm", str(NUM_PERM), "--ngram", str(NGRAM),
+                       "--family", family, "--seed", str(SEED), "--threads", str(threads), "--repeat", str(a.repeat)]
+                if normalize:
+                    cmd.append("--normalize")
+                out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+                fam = "(a*x+b) mod 2^61-1" if family == "m61" else "fast 32-bit"
+                add(f"millrace {family}{' +normalize' if normalize else ''}", out["seconds"], threads, fam)
+
+    add("datasketch", peer_datasketch(texts, a.repeat), 1, "MinHash.update_batch")
+    add("rensa RMinHash", peer_rensa(texts, a.repeat, "RMinHash"), 1, "")
+    add("rensa CMinHash", peer_rensa(texts, a.repeat, "CMinHash"), 1, "")
+
+    base = {r["peer"]: r for r in results if r["threads"] == 1}
+    ref = base.get("millrace m61")
+    print(f"\n{'peer':28} {'threads':>7} {'MB/s':>9} {'MB/s/core':>9}  millrace m61 (1T) / peer")
+    for r in results:
+        ratio = ref["mb_per_s"] / r["mb_per_s"] if ref else float("nan")
+        print(f"{r['peer']:28} {r['threads']:>7} {r['mb_per_s']:9.2f} {r['mb_per_s'] / r['threads']:9.2f}  {ratio:8.2f}x")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"docs": len(texts), "bytes": nbytes, "results": results}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,275 @@
+// Near-dedup quality against exact ground truth on a generated corpus: the LSH S-curve per Jaccard bin,
+// pair precision / recall with verification, determinism across thread counts, and both presets.
+// Ground truth = exact Jaccard of dedup::shingle_set (all_pairs_jaccard), never the generator's labels.
+#include <millrace/dedup/all_pairs_jaccard.hpp>
+#include <millrace/dedup/near_dedup.hpp>
+#include <millrace/synth/corpus.hpp>
+
+#include <doctest/doctest.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+namespace dd = millrace::dedup;
+namespace sy = millrace::synth;
+using set_list = std::vector<std::vector<std::uint64_t>>;
+
+struct corpus {
+  std::vector<std::string> texts;
+  std::vector<std::string_view> views;
+};
+
+corpus make_corpus(const sy::corpus_options& o) {
+  corpus c;
+  for (auto& d : sy::generate_corpus(o)) c.texts.push_back(std::move(d.text));
+  c.views.assign(c.texts.begin(), c.texts.end());
+  return c;
+}
+
+set_list shingle_sets(const corpus& c, const dd::near_dedup_options& o) {
+  set_list s(c.views.size());
+  for (std::size_t i = 0; i < s.size(); ++i) s[i] = dd::shingle_set(c.views[i], o);
+  return s;
+}
+
+// Upper standard-normal quantile by bisection on erfc (no table, no extra library).
+double normal_quantile_upper(double tail) {
+  double lo = 0, hi = 40;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = (lo + hi) / 2;
+    (0.5 * std::erfc(mid / std::sqrt(2.0)) > tail ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+struct bin_result {
+  double lo;
+  std::size_t pairs = 0, hits = 0;
+  double expected = 0, variance = 0, bound = 0;
+  bool ok = true;
+};
+
+// Pairs -> Jaccard bins of width 0.05 over [0.1, 1]. In each bin, the number of colliding pairs X is a
+// Poisson-binomial variable with mean sum(p_i) and variance sum(p_i (1 - p_i)), p_i = 1 - (1 - J_i^r)^b
+// at each pair's exact J (a bin is not a point: J varies inside it). Accept |X - mean| <= z sd + 0.5
+// (continuity correction), z for a two-sided 99% level split over the bins (Bonferroni).
+// Bins with fewer than 10 pairs are not judged (the normal bound needs some mass).
+std::vector<bin_result> scurve_bins(const std::vector<double>& jac, const std::vector<char>& hit, dd::lsh_params model) {
+  std::vector<bin_result> bins(18);
+  for (std::size_t k = 0; k < bins.size(); ++k) bins[k].lo = 0.1 + 0.05 * static_cast<double>(k);
+  for (std::size_t i = 0; i < jac.size(); ++i) {
+    if (jac[i] < 0.1) continue;
+    auto& b = bins[std::min<std::size_t>(bins.size() - 1, static_cast<std::size_t>((jac[i] - 0.1) / 0.05 + 1e-12))];
+    const double p = dd::lsh_collision_probability(jac[i], model);
+    ++b.pairs;
+    b.hits += hit[i] != 0;
+    b.expected += p;
+    b.variance += p * (1 - p);
+  }
+  const std::size_t judged = static_cast<std::size_t>(std::count_if(bins.begin(), bins.end(), [](auto& b) { return b.pairs >= 10; }));
+  const double z = normal_quantile_upper(0.01 / 2 / static_cast<double>(std::max<std::size_t>(judged, 1)));
+  for (auto& b : bins) {
+    b.bound = z * std::sqrt(b.variance) + 0.5;
+    b.ok = b.pairs < 10 || std::abs(static_cast<double>(b.hits) - b.expected) <= b.bound;
+  }
+  return bins;
+}
+
+std::size_t failing_bins(const std::vector<bin_result>& bins) {
+  return static_cast<std::size_t>(std::count_if(bins.begin(), bins.end(), [](auto& b) { return !b.ok; }));
+}
+
+struct uf {
+  std::vector<std::uint32_t> parent;
+  explicit uf(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0u); }
+  std::uint32_t find(std::uint32_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  }
+  void unite(std::uint32_t a, std::uint32_t b) {
+    a = find(a), b = find(b);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  }
+};
+
+struct pr_result {
+  std::size_t predicted_pairs = 0, true_predicted = 0, strict_true_predicted = 0;
+  std::size_t recall_pairs = 0, recalled = 0;
+  double precision() const { return predicted_pairs ? double(true_predicted) / double(predicted_pairs) : 1.0; }
+  double strict_precision() const { return predicted_pairs ? double(strict_true_predicted) / double(predicted_pairs) : 1.0; }
+  double recall() const { return recall_pairs ? double(recalled) / double(recall_pairs) : 1.0; }
+};
+
+// Pair precision / recall of a clustering against ground truth (see docs/quality.md):
+// - predicted pairs: every pair of documents that near_dedup puts in the same cluster (its transitive
+//   closure: a cluster of k documents predicts k(k-1)/2 pairs);
+// - precision: share of predicted pairs that are also connected in the ground-truth graph whose edges
+//   are the pairs with exact J >= threshold (transitivity treated the same way on both sides);
+//   strict precision (reported, not asserted): share of predicted pairs whose own J >= threshold;
+// - recall: share of ground-truth pairs with J >= recall_from that near_dedup puts in one cluster.
+pr_result precision_recall(const std::vector<std::uint64_t>& cluster, const set_list& sets,
+                           const std::vector<dd::jaccard_pair>& truth, double threshold, double recall_from) {
+  const std::size_t n = cluster.size();
+  uf g(n);
+  for (const auto& p : truth)
+    if (p.jaccard >= threshold) g.unite(p.a, p.b);
+  pr_result r;
+  std::map<std::uint64_t, std::vector<std::uint32_t>> members;
+  for (std::uint32_t i = 0; i < n; ++i) members[cluster[i]].push_back(i);
+  for (const auto& [id, m] : members) {
+    if (m.size() < 2) continue;
+    r.predicted_pairs += m.size() * (m.size() - 1) / 2;
+    std::map<std::uint32_t, std::size_t> by_truth;
+    for (auto d : m) ++by_truth[g.find(d)];
+    for (const auto& [root, k] : by_truth) r.true_predicted += k * (k - 1) / 2;
+    for (std::size_t x = 0; x < m.size(); ++x)
+      for (std::size_t y = x + 1; y < m.size(); ++y)
+        r.strict_true_predicted += dd::exact_jaccard(sets[m[x]], sets[m[y]]) >= threshold;
+  }
+  for (const auto& p : truth)
+    if (p.jaccard >= recall_from) {
+      ++r.recall_pairs;
+      r.recalled += cluster[p.a] == cluster[p.b];
+    }
+  return r;
+}
+
+void check_cluster_invariants(const dd::near_dedup_result& r, std::size_t n) {
+  REQUIRE(r.cluster.size() == n);
+  REQUIRE(r.kept.size() == n);
+  for (std::size_t i = 0; i < n; ++i) {
+    REQUIRE(r.cluster[i] <= i);
+    REQUIRE(r.cluster[r.cluster[i]] == r.cluster[i]);
+    REQUIRE((r.kept[i] != 0) == (r.cluster[i] == i));
+  }
+}
+
+// Many short original + one-copy families with edit strengths spread over the whole range.
+const sy::corpus_options scurve_corpus{.docs = 4000, .seed = 17, .min_words = 30, .max_words = 120,
+                                       .duplicate_rate = 0.5, .max_copies = 1, .hard_negative_rate = 0.1};
+
+// The dedup workload: clusters of up to 4 copies, boilerplate hard negatives, noise; copies aimed at
+// J in [0.5, 1] so that many pairs sit on both sides of the threshold.
+const sy::corpus_options workload_corpus{.docs = 3000, .seed = 23, .min_words = 30, .max_words = 200,
+                                         .min_similarity = 0.5};
+
+// S-curve of the datatrove preset (word 5-grams, 112 permutations, 14 x 8) for one hash family.
+void check_scurve(dd::hash_family family) {
+  const auto c = make_corpus(scurve_corpus);
+  auto o = dd::near_dedup_options::preset("datatrove");
+  o.family = family;
+  const auto sets = shingle_sets(c, o);
+  const auto pairs = dd::all_pairs_jaccard(sets, 0.1);
+  REQUIRE(pairs.size() > 2000);
+  const dd::lsh_params model = *o.lsh;
+
+  // Every (pair, repetition) gets its own hash seed: documents share shingles (frequent n-grams,
+  // boilerplate), so under one seed the collisions of different pairs are correlated; with a seed
+  // per trial they are independent Bernoulli(p_i), as the binomial bound assumes.
+  std::vector<double> jac;
+  std::vector<char> hit;
+  for (std::uint64_t rep = 0; rep < 3; ++rep)
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      const dd::minhasher mh({o.num_perm, 1000003 * (i + 1) + rep, family});
+      jac.push_back(pairs[i].jaccard);
+      hit.push_back(dd::lsh_collide(mh.sign(sets[pairs[i].a]), mh.sign(sets[pairs[i].b]), model) ? 1 : 0);
+    }
+  const auto bins = scurve_bins(jac, hit, model);
+  std::size_t judged = 0;
+  for (const auto& b : bins) {
+    judged += b.pairs >= 10;
+    INFO("bin [" << b.lo << ", " << b.lo + 0.05 << "): trials " << b.pairs << ", detected " << b.hits
+                 << ", expected " << b.expected << " +- " << b.bound);
+    CHECK(b.ok);
+  }
+  CHECK(judged >= 16);  // the corpus populates nearly every bin, including the steep part
+
+  // Power: the same observations reject neighbouring models (one row or a few bands off).
+  CHECK(failing_bins(scurve_bins(jac, hit, {14, 7})) > 0);
+  CHECK(failing_bins(scurve_bins(jac, hit, {14, 9})) > 0);
+  CHECK(failing_bins(scurve_bins(jac, hit, {11, 8})) > 0);
+}
+
+}  // namespace
+
+TEST_CASE("near_dedup.scurve.datatrove_14x8.mersenne61") { check_scurve(dd::hash_family::mersenne61); }
+
+// Known issue (reported to dedup-core): the fast 32-bit family collides more often than J per row,
+// e.g. bin [0.45, 0.5) detects ~2x the expected pairs. Kept visible, not hidden: may_fail until fixed.
+TEST_CASE("near_dedup.scurve.datatrove_14x8.fast32" * doctest::may_fail()) { check_scurve(dd::hash_family::fast32); }
+
+TEST_CASE("near_dedup.batch.2T.verify.precision_recall.t0.8") {
+  const auto c = make_corpus(workload_corpus);
+  dd::near_dedup_options o;  // word 5-grams, 112 permutations, LSH chosen for the threshold
+  o.threshold = 0.8;
+  o.verify = true;
+  const auto sets = shingle_sets(c, o);
+  const auto truth = dd::all_pairs_jaccard(sets, o.threshold);
+  dd::near_dedup_result r;
+  tbb::task_arena(2).execute([&] { r = dd::near_dedup(c.views, o); });
+  check_cluster_invariants(r, c.views.size());
+  const auto pr = precision_recall(r.cluster, sets, truth, o.threshold, o.threshold + 0.05);
+  MESSAGE("t=0.8 verify: predicted pairs " << pr.predicted_pairs << ", precision " << pr.precision() << " (strict "
+          << pr.strict_precision() << "), recall(J>=0.85) " << pr.recall() << " over " << pr.recall_pairs
+          << " pairs; candidate edges " << r.candidate_edges << ", verified " << r.verified_edges);
+  REQUIRE(pr.recall_pairs > 300);
+  CHECK(pr.precision() >= 0.995);
+  CHECK(pr.recall() >= 0.9);
+  CHECK(r.verified_edges <= r.candidate_edges);
+
+  // Without verification the LSH false positives stay: precision may only drop, recall may only rise.
+  o.verify = false;
+  dd::near_dedup_result raw;
+  tbb::task_arena(2).execute([&] { raw = dd::near_dedup(c.views, o); });
+  const auto pr_raw = precision_recall(raw.cluster, sets, truth, o.threshold, o.threshold + 0.05);
+  MESSAGE("t=0.8 no verify: precision " << pr_raw.precision() << ", recall " << pr_raw.recall());
+  CHECK(pr_raw.recall() >= pr.recall());
+  CHECK(raw.candidate_edges == r.candidate_edges);
+}
+
+TEST_CASE("near_dedup.batch.1T_equals_2T") {
+  const auto c = make_corpus({.docs = 1500, .seed = 31});
+  for (bool verify : {false, true}) {
+    CAPTURE(verify);
+    dd::near_dedup_options o;
+    o.verify = verify;
+    dd::near_dedup_result one, two;
+    tbb::task_arena(1).execute([&] { one = dd::near_dedup(c.views, o); });
+    tbb::task_arena(2).execute([&] { two = dd::near_dedup(c.views, o); });
+    CHECK(one.cluster == two.cluster);
+    CHECK(one.kept == two.kept);
+    CHECK(one.candidate_edges == two.candidate_edges);
+    CHECK(one.verified_edges == two.verified_edges);
+    CHECK(std::count(one.kept.begin(), one.kept.end(), 0) > 0);  // duplicates were found at all
+  }
+}
+
+TEST_CASE("near_dedup.preset.datatrove_and_nemo.verify") {
+  const auto c = make_corpus({.docs = 1500, .seed = 41, .min_words = 30, .max_words = 150, .min_similarity = 0.5});
+  for (const char* name : {"datatrove", "nemo"}) {
+    const std::string preset = name;
+    CAPTURE(preset);
+    auto o = dd::near_dedup_options::preset(name);
+    o.verify = true;
+    const auto sets = shingle_sets(c, o);
+    const auto truth = dd::all_pairs_jaccard(sets, o.threshold);
+    dd::near_dedup_result r;
+    tbb::task_arena(2).execute([&] { r = dd::near_dedup(c.views, o); });
+    check_cluster_invariants(r, c.views.size());
+    // Recall is judged where the preset's S-curve is high: J >= 0.9 (P(collide) >= 0.99 for 14x8, 0.98 for 20x13).
+    const auto pr = precision_recall(r.cluster, sets, truth, o.threshold, 0.9);
+    MESSAGE(preset << ": threshold " << o.threshold << ", removed " << std::count(r.kept.begin(), r.kept.end(), 0)
+                 << ", precision " << pr.precision() << ", recall(J>=0.9) " << pr.recall() << " over " << pr.recall_pairs);
+    REQUIRE(pr.recall_pairs > 100);
+    CHECK(pr.precision() >= 0.995);
+    CHECK(pr.recall() >= 0.95);
+  }
+}
