@@ -27,50 +27,56 @@ struct checked {
   bool ok() const { return error.empty(); }
 };
 
-namespace detail {
+// One line as the reader hands it to the parallel parse step: its bytes (no newline, spare
+// capacity for simdjson's padding) and where it came from; error set when the reader already
+// knows the line is bad (over-long, cut by a truncated stream, empty file).
+struct raw_line {
+  std::string text;
+  std::uint32_t input = 0;
+  std::size_t line = 0;
+  std::string error;
+};
 
-// Calls f(line_view, line_number, room) for each line of a chunk; room is how many bytes may be
-// read from the line's start (capacity of the chunk), for in-place simdjson parsing.
-template <class F>
-void for_each_line(const text_chunk& c, F&& f) {
+// Splits a chunk into lines (newline and a trailing CR removed), appending to out; the bytes of
+// a line over the chunk's max_line_bytes become an error line holding a prefix.
+inline void split_chunk(const text_chunk& c, std::vector<raw_line>& out) {
+  if (!c.error.empty()) {
+    out.push_back(raw_line{c.data, c.input, c.first_line, c.error});
+    return;
+  }
   const char* base = c.data.data();
-  const std::size_t size = c.data.size(), cap = c.data.capacity();
+  const std::size_t size = c.data.size();
   std::size_t pos = 0, line = c.first_line;
   while (pos < size) {
     const char* nl = static_cast<const char*>(std::memchr(base + pos, '\n', size - pos));
-    std::size_t end = nl ? std::size_t(nl - base) : size;
+    const std::size_t end = nl ? std::size_t(nl - base) : size;
     std::size_t len = end - pos;
     if (len > 0 && base[pos + len - 1] == '\r') --len;   // CRLF files
-    if (len > c.max_line_bytes)
-      f(std::string_view(base + pos, len), line, std::size_t(0));   // room 0 marks "too long"
-    else
-      f(std::string_view(base + pos, len), line, cap - pos);
+    raw_line& r = out.emplace_back();
+    r.input = c.input;
+    r.line = line;
+    if (len > c.max_line_bytes) {
+      r.text.assign(base + pos, std::min(len, c.reject_prefix_bytes));
+      r.error = "line longer than " + std::to_string(c.max_line_bytes) + " bytes";
+    } else {
+      r.text.reserve(len + simdjson::SIMDJSON_PADDING);   // lets simdjson parse it in place
+      r.text.assign(base + pos, len);
+    }
     pos = end + 1;
     ++line;
   }
 }
 
+namespace detail {
+
 template <class T>
-checked<T> bad(const text_chunk& c, std::string_view raw, std::size_t line, std::string why) {
+checked<T> bad(raw_line&& l, std::string why) {
   checked<T> r;
   r.error = std::move(why);
-  r.raw.assign(raw);
-  r.input = c.input;
-  r.line = line;
+  r.raw = std::move(l.text);
+  r.input = l.input;
+  r.line = l.line;
   return r;
-}
-
-inline bool too_long(const text_chunk& c, std::string_view line, std::size_t room, std::string& why) {
-  if (room != 0 || line.size() <= c.max_line_bytes) return false;
-  why = "line longer than " + std::to_string(c.max_line_bytes) + " bytes";
-  return true;
-}
-
-template <class T>
-bool error_chunk(const text_chunk& c, std::vector<checked<T>>& out) {
-  if (c.error.empty()) return false;
-  out.push_back(bad<T>(c, c.data, c.first_line, c.error));
-  return true;
 }
 
 inline bool blank(std::string_view s) {
@@ -80,10 +86,10 @@ inline bool blank(std::string_view s) {
 }
 
 // Parses one line as a JSON object with the per-thread DOM parser (full validation, UTF-8 too).
-inline std::string parse_object(std::string_view line, std::size_t room, simdjson::dom::object& obj) {
+inline std::string parse_object(const std::string& line, simdjson::dom::object& obj) {
   if (blank(line)) return "empty line (not a JSON object)";
   auto& parser = thread_dom_parser();
-  auto padded = padded_view(line.data(), line.size(), room);
+  auto padded = padded_view(line.data(), line.size(), line.capacity());
   simdjson::dom::element el;
   auto err = parser.parse(padded.data(), padded.size(), false).get(el);
   if (err == simdjson::UTF8_ERROR) return "invalid UTF-8";
@@ -94,72 +100,71 @@ inline std::string parse_object(std::string_view line, std::size_t room, simdjso
 
 }  // namespace detail
 
-// JSON lines into json_record (raw bytes kept, validated as a JSON object with valid UTF-8).
-inline std::vector<checked<json_record>> parse_json_chunk(const text_chunk& c, const std::string& file) {
-  std::vector<checked<json_record>> out;
-  if (detail::error_chunk(c, out)) return out;
-  out.reserve(c.lines);
-  detail::for_each_line(c, [&](std::string_view line, std::size_t n, std::size_t room) {
-    simdjson::dom::object obj;
-    std::string err;
-    if (detail::too_long(c, line, room, err)) line = line.substr(0, c.reject_prefix_bytes);
-    else err = detail::parse_object(line, room, obj);
-    if (!err.empty()) { out.push_back(detail::bad<json_record>(c, line, n, std::move(err))); return; }
-    checked<json_record> r;
-    r.value.raw.reserve(line.size() + simdjson::SIMDJSON_PADDING);   // lets get_string parse in place
-    r.value.raw.assign(line);
-    r.value.file = file;
-    r.value.line = n;
-    r.value.input = c.input;
-    r.input = c.input;
-    r.line = n;
-    out.push_back(std::move(r));
-  });
-  return out;
+// One JSON line into a json_record (raw bytes kept, validated as a JSON object with valid UTF-8).
+inline checked<json_record> parse_json_line(raw_line&& l, const std::string& file) {
+  if (!l.error.empty()) return detail::bad<json_record>(std::move(l), std::move(l.error));
+  simdjson::dom::object obj;
+  std::string err = detail::parse_object(l.text, obj);
+  if (!err.empty()) return detail::bad<json_record>(std::move(l), std::move(err));
+  checked<json_record> r;
+  r.value.raw = std::move(l.text);
+  r.value.file = file;
+  r.value.line = l.line;
+  r.value.input = l.input;
+  r.input = l.input;
+  r.line = l.line;
+  return r;
 }
 
-// JSON lines into T through a field map; a missing or mistyped field makes the line bad.
+// One JSON line into T through a field map; a missing or mistyped field makes the line bad.
+template <class T, class... B>
+checked<T> parse_typed_line(raw_line&& l, const field_map<B...>& map) {
+  if (!l.error.empty()) return detail::bad<T>(std::move(l), std::move(l.error));
+  simdjson::dom::object obj;
+  checked<T> r;
+  std::string err = detail::parse_object(l.text, obj);
+  if (err.empty()) err = decode_fields(obj, map, r.value);
+  if (!err.empty()) return detail::bad<T>(std::move(l), std::move(err));
+  r.input = l.input;
+  r.line = l.line;
+  return r;
+}
+
+// One plain line; optionally UTF-8 checked.
+inline checked<std::string> parse_plain_line(raw_line&& l, bool validate_utf8) {
+  if (!l.error.empty()) return detail::bad<std::string>(std::move(l), std::move(l.error));
+  if (validate_utf8 && !utf8_valid(l.text)) return detail::bad<std::string>(std::move(l), "invalid UTF-8");
+  checked<std::string> r;
+  r.value = std::move(l.text);
+  r.input = l.input;
+  r.line = l.line;
+  return r;
+}
+
+// Whole chunks at once (for use without a pipeline).
+inline std::vector<checked<json_record>> parse_json_chunk(const text_chunk& c, const std::string& file) {
+  std::vector<raw_line> lines;
+  split_chunk(c, lines);
+  std::vector<checked<json_record>> out;
+  out.reserve(lines.size());
+  for (auto& l : lines) out.push_back(parse_json_line(std::move(l), file));
+  return out;
+}
 template <class T, class... B>
 std::vector<checked<T>> parse_typed_chunk(const text_chunk& c, const field_map<B...>& map) {
+  std::vector<raw_line> lines;
+  split_chunk(c, lines);
   std::vector<checked<T>> out;
-  if (detail::error_chunk(c, out)) return out;
-  out.reserve(c.lines);
-  detail::for_each_line(c, [&](std::string_view line, std::size_t n, std::size_t room) {
-    simdjson::dom::object obj;
-    std::string err;
-    if (detail::too_long(c, line, room, err)) line = line.substr(0, c.reject_prefix_bytes);
-    else err = detail::parse_object(line, room, obj);
-    checked<T> r;
-    if (err.empty()) err = decode_fields(obj, map, r.value);
-    if (!err.empty()) { out.push_back(detail::bad<T>(c, line, n, std::move(err))); return; }
-    r.input = c.input;
-    r.line = n;
-    out.push_back(std::move(r));
-  });
+  out.reserve(lines.size());
+  for (auto& l : lines) out.push_back(parse_typed_line<T>(std::move(l), map));
   return out;
 }
-
-// Plain lines (newline and a trailing CR removed); optionally UTF-8 checked.
 inline std::vector<checked<std::string>> parse_line_chunk(const text_chunk& c, bool validate_utf8) {
+  std::vector<raw_line> lines;
+  split_chunk(c, lines);
   std::vector<checked<std::string>> out;
-  if (detail::error_chunk(c, out)) return out;
-  out.reserve(c.lines);
-  detail::for_each_line(c, [&](std::string_view line, std::size_t n, std::size_t room) {
-    std::string err;
-    if (detail::too_long(c, line, room, err)) {
-      out.push_back(detail::bad<std::string>(c, line.substr(0, c.reject_prefix_bytes), n, std::move(err)));
-      return;
-    }
-    if (validate_utf8 && !utf8_valid(line)) {
-      out.push_back(detail::bad<std::string>(c, line, n, "invalid UTF-8"));
-      return;
-    }
-    checked<std::string> r;
-    r.value.assign(line);
-    r.input = c.input;
-    r.line = n;
-    out.push_back(std::move(r));
-  });
+  out.reserve(lines.size());
+  for (auto& l : lines) out.push_back(parse_plain_line(std::move(l), validate_utf8));
   return out;
 }
 

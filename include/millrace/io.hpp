@@ -1,0 +1,10 @@
+// millrace/io.hpp — the I/O subsystem: JSONL/CSV/line readers and sharded writers with manifests,
+// transparent zstd, bad-input policies, resumable outputs. Needs simdjson, zstd and xxHash.
+//   auto p = mr::io::read_jsonl({"shards/*.jsonl.zst"}) | mr::io::write_jsonl("out/");
+#pragma once
+
+#include "io/csv.hpp"
+#include "io/error.hpp"
+#include "io/json_record.hpp"
+#include "io/read.hpp"
+#include "io/write.hpp"

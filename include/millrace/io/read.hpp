@@ -1,0 +1,282 @@
+// millrace::io readers as pipeline sources: read_jsonl (to json_record, or to a typed struct via
+// a field map), read_lines, read_csv. Inputs are files, directories or globs (sorted); .zst is
+// decompressed on the fly; lines are parsed in parallel; bad records fail the run or go to a
+// rejects file, in input order.
+//   auto p = mr::io::read_jsonl({"shards/*.jsonl.zst"}) | mr::filter(keep) | mr::io::write_jsonl("out/");
+#pragma once
+
+#include <millrace/core.hpp>
+#include <millrace/io/chunk_reader.hpp>
+#include <millrace/io/csv.hpp>
+#include <millrace/io/fields.hpp>
+#include <millrace/io/inputs.hpp>
+#include <millrace/io/manifest.hpp>
+#include <millrace/io/parse.hpp>
+#include <millrace/io/rejects.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace millrace::io {
+
+struct read_options {
+  on_bad_record policy = on_bad_record::fail;
+  std::filesystem::path rejects_file{};    // with on_bad_record::reject; empty: rejects are only counted
+  std::size_t max_line_bytes = std::size_t(64) << 20;   // a longer line is a bad record
+  bool empty_file_is_error = true;         // an empty input file is bad input (it is often a failed copy)
+  bool validate_utf8 = true;               // read_lines/read_csv (JSON is always validated)
+  std::size_t chunk_bytes = std::size_t(1) << 20;       // read size; lines are split from chunks
+  // Output directory of a resumable writer (write_options::resume): inputs that its manifest
+  // lists as complete are skipped. The same inputs must be given (checked by path).
+  std::filesystem::path resume_from{};
+};
+
+// One CSV record with its provenance; fields by index or, with a header, by name.
+struct csv_row {
+  std::vector<std::string> fields;
+  std::shared_ptr<const std::vector<std::string>> header;   // null without a header row
+  std::string file;
+  std::size_t line = 0;
+  std::uint32_t input = 0;
+  const std::string* get(std::string_view name) const {
+    if (header)
+      for (std::size_t i = 0; i < header->size() && i < fields.size(); ++i)
+        if ((*header)[i] == name) return &fields[i];
+    return nullptr;
+  }
+};
+
+namespace detail {
+
+// Which inputs a resumable output directory already holds.
+inline std::vector<bool> completed_inputs(const std::filesystem::path& out_dir,
+                                          const std::vector<std::filesystem::path>& files) {
+  std::vector<bool> skip(files.size(), false);
+  if (out_dir.empty()) return skip;
+  auto m = manifest::load(out_dir / "manifest.json");
+  if (!m) return skip;
+  if (!m->per_input)
+    throw input_error((out_dir / "manifest.json").string(), 0, "not written by a resumable writer (write_options::resume)");
+  for (auto& in : m->inputs) {
+    if (in.index >= files.size() || (!in.path.empty() && in.path != files[in.index].string()))
+      throw input_error((out_dir / "manifest.json").string(), 0,
+                        "resume: input " + std::to_string(in.index) + " was '" + in.path + "', now '" +
+                            (in.index < files.size() ? files[in.index].string() : std::string("(none)")) +
+                            "': give the same inputs as the interrupted run");
+    skip[in.index] = true;
+  }
+  return skip;
+}
+
+struct input_set {
+  std::vector<std::filesystem::path> files;
+  std::vector<std::string> names;
+  explicit input_set(const std::vector<std::string>& entries) : files(expand_inputs(entries)) {
+    for (auto& f : files) names.push_back(f.string());
+  }
+};
+
+// The serial part of reading: files -> chunks -> lines (raw_line records).
+class line_source {
+ public:
+  using value_type = raw_line;
+  line_source(std::shared_ptr<const input_set> in, read_options opt) : st_(std::make_shared<state>()) {
+    st_->in = std::move(in);
+    st_->opt = std::move(opt);
+  }
+  bool fill(std::vector<raw_line>& out, std::size_t max) {
+    auto& s = *st_;
+    if (!s.reader) {
+      // Opened at run time, not when the pipeline is built: the manifest is read when it matters.
+      chunk_options co;
+      co.chunk_bytes = s.opt.chunk_bytes;
+      co.max_line_bytes = s.opt.max_line_bytes;
+      co.empty_file_is_error = s.opt.empty_file_is_error;
+      s.reader = std::make_unique<chunk_reader>(s.in->files, co, completed_inputs(s.opt.resume_from, s.in->files));
+    }
+    while (out.size() < max) {
+      if (s.pos == s.lines.size()) {
+        s.lines.clear();
+        s.pos = 0;
+        if (!s.reader->next(s.chunk)) return false;
+        split_chunk(s.chunk, s.lines);
+      }
+      out.push_back(std::move(s.lines[s.pos++]));
+    }
+    return true;
+  }
+
+ private:
+  struct state {
+    std::shared_ptr<const input_set> in;
+    read_options opt;
+    std::unique_ptr<chunk_reader> reader;
+    text_chunk chunk;
+    std::vector<raw_line> lines;
+    std::size_t pos = 0;
+  };
+  std::shared_ptr<state> st_;
+};
+
+// The serial step after parallel parsing: fail on, or reject, bad records in input order.
+template <class T>
+class settle_stage {
+ public:
+  settle_stage(std::shared_ptr<const input_set> in, const read_options& opt)
+      : st_(std::make_shared<state>(std::move(in), opt)) {}
+  std::vector<T> process(std::vector<checked<T>>&& batch) {
+    return settle(std::move(batch), st_->policy, st_->log, st_->in->names);
+  }
+  std::uint64_t rejected_count() const { return st_->log.count(); }
+
+ private:
+  struct state {
+    state(std::shared_ptr<const input_set> i, const read_options& o)
+        : in(std::move(i)), policy(o.policy), log(o.rejects_file) {}
+    std::shared_ptr<const input_set> in;
+    on_bad_record policy;
+    reject_log log;
+  };
+  std::shared_ptr<state> st_;
+};
+
+// CSV is parsed serially in the source (quoted newlines make chunks unsplittable).
+class csv_source {
+ public:
+  using value_type = checked<csv_row>;
+  csv_source(std::shared_ptr<const input_set> in, csv_options copt, read_options opt)
+      : st_(std::make_shared<state>()) {
+    st_->in = std::move(in);
+    st_->copt = copt;
+    st_->copt.validate_utf8 = opt.validate_utf8;
+    st_->opt = std::move(opt);
+  }
+  bool fill(std::vector<checked<csv_row>>& out, std::size_t max) {
+    auto& s = *st_;
+    if (!s.started) {
+      s.started = true;
+      s.skip = completed_inputs(s.opt.resume_from, s.in->files);
+    }
+    while (out.size() < max) {
+      if (!s.reader) {
+        while (s.next < s.in->files.size() && s.skip[s.next]) ++s.next;
+        if (s.next >= s.in->files.size()) return false;
+        s.input = static_cast<std::uint32_t>(s.next++);
+        try {
+          s.reader = std::make_unique<csv_reader>(s.in->files[s.input], s.copt);
+        } catch (const input_error& e) {
+          out.push_back(bad(e.line, e.reason));   // a bad header row
+          continue;
+        }
+        if (s.reader->empty_file() && s.opt.empty_file_is_error) {
+          out.push_back(bad(0, "empty file"));
+          s.reader.reset();
+          continue;
+        }
+        s.header = s.reader->header().empty() ? nullptr
+                   : std::make_shared<const std::vector<std::string>>(s.reader->header());
+      }
+      checked<csv_row> r;
+      try {
+        if (!s.reader->next(r.value.fields)) {
+          s.reader.reset();
+          continue;
+        }
+      } catch (const input_error& e) {
+        out.push_back(bad(e.line, e.reason));
+        continue;
+      }
+      r.value.header = s.header;
+      r.value.file = s.in->names[s.input];
+      r.value.line = s.reader->line();
+      r.value.input = s.input;
+      r.input = s.input;
+      r.line = r.value.line;
+      out.push_back(std::move(r));
+    }
+    return true;
+  }
+
+ private:
+  checked<csv_row> bad(std::size_t line, std::string why) {
+    checked<csv_row> r;
+    r.error = std::move(why);
+    r.input = st_->input;
+    r.line = line;
+    return r;
+  }
+  struct state {
+    std::shared_ptr<const input_set> in;
+    csv_options copt;
+    read_options opt;
+    bool started = false;
+    std::vector<bool> skip;
+    std::size_t next = 0;
+    std::uint32_t input = 0;
+    std::unique_ptr<csv_reader> reader;
+    std::shared_ptr<const std::vector<std::string>> header;
+  };
+  std::shared_ptr<state> st_;
+};
+
+}  // namespace detail
+
+/// JSON lines as json_record (original bytes + provenance). Ops: "read_jsonl" (lines),
+/// "read_jsonl.parse" (parallel), "read_jsonl.check" (rejected count).
+inline auto read_jsonl(const std::vector<std::string>& inputs, read_options opt = {}) {
+  auto in = std::make_shared<const detail::input_set>(inputs);
+  return millrace::source(detail::line_source(in, opt), "read_jsonl") |
+         millrace::batch_map(
+             [in](std::vector<raw_line>&& b) {
+               std::vector<checked<json_record>> out;
+               out.reserve(b.size());
+               for (auto& l : b) out.push_back(parse_json_line(std::move(l), in->names[l.input]));
+               return out;
+             },
+             "read_jsonl.parse") |
+         millrace::stage(detail::settle_stage<json_record>(in, opt), "read_jsonl.check");
+}
+
+/// JSON lines as T, fields bound by name (see fields.hpp); a missing field is a bad record.
+template <class T, class... B>
+auto read_jsonl(const std::vector<std::string>& inputs, field_map<B...> map, read_options opt = {}) {
+  auto in = std::make_shared<const detail::input_set>(inputs);
+  return millrace::source(detail::line_source(in, opt), "read_jsonl") |
+         millrace::batch_map(
+             [map](std::vector<raw_line>&& b) {
+               std::vector<checked<T>> out;
+               out.reserve(b.size());
+               for (auto& l : b) out.push_back(parse_typed_line<T>(std::move(l), map));
+               return out;
+             },
+             "read_jsonl.parse") |
+         millrace::stage(detail::settle_stage<T>(in, opt), "read_jsonl.check");
+}
+
+/// Plain lines (newline and trailing CR removed) as std::string.
+inline auto read_lines(const std::vector<std::string>& inputs, read_options opt = {}) {
+  auto in = std::make_shared<const detail::input_set>(inputs);
+  const bool utf8 = opt.validate_utf8;
+  return millrace::source(detail::line_source(in, opt), "read_lines") |
+         millrace::batch_map(
+             [utf8](std::vector<raw_line>&& b) {
+               std::vector<checked<std::string>> out;
+               out.reserve(b.size());
+               for (auto& l : b) out.push_back(parse_plain_line(std::move(l), utf8));
+               return out;
+             },
+             "read_lines.parse") |
+         millrace::stage(detail::settle_stage<std::string>(in, opt), "read_lines.check");
+}
+
+/// CSV records (RFC 4180) as csv_row; bad records (unterminated quote, wrong width, invalid
+/// UTF-8) fail the run or are rejected.
+inline auto read_csv(const std::vector<std::string>& inputs, csv_options copt = {}, read_options opt = {}) {
+  auto in = std::make_shared<const detail::input_set>(inputs);
+  return millrace::source(detail::csv_source(in, copt, opt), "read_csv") |
+         millrace::stage(detail::settle_stage<csv_row>(in, opt), "read_csv.check");
+}
+
+}  // namespace millrace::io

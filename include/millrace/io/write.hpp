@@ -1,0 +1,133 @@
+// millrace::io writers as pipeline sinks: write_jsonl (json_record raw bytes, or typed structs via
+// a field map), write_lines, write_csv. Sharded by records/bytes, optional zstd, each shard
+// written under a temporary name and renamed, and a manifest.json with counts and xxh3-128 digests.
+//   auto p = mr::io::read_jsonl({"in/"}) | mr::io::write_jsonl("out/", {.max_records_per_shard = 100000, .zstd = true});
+#pragma once
+
+#include <millrace/core.hpp>
+#include <millrace/io/csv.hpp>
+#include <millrace/io/fields.hpp>
+#include <millrace/io/json_record.hpp>
+#include <millrace/io/read.hpp>
+#include <millrace/io/shard_writer.hpp>
+
+#include <concepts>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace millrace::io {
+
+namespace detail {
+
+// Records that know their input (json_record, csv_row, or any type with `input` and `file`)
+// can be written in the resumable layout.
+template <class T>
+concept has_provenance = requires(const T& t) {
+  { t.input } -> std::convertible_to<std::uint32_t>;
+  { t.file } -> std::convertible_to<std::string_view>;
+};
+
+// Sink object: formats each record (Format appends its bytes, newline included) and hands it to a
+// shard_writer created at run time. Copies share the writer (the core holds stages by copy).
+template <class T, class Format>
+class writer_sink {
+ public:
+  writer_sink(std::filesystem::path dir, write_options opt, std::string ext, Format fmt)
+      : st_(std::make_shared<state>(std::move(dir), std::move(opt), std::move(ext), std::move(fmt))) {
+    if (st_->opt.resume && !has_provenance<T>)
+      throw std::invalid_argument("write_options::resume needs records that carry their input "
+                                  "(json_record, csv_row, or a type with `input` and `file` members)");
+  }
+  void process(std::vector<T>&& batch) {
+    auto& s = *st_;
+    auto& w = s.writer();
+    for (const auto& r : batch) {
+      if constexpr (has_provenance<T>)
+        if (s.opt.resume) w.begin_input(static_cast<std::uint32_t>(r.input), r.file);
+      s.buf.clear();
+      s.fmt(s.buf, r);
+      w.append(s.buf);
+    }
+  }
+  void finish() { st_->writer().finish(); }
+  // The writer (after the run: its manifest); null before the run starts.
+  const shard_writer* writer() const { return st_->w.get(); }
+
+ private:
+  struct state {
+    state(std::filesystem::path d, write_options o, std::string e, Format f)
+        : dir(std::move(d)), opt(std::move(o)), ext(std::move(e)), fmt(std::move(f)) {}
+    shard_writer& writer() {
+      if (!w) w = std::make_unique<shard_writer>(dir, opt, ext);
+      return *w;
+    }
+    std::filesystem::path dir;
+    write_options opt;
+    std::string ext;
+    Format fmt;
+    std::string buf;
+    std::unique_ptr<shard_writer> w;
+  };
+  std::shared_ptr<state> st_;
+};
+
+struct raw_json_format {
+  void operator()(std::string& out, const json_record& r) const {
+    out += r.raw;
+    out += '\n';
+  }
+};
+template <class Map>
+struct fields_format {
+  Map map;
+  template <class T>
+  void operator()(std::string& out, const T& r) const {
+    encode_fields(out, map, r);
+    out += '\n';
+  }
+};
+struct line_format {
+  void operator()(std::string& out, const std::string& s) const {
+    out += s;
+    out += '\n';
+  }
+};
+struct csv_format {
+  csv_options opt;
+  void operator()(std::string& out, const std::vector<std::string>& f) const { csv_append_record(out, f, opt); }
+  void operator()(std::string& out, const csv_row& r) const { csv_append_record(out, r.fields, opt); }
+};
+
+}  // namespace detail
+
+/// json_record sink: writes each record's original bytes, one per line, unchanged.
+inline auto write_jsonl(std::filesystem::path dir, write_options opt = {}) {
+  return millrace::stage(detail::writer_sink<json_record, detail::raw_json_format>(std::move(dir), std::move(opt), ".jsonl", {}),
+                         "write_jsonl");
+}
+
+/// Typed sink: T written as a JSON object with the fields of the map, in map order.
+template <class T, class... B>
+auto write_jsonl(std::filesystem::path dir, field_map<B...> map, write_options opt = {}) {
+  using fmt_t = detail::fields_format<field_map<B...>>;
+  return millrace::stage(detail::writer_sink<T, fmt_t>(std::move(dir), std::move(opt), ".jsonl", fmt_t{map}),
+                         "write_jsonl");
+}
+
+/// std::string sink: one record per line (a record should not hold a newline).
+inline auto write_lines(std::filesystem::path dir, write_options opt = {}) {
+  return millrace::stage(detail::writer_sink<std::string, detail::line_format>(std::move(dir), std::move(opt), ".txt", {}),
+                         "write_lines");
+}
+
+/// CSV sink for rows (std::vector<std::string> or csv_row); quoting per RFC 4180.
+template <class Row = std::vector<std::string>>
+auto write_csv(std::filesystem::path dir, write_options opt = {}, csv_options copt = {}) {
+  return millrace::stage(detail::writer_sink<Row, detail::csv_format>(std::move(dir), std::move(opt), ".csv",
+                                                                       detail::csv_format{copt}),
+                         "write_csv");
+}
+
+}  // namespace millrace::io
