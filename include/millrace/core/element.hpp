@@ -18,9 +18,6 @@ namespace detail {
 ///   template <class In> void lower(plan&, stage_list&) const;
 struct element_tag {};
 
-/// Sentinel record type after a failed connection, so one mistake gives one error.
-struct invalid_record {};
-
 template <class In, class Op, bool Accepts = Op::template accepts<In>>
 struct connect_one {
   using type = typename Op::template output<In>;

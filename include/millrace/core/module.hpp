@@ -59,6 +59,9 @@ struct config_error : std::runtime_error {
 
 namespace detail {
 
+template <class M>
+void load_object(M& m, const json::object& obj, const std::string& prefix);
+
 template <class T>
 std::string param_value_json(const T& v) {
   if constexpr (std::is_same_v<T, bool>)

@@ -41,8 +41,11 @@ struct chain : detail::element_tag {
   void lower(detail::plan& p, detail::stage_list& stages) const {
     if constexpr (I < sizeof...(Es)) {
       using E = std::tuple_element_t<I, std::tuple<Es...>>;
-      std::get<I>(elems).template lower<In>(p, stages);
-      lower<detail::connect_t<In, E>, I + 1>(p, stages);
+      // after a connection error (already reported) lower nothing, so one mistake gives one error
+      if constexpr (!std::is_same_v<detail::connect_t<In, E>, detail::invalid_record>) {
+        std::get<I>(elems).template lower<In>(p, stages);
+        lower<detail::connect_t<In, E>, I + 1>(p, stages);
+      }
     }
   }
 };
@@ -68,7 +71,8 @@ struct pipeline {
   Src source;
   Chain body;
   using value_type = typename Chain::template output<typename Src::value_type>;
-  static constexpr bool ends_with_sink = std::is_same_v<value_type, no_output>;
+  static constexpr bool ends_with_sink =
+      std::is_same_v<value_type, no_output> || std::is_same_v<value_type, detail::invalid_record>;
 };
 
 namespace detail {

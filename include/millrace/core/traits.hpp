@@ -20,6 +20,9 @@ namespace detail {
 template <class... T>
 inline constexpr bool always_false = false;
 
+/// Sentinel record type after a failed connection, so one mistake gives one error.
+struct invalid_record {};
+
 // ---- first parameter of a callable (when it is not a template) ---------------------------
 template <class F, class = void>
 struct first_param {
@@ -84,7 +87,7 @@ struct cannot_connect_operator {
                 "of cannot_connect_operator) is not accepted by the next operator, which expects the "
                 "2nd template argument. Fix the operator's parameter type or insert a mr::map that "
                 "converts.");
-  using type = no_output;
+  using type = invalid_record;
 };
 
 template <class Operator>

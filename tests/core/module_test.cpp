@@ -1,0 +1,87 @@
+// Modules: forward() composes operators; parameters are printable and loadable from JSON.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include <millrace/core.hpp>
+
+namespace mr = millrace;
+
+namespace {
+struct Doc {
+  std::string id, text;
+};
+
+struct LengthFilter {
+  std::size_t min_chars = 5;
+  bool strip = true;
+  auto parameters() {
+    return mr::params(mr::param("min_chars", min_chars, "shortest text kept"), mr::param("strip", strip));
+  }
+  auto forward() const {
+    return mr::map([strip = strip](Doc d) {
+             if (strip) {
+               while (!d.text.empty() && d.text.back() == ' ') d.text.pop_back();
+             }
+             return d;
+           }, "strip") |
+           mr::filter([n = min_chars](const Doc& d) { return d.text.size() >= n; }, "min_chars");
+  }
+};
+
+struct Cleaner {
+  LengthFilter length;
+  double ratio = 0.5;
+  std::string tag = "clean";
+  auto parameters() { return mr::params(mr::param("length", length), mr::param("ratio", ratio, "a ratio"), mr::param("tag", tag)); }
+  auto forward() const {
+    return length | mr::map([tag = tag](Doc d) { d.id = tag + ":" + d.id; return d; }, "tag");
+  }
+};
+
+std::vector<Doc> docs() { return {{"a", "hi   "}, {"b", "hello world"}, {"c", "abcde "}, {"d", "x"}}; }
+}  // namespace
+
+TEST_CASE("module.forward.in_pipeline") {
+  Cleaner c;
+  auto out = mr::to_vector(mr::from_range(docs()) | c, mr::cpu{.threads = 2, .batch_size = 1});
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].id == "clean:b");
+  CHECK(out[1].id == "clean:c");
+  CHECK(out[1].text == "abcde");
+}
+
+TEST_CASE("module.describe.lists_nested_parameters") {
+  Cleaner c;
+  const std::string d = mr::describe(c);
+  CHECK(d == "length.min_chars = 5  # shortest text kept\nlength.strip = true\nratio = 0.5  # a ratio\ntag = \"clean\"\n");
+  CHECK(mr::config_json(c) == R"({"length": {"min_chars": 5, "strip": true}, "ratio": 0.5, "tag": "clean"})");
+}
+
+TEST_CASE("module.load_config.changes_behaviour") {
+  Cleaner c;
+  mr::load_config(c, R"({"length": {"min_chars": 2, "strip": false}, "tag": "v2"})");
+  CHECK(c.length.min_chars == 2);
+  CHECK_FALSE(c.length.strip);
+  CHECK(c.ratio == 0.5);
+  auto out = mr::to_vector(mr::from_range(docs()) | c, mr::serial_executor{});
+  REQUIRE(out.size() == 3);
+  CHECK(out[0].id == "v2:a");
+  CHECK(out[0].text == "hi   ");
+  // round trip
+  Cleaner d;
+  mr::load_config(d, mr::config_json(c));
+  CHECK(mr::describe(d) == mr::describe(c));
+}
+
+TEST_CASE("module.load_config.errors_name_the_parameter") {
+  Cleaner c;
+  CHECK_THROWS_WITH_AS(mr::load_config(c, R"({"length": {"min_chars": -3}})"),
+                       "config: parameter 'length.min_chars' expects an integer in range, got -3", mr::config_error);
+  CHECK_THROWS_WITH_AS(mr::load_config(c, R"({"ratio": "high"})"), "config: parameter 'ratio' expects a number, got string",
+                       mr::config_error);
+  CHECK_THROWS_WITH_AS(mr::load_config(c, R"({"colour": 1})"), "config: unknown parameter 'colour' (known: length, ratio, tag)",
+                       mr::config_error);
+  CHECK_THROWS_AS(mr::load_config(c, R"({"ratio": )"), mr::json::parse_error);
+}
