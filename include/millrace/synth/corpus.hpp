@@ -2,6 +2,7 @@
 // a generated vocabulary (with accented, CJK and emoji words), clusters of edited near-duplicates and
 // boilerplate-sharing hard negatives. Same options + seed -> byte-identical documents on any platform.
 //   auto docs = millrace::synth::generate_corpus({.docs = 1000, .seed = 7});
+//   auto pipeline = mr::source(millrace::synth::corpus_source({.docs = 1000})) | ...;   // as a pipeline source
 #pragma once
 
 #include <algorithm>
@@ -372,6 +373,21 @@ class corpus_generator {
   std::vector<detail::tokens> boilerplate_;
   std::deque<original> pool_;
   std::size_t produced_ = 0;
+};
+
+// A pipeline source (mr::source(obj)) of the first o.docs documents of corpus_generator(o).
+class corpus_source {
+ public:
+  using value_type = document;
+  explicit corpus_source(corpus_options o) : left_(o.docs), g_(std::move(o)) {}
+  bool fill(std::vector<document>& out, std::size_t max) {
+    for (; max > 0 && left_ > 0; --max, --left_) out.push_back(g_.next());
+    return left_ > 0;
+  }
+
+ private:
+  std::size_t left_;
+  corpus_generator g_;
 };
 
 // The first o.docs documents of corpus_generator(o).
