@@ -14,7 +14,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -39,6 +38,7 @@ struct column_stats {
   std::int64_t imin = 0, imax = 0;            // integer columns
   double dmin = 0, dmax = 0;                  // integer and float columns
   std::string smin, smax;                     // every column: canonical strings of non-null cells
+  bool imin_unset = true, dmin_unset = true;  // no integer / numeric value seen yet
 };
 
 namespace detail {
@@ -100,7 +100,6 @@ class table {
       canonicalize_into(f, scratch_, opt_.normalize_numbers);
       arena_ += scratch_;
       offsets_.push_back(static_cast<std::uint64_t>(arena_.size()));
-      cell_hash_.push_back(detail::hash_value(scratch_));
     }
     ++rows_;
   }
@@ -109,13 +108,16 @@ class table {
   void finish() {
     const std::size_t nc = columns_.size();
     stats_.assign(nc, {});
-    std::vector<std::unordered_set<std::uint64_t>> seen(nc);
-    std::vector<bool> any(nc, false);
-    for (std::size_t r = 0; r < rows_; ++r)
-      for (std::size_t c = 0; c < nc; ++c) {
+    cell_hash_.resize(rows_ * nc);
+    for (std::size_t i = 0; i < cell_hash_.size(); ++i)
+      cell_hash_[i] = detail::hash_value(std::string_view(arena_).substr(offsets_[i], offsets_[i + 1] - offsets_[i]));
+    std::vector<std::uint64_t> column_hashes(rows_);
+    for (std::size_t c = 0; c < nc; ++c) {
+      auto& s = stats_[c];
+      bool any = false;
+      for (std::size_t r = 0; r < rows_; ++r) {
+        column_hashes[r] = cell_hash_[r * nc + c];
         const std::string_view v = cell(r, c);
-        auto& s = stats_[c];
-        seen[c].insert(cell_hash_[r * nc + c]);
         std::int64_t i = 0;
         double d = 0;
         const value_kind k = kind_of(v, &i, &d);
@@ -124,25 +126,32 @@ class table {
           continue;
         }
         s.type = join(s.type, k);
-        if (!any[c]) {
-          any[c] = true;
-          s.smin = s.smax = std::string(v);
-          s.dmin = s.dmax = d;
-          s.imin = s.imax = i;
+        const bool num = k == value_kind::integer || k == value_kind::floating;
+        if (!any) {
+          any = true;
+          s.smin.assign(v);
+          s.smax.assign(v);
         } else {
-          if (v < s.smin) s.smin = std::string(v);
-          if (v > s.smax) s.smax = std::string(v);
-          if (k == value_kind::integer || k == value_kind::floating) {
-            s.dmin = std::min(s.dmin, d);
-            s.dmax = std::max(s.dmax, d);
-          }
-          if (k == value_kind::integer) {
-            s.imin = std::min(s.imin, i);
-            s.imax = std::max(s.imax, i);
-          }
+          if (v < s.smin) s.smin.assign(v);
+          if (v > s.smax) s.smax.assign(v);
+        }
+        if (num) {  // the first numeric value seeds the numeric range
+          const bool first = s.dmin_unset;
+          s.dmin = first ? d : std::min(s.dmin, d);
+          s.dmax = first ? d : std::max(s.dmax, d);
+          s.dmin_unset = false;
+        }
+        if (k == value_kind::integer) {
+          const bool first = s.imin_unset;
+          s.imin = first ? i : std::min(s.imin, i);
+          s.imax = first ? i : std::max(s.imax, i);
+          s.imin_unset = false;
         }
       }
-    for (std::size_t c = 0; c < nc; ++c) stats_[c].distinct = seen[c].size();
+      std::sort(column_hashes.begin(), column_hashes.end());
+      s.distinct = static_cast<std::uint64_t>(
+          std::unique(column_hashes.begin(), column_hashes.end()) - column_hashes.begin());
+    }
     // Row hashes over the columns in key order, so column order never matters.
     row_hash_.resize(rows_);
     for (std::size_t r = 0; r < rows_; ++r) row_hash_[r] = hash_row(r, order_);

@@ -220,7 +220,7 @@ inline lake generate_lake(const lake_options& o) {
             for (auto k : perm) {
               // Respell some integers ("7" -> "007"): the same value after canonicalization.
               std::int64_t v = 0;
-              if (::millrace::lake::detail::parse_int(row[k], v) && v >= 0 && r.unit() < 0.3) nr.push_back("00" + row[k]);
+              if (::millrace::lake::detail::parse_int(row[k], v) && v >= 0 && r.unit() < 0.3) nr.push_back(std::string("00").append(row[k]));
               else nr.push_back(row[k]);
             }
             row = std::move(nr);
