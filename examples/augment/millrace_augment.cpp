@@ -1,0 +1,228 @@
+// millrace-augment: seeded text augmentation of JSONL shards (EDA with WordNet synonyms, character
+// noise, masking, span corruption) with a MinHash similarity guard and exact dedup.
+//   millrace-augment --input data/augment/corpus.jsonl --output out/ --variants 4
+//                    --ops synonym,insert,swap,delete --seed 7 --threads 2
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <millrace/augment/operators.hpp>
+#include <millrace/core.hpp>
+#include <millrace/io/read.hpp>
+#include <millrace/io/rejects.hpp>
+#include <millrace/io/write.hpp>
+
+namespace mr = millrace;
+namespace au = millrace::augment;
+
+namespace {
+
+struct job_config {
+  std::vector<std::string> inputs;
+  std::string output;
+  std::string text_field = "text", id_field = "id";
+  std::string ops = "synonym,insert,swap,delete";
+  std::string mode = "cycle";
+  std::string wordnet = au::wordnet::default_path().string();
+  std::string on_bad = "fail", rejects, report_file;
+  std::size_t threads = 0, batch_size = 512, shard_records = 0;
+  bool no_guard = false, no_originals = false, zstd = false, quiet = false;
+};
+
+// A parsed input line: the source document, or why it has none (serial settle decides).
+struct parsed {
+  au::source_doc doc;
+  std::string error, file;
+  std::size_t line = 0;
+};
+
+// Serial, in input order: fails on the first record without a text (file:line: reason), or writes
+// it to the rejects file, so the counts add up: in = augmented sources + rejected.
+struct settle_stage {
+  mr::io::on_bad_record policy;
+  std::shared_ptr<mr::io::reject_log> log;
+  std::shared_ptr<std::uint64_t> rejected = std::make_shared<std::uint64_t>(0);
+  std::vector<au::source_doc> process(std::vector<parsed>&& batch) {
+    std::vector<au::source_doc> out;
+    out.reserve(batch.size());
+    for (auto& p : batch) {
+      if (p.error.empty()) {
+        out.push_back(std::move(p.doc));
+        continue;
+      }
+      if (policy == mr::io::on_bad_record::fail) throw mr::io::input_error(p.file, p.line, p.error);
+      if (log && !log->path().empty()) log->write(p.file, p.line, p.error, p.doc.raw);
+      ++*rejected;
+    }
+    if (log) log->flush();
+    return out;
+  }
+  std::uint64_t rejected_count() const { return *rejected; }
+};
+
+std::string id_of(const mr::io::json_record& r, const std::string& field) {
+  if (auto s = r.get_string(field)) return *s;
+  if (auto j = r.get_json(field)) return *j;   // numbers (or other values) as their JSON text
+  return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  job_config c;
+  au::augment_options ao;
+  au::guard_options go;
+  CLI::App app{"millrace-augment: seeded text augmentation of JSONL (EDA with WordNet, character noise, masking, "
+               "span corruption) with a MinHash similarity guard and exact dedup. Output: the originals (unchanged "
+               "lines) and their kept variants, in input order then variant number; each variant carries id, "
+               "source_id, variant, ops, text (and target for span corruption, jaccard when guarded)."};
+  app.add_option("--input,-i", c.inputs, "input JSONL files, directories or globs (.zst ok)")->required();
+  app.add_option("--output,-o", c.output, "output directory (shards + manifest.json)")->required();
+  app.add_option("--variants,-n", ao.variants, "variants per record")->capture_default_str();
+  app.add_option("--ops", c.ops, "operations: synonym,insert,swap,delete,typo,case,mask,span")->capture_default_str();
+  app.add_option("--mode", c.mode, "cycle: variant k applies op k (mod #ops); chain: every op in turn")
+      ->check(CLI::IsMember({"cycle", "chain"}))->capture_default_str();
+  app.add_option("--seed", ao.seed, "random seed (same seed, same output for any thread count)")->capture_default_str();
+  app.add_option("--threads,-t", c.threads, "worker threads (0 = all cores)")->capture_default_str();
+  app.add_option("--batch-size", c.batch_size, "records per batch")->capture_default_str();
+  app.add_option("--text-field", c.text_field, "JSON field with the text")->capture_default_str();
+  app.add_option("--id-field", c.id_field, "JSON field with the record id (else the input position)")->capture_default_str();
+  app.add_option("--synonym-rate", ao.synonym_rate, "P(replace) per eligible word")->capture_default_str();
+  app.add_option("--insert-rate", ao.insert_rate, "insertions ~ Binomial(words, rate)")->capture_default_str();
+  app.add_option("--swap-rate", ao.swap_rate, "swaps ~ Binomial(words, rate)")->capture_default_str();
+  app.add_option("--delete-rate", ao.delete_rate, "P(delete) per word")->capture_default_str();
+  app.add_option("--typo-rate", ao.typo_rate, "P(keyboard typo) per ASCII letter")->capture_default_str();
+  app.add_option("--case-rate", ao.case_rate, "P(case flip) per ASCII letter")->capture_default_str();
+  app.add_option("--mask-rate", ao.mask_rate, "P(mask) per word")->capture_default_str();
+  app.add_option("--mask-token", ao.mask_token, "mask token")->capture_default_str();
+  app.add_option("--span-density", ao.span_density, "span corruption: fraction of words corrupted")->capture_default_str();
+  app.add_option("--span-mean", ao.span_mean_length, "span corruption: mean span length")->capture_default_str();
+  app.add_option("--max-senses", ao.senses.max_senses, "WordNet senses used per word, most frequent first (0 = all)")->capture_default_str();
+  app.add_flag("!--no-pos", ao.pos_aware, "synonyms from every part of speech (no POS guess)");
+  app.add_option("--wordnet", c.wordnet, "WordNet database directory (env WNSEARCHDIR)")->capture_default_str();
+  app.add_option("--guard-lo", go.lo, "guard: min estimated Jaccard to the source")->capture_default_str();
+  app.add_option("--guard-hi", go.hi, "guard: max estimated Jaccard to the source")->capture_default_str();
+  app.add_option("--guard-ngram", go.ngram, "guard: word n-gram size")->capture_default_str();
+  app.add_option("--guard-perm", go.num_perm, "guard: MinHash permutations")->capture_default_str();
+  app.add_flag("--no-guard", c.no_guard, "keep every variant (exact dedup still applies)");
+  app.add_flag("--no-originals", c.no_originals, "write only the variants");
+  app.add_option("--on-bad", c.on_bad, "bad input line: fail (file:line error) or reject")
+      ->check(CLI::IsMember({"fail", "reject"}))->capture_default_str();
+  app.add_option("--rejects", c.rejects, "rejects file (JSONL) for --on-bad reject");
+  app.add_option("--shard-records", c.shard_records, "records per output shard (0 = one shard)")->capture_default_str();
+  app.add_flag("--zstd", c.zstd, "zstd-compress the output shards");
+  app.add_option("--report", c.report_file, "write the run report as JSON to this file");
+  app.add_flag("--quiet,-q", c.quiet, "no progress bar");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    ao.ops = au::parse_ops(c.ops);
+    ao.mode = c.mode == "chain" ? au::compose_mode::chain : au::compose_mode::cycle;
+    bool needs_wordnet = false;
+    for (auto k : ao.ops) needs_wordnet = needs_wordnet || k == au::op_kind::synonym || k == au::op_kind::insert;
+    std::unique_ptr<au::wordnet> wn;
+    if (needs_wordnet) wn = std::make_unique<au::wordnet>(au::wordnet::load(c.wordnet));
+    auto aug = std::make_shared<const au::augmenter>(wn.get(), ao);
+    auto guard = std::make_shared<const au::similarity_guard>(go);
+
+    const mr::cpu exec{.threads = c.threads, .batch_size = c.batch_size};
+    mr::io::read_options ro;
+    ro.policy = c.on_bad == "reject" ? mr::io::on_bad_record::reject : mr::io::on_bad_record::fail;
+    ro.rejects_file = c.rejects;
+
+    // Pass 1: every original's text, so that a variant equal to a later original is dropped too.
+    // Bad lines are only counted here (pass 2 reports them), so the rejects file is written once.
+    auto seen = std::make_shared<au::exact_seen>();
+    std::uint64_t total = 0;
+    {
+      mr::io::read_options pre = ro;
+      pre.rejects_file.clear();
+      const std::string field = c.text_field;
+      mr::run(mr::io::read_jsonl(c.inputs, pre) |
+                  mr::map([field](mr::io::json_record r) { return r.get_string(field); }, "augment.prepass") |
+                  mr::sink([&](std::optional<std::string>&& t) {
+                    ++total;
+                    if (t) seen->insert(*t);
+                  }),
+              exec);
+    }
+
+    // Pass 2: read -> settle -> number -> generate -> guard -> dedup -> flatten -> write.
+    auto log = std::make_shared<mr::io::reject_log>(c.rejects);
+    settle_stage settle{ro.policy, log};
+    auto rejected = settle.rejected;
+    auto tally = std::make_shared<au::augment_tally>();
+    const std::string text_field = c.text_field, id_field = c.id_field;
+    const bool keep_raw = !c.no_originals;
+    auto front = mr::io::read_jsonl(c.inputs, ro) |
+                 mr::map(
+                     [text_field, id_field, keep_raw](mr::io::json_record r) {
+                       parsed p;
+                       p.file = r.file;
+                       p.line = r.line;
+                       if (auto t = r.get_string(text_field)) {
+                         p.doc.text = std::move(*t);
+                         p.doc.id = id_of(r, id_field);
+                         if (keep_raw) p.doc.raw = std::move(r.raw);
+                       } else {
+                         p.error = "no string field \"" + text_field + "\"";
+                         p.doc.raw = std::move(r.raw);
+                       }
+                       return p;
+                     },
+                     "augment.fields") |
+                 mr::stage(settle, "augment.settle") | au::number() | au::generate(aug);
+    auto to_record = mr::map(
+        [](au::augmented_doc d) {
+          mr::io::json_record r;
+          r.raw = d.to_json();
+          return r;
+        },
+        "augment.json");
+    mr::io::write_options wo;
+    wo.zstd = c.zstd;
+    wo.max_records_per_shard = c.shard_records;
+    wo.prefix = "augmented";
+    auto sink = mr::io::write_jsonl(c.output, wo);
+    mr::run_options opts;
+    if (!c.quiet) opts.on_progress = mr::progress_bar("augment", total);
+    mr::run_report report =
+        c.no_guard ? mr::run(front | au::dedup_variants(seen) | au::tally(tally) | au::flatten(!c.no_originals) | to_record | sink, exec, opts)
+                   : mr::run(front | au::guard(guard) | au::dedup_variants(seen) | au::tally(tally) | au::flatten(!c.no_originals) | to_record | sink,
+                             exec, opts);
+
+    const au::augment_counts n = tally->get();
+    const std::uint64_t written = n.kept + (c.no_originals ? 0 : n.sources);
+    const double secs = std::chrono::duration<double>(report.wall).count();
+    fmt::print("{}\n", report);
+    fmt::print("augment: {} records read ({} bad lines in all), {} without text, {} sources; {} variants generated, {} kept, "
+               "{} too similar (J > {}), {} too different (J < {}), {} sibling copies, {} exact duplicates; "
+               "{} records written to {}; {:.0f} variants/s\n",
+               total, report.rejected(), *rejected, n.sources, n.generated, n.kept, n.too_similar, go.hi, n.too_different, go.lo,
+               n.sibling_duplicate, n.duplicate, written, c.output, secs > 0 ? double(n.generated) / secs : 0.0);
+    if (n.generated != n.kept + n.too_similar + n.too_different + n.sibling_duplicate + n.duplicate ||
+        total != n.sources + *rejected) {
+      fmt::print(stderr, "millrace-augment: internal error: counts do not add up\n");
+      return 3;
+    }
+    if (!c.report_file.empty()) {
+      std::ofstream out(c.report_file + ".tmp");
+      out << fmt::format(
+          "{{\"records_read\":{},\"rejected\":{},\"sources\":{},\"generated\":{},\"kept\":{},\"too_similar\":{},"
+          "\"too_different\":{},\"sibling_duplicate\":{},\"duplicate\":{},\"written\":{},\"seed\":{},\"run\":{}}}\n",
+          total, *rejected, n.sources, n.generated, n.kept, n.too_similar, n.too_different, n.sibling_duplicate,
+          n.duplicate, written, ao.seed, report.to_json());
+      out.close();
+      std::filesystem::rename(c.report_file + ".tmp", c.report_file);
+    }
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "millrace-augment: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}
