@@ -78,6 +78,8 @@ def main():
     ap.add_argument("--input", help="JSONL with a 'text' field; default: generate --docs with millrace-gen-corpus")
     ap.add_argument("--docs", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=3, help="corpus seed")
+    ap.add_argument("--non-ascii", type=float, help="corpus: share of non-ASCII vocabulary words (generator default 0.06)")
+    ap.add_argument("--noise-rate", type=float, help="corpus: share of copies with Unicode noise (generator default 0.3)")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per peer; the best is kept")
     ap.add_argument("--threads", type=int, nargs="*", default=[1], help="millrace thread counts to add")
     ap.add_argument("--json", help="also write the results here")
@@ -89,13 +91,19 @@ def main():
     path = a.input
     if not path:
         path = os.path.join(tmp.name, "peers.jsonl")
-        subprocess.run([gen, "--docs", str(a.docs), "--seed", str(a.seed), "--output", path], check=True)
+        cmd = [gen, "--docs", str(a.docs), "--seed", str(a.seed), "--output", path]
+        if a.non_ascii is not None:
+            cmd += ["--non-ascii", str(a.non_ascii)]
+        if a.noise_rate is not None:
+            cmd += ["--noise-rate", str(a.noise_rate)]
+        subprocess.run(cmd, check=True)
     with open(path, encoding="utf-8") as f:
         texts = [json.loads(line)["text"] for line in f if line.strip()]
     nbytes = sum(len(t.encode("utf-8")) for t in texts)
     print(f"documents: {len(texts)}, {nbytes / 1e6:.2f} MB of text; {NUM_PERM} permutations, word {NGRAM}-grams")
 
     results = []
+    results_ratio = []
 
     def add(name, seconds, threads=1, note=""):
         if seconds is None:
@@ -118,15 +126,22 @@ def main():
     add("rensa RMinHash", peer_rensa(texts, a.repeat, "RMinHash"), 1, "")
     add("rensa CMinHash", peer_rensa(texts, a.repeat, "CMinHash"), 1, "")
 
-    base = {r["peer"]: r for r in results if r["threads"] == 1}
-    ref = base.get("millrace m61")
-    print(f"\n{'peer':28} {'threads':>7} {'MB/s':>9} {'MB/s/core':>9}  millrace m61 (1T) / peer")
+    print(f"\n{'peer':28} {'threads':>7} {'seconds':>9} {'MB/s':>9} {'MB/s/core':>9}")
     for r in results:
-        ratio = ref["mb_per_s"] / r["mb_per_s"] if ref else float("nan")
-        print(f"{r['peer']:28} {r['threads']:>7} {r['mb_per_s']:9.2f} {r['mb_per_s'] / r['threads']:9.2f}  {ratio:8.2f}x")
+        print(f"{r['peer']:28} {r['threads']:>7} {r['seconds']:9.3f} {r['mb_per_s']:9.2f} {r['mb_per_s'] / r['threads']:9.2f}")
+    mine = [r for r in results if r["peer"].startswith("millrace") and r["threads"] == 1]
+    peers = [r for r in results if not r["peer"].startswith("millrace")]
+    if peers:
+        print("\nratio (millrace MB/s per core, 1 thread) / (peer MB/s, 1 process):")
+        print(f"{'':28} " + " ".join(f"{p['peer']:>16}" for p in peers))
+        for m in mine:
+            print(f"{m['peer']:28} " + " ".join(f"{m['mb_per_s'] / p['mb_per_s']:15.1f}x" for p in peers))
+            for p in peers:
+                r_ = m["mb_per_s"] / p["mb_per_s"]
+                results_ratio.append({"millrace": m["peer"], "peer": p["peer"], "ratio": r_})
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"docs": len(texts), "bytes": nbytes, "results": results}, f, indent=1)
+            json.dump({"docs": len(texts), "bytes": nbytes, "results": results, "ratios": results_ratio}, f, indent=1)
     return 0
 
 

@@ -104,6 +104,8 @@ int main(int argc, char** argv) {
   app.add_option("--max-copies", o.max_copies, "copies of one original at most")->capture_default_str();
   app.add_option("--min-similarity", o.min_similarity, "lowest target Jaccard of a copy (calibrated edits)")->capture_default_str();
   app.add_option("--max-similarity", o.max_similarity, "highest target Jaccard of a copy")->capture_default_str();
+  app.add_option("--non-ascii", o.non_ascii_words, "share of vocabulary words that are accented, Cyrillic, CJK or emoji")->capture_default_str();
+  app.add_option("--noise-rate", o.noise_rate, "share of copies with case / punctuation / Unicode noise")->capture_default_str();
   app.add_option("--hard-negative-rate", o.hard_negative_rate, "share of originals built around shared boilerplate")->capture_default_str();
   app.add_option("--zstd-level", level, "zstd level for .zst output")->capture_default_str();
   app.add_flag("--labels", labels, "also write the generator's labels: \"source\" (index of the original, -1) and \"edit\"");
