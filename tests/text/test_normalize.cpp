@@ -99,3 +99,24 @@ TEST_CASE("normalize.ascii_fast_path.equals_unicode_path.all_options") {
     }
   }
 }
+
+TEST_CASE("normalize.mixed_segments.equal_whole_text_unicode_path.all_options") {
+  // normalize() runs ASCII stretches on the fast path and the rest through utf8proc; the result
+  // must equal utf8proc on the whole text, whatever sits at the seams.
+  const char* pieces[] = {"e", "E", " ", "  ", ",", "1", "\xCC\x81", "\xCC\x88", "\xC3\xA9", "\xC3\x89", "\xC2\xA0",
+                          "\xEF\xBC\xA1", "\xEF\xAC\x81", "\xE2\x80\x94", "\xE2\x80\x8B", "\xFF", "\xC3",
+                          "\xE1\x84\x80", "\xE1\x85\xA1", "\xEA\xB0\x80", "\xC3\x9F", "\xCE\xA3", "ab", "\t", "\xD9\xA3"};
+  std::mt19937_64 rng(3);
+  for (int flags = 0; flags < 32; ++flags) {
+    tx::normalize_options o{(flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0,
+                            (flags & 16) != 0};
+    for (int t = 0; t < 300; ++t) {
+      std::string s;
+      const std::size_t n = rng() % 12;
+      for (std::size_t k = 0; k < n; ++k) s += pieces[rng() % std::size(pieces)];
+      std::string whole;
+      tx::detail::normalize_unicode(s, o, whole);
+      REQUIRE_MESSAGE(tx::normalize(s, o) == whole, "flags=" << flags << " input=" << s);
+    }
+  }
+}

@@ -11,6 +11,11 @@
 #include <stdexcept>
 #include <vector>
 
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(MILLRACE_NO_SIMD_DISPATCH)
+#include <immintrin.h>
+#endif
+
 namespace millrace::dedup {
 
 // mersenne61: h(x) = (a*x + b) mod (2^61 - 1), a in [1, p), b in [0, p), exact 128-bit arithmetic.
@@ -55,16 +60,17 @@ inline constexpr std::size_t minhash_block = 512;  // shingles per block: the sp
 }
 
 struct m61_kernel {
-  // Generic body; instantiated in target-specific wrappers below so that it is vectorized for each.
-  [[gnu::always_inline]] static inline void run(const std::uint64_t* a0, const std::uint64_t* a1,
+  // The portable loop (auto-vectorized where the compiler can).
+  [[gnu::always_inline]] static inline void run(const std::uint32_t* a0, const std::uint32_t* a1,
                                                 const std::uint64_t* b, std::size_t perms,
                                                 const std::uint32_t* x0, const std::uint32_t* x1,
                                                 std::size_t n, std::uint64_t* sig) {
     for (std::size_t i = 0; i < perms; ++i) {
-      const std::uint64_t pa0 = a0[i], pa1 = a1[i], pb = b[i];
+      const std::uint32_t pa0 = a0[i], pa1 = a1[i];
+      const std::uint64_t pb = b[i];
       std::uint64_t acc = sig[i];
       for (std::size_t j = 0; j < n; ++j) {
-        const std::uint64_t h = m61_hash(pa0, pa1, pb, x0[j], x1[j]);
+        const std::uint64_t h = m61_hash(pa0, pa1, pb, x0[j], x1[j]);  // 32-bit operands: vpmuludq
         acc = h < acc ? h : acc;
       }
       sig[i] = acc;
@@ -73,15 +79,16 @@ struct m61_kernel {
 };
 
 struct f32_kernel {
-  [[gnu::always_inline]] static inline void run(const std::uint64_t* a, const std::uint64_t* c,
+  [[gnu::always_inline]] static inline void run(const std::uint32_t* a, const std::uint32_t* c,
                                                 const std::uint64_t* b, std::size_t perms,
                                                 const std::uint32_t* x0, const std::uint32_t* x1,
                                                 std::size_t n, std::uint64_t* sig) {
     for (std::size_t i = 0; i < perms; ++i) {
-      const std::uint64_t pa = a[i], pc = c[i], pb = b[i];
+      const std::uint32_t pa = a[i], pc = c[i];
+      const std::uint64_t pb = b[i];
       std::uint64_t acc = sig[i];
       for (std::size_t j = 0; j < n; ++j) {
-        const std::uint64_t h = (pa * x0[j] + pc * x1[j] + pb) >> 32;
+        const std::uint64_t h = (std::uint64_t{pa} * x0[j] + std::uint64_t{pc} * x1[j] + pb) >> 32;
         acc = h < acc ? h : acc;
       }
       sig[i] = acc;
@@ -89,41 +96,159 @@ struct f32_kernel {
   }
 };
 
-using kernel_fn = void (*)(const std::uint64_t*, const std::uint64_t*, const std::uint64_t*, std::size_t,
+using kernel_fn = void (*)(const std::uint32_t*, const std::uint32_t*, const std::uint64_t*, std::size_t,
                            const std::uint32_t*, const std::uint32_t*, std::size_t, std::uint64_t*);
 
-#define MILLRACE_MINHASH_WRAPPERS(K)                                                                   \
-  inline void K##_default(const std::uint64_t* p, const std::uint64_t* q, const std::uint64_t* r,      \
-                          std::size_t m, const std::uint32_t* x, const std::uint32_t* y, std::size_t n, \
-                          std::uint64_t* s) {                                                          \
-    K::run(p, q, r, m, x, y, n, s);                                                                    \
-  }                                                                                                    \
-  MILLRACE_MINHASH_TARGET("avx2")                                                                      \
-  inline void K##_avx2(const std::uint64_t* p, const std::uint64_t* q, const std::uint64_t* r,         \
-                       std::size_t m, const std::uint32_t* x, const std::uint32_t* y, std::size_t n,    \
-                       std::uint64_t* s) {                                                             \
-    K::run(p, q, r, m, x, y, n, s);                                                                    \
-  }                                                                                                    \
-  MILLRACE_MINHASH_TARGET("avx512f,avx512vl,avx512dq,avx512bw,avx2")                                   \
-  inline void K##_avx512(const std::uint64_t* p, const std::uint64_t* q, const std::uint64_t* r,       \
-                         std::size_t m, const std::uint32_t* x, const std::uint32_t* y, std::size_t n,  \
-                         std::uint64_t* s) {                                                           \
-    K::run(p, q, r, m, x, y, n, s);                                                                    \
-  }
+inline void m61_portable(const std::uint32_t* a0, const std::uint32_t* a1, const std::uint64_t* b, std::size_t m,
+                         const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n, std::uint64_t* sig) {
+  m61_kernel::run(a0, a1, b, m, x0, x1, n, sig);
+}
+inline void f32_portable(const std::uint32_t* a, const std::uint32_t* c, const std::uint64_t* b, std::size_t m,
+                         const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n, std::uint64_t* sig) {
+  f32_kernel::run(a, c, b, m, x0, x1, n, sig);
+}
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__)) && \
     !defined(MILLRACE_NO_SIMD_DISPATCH)
 #define MILLRACE_MINHASH_DISPATCH 1
-#define MILLRACE_MINHASH_TARGET(t) [[gnu::target(t)]]
+
+// Explicit intrinsics: compilers turn the portable loop's 64-bit products into slow vpmullq even
+// when both operands are 32-bit; vpmuludq (32x32->64) is what the formula needs. Lanes hold 64-bit
+// values; a tail shorter than a vector goes through the scalar formula.
+
+// GCC 12's AVX-512 headers trip -Wmaybe-uninitialized (_mm512_undefined_epi32; GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+#define MILLRACE_AVX512 [[gnu::target("avx512f,avx512dq,avx512vl,avx512bw,avx2")]]
+#define MILLRACE_AVX2 [[gnu::target("avx2")]]
+
+MILLRACE_AVX512 inline void m61_avx512(const std::uint32_t* a0, const std::uint32_t* a1, const std::uint64_t* b,
+                                       std::size_t m, const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n,
+                                       std::uint64_t* sig) {
+  const __m512i P = _mm512_set1_epi64(static_cast<long long>(mersenne61));
+  const __m512i M29 = _mm512_set1_epi64((1ll << 29) - 1);
+  const std::size_t nv = n & ~std::size_t{7};
+  for (std::size_t i = 0; i < m; ++i) {
+    const __m512i A0 = _mm512_set1_epi64(a0[i]), A1 = _mm512_set1_epi64(a1[i]);
+    const __m512i B = _mm512_set1_epi64(static_cast<long long>(b[i]));
+    __m512i acc = _mm512_set1_epi64(-1);
+    for (std::size_t j = 0; j < nv; j += 8) {
+      const __m512i X0 = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x0 + j)));
+      const __m512i X1 = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x1 + j)));
+      const __m512i t0 = _mm512_mul_epu32(A0, X0);
+      const __m512i mid = _mm512_add_epi64(_mm512_mul_epu32(A1, X0), _mm512_mul_epu32(A0, X1));
+      const __m512i t2 = _mm512_mul_epu32(A1, X1);
+      __m512i s = _mm512_add_epi64(_mm512_and_si512(t0, P), _mm512_srli_epi64(t0, 61));
+      s = _mm512_add_epi64(s, _mm512_srli_epi64(mid, 29));
+      s = _mm512_add_epi64(s, _mm512_slli_epi64(_mm512_and_si512(mid, M29), 32));
+      s = _mm512_add_epi64(s, _mm512_slli_epi64(t2, 3));
+      s = _mm512_add_epi64(s, B);
+      s = _mm512_add_epi64(_mm512_and_si512(s, P), _mm512_srli_epi64(s, 61));
+      s = _mm512_min_epu64(s, _mm512_sub_epi64(s, P));  // s - p wraps around when s < p
+      acc = _mm512_min_epu64(acc, s);
+    }
+    std::uint64_t r = std::min(sig[i], static_cast<std::uint64_t>(_mm512_reduce_min_epu64(acc)));
+    for (std::size_t j = nv; j < n; ++j) r = std::min(r, m61_hash(a0[i], a1[i], b[i], x0[j], x1[j]));
+    sig[i] = r;
+  }
+}
+
+MILLRACE_AVX512 inline void f32_avx512(const std::uint32_t* a, const std::uint32_t* c, const std::uint64_t* b,
+                                       std::size_t m, const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n,
+                                       std::uint64_t* sig) {
+  const std::size_t nv = n & ~std::size_t{7};
+  for (std::size_t i = 0; i < m; ++i) {
+    const __m512i A = _mm512_set1_epi64(a[i]), C = _mm512_set1_epi64(c[i]);
+    const __m512i B = _mm512_set1_epi64(static_cast<long long>(b[i]));
+    __m512i acc = _mm512_set1_epi64(-1);
+    for (std::size_t j = 0; j < nv; j += 8) {
+      const __m512i X0 = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x0 + j)));
+      const __m512i X1 = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x1 + j)));
+      __m512i s = _mm512_add_epi64(_mm512_add_epi64(_mm512_mul_epu32(A, X0), _mm512_mul_epu32(C, X1)), B);
+      acc = _mm512_min_epu64(acc, _mm512_srli_epi64(s, 32));
+    }
+    std::uint64_t r = std::min(sig[i], static_cast<std::uint64_t>(_mm512_reduce_min_epu64(acc)));
+    for (std::size_t j = nv; j < n; ++j)
+      r = std::min(r, (std::uint64_t{a[i]} * x0[j] + std::uint64_t{c[i]} * x1[j] + b[i]) >> 32);
+    sig[i] = r;
+  }
+}
+
+// AVX2 has no unsigned 64-bit min: every value here is < 2^62, so a signed compare is exact.
+MILLRACE_AVX2 inline __m256i min_epi64_avx2(__m256i x, __m256i y) {
+  return _mm256_blendv_epi8(x, y, _mm256_cmpgt_epi64(x, y));
+}
+MILLRACE_AVX2 inline std::uint64_t reduce_min_avx2(__m256i v) {
+  alignas(32) std::int64_t t[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(t), v);
+  return static_cast<std::uint64_t>(std::min(std::min(t[0], t[1]), std::min(t[2], t[3])));
+}
+
+MILLRACE_AVX2 inline void m61_avx2(const std::uint32_t* a0, const std::uint32_t* a1, const std::uint64_t* b,
+                                   std::size_t m, const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n,
+                                   std::uint64_t* sig) {
+  const __m256i P = _mm256_set1_epi64x(static_cast<long long>(mersenne61));
+  const __m256i M29 = _mm256_set1_epi64x((1ll << 29) - 1);
+  const std::size_t nv = n & ~std::size_t{3};
+  for (std::size_t i = 0; i < m; ++i) {
+    const __m256i A0 = _mm256_set1_epi64x(a0[i]), A1 = _mm256_set1_epi64x(a1[i]);
+    const __m256i B = _mm256_set1_epi64x(static_cast<long long>(b[i]));
+    __m256i acc = _mm256_set1_epi64x(static_cast<long long>(mersenne61));
+    for (std::size_t j = 0; j < nv; j += 4) {
+      const __m256i X0 = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x0 + j)));
+      const __m256i X1 = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x1 + j)));
+      const __m256i t0 = _mm256_mul_epu32(A0, X0);
+      const __m256i mid = _mm256_add_epi64(_mm256_mul_epu32(A1, X0), _mm256_mul_epu32(A0, X1));
+      const __m256i t2 = _mm256_mul_epu32(A1, X1);
+      __m256i s = _mm256_add_epi64(_mm256_and_si256(t0, P), _mm256_srli_epi64(t0, 61));
+      s = _mm256_add_epi64(s, _mm256_srli_epi64(mid, 29));
+      s = _mm256_add_epi64(s, _mm256_slli_epi64(_mm256_and_si256(mid, M29), 32));
+      s = _mm256_add_epi64(s, _mm256_slli_epi64(t2, 3));
+      s = _mm256_add_epi64(s, B);
+      s = _mm256_add_epi64(_mm256_and_si256(s, P), _mm256_srli_epi64(s, 61));  // < 2^61 + 4
+      const __m256i below = _mm256_cmpgt_epi64(P, s);
+      s = _mm256_blendv_epi8(_mm256_sub_epi64(s, P), s, below);
+      acc = min_epi64_avx2(acc, s);
+    }
+    std::uint64_t r = sig[i];
+    if (nv) r = std::min(r, reduce_min_avx2(acc));
+    for (std::size_t j = nv; j < n; ++j) r = std::min(r, m61_hash(a0[i], a1[i], b[i], x0[j], x1[j]));
+    sig[i] = r;
+  }
+}
+
+MILLRACE_AVX2 inline void f32_avx2(const std::uint32_t* a, const std::uint32_t* c, const std::uint64_t* b,
+                                   std::size_t m, const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n,
+                                   std::uint64_t* sig) {
+  const std::size_t nv = n & ~std::size_t{3};
+  for (std::size_t i = 0; i < m; ++i) {
+    const __m256i A = _mm256_set1_epi64x(a[i]), C = _mm256_set1_epi64x(c[i]);
+    const __m256i B = _mm256_set1_epi64x(static_cast<long long>(b[i]));
+    __m256i acc = _mm256_set1_epi64x(1ll << 32);
+    for (std::size_t j = 0; j < nv; j += 4) {
+      const __m256i X0 = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x0 + j)));
+      const __m256i X1 = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x1 + j)));
+      __m256i s = _mm256_add_epi64(_mm256_add_epi64(_mm256_mul_epu32(A, X0), _mm256_mul_epu32(C, X1)), B);
+      acc = min_epi64_avx2(acc, _mm256_srli_epi64(s, 32));
+    }
+    std::uint64_t r = sig[i];
+    if (nv) r = std::min(r, reduce_min_avx2(acc));
+    for (std::size_t j = nv; j < n; ++j)
+      r = std::min(r, (std::uint64_t{a[i]} * x0[j] + std::uint64_t{c[i]} * x1[j] + b[i]) >> 32);
+    sig[i] = r;
+  }
+}
+#undef MILLRACE_AVX512
+#undef MILLRACE_AVX2
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #else
 #define MILLRACE_MINHASH_DISPATCH 0
-#define MILLRACE_MINHASH_TARGET(t)
 #endif
-
-MILLRACE_MINHASH_WRAPPERS(m61_kernel)
-MILLRACE_MINHASH_WRAPPERS(f32_kernel)
-#undef MILLRACE_MINHASH_WRAPPERS
-#undef MILLRACE_MINHASH_TARGET
 
 // 2 = AVX-512, 1 = AVX2, 0 = portable; all give identical results (integer arithmetic).
 inline int simd_level() {
@@ -143,9 +268,13 @@ inline int simd_level() {
 }
 
 inline kernel_fn pick_kernel(hash_family f, int level) {
-  if (f == hash_family::mersenne61)
-    return level >= 2 ? m61_kernel_avx512 : level == 1 ? m61_kernel_avx2 : m61_kernel_default;
-  return level >= 2 ? f32_kernel_avx512 : level == 1 ? f32_kernel_avx2 : f32_kernel_default;
+#if MILLRACE_MINHASH_DISPATCH
+  if (f == hash_family::mersenne61) return level >= 2 ? m61_avx512 : level == 1 ? m61_avx2 : m61_portable;
+  return level >= 2 ? f32_avx512 : level == 1 ? f32_avx2 : f32_portable;
+#else
+  (void)level;
+  return f == hash_family::mersenne61 ? m61_portable : f32_portable;
+#endif
 }
 
 }  // namespace detail
@@ -162,12 +291,12 @@ class minhasher {
       if (p_.family == hash_family::mersenne61) {
         const std::uint64_t a = 1 + g.next() % (mersenne61 - 1);  // only 16 residues slightly favored
         b_[i] = g.next() % mersenne61;
-        c0_[i] = a & 0xFFFFFFFFu;
-        c1_[i] = a >> 32;
+        c0_[i] = static_cast<std::uint32_t>(a);
+        c1_[i] = static_cast<std::uint32_t>(a >> 32);
       } else {
         const std::uint64_t r = g.next();
-        c0_[i] = (r & 0xFFFFFFFFu) | 1;
-        c1_[i] = (r >> 32) | 1;
+        c0_[i] = static_cast<std::uint32_t>(r) | 1;
+        c1_[i] = static_cast<std::uint32_t>(r >> 32) | 1;
         b_[i] = g.next();
       }
     }
@@ -182,10 +311,10 @@ class minhasher {
   std::uint64_t hash(std::size_t i, std::uint64_t x) const {
     if (p_.family == hash_family::mersenne61) {
       __extension__ using u128 = unsigned __int128;
-      const u128 a = (c1_[i] << 32) | c0_[i];
+      const u128 a = (std::uint64_t{c1_[i]} << 32) | c0_[i];
       return static_cast<std::uint64_t>((a * x + b_[i]) % mersenne61);
     }
-    return (c0_[i] * (x & 0xFFFFFFFFu) + c1_[i] * (x >> 32) + b_[i]) >> 32;
+    return (std::uint64_t{c0_[i]} * (x & 0xFFFFFFFFu) + std::uint64_t{c1_[i]} * (x >> 32) + b_[i]) >> 32;
   }
 
   // signature.size() == num_perm(); an empty set gives all UINT64_MAX (never matches anything real).
@@ -224,7 +353,8 @@ class minhasher {
 
  private:
   minhash_params p_;
-  std::vector<std::uint64_t> c0_, c1_, b_;  // mersenne61: a's low/high 32 bits; fast32: a, c
+  std::vector<std::uint32_t> c0_, c1_;  // mersenne61: a's low/high 32 bits; fast32: a, c
+  std::vector<std::uint64_t> b_;
   detail::kernel_fn kernel_ = nullptr;
 };
 

@@ -50,48 +50,81 @@ inline bool is_white_space(utf8proc_int32_t c) {
          c == 0x205f || c == 0x3000;
 }
 
-// Appends one output unit, handling whitespace runs. `pending_space` is true when a space is due
-// before the next visible character (collapse mode).
+// Appends output for the Unicode path. In collapse mode a space is written only after a visible
+// character (so runs collapse and the text is left-trimmed); the caller drops one trailing space.
+// Every ' ' in collapsed output comes from space(), so out.back() == ' ' means "just wrote a space".
 struct emitter {
   std::string& out;
   const normalize_options& o;
-  bool pending_space = false;
 
   void space(char original) {
-    if (o.collapse_whitespace) {
-      pending_space = !out.empty();
-    } else {
-      out.push_back(original);
-    }
+    if (!o.collapse_whitespace) out.push_back(original);
+    else if (!out.empty() && out.back() != ' ') out.push_back(' ');
   }
-  void visible_prefix() {
-    if (pending_space) {
-      out.push_back(' ');
-      pending_space = false;
-    }
-  }
-  void byte(char c) {
-    visible_prefix();
-    out.push_back(c);
-  }
+  void byte(char c) { out.push_back(c); }
 };
 
-inline void normalize_ascii(std::string_view in, const normalize_options& o, std::string& out) {
-  emitter e{out, o};
-  for (char ch : in) {
-    const auto u = static_cast<unsigned char>(ch);
-    switch (ascii_classes.c[u]) {
-      case cp_class::drop: break;
-      case cp_class::space: e.space(o.collapse_whitespace ? ' ' : ch); break;
-      case cp_class::punct:
-        if (o.normalize_punctuation) e.space(' ');
-        else e.byte(ch);
-        break;
-      case cp_class::digit: e.byte(o.normalize_digits ? '0' : ch); break;
-      case cp_class::upper: e.byte(o.lowercase ? static_cast<char>(u + 32) : ch); break;
-      case cp_class::other: e.byte(ch); break;
+// Output byte of each ASCII byte for one set of options: 0 = dropped, ' ' = a (collapsible)
+// space in collapse mode.
+struct ascii_map {
+  unsigned char m[128];
+};
+
+inline ascii_map make_ascii_map(const normalize_options& o) {
+  ascii_map t{};
+  for (int i = 0; i < 128; ++i) {
+    const auto c = static_cast<unsigned char>(i);
+    unsigned char r = c;
+    switch (ascii_classes.c[i]) {
+      case cp_class::drop: r = 0; break;
+      case cp_class::space: r = o.collapse_whitespace ? ' ' : c; break;
+      case cp_class::punct: r = o.normalize_punctuation ? ' ' : c; break;
+      case cp_class::digit: r = o.normalize_digits ? '0' : c; break;
+      case cp_class::upper: r = o.lowercase ? static_cast<unsigned char>(c + 32) : c; break;
+      case cp_class::other: break;
+    }
+    t.m[i] = r;
+  }
+  return t;
+}
+
+inline const ascii_map& ascii_map_for(const normalize_options& o) {
+  static const auto maps = [] {
+    std::vector<ascii_map> v(32);
+    for (int f = 0; f < 32; ++f)
+      v[static_cast<std::size_t>(f)] = make_ascii_map({(f & 1) != 0, (f & 2) != 0, (f & 4) != 0, (f & 8) != 0, (f & 16) != 0});
+    return v;
+  }();
+  const int f = int(o.lowercase) | int(o.strip_accents) << 1 | int(o.normalize_punctuation) << 2 |
+                int(o.normalize_digits) << 3 | int(o.collapse_whitespace) << 4;
+  return maps[static_cast<std::size_t>(f)];
+}
+
+// The ASCII path: one table lookup per byte, branch-free space collapsing.
+inline void normalize_ascii(std::string_view in, emitter& e) {
+  const ascii_map& t = ascii_map_for(e.o);
+  std::string& out = e.out;
+  const std::size_t old = out.size();
+  out.resize(old + in.size());
+  char* const base = out.data();
+  char* w = base + old;
+  if (e.o.collapse_whitespace) {
+    bool sp = old == 0 || base[old - 1] == ' ';  // a space here would be leading or doubled
+    for (char ch : in) {
+      const unsigned char m = t.m[static_cast<unsigned char>(ch)];
+      const bool is_sp = m == ' ';
+      *w = static_cast<char>(m);
+      w += (m != 0) & !(is_sp & sp);
+      sp = m ? is_sp : sp;
+    }
+  } else {
+    for (char ch : in) {
+      const unsigned char m = t.m[static_cast<unsigned char>(ch)];
+      *w = static_cast<char>(m);
+      w += m != 0;
     }
   }
+  out.resize(static_cast<std::size_t>(w - base));
 }
 
 // Replaces every invalid UTF-8 sequence by U+FFFD so that utf8proc accepts the text.
@@ -116,7 +149,8 @@ inline std::string sanitize_utf8(std::string_view in) {
 }
 
 // The Unicode path; usable on any input (the tests run it on ASCII to compare with the fast path).
-inline void normalize_unicode(std::string_view in, const normalize_options& o, std::string& out) {
+inline void normalize_unicode(std::string_view in, emitter& e) {
+  const normalize_options& o = e.o;
   thread_local std::vector<utf8proc_int32_t> buf;
   auto opts = static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE |
                                              (o.lowercase ? UTF8PROC_CASEFOLD : 0));
@@ -134,7 +168,7 @@ inline void normalize_unicode(std::string_view in, const normalize_options& o, s
       continue;
     }
     if (n < 0) {  // only UTF8PROC_ERROR_NOMEM is left: treat as "no normalization possible"
-      out.append(text);
+      e.out.append(text);
       return;
     }
     if (static_cast<std::size_t>(n) <= buf.size()) break;
@@ -149,23 +183,13 @@ inline void normalize_unicode(std::string_view in, const normalize_options& o, s
   }
   // Recompose (NFKC); composition never lengthens the text.
   n = utf8proc_normalize_utf32(buf.data(), n, static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
-  emitter e{out, o};
   utf8proc_uint8_t enc[4];
   for (utf8proc_ssize_t i = 0; i < n; ++i) {
     const utf8proc_int32_t c = buf[static_cast<std::size_t>(i)];
     if (c < 0x80) {  // same table as the fast path (case folding is already done)
-      const char ch = static_cast<char>(c);
-      switch (ascii_classes.c[c]) {
-        case cp_class::drop: break;
-        case cp_class::space: e.space(o.collapse_whitespace ? ' ' : ch); break;
-        case cp_class::punct:
-          if (o.normalize_punctuation) e.space(' ');
-          else e.byte(ch);
-          break;
-        case cp_class::digit: e.byte(o.normalize_digits ? '0' : ch); break;
-        case cp_class::upper: e.byte(o.lowercase ? static_cast<char>(c + 32) : ch); break;
-        case cp_class::other: e.byte(ch); break;
-      }
+      const unsigned char m = ascii_map_for(o).m[c];
+      if (m == ' ' && o.collapse_whitespace) e.space(' ');
+      else if (m) e.byte(static_cast<char>(m));
       continue;
     }
     if (is_white_space(c)) {
@@ -198,10 +222,25 @@ inline void normalize_unicode(std::string_view in, const normalize_options& o, s
         break;
       default: break;
     }
-    e.visible_prefix();
     const auto len = utf8proc_encode_char(c, enc);
     e.out.append(reinterpret_cast<const char*>(enc), static_cast<std::size_t>(len));
   }
+}
+
+inline void trim_last_space(std::string& out, const normalize_options& o) {
+  if (o.collapse_whitespace && !out.empty() && out.back() == ' ') out.pop_back();
+}
+
+// Whole-text entry points (the tests compare them).
+inline void normalize_ascii(std::string_view in, const normalize_options& o, std::string& out) {
+  emitter e{out, o};
+  normalize_ascii(in, e);
+  trim_last_space(out, o);
+}
+inline void normalize_unicode(std::string_view in, const normalize_options& o, std::string& out) {
+  emitter e{out, o};
+  normalize_unicode(in, e);
+  trim_last_space(out, o);
 }
 
 inline bool is_ascii(std::string_view s) {
@@ -223,9 +262,37 @@ inline bool is_ascii(std::string_view s) {
 inline void normalize_into(std::string_view utf8, std::string& out, const normalize_options& o = {}) {
   out.clear();
   out.reserve(utf8.size());
-  if (detail::is_ascii(utf8)) detail::normalize_ascii(utf8, o, out);
-  else detail::normalize_unicode(utf8, o, out);
-  // A pending space is never flushed at the end, so collapsed text is already right-trimmed.
+  detail::emitter e{out, o};
+  // ASCII runs take the fast path; each run of non-ASCII bytes goes through utf8proc together with
+  // the ASCII character before it (a combining mark composes with its base; no ASCII character
+  // is ever a combining mark), which gives the same bytes as running utf8proc on the whole text.
+  const char* p = utf8.data();
+  const char* end = p + utf8.size();
+  while (p < end) {
+    const char* q = p;
+    while (q < end && static_cast<unsigned char>(*q) < 0x80) {
+      if (end - q >= 8) {  // skip 8 ASCII bytes at once
+        std::uint64_t w;
+        __builtin_memcpy(&w, q, 8);
+        if ((w & 0x8080808080808080ull) == 0) {
+          q += 8;
+          continue;
+        }
+      }
+      ++q;
+    }
+    if (q == end) {
+      detail::normalize_ascii(std::string_view(p, static_cast<std::size_t>(q - p)), e);
+      break;
+    }
+    const char* slow = q > p ? q - 1 : q;  // the base character joins the Unicode segment
+    detail::normalize_ascii(std::string_view(p, static_cast<std::size_t>(slow - p)), e);
+    const char* r = q;
+    while (r < end && static_cast<unsigned char>(*r) >= 0x80) ++r;
+    detail::normalize_unicode(std::string_view(slow, static_cast<std::size_t>(r - slow)), e);
+    p = r;
+  }
+  detail::trim_last_space(out, o);
 }
 
 // Invalid UTF-8 sequences become U+FFFD (then, with normalize_punctuation, a space).
