@@ -39,11 +39,13 @@ int main(int argc, char** argv) {
   sy::lake_options o{.seed = 1, .tables = 2000, .min_rows = 5, .max_rows = 40};
   int threads = 2;
   std::size_t sample = 16;
+  int repeat = 3;
   app.add_option("--tables", o.tables)->capture_default_str();
   app.add_option("--seed", o.seed)->capture_default_str();
   app.add_option("--max-rows", o.max_rows)->capture_default_str();
   app.add_option("--threads", threads, "millrace threads (brute force is single-threaded)")->capture_default_str();
   app.add_option("--sample", sample)->capture_default_str();
+  app.add_option("--repeat", repeat, "runs of each contender; the fastest is reported")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   const auto lake = sy::generate_lake(o);
@@ -54,23 +56,32 @@ int main(int argc, char** argv) {
   struct run_t { int threads; double profile_s, find_s; lk::containment_result r; };
   std::vector<run_t> runs;
   for (int th : {1, threads}) {
-    auto ts = unfinished(lake);
-    auto t0 = clk::now();
-    tbb::task_arena arena(th);
-    arena.execute([&] {
-      tbb::parallel_for(std::size_t{0}, ts.size(), [&](std::size_t i) { ts[i].finish(); });
-    });
-    const double prof = since(t0);
-    t0 = clk::now();
-    auto r = lk::find_containments(ts, {.sample = sample, .threads = th});
-    runs.push_back({th, prof, since(t0), std::move(r)});
-    if (th == threads && threads == 1) break;
+    run_t best{th, 1e30, 1e30, {}};
+    for (int rep = 0; rep < repeat; ++rep) {
+      auto ts = unfinished(lake);
+      auto t0 = clk::now();
+      tbb::task_arena arena(th);
+      arena.execute([&] {
+        tbb::parallel_for(std::size_t{0}, ts.size(), [&](std::size_t i) { ts[i].finish(); });
+      });
+      const double prof = since(t0);
+      t0 = clk::now();
+      auto r = lk::find_containments(ts, {.sample = sample, .threads = th});
+      const double find = since(t0);
+      if (prof + find < best.profile_s + best.find_s) best = {th, prof, find, std::move(r)};
+    }
+    runs.push_back(std::move(best));
+    if (threads == 1) break;
   }
 
-  auto ts = unfinished(lake);
-  auto t0 = clk::now();
-  const auto brute = lk::brute_force_containments(ts);
-  const double brute_s = since(t0);
+  std::vector<lk::containment_edge> brute;
+  double brute_s = 1e30;
+  for (int rep = 0; rep < repeat; ++rep) {
+    auto ts = unfinished(lake);
+    auto t0 = clk::now();
+    brute = lk::brute_force_containments(ts);
+    brute_s = std::min(brute_s, since(t0));
+  }
 
   const auto& r = runs.front().r;
   bool identical = true;
@@ -86,6 +97,7 @@ int main(int argc, char** argv) {
   }
   fmt::print("(kept = edges after the stage / edges before it; 1T times; sample/exact are summed\n"
              " thread time of the interleaved content checks)\n\n");
+  fmt::print("best of {} runs each\n", repeat);
   fmt::print("brute force (1 thread):           {:9.3f} s, {} containments\n", brute_s, brute.size());
   for (const auto& run : runs) {
     const double total = run.profile_s + run.find_s;

@@ -229,3 +229,29 @@ TEST_CASE("lake.types.mixed_columns_compare_as_strings") {
   CHECK(r.edges.empty());
   CHECK(stage(r, "statistics").edges == 0u);
 }
+
+TEST_CASE("lake.edge_cases.empty_tables_and_lakes") {
+  CHECK(lk::find_containments({}).edges.empty());
+  std::vector<lk::table> ts;
+  ts.push_back(lk::table::from_rows("a.csv", {"x", "y"}, {{"1", "2"}}));
+  CHECK(lk::find_containments(ts).edges.empty());
+  // A header-only table is contained (set semantics: the empty set) in every superset schema.
+  ts.push_back(lk::table::from_rows("e.csv", {"y"}, {}));
+  ts.push_back(lk::table::from_rows("f.csv", {"z"}, {}));
+  auto r = lk::find_containments(ts);
+  CHECK(r.edges == std::vector<lk::containment_edge>{{0, 1}});
+  CHECK(r.edges == lk::brute_force_containments(ts));
+  // Nulls: B's empty cell needs an empty cell in A.
+  ts.clear();
+  ts.push_back(lk::table::from_rows("a.csv", {"x", "y"}, {{"1", ""}, {"2", "3"}}));
+  ts.push_back(lk::table::from_rows("b.csv", {"y"}, {{" "}}));
+  ts.push_back(lk::table::from_rows("c.csv", {"x", "y"}, {{"1", "4"}}));
+  r = lk::find_containments(ts);
+  CHECK(r.edges == std::vector<lk::containment_edge>{{0, 1}});
+  CHECK(r.edges == lk::brute_force_containments(ts));
+  // Duplicate column names and ragged rows are errors, not silently dropped data.
+  CHECK_THROWS_AS(lk::table("d.csv", {"a", "a"}), std::invalid_argument);
+  CHECK_THROWS_AS(lk::table("d.csv", {"a", "A"}, {.case_insensitive = true}), std::invalid_argument);
+  lk::table t("d.csv", {"a", "b"});
+  CHECK_THROWS_AS(t.add_row({"1"}), std::invalid_argument);
+}
