@@ -13,7 +13,6 @@
 #include <iterator>
 #include <memory>
 #include <new>
-#include <ranges>
 #include <span>
 #include <type_traits>
 #include <utility>
@@ -24,7 +23,7 @@
 namespace millrace::ops {
 
 // How a divide-and-conquer run is cut. Sizes apply only to problems that have a size (a `size()`
-// member or std::ranges::size); other problems are cut by `is_base` and depth alone.
+// member or std::size); other problems are cut by `is_base` and depth alone.
 struct dc_policy {
   // A problem with size() <= cutoff is a base case even when is_base says no (0: off).
   std::size_t cutoff = 0;
@@ -42,14 +41,33 @@ concept has_member_size = requires(const P& p) {
   { p.size() } -> std::convertible_to<std::size_t>;
 };
 template <class P>
-concept has_size = has_member_size<P> || std::ranges::sized_range<const P>;
+concept has_size = has_member_size<P> || requires(const P& p) { std::size(p); };
 
 template <class P>
 std::size_t problem_size(const P& p) {
   if constexpr (has_member_size<P>) {
     return static_cast<std::size_t>(p.size());
   } else {
-    return static_cast<std::size_t>(std::ranges::size(p));
+    return static_cast<std::size_t>(std::size(p));
+  }
+}
+
+// What divide returns: anything with size() and operator[] (random access without <ranges>, which
+// clang 14 cannot use with libstdc++ 12).
+template <class C>
+concept child_list = requires(C& c, std::size_t i) {
+  { std::size(c) } -> std::convertible_to<std::size_t>;
+  c[i];
+};
+
+// The i-th child, moved out when the list owns it (each child is taken exactly once).
+template <class C>
+decltype(auto) take_child(C& c, std::size_t i) {
+  using ref = decltype(c[i]);
+  if constexpr (std::is_lvalue_reference_v<ref> && !std::is_const_v<std::remove_reference_t<ref>>) {
+    return std::move(c[i]);
+  } else {
+    return c[i];
   }
 }
 
@@ -101,7 +119,7 @@ class result_slots {
 // temporaries) and are called concurrently from several threads, so they must be thread-safe:
 //   is_base(const P&) -> bool         true: solve directly
 //   solve_base(P&&) -> R              the base case
-//   divide(P&) -> range of P          random-access, sized; e.g. std::array<P,2>, std::vector<P>, a view
+//   divide(P&) -> list of P           c.size() and c[i]: std::array<P,2>, std::vector<P>, std::span, ...
 //   combine(const P&, std::span<R>)   -> R, or combine(std::span<R>) -> R; results in child order
 // Results do not depend on the number of threads: children are always combined in child order.
 // An exception thrown by any callable cancels the remaining work and propagates from solve().
@@ -126,10 +144,11 @@ class dc_solver {
     static_assert(std::is_invocable_v<const Divide&, P&>,
                   "divide_and_conquer: divide must be callable as Range<Problem>(Problem&)");
     using children_t = std::invoke_result_t<const Divide&, P&>;
-    static_assert(std::ranges::random_access_range<children_t> && std::ranges::sized_range<children_t>,
-                  "divide_and_conquer: divide must return a random-access, sized range of problems");
-    static_assert(std::is_constructible_v<P, std::ranges::range_rvalue_reference_t<children_t>>,
-                  "divide_and_conquer: divide must return a range of Problem");
+    static_assert(detail::child_list<children_t>,
+                  "divide_and_conquer: divide must return an indexable, sized list of problems "
+                  "(c.size() and c[i], e.g. std::array, std::vector, std::span)");
+    static_assert(std::is_constructible_v<P, decltype(detail::take_child(std::declval<children_t&>(), 0))>,
+                  "divide_and_conquer: divide must return a list of Problem");
     std::size_t depth_limit = policy_.max_parallel_depth;
     if (depth_limit == 0) {
       const auto c = static_cast<unsigned>(std::max(1, tbb::this_task_arena::max_concurrency()));
@@ -182,21 +201,20 @@ class dc_solver {
     if (base_case(p)) return std::invoke(solve_base_, std::move(p));
     if (go_serial(p, depth, depth_limit)) return solve_serial(std::move(p));
     auto children = std::invoke(divide_, p);
-    const auto first = std::ranges::begin(children);
-    const auto n = static_cast<std::size_t>(std::ranges::size(children));
+    const auto n = static_cast<std::size_t>(std::size(children));
     detail::result_slots<R> results(n);
     if (n == 1) {
-      results.emplace(0, solve_parallel(P(std::ranges::iter_move(first)), depth + 1, depth_limit));
+      results.emplace(0, solve_parallel(P(detail::take_child(children, 0)), depth + 1, depth_limit));
     } else if (n > 1) {
       tbb::task_group tg;
       try {
         for (std::size_t i = n - 1; i >= 1; --i) {
           tg.run([&, i] {
-            P child(std::ranges::iter_move(first + static_cast<std::ptrdiff_t>(i)));
+            P child(detail::take_child(children, i));
             results.emplace(i, solve_parallel(std::move(child), depth + 1, depth_limit));
           });
         }
-        results.emplace(0, solve_parallel(P(std::ranges::iter_move(first)), depth + 1, depth_limit));
+        results.emplace(0, solve_parallel(P(detail::take_child(children, 0)), depth + 1, depth_limit));
       } catch (...) {
         // The spawned children reference this frame: they must finish before it unwinds.
         tg.cancel();
@@ -224,15 +242,15 @@ class dc_solver {
       frame(P&& prob, const Divide& divide)
           : problem(std::move(prob)),
             children(std::invoke(divide, problem)),
-            results(static_cast<std::size_t>(std::ranges::size(children))) {}
+            results(static_cast<std::size_t>(std::size(children))) {}
     };
     if (base_case(p)) return std::invoke(solve_base_, std::move(p));
-    std::deque<frame> stack;  // a deque never moves its frames (views in them may point into them)
+    std::deque<frame> stack;  // a deque never moves its frames (children lists may point into them)
     stack.emplace_back(std::move(p), divide_);
     for (;;) {
       frame& f = stack.back();
       if (f.next < f.results.size()) {
-        P child(std::ranges::iter_move(std::ranges::begin(f.children) + static_cast<std::ptrdiff_t>(f.next)));
+        P child(detail::take_child(f.children, f.next));
         if (base_case(child)) {
           f.results.emplace(f.next, std::invoke(solve_base_, std::move(child)));
           ++f.next;

@@ -10,7 +10,6 @@
 #include <limits>
 #include <memory>
 #include <optional>
-#include <ranges>
 #include <span>
 #include <stdexcept>
 #include <type_traits>
@@ -171,6 +170,27 @@ struct seq_node {
   std::size_t size() const { return hi - lo; }
 };
 
+inline seq_node make_seq_node(std::size_t lo, std::size_t hi, std::size_t span, std::size_t k);
+
+// The children of a sequence node, computed on access (no allocation per node).
+struct seq_children {
+  seq_node node;
+  std::size_t child_span, k, count;
+  std::size_t size() const { return count; }
+  seq_node operator[](std::size_t i) const {
+    const std::size_t lo = node.lo + i * child_span;
+    return make_seq_node(lo, std::min(node.hi, lo + child_span), child_span, k);
+  }
+};
+
+// A node's children as pointers (the problems of the divide-and-conquer engine).
+template <class Node, class C>
+struct pointer_list {
+  const C* kids;
+  std::size_t size() const { return static_cast<std::size_t>(std::size(*kids)); }
+  const Node* operator[](std::size_t i) const { return std::addressof((*kids)[i]); }
+};
+
 inline seq_node make_seq_node(std::size_t lo, std::size_t hi, std::size_t span, std::size_t k) {
   while (span > 1 && hi - lo <= span / k) span /= k;  // skip levels where the group has one member
   return {lo, hi, span};
@@ -181,27 +201,28 @@ inline seq_node make_seq_node(std::size_t lo, std::size_t hi, std::size_t span, 
 // Map-reduce over a random-access sequence; nullopt for an empty one. See the contract above.
 template <class Range, class Map, class Reduce>
 auto mapreduce(const Range& input, Map map, Reduce reduce, tree_reduce_options opt = {}) {
-  static_assert(std::ranges::random_access_range<const Range> && std::ranges::sized_range<const Range>,
+  static_assert(std::random_access_iterator<decltype(std::begin(input))>,
                 "ops::mapreduce: the input must be a random-access, sized range");
-  using elem_ref = std::ranges::range_reference_t<const Range>;
+  using elem_ref = decltype(*std::begin(input));
   static_assert(std::is_invocable_v<const Map&, elem_ref>, "ops::mapreduce: map must be callable on an element");
   using R = std::remove_cvref_t<std::invoke_result_t<const Map&, elem_ref>>;
   static_assert(std::is_invocable_r_v<R, const Reduce&, R&&, R&&>,
                 "ops::mapreduce: reduce must be callable as R(R, R) with R the result of map");
   detail::check_fan_in(opt.fan_in);
-  const std::size_t n = static_cast<std::size_t>(std::ranges::size(input));
+  const std::size_t n = static_cast<std::size_t>(std::size(input));
   if (n == 0) return std::optional<R>{};
   const std::size_t k = opt.fan_in;
   std::size_t span = 1;
   while (span < n) span = span > std::numeric_limits<std::size_t>::max() / k ? std::numeric_limits<std::size_t>::max() : span * k;
   const std::size_t grain = opt.grain != 0 ? opt.grain : std::max<std::size_t>(64, n / 256);
-  const auto first = std::ranges::begin(input);
+  const auto first = std::begin(input);
 
   auto solve_chunk = [&map, &reduce, first, k](detail::seq_node&& node) -> R {
     auto at = [&](std::size_t i) -> R { return std::invoke(map, first[static_cast<std::ptrdiff_t>(i)]); };
     if constexpr (is_associative_v<Reduce>) {
       R acc = at(node.lo);
       for (std::size_t i = node.lo + 1; i < node.hi; ++i) acc = std::invoke(reduce, std::move(acc), at(i));
+      (void)k;
       return acc;
     } else {
       tree_accumulator<R, std::reference_wrapper<const Reduce>> acc(std::cref(reduce), k);
@@ -214,10 +235,7 @@ auto mapreduce(const Range& input, Map map, Reduce reduce, tree_reduce_options o
       [k](const detail::seq_node& node) {
         const std::size_t child_span = node.span / k;
         const std::size_t count = (node.size() + child_span - 1) / child_span;
-        return std::views::iota(std::size_t{0}, count) | std::views::transform([node, child_span, k](std::size_t i) {
-                 const std::size_t lo = node.lo + i * child_span;
-                 return detail::make_seq_node(lo, std::min(node.hi, lo + child_span), child_span, k);
-               });
+        return detail::seq_children{node, child_span, k, count};
       },
       [&reduce, k](std::span<R> children) { return detail::reduce_list(children, k, reduce); },
       dc_policy{.max_parallel_depth = opt.max_parallel_depth});
@@ -233,19 +251,17 @@ auto mapreduce_tree(const Node& root, Children children, Map map, Reduce reduce,
   using kids_t = std::invoke_result_t<const Children&, const Node&>;
   static_assert(std::is_lvalue_reference_v<kids_t>,
                 "ops::mapreduce_tree: children(node) must return a reference to the node's children");
-  static_assert(std::ranges::random_access_range<std::remove_reference_t<kids_t>> &&
-                    std::ranges::sized_range<std::remove_reference_t<kids_t>>,
-                "ops::mapreduce_tree: children(node) must be a random-access, sized range");
+  static_assert(detail::child_list<std::remove_reference_t<kids_t>>,
+                "ops::mapreduce_tree: children(node) must have size() and operator[] (e.g. a std::vector)");
   static_assert(std::is_invocable_r_v<R, const Reduce&, R&&, R&&>,
                 "ops::mapreduce_tree: reduce must be callable as R(R, R) with R the result of map");
   detail::check_fan_in(opt.fan_in);
   const std::size_t k = opt.fan_in;
   auto dc = make_divide_and_conquer(
-      [&children](const Node* node) { return std::ranges::empty(std::invoke(children, *node)); },
+      [&children](const Node* node) { return std::size(std::invoke(children, *node)) == 0; },
       [&map](const Node* node) -> R { return std::invoke(map, *node); },
       [&children](const Node* node) {
-        return std::views::all(std::invoke(children, *node)) |
-               std::views::transform([](const auto& child) -> const Node* { return std::addressof(child); });
+        return detail::pointer_list<Node, std::remove_reference_t<kids_t>>{std::addressof(std::invoke(children, *node))};
       },
       [&map, &reduce, k](const Node* node, std::span<R> kids) -> R {
         return detail::reduce_node<R>(std::invoke(map, *node), kids, k, reduce);
