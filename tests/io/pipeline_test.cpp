@@ -103,14 +103,16 @@ TEST_CASE("io.jsonl.deterministic.serial_1T_2T.zstd_bytes_shards") {
   temp_dir d;
   const auto all = make_inputs(d.path);
   const io::write_options wo{.max_bytes_per_shard = 100000, .zstd = true};
-  auto job = [&](const char* out) {
-    return io::read_jsonl({(d / "in/*.jsonl*").string()}, {.chunk_bytes = 8192}) |
+  auto job = [&](const char* out, bool prefetch = true) {
+    return io::read_jsonl({(d / "in/*.jsonl*").string()}, {.chunk_bytes = 8192, .prefetch = prefetch}) |
            mr::filter([](const io::json_record& r) { return r.line % 3 != 0; }) | io::write_jsonl(d / out, wo);
   };
   mr::run(job("serial"), mr::serial_executor{.batch_size = 100});
   mr::run(job("t1"), mr::cpu{.threads = 1, .batch_size = 300});
   mr::run(job("t2"), mr::cpu{.threads = 2, .batch_size = 64});
+  mr::run(job("t2np", false), mr::cpu{.threads = 2, .batch_size = 64});
   auto a = snapshot(d / "serial");
+  CHECK(snapshot(d / "t2np") == a);
   CHECK(a.size() > 3);
   CHECK(snapshot(d / "t1") == a);
   CHECK(snapshot(d / "t2") == a);

@@ -206,3 +206,78 @@ class chunk_reader {
 };
 
 }  // namespace millrace::io
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace millrace::io {
+
+// A chunk_reader running on its own thread a few chunks ahead (bounded queue), so that reading
+// and zstd decompression overlap with line splitting and parsing. Same chunks, same order.
+class prefetching_chunk_reader {
+ public:
+  prefetching_chunk_reader(std::vector<std::filesystem::path> files, chunk_options opt = {},
+                           std::vector<bool> skip = {}, std::size_t depth = 4)
+      : inner_(std::move(files), opt, std::move(skip)), depth_(std::max<std::size_t>(depth, 1)) {
+    worker_ = std::thread([this] { run(); });
+  }
+  prefetching_chunk_reader(const prefetching_chunk_reader&) = delete;
+  prefetching_chunk_reader& operator=(const prefetching_chunk_reader&) = delete;
+  ~prefetching_chunk_reader() {
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    worker_.join();
+  }
+
+  bool next(text_chunk& c) {
+    std::unique_lock<std::mutex> lk(m_);
+    cv_.wait(lk, [&] { return !q_.empty() || done_; });
+    if (q_.empty()) {
+      if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+      return false;
+    }
+    c = std::move(q_.front());
+    q_.pop_front();
+    cv_.notify_all();
+    return true;
+  }
+
+ private:
+  void run() {
+    try {
+      for (;;) {
+        text_chunk c;
+        const bool more = inner_.next(c);
+        std::unique_lock<std::mutex> lk(m_);
+        if (!more) break;
+        cv_.wait(lk, [&] { return q_.size() < depth_ || stop_; });
+        if (stop_) break;
+        q_.push_back(std::move(c));
+        cv_.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lk(m_);
+      error_ = std::current_exception();
+    }
+    std::lock_guard<std::mutex> lk(m_);
+    done_ = true;
+    cv_.notify_all();
+  }
+
+  chunk_reader inner_;
+  std::size_t depth_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<text_chunk> q_;
+  bool stop_ = false, done_ = false;
+  std::exception_ptr error_;
+  std::thread worker_;
+};
+
+}  // namespace millrace::io

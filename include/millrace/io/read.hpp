@@ -28,6 +28,7 @@ struct read_options {
   bool empty_file_is_error = true;         // an empty input file is bad input (it is often a failed copy)
   bool validate_utf8 = true;               // read_lines/read_csv (JSON is always validated)
   std::size_t chunk_bytes = std::size_t(1) << 20;       // read size; lines are split from chunks
+  bool prefetch = true;                    // read/decompress on a helper thread, a few chunks ahead
   // Output directory of a resumable writer (write_options::resume): inputs that its manifest
   // lists as complete are skipped. The same inputs must be given (checked by path).
   std::filesystem::path resume_from{};
@@ -94,7 +95,8 @@ class line_source {
       co.chunk_bytes = s.opt.chunk_bytes;
       co.max_line_bytes = s.opt.max_line_bytes;
       co.empty_file_is_error = s.opt.empty_file_is_error;
-      s.reader = std::make_unique<chunk_reader>(s.in->files, co, completed_inputs(s.opt.resume_from, s.in->files));
+      s.reader = std::make_unique<reader_t>(s.in->files, co, completed_inputs(s.opt.resume_from, s.in->files),
+                                            s.opt.prefetch ? 4 : 0);
     }
     while (out.size() < max) {
       if (s.pos == s.lines.size()) {
@@ -109,10 +111,20 @@ class line_source {
   }
 
  private:
+  // Either reader, behind one next(): the prefetching one owns a thread only when asked.
+  struct reader_t {
+    reader_t(std::vector<std::filesystem::path> f, chunk_options co, std::vector<bool> skip, std::size_t depth) {
+      if (depth) pre = std::make_unique<prefetching_chunk_reader>(std::move(f), co, std::move(skip), depth);
+      else plain = std::make_unique<chunk_reader>(std::move(f), co, std::move(skip));
+    }
+    bool next(text_chunk& c) { return pre ? pre->next(c) : plain->next(c); }
+    std::unique_ptr<chunk_reader> plain;
+    std::unique_ptr<prefetching_chunk_reader> pre;
+  };
   struct state {
     std::shared_ptr<const input_set> in;
     read_options opt;
-    std::unique_ptr<chunk_reader> reader;
+    std::unique_ptr<reader_t> reader;
     text_chunk chunk;
     std::vector<raw_line> lines;
     std::size_t pos = 0;
