@@ -3,6 +3,7 @@
 // Ground truth = exact Jaccard of dedup::shingle_set (all_pairs_jaccard), never the generator's labels.
 #include <millrace/dedup/all_pairs_jaccard.hpp>
 #include <millrace/dedup/near_dedup.hpp>
+#include <millrace/dedup/near_streaming.hpp>
 #include <millrace/synth/corpus.hpp>
 
 #include <doctest/doctest.h>
@@ -313,4 +314,71 @@ TEST_CASE("near_dedup.preset.datatrove_and_nemo.verify") {
     CHECK(pr.precision() >= 0.995);
     CHECK(pr.recall() >= 0.95);
   }
+}
+
+namespace {
+
+std::vector<std::uint64_t> run_streaming(const corpus& c, const dd::near_dedup_options& o, std::size_t batch, int threads) {
+  dd::near_streaming_index idx(o);
+  std::vector<std::uint64_t> all, part;
+  tbb::task_arena(threads).execute([&] {
+    for (std::size_t i = 0; i < c.views.size(); i += batch) {
+      const std::size_t n = std::min(batch, c.views.size() - i);
+      idx.process(std::span<const std::string_view>(c.views.data() + i, n), part);
+      all.insert(all.end(), part.begin(), part.end());
+    }
+  });
+  return all;
+}
+
+}  // namespace
+
+// Streaming semantics: a document is dropped when it matches a document kept earlier. Judged against
+// what the run itself kept (the exact-Jaccard streaming answer diverges after one differing decision):
+// - drop precision: share of dropped documents whose representative has exact J >= threshold;
+// - recall: share of documents that have an earlier *kept* document with J >= threshold + 0.05 and
+//   were dropped.
+TEST_CASE("near_dedup.streaming.2T.verify.precision_recall.t0.8") {
+  const auto c = make_corpus(workload_corpus);
+  dd::near_dedup_options o;
+  o.threshold = 0.8;
+  o.verify = true;
+  const auto sets = shingle_sets(c, o);
+  const auto truth = dd::all_pairs_jaccard(sets, o.threshold + 0.05);
+  const auto cluster = run_streaming(c, o, 256, 2);
+  REQUIRE(cluster.size() == c.views.size());
+  std::size_t dropped = 0, justified = 0;
+  for (std::size_t i = 0; i < cluster.size(); ++i) {
+    REQUIRE(cluster[i] <= i);
+    if (cluster[i] == i) continue;
+    REQUIRE(cluster[cluster[i]] == cluster[i]);  // representatives are kept documents
+    ++dropped;
+    justified += dd::exact_jaccard(sets[i], sets[cluster[i]]) >= o.threshold;
+  }
+  std::vector<char> should_drop(c.views.size(), 0);
+  for (const auto& p : truth)
+    if (cluster[p.a] == p.a) should_drop[p.b] = 1;
+  std::size_t expected = 0, caught = 0;
+  for (std::size_t i = 0; i < cluster.size(); ++i)
+    if (should_drop[i]) {
+      ++expected;
+      caught += cluster[i] != i;
+    }
+  const double precision = dropped ? double(justified) / double(dropped) : 1.0;
+  const double recall = expected ? double(caught) / double(expected) : 1.0;
+  MESSAGE("streaming t=0.8 verify: dropped " << dropped << ", drop precision " << precision << ", recall(J>=0.85) "
+          << recall << " over " << expected << " documents");
+  REQUIRE(expected > 200);
+  CHECK(precision >= 0.995);
+  CHECK(recall >= 0.9);
+}
+
+TEST_CASE("near_dedup.streaming.1T_2T_and_batch_sizes_equal") {
+  const auto c = make_corpus({.docs = 1500, .seed = 31});
+  dd::near_dedup_options o;
+  o.verify = true;
+  const auto ref = run_streaming(c, o, 1500, 1);
+  CHECK(std::count_if(ref.begin(), ref.end(), [i = std::uint64_t{0}](std::uint64_t x) mutable { return x != i++; }) > 0);
+  CHECK(run_streaming(c, o, 100, 2) == ref);
+  CHECK(run_streaming(c, o, 7, 2) == ref);
 }
