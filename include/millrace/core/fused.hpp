@@ -52,8 +52,13 @@ struct fused : element_tag {
       std::vector<In> in = b.take<In>();
       std::vector<Out> out;
       out.reserve(in.size());
+      // count[i] = records entering operator i (count[size] = leaving the stage); only counted
+      // after operators that can change the number of records, derived for the others
       std::array<std::uint64_t, size + 1> count{};
       for (auto& x : in) push<0>(ops, std::move(x), out, count);
+      count[0] = in.size();
+      for (std::size_t i = 1; i <= size; ++i)
+        if (one_to_one[i - 1]) count[i] = count[i - 1];
       for (std::size_t i = 0; i < size; ++i) {
         stats[i]->in.fetch_add(count[i], std::memory_order_relaxed);
         stats[i]->out.fetch_add(count[i + 1], std::memory_order_relaxed);
@@ -64,10 +69,14 @@ struct fused : element_tag {
   }
 
  private:
+  static constexpr std::array<bool, size> one_to_one{Rs::one_to_one...};
+
   template <std::size_t I, class X, class Out>
   static void push(const std::tuple<Rs...>& ops, X&& x, std::vector<Out>& out,
                    std::array<std::uint64_t, size + 1>& count) {
-    ++count[I];
+    if constexpr (I > 0) {
+      if constexpr (!std::tuple_element_t<I - 1, std::tuple<Rs...>>::one_to_one) ++count[I];
+    }
     if constexpr (I == size) {
       out.push_back(std::forward<X>(x));
     } else {

@@ -23,6 +23,7 @@ struct map_op : detail::row_op_tag {
   F fn;
   std::string name;
   static constexpr const char* kind = "map";
+  static constexpr bool one_to_one = true;  // in == out: the fused loop need not count
   using expects = detail::first_param_t<F>;
   template <class In>
   static constexpr bool accepts = std::is_invocable_v<const F&, In&&>;
@@ -43,6 +44,7 @@ struct filter_op : detail::row_op_tag {
   F fn;
   std::string name;
   static constexpr const char* kind = "filter";
+  static constexpr bool one_to_one = false;
   using expects = detail::first_param_t<F>;
   template <class In>
   static constexpr bool accepts = std::is_invocable_r_v<bool, const F&, const In&>;
@@ -61,6 +63,7 @@ struct flat_map_op : detail::row_op_tag {
   F fn;
   std::string name;
   static constexpr const char* kind = "flat_map";
+  static constexpr bool one_to_one = false;
   using expects = detail::first_param_t<F>;
   template <class In>
   static constexpr bool accepts = [] {
@@ -85,6 +88,7 @@ struct inspect_op : detail::row_op_tag {
   F fn;
   std::string name;
   static constexpr const char* kind = "inspect";
+  static constexpr bool one_to_one = true;
   using expects = detail::first_param_t<F>;
   template <class In>
   static constexpr bool accepts = std::is_invocable_v<const F&, const In&>;
