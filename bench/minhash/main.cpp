@@ -35,9 +35,8 @@ struct scalar_baseline {
         a[i] = 1 + g.next() % (dd::mersenne61 - 1);
         b[i] = g.next() % dd::mersenne61;
       } else {
-        const auto r = g.next();
-        a[i] = (r & 0xFFFFFFFFu) | 1;
-        c[i] = (r >> 32) | 1;
+        a[i] = g.next();
+        c[i] = g.next();
         b[i] = g.next();
       }
     }

@@ -198,3 +198,24 @@ TEST_CASE("lsh.link_band.k_docs_k_minus_1_edges") {
     CHECK(ka == kb);
   }
 }
+
+TEST_CASE("minhash.estimate_variance_is_binomial.rows_independent.both_families") {
+  // Correlated rows (a weak hash family) inflate the variance of the estimate above J(1-J)/k.
+  std::mt19937_64 rng(77);
+  for (auto fam : {dd::hash_family::mersenne61, dd::hash_family::fast32}) {
+    const std::size_t k = 64, trials = 300;
+    const double j = 0.5;
+    double s = 0, s2 = 0;
+    for (std::size_t t = 0; t < trials; ++t) {
+      auto [a, b] = pair_with(rng, 200, 100);
+      dd::minhasher mh({k, 5000 + t, fam});
+      const double e = dd::estimate_jaccard(mh.sign(a), mh.sign(b));
+      s += e;
+      s2 += e * e;
+    }
+    const double mean = s / trials, var = s2 / trials - mean * mean, expected = j * (1 - j) / k;
+    // The sample variance of 300 draws lies within about +-25% of the true one (99.9%).
+    CHECK_MESSAGE(var < 1.35 * expected, family_name(fam) << " variance " << var << " vs " << expected);
+    CHECK_MESSAGE(var > 0.65 * expected, family_name(fam) << " variance " << var << " vs " << expected);
+  }
+}

@@ -13,13 +13,17 @@
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__)) && \
     !defined(MILLRACE_NO_SIMD_DISPATCH)
+#define MILLRACE_MINHASH_DISPATCH 1
 #include <immintrin.h>
+#else
+#define MILLRACE_MINHASH_DISPATCH 0
 #endif
 
 namespace millrace::dedup {
 
-// mersenne61: h(x) = (a*x + b) mod (2^61 - 1), a in [1, p), b in [0, p), exact 128-bit arithmetic.
-// fast32:     h(x) = ((a*lo32(x) + c*hi32(x) + b) mod 2^64) >> 32, a and c odd 32-bit, b 64-bit.
+// mersenne61: h(x) = (a*x + b) mod (2^61 - 1), a in [1, p), b in [0, p); exact (128-bit) arithmetic.
+// fast32:     h(x) = ((a*lo32(x) + c*hi32(x) + b) mod 2^64) >> 32 with a, c, b uniform 64-bit
+//             (Thorup's vector multiply-shift: strongly universal on the two 32-bit halves).
 enum class hash_family { mersenne61, fast32 };
 
 struct minhash_params {
@@ -31,7 +35,8 @@ struct minhash_params {
 inline constexpr std::uint64_t mersenne61 = (std::uint64_t{1} << 61) - 1;
 inline constexpr std::uint64_t empty_minhash = std::numeric_limits<std::uint64_t>::max();
 
-// The documented parameter stream: splitmix64 (Steele et al.) started at `seed`.
+// The documented parameter stream: splitmix64 (Steele et al.) started at `seed`. Per permutation,
+// mersenne61 draws a = 1 + next() % (p - 1), then b = next() % p; fast32 draws a, c, b = next().
 struct splitmix64 {
   std::uint64_t state;
   std::uint64_t next() {
@@ -46,77 +51,60 @@ namespace detail {
 
 inline constexpr std::size_t minhash_block = 512;  // shingles per block: the split hashes stay in L1
 
+// Per-permutation parameters split into 32-bit halves, so every product is 32x32->64 (vpmuludq).
+// mersenne61 uses a (a0 + 2^32 a1) and b; fast32 uses a, c and b.
+struct perm_params {
+  const std::uint32_t *a0, *a1, *c0, *c1;
+  const std::uint64_t* b;
+  std::size_t m;
+};
+
 // (a*x + b) mod p with a = a1*2^32 + a0 and x = x1*2^32 + x0 (x already reduced mod p), from four
-// 32x32->64 products so that the loop vectorizes; uses 2^61 = 1 and 2^64 = 8 (mod p).
-[[gnu::always_inline]] inline std::uint64_t m61_hash(std::uint64_t a0, std::uint64_t a1, std::uint64_t b,
-                                                     std::uint64_t x0, std::uint64_t x1) {
-  const std::uint64_t t0 = a0 * x0;                // < 2^64
-  const std::uint64_t mid = a1 * x0 + a0 * x1;     // < 2^62
-  const std::uint64_t t2 = a1 * x1;                // < 2^58
+// 32x32->64 products; uses 2^61 = 1 and 2^64 = 8 (mod p).
+inline std::uint64_t m61_hash(std::uint64_t a0, std::uint64_t a1, std::uint64_t b, std::uint64_t x0,
+                              std::uint64_t x1) {
+  const std::uint64_t t0 = a0 * x0;             // < 2^64
+  const std::uint64_t mid = a1 * x0 + a0 * x1;  // < 2^62
+  const std::uint64_t t2 = a1 * x1;             // < 2^58
   std::uint64_t s = (t0 & mersenne61) + (t0 >> 61) + (mid >> 29) + ((mid & ((1ull << 29) - 1)) << 32) +
-                    (t2 << 3) + b;                 // < 2^63 + 2^34
+                    (t2 << 3) + b;  // < 2^63 + 2^34
   s = (s & mersenne61) + (s >> 61);
   return s >= mersenne61 ? s - mersenne61 : s;
 }
 
-struct m61_kernel {
-  // The portable loop (auto-vectorized where the compiler can).
-  [[gnu::always_inline]] static inline void run(const std::uint32_t* a0, const std::uint32_t* a1,
-                                                const std::uint64_t* b, std::size_t perms,
-                                                const std::uint32_t* x0, const std::uint32_t* x1,
-                                                std::size_t n, std::uint64_t* sig) {
-    for (std::size_t i = 0; i < perms; ++i) {
-      const std::uint32_t pa0 = a0[i], pa1 = a1[i];
-      const std::uint64_t pb = b[i];
-      std::uint64_t acc = sig[i];
-      for (std::size_t j = 0; j < n; ++j) {
-        const std::uint64_t h = m61_hash(pa0, pa1, pb, x0[j], x1[j]);  // 32-bit operands: vpmuludq
-        acc = h < acc ? h : acc;
-      }
-      sig[i] = acc;
-    }
-  }
-};
-
-struct f32_kernel {
-  [[gnu::always_inline]] static inline void run(const std::uint32_t* a, const std::uint32_t* c,
-                                                const std::uint64_t* b, std::size_t perms,
-                                                const std::uint32_t* x0, const std::uint32_t* x1,
-                                                std::size_t n, std::uint64_t* sig) {
-    for (std::size_t i = 0; i < perms; ++i) {
-      const std::uint32_t pa = a[i], pc = c[i];
-      const std::uint64_t pb = b[i];
-      std::uint64_t acc = sig[i];
-      for (std::size_t j = 0; j < n; ++j) {
-        const std::uint64_t h = (std::uint64_t{pa} * x0[j] + std::uint64_t{pc} * x1[j] + pb) >> 32;
-        acc = h < acc ? h : acc;
-      }
-      sig[i] = acc;
-    }
-  }
-};
-
-using kernel_fn = void (*)(const std::uint32_t*, const std::uint32_t*, const std::uint64_t*, std::size_t,
-                           const std::uint32_t*, const std::uint32_t*, std::size_t, std::uint64_t*);
-
-inline void m61_portable(const std::uint32_t* a0, const std::uint32_t* a1, const std::uint64_t* b, std::size_t m,
-                         const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n, std::uint64_t* sig) {
-  m61_kernel::run(a0, a1, b, m, x0, x1, n, sig);
-}
-inline void f32_portable(const std::uint32_t* a, const std::uint32_t* c, const std::uint64_t* b, std::size_t m,
-                         const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n, std::uint64_t* sig) {
-  f32_kernel::run(a, c, b, m, x0, x1, n, sig);
+// ((a*x0 + c*x1 + b) mod 2^64) >> 32 with a = a0 + 2^32 a1 (likewise c): the high products only
+// matter mod 2^32, shifted up.
+inline std::uint64_t f32_hash(std::uint64_t a0, std::uint64_t a1, std::uint64_t c0, std::uint64_t c1, std::uint64_t b,
+                              std::uint64_t x0, std::uint64_t x1) {
+  return (a0 * x0 + c0 * x1 + ((a1 * x0 + c1 * x1) << 32) + b) >> 32;
 }
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__)) && \
-    !defined(MILLRACE_NO_SIMD_DISPATCH)
-#define MILLRACE_MINHASH_DISPATCH 1
+inline void m61_portable(const perm_params& p, const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n,
+                         std::uint64_t* sig) {
+  for (std::size_t i = 0; i < p.m; ++i) {
+    const std::uint64_t a0 = p.a0[i], a1 = p.a1[i], b = p.b[i];
+    std::uint64_t acc = sig[i];
+    for (std::size_t j = 0; j < n; ++j) acc = std::min(acc, m61_hash(a0, a1, b, x0[j], x1[j]));
+    sig[i] = acc;
+  }
+}
 
+inline void f32_portable(const perm_params& p, const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n,
+                         std::uint64_t* sig) {
+  for (std::size_t i = 0; i < p.m; ++i) {
+    const std::uint64_t a0 = p.a0[i], a1 = p.a1[i], c0 = p.c0[i], c1 = p.c1[i], b = p.b[i];
+    std::uint64_t acc = sig[i];
+    for (std::size_t j = 0; j < n; ++j) acc = std::min(acc, f32_hash(a0, a1, c0, c1, b, x0[j], x1[j]));
+    sig[i] = acc;
+  }
+}
+
+using kernel_fn = void (*)(const perm_params&, const std::uint32_t*, const std::uint32_t*, std::size_t, std::uint64_t*);
+
+#if MILLRACE_MINHASH_DISPATCH
 // Explicit intrinsics: compilers turn the portable loop's 64-bit products into slow vpmullq even
-// when both operands are 32-bit; vpmuludq (32x32->64) is what the formula needs. Lanes hold 64-bit
-// values; a tail shorter than a vector goes through the scalar formula.
-
-// GCC 12's AVX-512 headers trip -Wmaybe-uninitialized (_mm512_undefined_epi32; GCC bug 105593).
+// when both operands are 32-bit. Lanes hold 64-bit values; a tail shorter than a vector goes
+// through the scalar formula. GCC 12's AVX-512 headers trip -Wmaybe-uninitialized (bug 105593).
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -125,15 +113,14 @@ inline void f32_portable(const std::uint32_t* a, const std::uint32_t* c, const s
 #define MILLRACE_AVX512 [[gnu::target("avx512f,avx512dq,avx512vl,avx512bw,avx2")]]
 #define MILLRACE_AVX2 [[gnu::target("avx2")]]
 
-MILLRACE_AVX512 inline void m61_avx512(const std::uint32_t* a0, const std::uint32_t* a1, const std::uint64_t* b,
-                                       std::size_t m, const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n,
-                                       std::uint64_t* sig) {
+MILLRACE_AVX512 inline void m61_avx512(const perm_params& p, const std::uint32_t* x0, const std::uint32_t* x1,
+                                       std::size_t n, std::uint64_t* sig) {
   const __m512i P = _mm512_set1_epi64(static_cast<long long>(mersenne61));
   const __m512i M29 = _mm512_set1_epi64((1ll << 29) - 1);
   const std::size_t nv = n & ~std::size_t{7};
-  for (std::size_t i = 0; i < m; ++i) {
-    const __m512i A0 = _mm512_set1_epi64(a0[i]), A1 = _mm512_set1_epi64(a1[i]);
-    const __m512i B = _mm512_set1_epi64(static_cast<long long>(b[i]));
+  for (std::size_t i = 0; i < p.m; ++i) {
+    const __m512i A0 = _mm512_set1_epi64(p.a0[i]), A1 = _mm512_set1_epi64(p.a1[i]);
+    const __m512i B = _mm512_set1_epi64(static_cast<long long>(p.b[i]));
     __m512i acc = _mm512_set1_epi64(-1);
     for (std::size_t j = 0; j < nv; j += 8) {
       const __m512i X0 = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x0 + j)));
@@ -151,28 +138,30 @@ MILLRACE_AVX512 inline void m61_avx512(const std::uint32_t* a0, const std::uint3
       acc = _mm512_min_epu64(acc, s);
     }
     std::uint64_t r = std::min(sig[i], static_cast<std::uint64_t>(_mm512_reduce_min_epu64(acc)));
-    for (std::size_t j = nv; j < n; ++j) r = std::min(r, m61_hash(a0[i], a1[i], b[i], x0[j], x1[j]));
+    for (std::size_t j = nv; j < n; ++j) r = std::min(r, m61_hash(p.a0[i], p.a1[i], p.b[i], x0[j], x1[j]));
     sig[i] = r;
   }
 }
 
-MILLRACE_AVX512 inline void f32_avx512(const std::uint32_t* a, const std::uint32_t* c, const std::uint64_t* b,
-                                       std::size_t m, const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n,
-                                       std::uint64_t* sig) {
+MILLRACE_AVX512 inline void f32_avx512(const perm_params& p, const std::uint32_t* x0, const std::uint32_t* x1,
+                                       std::size_t n, std::uint64_t* sig) {
   const std::size_t nv = n & ~std::size_t{7};
-  for (std::size_t i = 0; i < m; ++i) {
-    const __m512i A = _mm512_set1_epi64(a[i]), C = _mm512_set1_epi64(c[i]);
-    const __m512i B = _mm512_set1_epi64(static_cast<long long>(b[i]));
+  for (std::size_t i = 0; i < p.m; ++i) {
+    const __m512i A0 = _mm512_set1_epi64(p.a0[i]), A1 = _mm512_set1_epi64(p.a1[i]);
+    const __m512i C0 = _mm512_set1_epi64(p.c0[i]), C1 = _mm512_set1_epi64(p.c1[i]);
+    const __m512i B = _mm512_set1_epi64(static_cast<long long>(p.b[i]));
     __m512i acc = _mm512_set1_epi64(-1);
     for (std::size_t j = 0; j < nv; j += 8) {
       const __m512i X0 = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x0 + j)));
       const __m512i X1 = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x1 + j)));
-      __m512i s = _mm512_add_epi64(_mm512_add_epi64(_mm512_mul_epu32(A, X0), _mm512_mul_epu32(C, X1)), B);
+      const __m512i lo = _mm512_add_epi64(_mm512_mul_epu32(A0, X0), _mm512_mul_epu32(C0, X1));
+      const __m512i hi = _mm512_add_epi64(_mm512_mul_epu32(A1, X0), _mm512_mul_epu32(C1, X1));
+      const __m512i s = _mm512_add_epi64(_mm512_add_epi64(lo, _mm512_slli_epi64(hi, 32)), B);
       acc = _mm512_min_epu64(acc, _mm512_srli_epi64(s, 32));
     }
     std::uint64_t r = std::min(sig[i], static_cast<std::uint64_t>(_mm512_reduce_min_epu64(acc)));
     for (std::size_t j = nv; j < n; ++j)
-      r = std::min(r, (std::uint64_t{a[i]} * x0[j] + std::uint64_t{c[i]} * x1[j] + b[i]) >> 32);
+      r = std::min(r, f32_hash(p.a0[i], p.a1[i], p.c0[i], p.c1[i], p.b[i], x0[j], x1[j]));
     sig[i] = r;
   }
 }
@@ -187,15 +176,14 @@ MILLRACE_AVX2 inline std::uint64_t reduce_min_avx2(__m256i v) {
   return static_cast<std::uint64_t>(std::min(std::min(t[0], t[1]), std::min(t[2], t[3])));
 }
 
-MILLRACE_AVX2 inline void m61_avx2(const std::uint32_t* a0, const std::uint32_t* a1, const std::uint64_t* b,
-                                   std::size_t m, const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n,
-                                   std::uint64_t* sig) {
+MILLRACE_AVX2 inline void m61_avx2(const perm_params& p, const std::uint32_t* x0, const std::uint32_t* x1,
+                                   std::size_t n, std::uint64_t* sig) {
   const __m256i P = _mm256_set1_epi64x(static_cast<long long>(mersenne61));
   const __m256i M29 = _mm256_set1_epi64x((1ll << 29) - 1);
   const std::size_t nv = n & ~std::size_t{3};
-  for (std::size_t i = 0; i < m; ++i) {
-    const __m256i A0 = _mm256_set1_epi64x(a0[i]), A1 = _mm256_set1_epi64x(a1[i]);
-    const __m256i B = _mm256_set1_epi64x(static_cast<long long>(b[i]));
+  for (std::size_t i = 0; i < p.m; ++i) {
+    const __m256i A0 = _mm256_set1_epi64x(p.a0[i]), A1 = _mm256_set1_epi64x(p.a1[i]);
+    const __m256i B = _mm256_set1_epi64x(static_cast<long long>(p.b[i]));
     __m256i acc = _mm256_set1_epi64x(static_cast<long long>(mersenne61));
     for (std::size_t j = 0; j < nv; j += 4) {
       const __m256i X0 = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x0 + j)));
@@ -215,29 +203,31 @@ MILLRACE_AVX2 inline void m61_avx2(const std::uint32_t* a0, const std::uint32_t*
     }
     std::uint64_t r = sig[i];
     if (nv) r = std::min(r, reduce_min_avx2(acc));
-    for (std::size_t j = nv; j < n; ++j) r = std::min(r, m61_hash(a0[i], a1[i], b[i], x0[j], x1[j]));
+    for (std::size_t j = nv; j < n; ++j) r = std::min(r, m61_hash(p.a0[i], p.a1[i], p.b[i], x0[j], x1[j]));
     sig[i] = r;
   }
 }
 
-MILLRACE_AVX2 inline void f32_avx2(const std::uint32_t* a, const std::uint32_t* c, const std::uint64_t* b,
-                                   std::size_t m, const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n,
-                                   std::uint64_t* sig) {
+MILLRACE_AVX2 inline void f32_avx2(const perm_params& p, const std::uint32_t* x0, const std::uint32_t* x1,
+                                   std::size_t n, std::uint64_t* sig) {
   const std::size_t nv = n & ~std::size_t{3};
-  for (std::size_t i = 0; i < m; ++i) {
-    const __m256i A = _mm256_set1_epi64x(a[i]), C = _mm256_set1_epi64x(c[i]);
-    const __m256i B = _mm256_set1_epi64x(static_cast<long long>(b[i]));
+  for (std::size_t i = 0; i < p.m; ++i) {
+    const __m256i A0 = _mm256_set1_epi64x(p.a0[i]), A1 = _mm256_set1_epi64x(p.a1[i]);
+    const __m256i C0 = _mm256_set1_epi64x(p.c0[i]), C1 = _mm256_set1_epi64x(p.c1[i]);
+    const __m256i B = _mm256_set1_epi64x(static_cast<long long>(p.b[i]));
     __m256i acc = _mm256_set1_epi64x(1ll << 32);
     for (std::size_t j = 0; j < nv; j += 4) {
       const __m256i X0 = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x0 + j)));
       const __m256i X1 = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x1 + j)));
-      __m256i s = _mm256_add_epi64(_mm256_add_epi64(_mm256_mul_epu32(A, X0), _mm256_mul_epu32(C, X1)), B);
+      const __m256i lo = _mm256_add_epi64(_mm256_mul_epu32(A0, X0), _mm256_mul_epu32(C0, X1));
+      const __m256i hi = _mm256_add_epi64(_mm256_mul_epu32(A1, X0), _mm256_mul_epu32(C1, X1));
+      const __m256i s = _mm256_add_epi64(_mm256_add_epi64(lo, _mm256_slli_epi64(hi, 32)), B);
       acc = min_epi64_avx2(acc, _mm256_srli_epi64(s, 32));
     }
     std::uint64_t r = sig[i];
     if (nv) r = std::min(r, reduce_min_avx2(acc));
     for (std::size_t j = nv; j < n; ++j)
-      r = std::min(r, (std::uint64_t{a[i]} * x0[j] + std::uint64_t{c[i]} * x1[j] + b[i]) >> 32);
+      r = std::min(r, f32_hash(p.a0[i], p.a1[i], p.c0[i], p.c1[i], p.b[i], x0[j], x1[j]));
     sig[i] = r;
   }
 }
@@ -246,9 +236,7 @@ MILLRACE_AVX2 inline void f32_avx2(const std::uint32_t* a, const std::uint32_t* 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
-#else
-#define MILLRACE_MINHASH_DISPATCH 0
-#endif
+#endif  // MILLRACE_MINHASH_DISPATCH
 
 // 2 = AVX-512, 1 = AVX2, 0 = portable; all give identical results (integer arithmetic).
 inline int simd_level() {
@@ -284,21 +272,26 @@ class minhasher {
   explicit minhasher(minhash_params p = {}) : p_(p) {
     if (p_.num_perm == 0) throw std::invalid_argument("minhasher: num_perm must be > 0");
     splitmix64 g{p_.seed};
-    c0_.resize(p_.num_perm);
-    c1_.resize(p_.num_perm);
-    b_.resize(p_.num_perm);
-    for (std::size_t i = 0; i < p_.num_perm; ++i) {
+    const std::size_t m = p_.num_perm;
+    a0_.resize(m);
+    a1_.resize(m);
+    c0_.resize(m);
+    c1_.resize(m);
+    b_.resize(m);
+    for (std::size_t i = 0; i < m; ++i) {
+      std::uint64_t a, c = 0;
       if (p_.family == hash_family::mersenne61) {
-        const std::uint64_t a = 1 + g.next() % (mersenne61 - 1);  // only 16 residues slightly favored
+        a = 1 + g.next() % (mersenne61 - 1);  // only 16 residues are slightly favored
         b_[i] = g.next() % mersenne61;
-        c0_[i] = static_cast<std::uint32_t>(a);
-        c1_[i] = static_cast<std::uint32_t>(a >> 32);
       } else {
-        const std::uint64_t r = g.next();
-        c0_[i] = static_cast<std::uint32_t>(r) | 1;
-        c1_[i] = static_cast<std::uint32_t>(r >> 32) | 1;
+        a = g.next();
+        c = g.next();
         b_[i] = g.next();
       }
+      a0_[i] = static_cast<std::uint32_t>(a);
+      a1_[i] = static_cast<std::uint32_t>(a >> 32);
+      c0_[i] = static_cast<std::uint32_t>(c);
+      c1_[i] = static_cast<std::uint32_t>(c >> 32);
     }
     kernel_ = detail::pick_kernel(p_.family, detail::simd_level());
   }
@@ -306,15 +299,16 @@ class minhasher {
   std::size_t num_perm() const { return p_.num_perm; }
   const minhash_params& params() const { return p_; }
 
-  // The i-th hash of one shingle hash, computed the plain (scalar, 128-bit) way: the reference the
-  // tests compare the vectorized kernel against.
+  // The i-th hash of one shingle hash, computed the plain way (128-bit arithmetic): the reference
+  // the tests compare the vectorized kernels against.
   std::uint64_t hash(std::size_t i, std::uint64_t x) const {
+    const std::uint64_t a = (std::uint64_t{a1_[i]} << 32) | a0_[i];
     if (p_.family == hash_family::mersenne61) {
       __extension__ using u128 = unsigned __int128;
-      const u128 a = (std::uint64_t{c1_[i]} << 32) | c0_[i];
-      return static_cast<std::uint64_t>((a * x + b_[i]) % mersenne61);
+      return static_cast<std::uint64_t>((u128(a) * x + b_[i]) % mersenne61);
     }
-    return (std::uint64_t{c0_[i]} * (x & 0xFFFFFFFFu) + std::uint64_t{c1_[i]} * (x >> 32) + b_[i]) >> 32;
+    const std::uint64_t c = (std::uint64_t{c1_[i]} << 32) | c0_[i];
+    return (a * (x & 0xFFFFFFFFu) + c * (x >> 32) + b_[i]) >> 32;
   }
 
   // signature.size() == num_perm(); an empty set gives all UINT64_MAX (never matches anything real).
@@ -325,6 +319,7 @@ class minhasher {
     alignas(64) std::uint32_t x0[detail::minhash_block];
     alignas(64) std::uint32_t x1[detail::minhash_block];
     const bool m61 = p_.family == hash_family::mersenne61;
+    const detail::perm_params pp{a0_.data(), a1_.data(), c0_.data(), c1_.data(), b_.data(), p_.num_perm};
     for (std::size_t start = 0; start < shingle_hashes.size(); start += detail::minhash_block) {
       const std::size_t n = std::min(detail::minhash_block, shingle_hashes.size() - start);
       for (std::size_t j = 0; j < n; ++j) {
@@ -336,7 +331,7 @@ class minhasher {
         x0[j] = static_cast<std::uint32_t>(x);
         x1[j] = static_cast<std::uint32_t>(x >> 32);
       }
-      kernel_(c0_.data(), c1_.data(), b_.data(), p_.num_perm, x0, x1, n, signature.data());
+      kernel_(pp, x0, x1, n, signature.data());
     }
   }
 
@@ -353,7 +348,7 @@ class minhasher {
 
  private:
   minhash_params p_;
-  std::vector<std::uint32_t> c0_, c1_;  // mersenne61: a's low/high 32 bits; fast32: a, c
+  std::vector<std::uint32_t> a0_, a1_, c0_, c1_;  // 32-bit halves of a (and c, fast32 only)
   std::vector<std::uint64_t> b_;
   detail::kernel_fn kernel_ = nullptr;
 };
