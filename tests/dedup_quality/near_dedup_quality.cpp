@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <map>
 #include <numeric>
 #include <string>
@@ -162,14 +163,16 @@ const sy::corpus_options scurve_corpus{.docs = 4000, .seed = 17, .min_words = 30
 const sy::corpus_options workload_corpus{.docs = 3000, .seed = 23, .min_words = 30, .max_words = 200,
                                          .min_similarity = 0.5};
 
-// S-curve of the datatrove preset (word 5-grams, 112 permutations, 14 x 8) for one hash family.
-void check_scurve(dd::hash_family family) {
-  const auto c = make_corpus(scurve_corpus);
-  auto o = dd::near_dedup_options::preset("datatrove");
+// S-curve of a preset's banding for one hash family, on a corpus of original + one-copy families.
+// `wrong` lists neighbouring models the observations must reject (the test's power).
+void check_scurve(const char* preset, dd::hash_family family, const sy::corpus_options& co, std::uint64_t reps,
+                  std::initializer_list<dd::lsh_params> wrong) {
+  const auto c = make_corpus(co);
+  auto o = dd::near_dedup_options::preset(preset);
   o.family = family;
   const auto sets = shingle_sets(c, o);
   const auto pairs = dd::all_pairs_jaccard(sets, 0.1);
-  REQUIRE(pairs.size() > 2000);
+  REQUIRE(pairs.size() > 1000);
   const dd::lsh_params model = *o.lsh;
 
   // Every (pair, repetition) gets its own hash seed: documents share shingles (frequent n-grams,
@@ -177,7 +180,7 @@ void check_scurve(dd::hash_family family) {
   // per trial they are independent Bernoulli(p_i), as the binomial bound assumes.
   std::vector<double> jac;
   std::vector<char> hit;
-  for (std::uint64_t rep = 0; rep < 3; ++rep)
+  for (std::uint64_t rep = 0; rep < reps; ++rep)
     for (std::size_t i = 0; i < pairs.size(); ++i) {
       const dd::minhasher mh({o.num_perm, 1000003 * (i + 1) + rep, family});
       jac.push_back(pairs[i].jaccard);
@@ -192,20 +195,32 @@ void check_scurve(dd::hash_family family) {
     CHECK(b.ok);
   }
   CHECK(judged >= 16);  // the corpus populates nearly every bin, including the steep part
-
-  // Power: the same observations reject neighbouring models (one row or a few bands off).
-  CHECK(failing_bins(scurve_bins(jac, hit, {14, 7})) > 0);
-  CHECK(failing_bins(scurve_bins(jac, hit, {14, 9})) > 0);
-  CHECK(failing_bins(scurve_bins(jac, hit, {11, 8})) > 0);
+  for (const auto& w : wrong) {
+    CAPTURE(w.bands);
+    CAPTURE(w.rows);
+    CHECK(failing_bins(scurve_bins(jac, hit, w)) > 0);
+  }
 }
 
 }  // namespace
 
-TEST_CASE("near_dedup.scurve.datatrove_14x8.mersenne61") { check_scurve(dd::hash_family::mersenne61); }
+TEST_CASE("near_dedup.scurve.datatrove_14x8.mersenne61") {
+  check_scurve("datatrove", dd::hash_family::mersenne61, scurve_corpus, 3, {{14, 7}, {14, 9}, {11, 8}});
+}
 
 // Known issue (reported to dedup-core): the fast 32-bit family collides more often than J per row,
 // e.g. bin [0.45, 0.5) detects ~2x the expected pairs. Kept visible, not hidden: may_fail until fixed.
-TEST_CASE("near_dedup.scurve.datatrove_14x8.fast32" * doctest::may_fail()) { check_scurve(dd::hash_family::fast32); }
+TEST_CASE("near_dedup.scurve.datatrove_14x8.fast32" * doctest::may_fail()) {
+  check_scurve("datatrove", dd::hash_family::fast32, scurve_corpus, 3, {{14, 7}, {14, 9}, {11, 8}});
+}
+
+// Character 24-grams, 260 permutations, 20 x 13: shorter documents keep the signing cheap.
+TEST_CASE("near_dedup.scurve.nemo_20x13.mersenne61") {
+  check_scurve("nemo", dd::hash_family::mersenne61,
+               {.docs = 2500, .seed = 19, .min_words = 20, .max_words = 50, .duplicate_rate = 0.5, .max_copies = 1,
+                .calibration_ngram = 4, .hard_negative_rate = 0.1},
+               2, {{20, 12}, {20, 14}, {14, 13}});
+}
 
 namespace {
 
