@@ -101,6 +101,8 @@ runtime_stage lower_branches(plan& p, const std::tuple<Chains...>& chains, std::
   auto* stats = &p.ops[st.ops[0]];
   st.merge = [has_output, stats](std::vector<any_batch>&& parts) -> any_batch {
     if constexpr (std::is_same_v<Out, no_output>) {
+      (void)has_output;
+      (void)stats;
       return {};
     } else {
       std::vector<Out> out;

@@ -103,7 +103,9 @@ void set_param(T& target, const json::value& v, const std::string& path) {
 template <class M>
 void load_object(M& m, const json::object& obj, const std::string& prefix) {
   auto list = m.parameters();
-  for (const auto& [key, val] : obj) {
+  for (const auto& entry : obj) {
+    const std::string& key = entry.first;  // (clang 14 cannot capture structured bindings)
+    const json::value& val = entry.second;
     bool found = false;
     std::apply([&](auto&... p) { ((p.name == key ? (set_param(*p.value, val, prefix + key), found = true) : false), ...); },
                list.items);
