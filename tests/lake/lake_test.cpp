@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include <millrace/lake/brute_force.hpp>
 #include <millrace/lake/containment.hpp>
 #include <millrace/synth/lake.hpp>
@@ -254,4 +256,21 @@ TEST_CASE("lake.edge_cases.empty_tables_and_lakes") {
   CHECK_THROWS_AS(lk::table("d.csv", {"a", "A"}, {.case_insensitive = true}), std::invalid_argument);
   lk::table t("d.csv", {"a", "b"});
   CHECK_THROWS_AS(t.add_row({"1"}), std::invalid_argument);
+}
+
+TEST_CASE("lake.synth.seeded") {
+  const auto a = sy::generate_lake({.seed = 3, .tables = 80});
+  const auto b = sy::generate_lake({.seed = 3, .tables = 80});
+  const auto c = sy::generate_lake({.seed = 4, .tables = 80});
+  REQUIRE(a.tables.size() == 80);
+  bool same = true, differs = false;
+  for (std::size_t i = 0; i < 80; ++i) {
+    same = same && a.tables[i].header == b.tables[i].header && a.tables[i].rows == b.tables[i].rows;
+    differs = differs || a.tables[i].rows != c.tables[i].rows;
+  }
+  CHECK(same);
+  CHECK(differs);
+  std::set<sy::derivation> kinds;
+  for (const auto& t : sy::generate_lake({.seed = 3, .tables = 300}).tables) kinds.insert(t.kind);
+  CHECK(kinds.size() == 11);  // every derivation occurs
 }

@@ -112,9 +112,11 @@ inline std::string make_value(rng& r, int type, std::size_t row) {
       return fmt::format("{:04}-{:02}-{:02}", y, m, d);
     }
     case 4: return cities[r.below(std::size(cities))];
-    default:
-      return fmt::format("{} {} {}", words[r.below(std::size(words))],
-                         words[r.below(std::size(words))], r.below(1000));
+    default: {  // one draw per statement: argument evaluation order differs between compilers
+      const char* w1 = words[r.below(std::size(words))];
+      const char* w2 = words[r.below(std::size(words))];
+      return fmt::format("{} {} {}", w1, w2, r.below(1000));
+    }
   }
 }
 
