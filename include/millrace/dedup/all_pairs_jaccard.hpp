@@ -6,6 +6,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <cmath>
@@ -80,37 +81,42 @@ inline std::vector<jaccard_pair> all_pairs_jaccard(const std::vector<std::vector
       if (!(sets[i][k - 1] < sets[i][k]))
         throw std::invalid_argument("all_pairs_jaccard: set " + std::to_string(i) + " is not sorted and unique");
 
-  // 1. Global token frequencies, by sorting (deterministic), then ranks ordered by (frequency, token).
-  std::vector<std::uint64_t> all;
-  for (const auto& s : sets) all.insert(all.end(), s.begin(), s.end());
-  std::sort(all.begin(), all.end());
-  std::vector<std::uint64_t> distinct;
-  std::vector<std::uint32_t> freq;
-  for (std::size_t i = 0; i < all.size();) {
-    std::size_t j = i;
-    while (j < all.size() && all[j] == all[i]) ++j;
-    distinct.push_back(all[i]);
-    freq.push_back(static_cast<std::uint32_t>(j - i));
-    i = j;
-  }
-  all = {};
-  std::vector<std::uint32_t> by_rank(distinct.size());
-  std::iota(by_rank.begin(), by_rank.end(), 0u);
-  std::sort(by_rank.begin(), by_rank.end(),
-            [&](std::uint32_t x, std::uint32_t y) { return freq[x] != freq[y] ? freq[x] < freq[y] : x < y; });
-  std::vector<std::uint32_t> rank_of(distinct.size());
-  for (std::uint32_t r = 0; r < by_rank.size(); ++r) rank_of[by_rank[r]] = r;
+  // 1. Every (token, set) occurrence sorted by token (keys are unique: the result does not depend on
+  //    the sort's thread schedule); a group's length is the token's global frequency.
+  struct occurrence {
+    std::uint64_t token;
+    std::uint32_t set;
+  };
+  std::size_t total = 0;
+  for (const auto& s : sets) total += s.size();
+  std::vector<occurrence> occ;
+  occ.reserve(total);
+  for (std::uint32_t i = 0; i < n; ++i)
+    for (auto t : sets[i]) occ.push_back({t, i});
+  tbb::parallel_sort(occ.begin(), occ.end(), [](const occurrence& x, const occurrence& y) {
+    return x.token != y.token ? x.token < y.token : x.set < y.set;
+  });
+  std::vector<std::size_t> group_start;  // group g = occ[group_start[g], group_start[g + 1])
+  for (std::size_t i = 0; i < occ.size(); ++i)
+    if (i == 0 || occ[i].token != occ[i - 1].token) group_start.push_back(i);
+  const std::size_t distinct = group_start.size();
+  group_start.push_back(occ.size());
 
-  // 2. Each set as sorted ranks.
+  // 2. Ranks ordered by (frequency, token), rarest first; each set as its sorted ranks.
+  std::vector<std::uint32_t> by_rank(distinct);
+  std::iota(by_rank.begin(), by_rank.end(), 0u);
+  auto freq = [&](std::uint32_t g) { return group_start[g + 1] - group_start[g]; };
+  std::sort(by_rank.begin(), by_rank.end(),
+            [&](std::uint32_t x, std::uint32_t y) { return freq(x) != freq(y) ? freq(x) < freq(y) : x < y; });
+  std::vector<std::uint32_t> rank_of(distinct);
+  for (std::uint32_t r = 0; r < distinct; ++r) rank_of[by_rank[r]] = r;
   std::vector<std::vector<std::uint32_t>> ranked(n);
+  for (std::size_t i = 0; i < n; ++i) ranked[i].reserve(sets[i].size());
+  for (std::size_t g = 0; g < distinct; ++g)
+    for (std::size_t k = group_start[g]; k < group_start[g + 1]; ++k) ranked[occ[k].set].push_back(rank_of[g]);
+  occ = {};
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n), [&](const tbb::blocked_range<std::size_t>& r) {
-    for (std::size_t i = r.begin(); i != r.end(); ++i) {
-      auto& out = ranked[i];
-      out.reserve(sets[i].size());
-      for (auto tok : sets[i])
-        out.push_back(rank_of[static_cast<std::size_t>(std::lower_bound(distinct.begin(), distinct.end(), tok) - distinct.begin())]);
-      std::sort(out.begin(), out.end());
-    }
+    for (std::size_t i = r.begin(); i != r.end(); ++i) std::sort(ranked[i].begin(), ranked[i].end());
   });
 
   // 3. Processing order: by size, then index; empty sets drop out.
@@ -125,12 +131,12 @@ inline std::vector<jaccard_pair> all_pairs_jaccard(const std::vector<std::vector
   for (std::size_t p = 0; p < m; ++p) size_at[p] = ranked[order[p]].size();
 
   // 4. Inverted index (CSR) of prefix tokens -> positions, each list ascending.
-  std::vector<std::size_t> offset(distinct.size() + 1, 0);
+  std::vector<std::size_t> offset(distinct + 1, 0);
   for (std::size_t p = 0; p < m; ++p) {
     const auto& s = ranked[order[p]];
     for (std::size_t k = 0, len = detail::prefix_length(s.size(), min_jaccard); k < len; ++k) ++offset[s[k] + 1];
   }
-  for (std::size_t r = 0; r < distinct.size(); ++r) offset[r + 1] += offset[r];
+  for (std::size_t r = 0; r < distinct; ++r) offset[r + 1] += offset[r];
   std::vector<std::uint32_t> postings(offset.back());
   {
     std::vector<std::size_t> fill(offset.begin(), offset.end() - 1);
