@@ -14,7 +14,6 @@
 #include <millrace/augment/operators.hpp>
 #include <millrace/core.hpp>
 #include <millrace/io/read.hpp>
-#include <millrace/io/rejects.hpp>
 #include <millrace/io/write.hpp>
 
 namespace mr = millrace;
@@ -41,12 +40,16 @@ struct parsed {
   std::size_t line = 0;
 };
 
-// Serial, in input order: fails on the first record without a text (file:line: reason), or writes
-// it to the rejects file, so the counts add up: in = augmented sources + rejected.
+// Serial, in input order: fails on the first record without a text (file:line: reason), or keeps
+// it for the rejects file, so the counts add up: records read = sources + records without text.
+struct text_reject {
+  std::string file;
+  std::size_t line;
+  std::string reason, raw;
+};
 struct settle_stage {
   mr::io::on_bad_record policy;
-  std::shared_ptr<mr::io::reject_log> log;
-  std::shared_ptr<std::uint64_t> rejected = std::make_shared<std::uint64_t>(0);
+  std::shared_ptr<std::vector<text_reject>> rejects = std::make_shared<std::vector<text_reject>>();
   std::vector<au::source_doc> process(std::vector<parsed>&& batch) {
     std::vector<au::source_doc> out;
     out.reserve(batch.size());
@@ -56,14 +59,31 @@ struct settle_stage {
         continue;
       }
       if (policy == mr::io::on_bad_record::fail) throw mr::io::input_error(p.file, p.line, p.error);
-      if (log && !log->path().empty()) log->write(p.file, p.line, p.error, p.doc.raw);
-      ++*rejected;
+      rejects->push_back({std::move(p.file), p.line, std::move(p.error), std::move(p.doc.raw)});
     }
-    if (log) log->flush();
     return out;
   }
-  std::uint64_t rejected_count() const { return *rejected; }
+  std::uint64_t rejected_count() const { return rejects->size(); }
 };
+
+// Appends records without text to the rejects file after the run, in the reader's format (the
+// reader's own log truncates the file at its first reject, so the two must not interleave).
+void append_rejects(const std::string& path, const std::vector<text_reject>& rejects) {
+  if (path.empty() || rejects.empty()) return;
+  std::string buf;
+  for (const auto& r : rejects) {
+    buf += "{\"file\":";
+    mr::io::json_append_string(buf, r.file);
+    buf += ",\"line\":" + std::to_string(r.line) + ",\"reason\":";
+    mr::io::json_append_string(buf, r.reason);
+    buf += ",\"raw\":";   // the line parsed as JSON, so it is valid UTF-8
+    mr::io::json_append_string(buf, r.raw);
+    buf += "}\n";
+  }
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  out << buf;
+  if (!out.flush()) throw std::runtime_error("cannot write rejects file " + path);
+}
 
 std::string id_of(const mr::io::json_record& r, const std::string& field) {
   if (auto s = r.get_string(field)) return *s;
@@ -153,9 +173,9 @@ int main(int argc, char** argv) {
     }
 
     // Pass 2: read -> settle -> number -> generate -> guard -> dedup -> flatten -> write.
-    auto log = std::make_shared<mr::io::reject_log>(c.rejects);
-    settle_stage settle{ro.policy, log};
-    auto rejected = settle.rejected;
+    if (!c.rejects.empty()) std::filesystem::remove(c.rejects);   // no stale rejects from an earlier run
+    settle_stage settle{ro.policy};
+    auto text_rejects = settle.rejects;
     auto tally = std::make_shared<au::augment_tally>();
     const std::string text_field = c.text_field, id_field = c.id_field;
     const bool keep_raw = !c.no_originals;
@@ -196,27 +216,30 @@ int main(int argc, char** argv) {
                    : mr::run(front | au::guard(guard) | au::dedup_variants(seen) | au::tally(tally) | au::flatten(!c.no_originals) | to_record | sink,
                              exec, opts);
 
+    append_rejects(c.rejects, *text_rejects);
+    const std::uint64_t no_text = text_rejects->size();
     const au::augment_counts n = tally->get();
     const std::uint64_t written = n.kept + (c.no_originals ? 0 : n.sources);
     const double secs = std::chrono::duration<double>(report.wall).count();
     fmt::print("{}\n", report);
-    fmt::print("augment: {} records read ({} bad lines in all), {} without text, {} sources; {} variants generated, {} kept, "
+    fmt::print("augment: {} records read, {} invalid lines, {} without text, {} sources; {} variants generated, {} kept, "
                "{} too similar (J > {}), {} too different (J < {}), {} sibling copies, {} exact duplicates; "
                "{} records written to {}; {:.0f} variants/s\n",
-               total, report.rejected(), *rejected, n.sources, n.generated, n.kept, n.too_similar, go.hi, n.too_different, go.lo,
+               total, report.rejected() - no_text, no_text, n.sources, n.generated, n.kept, n.too_similar, go.hi, n.too_different, go.lo,
                n.sibling_duplicate, n.duplicate, written, c.output, secs > 0 ? double(n.generated) / secs : 0.0);
     if (n.generated != n.kept + n.too_similar + n.too_different + n.sibling_duplicate + n.duplicate ||
-        total != n.sources + *rejected) {
+        total != n.sources + no_text) {
       fmt::print(stderr, "millrace-augment: internal error: counts do not add up\n");
       return 3;
     }
     if (!c.report_file.empty()) {
       std::ofstream out(c.report_file + ".tmp");
       out << fmt::format(
-          "{{\"records_read\":{},\"rejected\":{},\"sources\":{},\"generated\":{},\"kept\":{},\"too_similar\":{},"
-          "\"too_different\":{},\"sibling_duplicate\":{},\"duplicate\":{},\"written\":{},\"seed\":{},\"run\":{}}}\n",
-          total, *rejected, n.sources, n.generated, n.kept, n.too_similar, n.too_different, n.sibling_duplicate,
-          n.duplicate, written, ao.seed, report.to_json());
+          "{{\"records_read\":{},\"invalid_lines\":{},\"no_text\":{},\"sources\":{},\"generated\":{},\"kept\":{},"
+          "\"too_similar\":{},\"too_different\":{},\"sibling_duplicate\":{},\"duplicate\":{},\"written\":{},\"seed\":{},"
+          "\"run\":{}}}\n",
+          total, report.rejected() - no_text, no_text, n.sources, n.generated, n.kept, n.too_similar, n.too_different,
+          n.sibling_duplicate, n.duplicate, written, ao.seed, report.to_json());
       out.close();
       std::filesystem::rename(c.report_file + ".tmp", c.report_file);
     }
