@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -79,14 +80,25 @@ inline bool column_may_be_contained(const column_stats& a, const column_stats& b
   return b.smin >= a.smin && b.smax <= a.smax;
 }
 
-// An index of A's rows projected on a column list: (hash, row) sorted, with multiplicities.
-struct projection_index {
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
-  std::vector<std::uint32_t> mult;  // rows with equal content folded into one entry when known
-  bool has(std::uint64_t h) const {
-    auto it = std::lower_bound(entries.begin(), entries.end(), std::make_pair(h, std::uint32_t{0}));
-    return it != entries.end() && it->first == h;
+// An index of A's rows projected on a column list: (hash, row) sorted; mult[i] rows share the
+// content of entry i (1 when the index is over all rows, the multiplicity over distinct rows).
+struct projection_view {
+  const std::pair<std::uint64_t, std::uint32_t>* begin = nullptr;
+  const std::pair<std::uint64_t, std::uint32_t>* end = nullptr;
+  const std::uint32_t* mult = nullptr;  // null: every entry counts once
+  const std::pair<std::uint64_t, std::uint32_t>* find(std::uint64_t h) const {
+    return std::lower_bound(begin, end, h, [](const auto& e, std::uint64_t v) { return e.first < v; });
   }
+  bool has(std::uint64_t h) const {
+    auto it = find(h);
+    return it != end && it->first == h;
+  }
+};
+
+// Per-thread scratch of stage 3, reused across work units.
+struct content_scratch {
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+  std::vector<std::uint32_t> cols_a, survivors;
 };
 
 }  // namespace detail
@@ -220,68 +232,64 @@ inline containment_result find_containments(const std::vector<table>& tables,
   std::atomic<std::uint64_t> after_sample{0};
   std::atomic<std::int64_t> sample_ns{0}, exact_ns{0};
   std::atomic<std::size_t> done{0};
+  tbb::enumerable_thread_specific<content_scratch> scratch;
   in_arena([&] {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, units.size(), 1), [&](const auto& rg) {
+      content_scratch& sc = scratch.local();
       for (std::size_t ui = rg.begin(); ui != rg.end(); ++ui) {
         const unit& u = units[ui];
         const table& A = tables[u.a];
         const auto& pos = positions[unit_pair[ui]];
-        std::vector<std::uint32_t> cols_a(pos.size());
+        auto& cols_a = sc.cols_a;
+        cols_a.resize(pos.size());
         for (std::size_t i = 0; i < pos.size(); ++i) cols_a[i] = A.key_order()[pos[i]];
         auto ts = lake_clock::now();
-        projection_index idx;
-        const bool full = u.sub == u.super;
-        if (full) {  // A's own row hashes and distinct rows already are the index
-          idx.entries.reserve(A.distinct_rows().size());
-          for (auto r : A.distinct_rows()) idx.entries.emplace_back(A.row_hashes()[r], r);
-          idx.mult = A.multiplicity();
+        projection_view idx;
+        if (u.sub == u.super) {  // A's own distinct-row index is the index
+          idx.begin = A.distinct_index().data();
+          idx.end = idx.begin + A.distinct_index().size();
+          idx.mult = A.multiplicity().data();
         } else {
-          idx.entries.reserve(A.rows());
-          for (std::uint32_t r = 0; r < A.rows(); ++r) idx.entries.emplace_back(A.hash_row(r, cols_a), r);
-          std::sort(idx.entries.begin(), idx.entries.end());
-          idx.mult.assign(idx.entries.size(), 1);
+          sc.entries.resize(A.rows());
+          for (std::uint32_t r = 0; r < A.rows(); ++r) sc.entries[r] = {A.hash_row(r, cols_a), r};
+          std::sort(sc.entries.begin(), sc.entries.end());
+          idx.begin = sc.entries.data();
+          idx.end = idx.begin + sc.entries.size();
         }
-        auto same = [&](const table& B, std::uint32_t rb, std::uint32_t ra) {
-          for (std::size_t i = 0; i < cols_a.size(); ++i)
-            if (B.cell(rb, B.key_order()[i]) != A.cell(ra, cols_a[i])) return false;
-          return true;
-        };
-        const auto build_ns = (lake_clock::now() - ts).count();
-        std::int64_t s_ns = build_ns, e_ns = 0;
-        std::uint64_t passed_sample = 0;
+        // Sampled check: the k distinct rows of B with the smallest hashes (content-defined, so
+        // deterministic), probed by hash only; a missing hash proves a missing row.
+        sc.survivors.clear();
         for (auto b : u.bs) {
           const table& B = tables[b];
-          const auto& drows = B.distinct_rows();
-          // Sampled check: the k distinct rows of B with the smallest hashes (content-defined, so
-          // deterministic), probed by hash only; a missing hash proves a missing row.
-          ts = lake_clock::now();
+          const auto& bidx = B.distinct_index();
           bool ok = true;
-          for (std::size_t i = 0; ok && i < std::min(opt.sample, drows.size()); ++i)
-            ok = idx.has(B.row_hashes()[drows[i]]);
-          s_ns += (lake_clock::now() - ts).count();
-          if (!ok) continue;
-          ++passed_sample;
-          // Exact check: every distinct row of B, confirmed by content (no false positives).
-          ts = lake_clock::now();
-          for (std::size_t d = 0; ok && d < drows.size(); ++d) {
-            const std::uint32_t rb = drows[d];
-            const std::uint64_t h = B.row_hashes()[rb];
-            auto it = std::lower_bound(idx.entries.begin(), idx.entries.end(),
-                                       std::make_pair(h, std::uint32_t{0}));
+          for (std::size_t i = 0; ok && i < std::min(opt.sample, bidx.size()); ++i) ok = idx.has(bidx[i].first);
+          if (ok) sc.survivors.push_back(b);
+        }
+        auto te = lake_clock::now();
+        sample_ns += (te - ts).count();
+        after_sample += sc.survivors.size();
+        // Exact check: every distinct row of B, confirmed by content (no false positives).
+        for (auto b : sc.survivors) {
+          const table& B = tables[b];
+          const auto& bidx = B.distinct_index();
+          bool ok = true;
+          for (std::size_t d = 0; ok && d < bidx.size(); ++d) {
+            const auto [h, rb] = bidx[d];
             std::uint64_t count = 0;
-            for (; it != idx.entries.end() && it->first == h; ++it)
-              if (same(B, rb, it->second)) {
-                count += idx.mult[static_cast<std::size_t>(it - idx.entries.begin())];
-                if (opt.mode == semantics::set) break;
-              }
+            for (auto it = idx.find(h); it != idx.end && it->first == h; ++it) {
+              bool same = true;
+              for (std::size_t i = 0; same && i < cols_a.size(); ++i)
+                same = B.cell(rb, B.key_order()[i]) == A.cell(it->second, cols_a[i]);
+              if (!same) continue;
+              count += idx.mult ? idx.mult[it - idx.begin] : 1;
+              if (opt.mode == semantics::set) break;
+            }
             ok = opt.mode == semantics::set ? count > 0 : count >= B.multiplicity()[d];
           }
-          e_ns += (lake_clock::now() - ts).count();
           if (ok) accepted[ui].push_back(b);
         }
-        after_sample += passed_sample;
-        sample_ns += s_ns;
-        exact_ns += e_ns;
+        exact_ns += (lake_clock::now() - te).count();
         const std::size_t k = ++done;
         if (opt.on_progress) opt.on_progress(k, units.size());
       }

@@ -183,6 +183,9 @@ class table {
       }
       i = j;
     }
+    distinct_index_.clear();
+    distinct_index_.reserve(distinct_.size());
+    for (auto d : distinct_) distinct_index_.emplace_back(row_hash_[d], d);
     bytes_estimate_ = arena_.size() + rows_ * nc;
   }
 
@@ -223,6 +226,8 @@ class table {
   // One representative row per distinct row, sorted by row hash; multiplicity() of each.
   const std::vector<std::uint32_t>& distinct_rows() const { return distinct_; }
   const std::vector<std::uint32_t>& multiplicity() const { return multiplicity_; }
+  // (row hash, row) of distinct_rows(), sorted: the probe index of the table's full projection.
+  const std::vector<std::pair<std::uint64_t, std::uint32_t>>& distinct_index() const { return distinct_index_; }
   // Storage size used by the deletion plan (the file size when loaded from a file).
   std::uint64_t bytes() const { return file_bytes_ ? file_bytes_ : bytes_estimate_; }
   void set_file_bytes(std::uint64_t b) { file_bytes_ = b; }
@@ -255,6 +260,7 @@ class table {
   std::vector<std::uint64_t> cell_hash_, row_hash_;
   std::vector<column_stats> stats_;
   std::vector<std::uint32_t> distinct_, multiplicity_;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> distinct_index_;
   std::uint64_t bytes_estimate_ = 0, file_bytes_ = 0;
 };
 
