@@ -161,11 +161,12 @@ TEST_CASE("dc.merge_sort.edge_sizes.2T") {
 }
 
 TEST_CASE("dc.deep_chain.cutoff1.no_stack_overflow.1T_2T") {
-  // 300k levels: recursion on the thread's stack would overflow; the serial path is iterative.
+  // 300k levels: recursion on the thread's stack would overflow; the serial path is iterative and
+  // the parallel (recursive) depth is capped even when the policy asks for more.
   const std::uint64_t n = 300'000;
   const auto expect = chain_reference(n);
   for (int threads : {1, 2}) {
-    for (std::size_t depth : {std::size_t{0}, std::size_t{4}, std::size_t{64}}) {
+    for (std::size_t depth : {std::size_t{0}, std::size_t{4}, std::size_t{64}, std::size_t{1'000'000}}) {
       CAPTURE(threads);
       CAPTURE(depth);
       auto dc = make_chain_solver({.cutoff = 1, .max_parallel_depth = depth});

@@ -30,8 +30,10 @@ struct dc_policy {
   // A problem with size() < parallel_grain is solved serially, without spawning tasks (0: off).
   std::size_t parallel_grain = 0;
   // Recursion levels that spawn tasks; deeper levels run serially and iteratively.
-  // 0 = auto: bit_width(arena concurrency) + 5, and fully serial in a 1-thread arena.
+  // 0 = auto: bit_width(arena concurrency) + 5, and fully serial in a 1-thread arena. Capped at
+  // max_parallel_depth_cap so that the parallel (recursive) part stays shallow on any input.
   std::size_t max_parallel_depth = 0;
+  static constexpr std::size_t max_parallel_depth_cap = 48;
 };
 
 namespace detail {
@@ -154,6 +156,7 @@ class dc_solver {
       const auto c = static_cast<unsigned>(std::max(1, tbb::this_task_arena::max_concurrency()));
       depth_limit = c <= 1 ? 0 : static_cast<std::size_t>(std::bit_width(c)) + 5;
     }
+    depth_limit = std::min(depth_limit, dc_policy::max_parallel_depth_cap);
     return solve_parallel(std::move(problem), 0, depth_limit);
   }
 
