@@ -11,12 +11,18 @@
 #include <millrace/io/fields.hpp>
 #include <millrace/io/inputs.hpp>
 #include <millrace/io/manifest.hpp>
+#include <millrace/io/parallel_chunk_reader.hpp>
 #include <millrace/io/parse.hpp>
 #include <millrace/io/rejects.hpp>
 
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace millrace::io {
@@ -32,6 +38,13 @@ struct read_options {
   // Output directory of a resumable writer (write_options::resume): inputs that its manifest
   // lists as complete are skipped. The same inputs must be given (checked by path).
   std::filesystem::path resume_from{};
+  // Input files read and decompressed at once, each on a helper thread; chunks still reach the
+  // line splitter in input order, so output, line numbers and rejects do not change.
+  // 0: auto (the executor's thread count, at most 8 and at most the number of files);
+  // 1: one file at a time (the single prefetch thread). Ignored when prefetch = false.
+  std::size_t parallel_files = 0;
+  std::size_t max_buffered_bytes = std::size_t(64) << 20;            // read-ahead of all files (parallel_files > 1)
+  std::size_t max_buffered_bytes_per_file = std::size_t(16) << 20;   // read-ahead of one file (parallel_files > 1)
 };
 
 // One CSV record with its provenance; fields by index or, with a header, by name.
@@ -95,14 +108,32 @@ class line_source {
       co.chunk_bytes = s.opt.chunk_bytes;
       co.max_line_bytes = s.opt.max_line_bytes;
       co.empty_file_is_error = s.opt.empty_file_is_error;
-      s.reader = std::make_unique<reader_t>(s.in->files, co, completed_inputs(s.opt.resume_from, s.in->files),
-                                            s.opt.prefetch ? 4 : 0);
+      auto skip = completed_inputs(s.opt.resume_from, s.in->files);
+      std::size_t files = s.opt.parallel_files;
+      if (files == 0) {
+        // Inside mr::run(cpu) this is the arena's thread count; elsewhere the machine's.
+        files = std::min<std::size_t>(8, std::size_t(std::max(1, tbb::this_task_arena::max_concurrency())));
+      }
+      files = std::min<std::size_t>(files, std::size_t(std::count(skip.begin(), skip.end(), false)));
+      parallel_read_options po;
+      po.files = files;
+      po.max_buffered_bytes = s.opt.max_buffered_bytes;
+      po.max_buffered_bytes_per_file = s.opt.max_buffered_bytes_per_file;
+      s.reader = std::make_unique<reader_t>(s.in->files, co, std::move(skip), s.opt.prefetch, po);
     }
+    if (s.pending) std::rethrow_exception(std::exchange(s.pending, nullptr));
     while (out.size() < max) {
       if (s.pos == s.lines.size()) {
         s.lines.clear();
         s.pos = 0;
-        if (!s.reader->next(s.chunk)) return false;
+        try {
+          if (!s.reader->next(s.chunk)) return false;
+        } catch (...) {
+          // Lines already in this batch came before the error: hand them on, throw next time.
+          if (out.empty()) throw;
+          s.pending = std::current_exception();
+          return true;
+        }
         split_chunk(s.chunk, s.lines);
       }
       out.push_back(std::move(s.lines[s.pos++]));
@@ -111,15 +142,19 @@ class line_source {
   }
 
  private:
-  // Either reader, behind one next(): the prefetching one owns a thread only when asked.
+  // One of three readers behind one next(), all giving the same chunks in the same order: plain
+  // (no thread), prefetching (one helper thread), parallel (several files at once).
   struct reader_t {
-    reader_t(std::vector<std::filesystem::path> f, chunk_options co, std::vector<bool> skip, std::size_t depth) {
-      if (depth) pre = std::make_unique<prefetching_chunk_reader>(std::move(f), co, std::move(skip), depth);
-      else plain = std::make_unique<chunk_reader>(std::move(f), co, std::move(skip));
+    reader_t(std::vector<std::filesystem::path> f, chunk_options co, std::vector<bool> skip, bool prefetch,
+             parallel_read_options po) {
+      if (!prefetch) plain = std::make_unique<chunk_reader>(std::move(f), co, std::move(skip));
+      else if (po.files <= 1) pre = std::make_unique<prefetching_chunk_reader>(std::move(f), co, std::move(skip), 4);
+      else par = std::make_unique<parallel_chunk_reader>(std::move(f), co, std::move(skip), po);
     }
-    bool next(text_chunk& c) { return pre ? pre->next(c) : plain->next(c); }
+    bool next(text_chunk& c) { return par ? par->next(c) : pre ? pre->next(c) : plain->next(c); }
     std::unique_ptr<chunk_reader> plain;
     std::unique_ptr<prefetching_chunk_reader> pre;
+    std::unique_ptr<parallel_chunk_reader> par;
   };
   struct state {
     std::shared_ptr<const input_set> in;
@@ -128,6 +163,7 @@ class line_source {
     text_chunk chunk;
     std::vector<raw_line> lines;
     std::size_t pos = 0;
+    std::exception_ptr pending;   // a read error held back until the lines before it are out
   };
   std::shared_ptr<state> st_;
 };

@@ -1,0 +1,179 @@
+// millrace::io::parallel_chunk_reader: reads several files at once (I/O + zstd on a few worker
+// threads) and hands out their chunks strictly in input order (file order, then chunk order), with
+// the read-ahead bounded in bytes per file and in total. Same chunks as chunk_reader, same order.
+//   millrace::io::parallel_chunk_reader r(files, {}, {}, {.files = 4}); millrace::io::text_chunk c; while (r.next(c)) use(c);
+#pragma once
+
+#include <millrace/io/chunk_reader.hpp>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace millrace::io {
+
+struct parallel_read_options {
+  std::size_t files = 2;                                             // files read at once (worker threads)
+  std::size_t max_buffered_bytes = std::size_t(64) << 20;            // read-ahead, all files together
+  std::size_t max_buffered_bytes_per_file = std::size_t(16) << 20;   // read-ahead of one file
+  std::size_t max_files_ahead = 0;   // files started beyond the one being consumed; 0: 4 x files
+};
+
+// Buffered bytes are the bytes of chunks read and not yet taken by next() (text_chunk::data).
+// They stay within max_buffered_bytes and, per file, max_buffered_bytes_per_file. Files other than
+// the one next() is waiting on keep 2 x chunk_bytes of the total free, so that the next chunk of
+// that file always fits; only a chunk longer than that (a line longer than chunk_bytes) may
+// overshoot, and only when its file has nothing else buffered (otherwise the run could stall).
+// Not counted: each worker's own read buffer (about 2 x chunk_bytes, more while a long line is
+// assembled). An exception while reading a file (cannot open it, say) is thrown by next() at that
+// file's place in the order, after every chunk of the files before it.
+class parallel_chunk_reader {
+ public:
+  parallel_chunk_reader(std::vector<std::filesystem::path> files, chunk_options copt = {},
+                        std::vector<bool> skip = {}, parallel_read_options popt = {})
+      : files_(std::move(files)), copt_(copt), popt_(popt) {
+    skip.resize(files_.size(), false);
+    for (std::size_t i = 0; i < files_.size(); ++i)
+      if (!skip[i]) order_.push_back(i);
+    copt_.chunk_bytes = std::max<std::size_t>(copt_.chunk_bytes, 4096);   // as chunk_reader does
+    popt_.files = std::max<std::size_t>(popt_.files, 1);
+    if (popt_.max_files_ahead == 0) popt_.max_files_ahead = 4 * popt_.files;
+    popt_.max_files_ahead = std::max(popt_.max_files_ahead, popt_.files);
+    headroom_ = 2 * copt_.chunk_bytes;
+    const std::size_t n = std::min(popt_.files, order_.size());
+    workers_.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
+  }
+  parallel_chunk_reader(const parallel_chunk_reader&) = delete;
+  parallel_chunk_reader& operator=(const parallel_chunk_reader&) = delete;
+  ~parallel_chunk_reader() {
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+
+  const std::vector<std::filesystem::path>& files() const { return files_; }
+  std::size_t worker_count() const { return workers_.size(); }
+  // Bytes read ahead now, and the most there ever were (for tests and tuning).
+  std::size_t buffered_bytes() const {
+    std::lock_guard<std::mutex> lk(m_);
+    return total_;
+  }
+  std::size_t peak_buffered_bytes() const {
+    std::lock_guard<std::mutex> lk(m_);
+    return peak_;
+  }
+  std::uint64_t file_bytes() const {
+    std::lock_guard<std::mutex> lk(m_);
+    return file_bytes_;
+  }
+
+  // Next chunk in input order; false when every file is done. Rethrows a file's read error at
+  // its place; a later call goes on with the next file (as chunk_reader does).
+  bool next(text_chunk& c) {
+    std::unique_lock<std::mutex> lk(m_);
+    for (;;) {
+      if (head_ >= order_.size()) return false;
+      cv_.wait(lk, [&] { return !slots_.empty() && (!slots_.front()->q.empty() || slots_.front()->done); });
+      slot& s = *slots_.front();
+      if (!s.q.empty()) {
+        c = std::move(s.q.front());
+        s.q.pop_front();
+        const std::size_t b = c.data.size();
+        s.bytes -= b;
+        total_ -= b;
+        file_bytes_ += c.file_bytes;
+        cv_.notify_all();
+        return true;
+      }
+      std::exception_ptr err = std::move(s.error);
+      slots_.pop_front();
+      ++head_;
+      cv_.notify_all();   // a new head file, and room for one more file ahead
+      if (err) std::rethrow_exception(err);
+    }
+  }
+
+ private:
+  struct slot {
+    std::deque<text_chunk> q;
+    std::size_t bytes = 0;
+    bool done = false;
+    std::exception_ptr error;
+  };
+
+  // May a chunk of `size` bytes join s now? The head file (the one next() waits on) may always
+  // add a chunk to an empty queue; other files leave headroom_ for it.
+  bool admit(const slot& s, std::size_t size) const {
+    const bool head = &s == slots_.front().get();
+    if (head && s.q.empty()) return true;
+    const std::size_t reserve = head ? 0 : headroom_;
+    return s.bytes + size <= popt_.max_buffered_bytes_per_file &&
+           total_ + size + reserve <= popt_.max_buffered_bytes;
+  }
+
+  void work() {
+    std::unique_lock<std::mutex> lk(m_);
+    for (;;) {
+      cv_.wait(lk, [&] {
+        return stop_ || assigned_ >= order_.size() || assigned_ < head_ + popt_.max_files_ahead;
+      });
+      if (stop_ || assigned_ >= order_.size()) return;
+      const std::size_t file = order_[assigned_++];
+      slots_.push_back(std::make_unique<slot>());
+      slot* s = slots_.back().get();   // stays valid: only next() pops it, after done
+      lk.unlock();
+      std::exception_ptr err;
+      try {
+        chunk_reader r({files_[file]}, copt_);
+        text_chunk c;
+        while (r.next(c)) {
+          c.input = static_cast<std::uint32_t>(file);   // the reader saw a list of one
+          const std::size_t b = c.data.size();
+          lk.lock();
+          cv_.wait(lk, [&] { return stop_ || admit(*s, b); });
+          if (stop_) return;
+          s->q.push_back(std::move(c));
+          s->bytes += b;
+          total_ += b;
+          peak_ = std::max(peak_, total_);
+          cv_.notify_all();
+          lk.unlock();
+        }
+      } catch (...) {
+        err = std::current_exception();
+      }
+      if (!lk.owns_lock()) lk.lock();
+      s->error = std::move(err);
+      s->done = true;
+      cv_.notify_all();
+    }
+  }
+
+  std::vector<std::filesystem::path> files_;
+  chunk_options copt_;
+  parallel_read_options popt_;
+  std::vector<std::size_t> order_;   // files to read (not skipped), in input order
+  std::size_t headroom_ = 0;
+
+  mutable std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<std::unique_ptr<slot>> slots_;   // files order_[head_ .. assigned_)
+  std::size_t head_ = 0, assigned_ = 0;
+  std::size_t total_ = 0, peak_ = 0;
+  std::uint64_t file_bytes_ = 0;
+  bool stop_ = false;
+  std::vector<std::thread> workers_;   // last: started after everything above exists
+};
+
+}  // namespace millrace::io
