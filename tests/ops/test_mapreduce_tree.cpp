@@ -257,3 +257,24 @@ TEST_CASE("tree_accumulator.streaming_equals_sequence_contract") {
     }
   }
 }
+
+TEST_CASE("tree.build.accessors_and_errors") {
+  ops::tree<std::string> t;
+  CHECK(t.empty());
+  const auto r = t.add_root("root");
+  const auto a = t.add_child(r, "a");
+  const auto b = t.add_child(r, "b");
+  const auto a1 = t.add_child(a, "a1");
+  CHECK(t.size() == 4);
+  CHECK(t[a1] == "a1");
+  CHECK(t.parent(a1) == a);
+  CHECK(t.parent(r) == ops::tree<std::string>::npos);
+  CHECK(t.depth(a1) == 2);
+  REQUIRE(t.children(r).size() == 2);
+  CHECK(t.children(r)[0] == a);
+  CHECK(t.children(r)[1] == b);
+  CHECK(t.is_leaf(b));
+  CHECK_FALSE(t.is_leaf(a));
+  CHECK_THROWS_AS(t.add_root("again"), std::logic_error);
+  CHECK_THROWS_AS(t.add_child(99, "orphan"), std::out_of_range);
+}
