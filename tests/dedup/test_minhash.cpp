@@ -145,7 +145,9 @@ TEST_CASE("lsh.choose_params.minimizes_objective") {
   struct config { double t; int perms; double wfp, wfn; };
   const config configs[] = {{0.72, 112, 0.5, 0.5}, {0.8, 112, 0.5, 0.5}, {0.5, 64, 0.5, 0.5},
                             {0.8, 260, 0.5, 0.5}, {0.7, 128, 0.9, 0.1}};
-  for (auto [t, perms, wfp, wfn] : configs) {
+  for (const config& cfg : configs) {
+    const double t = cfg.t, wfp = cfg.wfp, wfn = cfg.wfn;
+    const int perms = cfg.perms;
     const auto best = dd::choose_lsh_params(t, static_cast<std::size_t>(perms), wfp, wfn);
     CHECK(best.bands * best.rows <= static_cast<std::size_t>(perms));
     const double best_err = fine(t, best, wfp, wfn);

@@ -131,7 +131,9 @@ TEST_CASE("near_dedup.batch.finds_edited_copies.2T") {
     }
     if (c.origin[i] == i && r.cluster[i] != i) ++false_merges;  // an original merged into another original
   }
-  const auto [pairs, bound] = recall_bound(c, o);
+  const auto rb = recall_bound(c, o);
+  const std::size_t pairs = rb.first;
+  const double bound = rb.second;
   MESSAGE("copies " << copies << " found " << found << " bound " << bound << " candidate edges " << r.candidate_edges);
   CHECK(copies == pairs);
   CHECK(copies > 50);
@@ -206,7 +208,9 @@ TEST_CASE("near_dedup.character_shingles.nemo_like.2T") {
   std::size_t copies = 0, found = 0;
   for (std::size_t i = 0; i < texts.size(); ++i)
     if (c.origin[i] != i) ++copies, found += r1.cluster[i] == r1.cluster[c.origin[i]];
-  const auto [pairs, bound] = recall_bound(c, o);
+  const auto rb = recall_bound(c, o);
+  const std::size_t pairs = rb.first;
+  const double bound = rb.second;
   CHECK(copies == pairs);
   CHECK(static_cast<double>(found) >= bound);
   CHECK(static_cast<double>(found) >= 0.5 * static_cast<double>(copies));
@@ -239,7 +243,9 @@ TEST_CASE("near_streaming.first_of_group_kept.deterministic.1T_2T") {
     if (c.origin[i] != i) ++copies, found += a[i] == a[c.origin[i]];
     if (c.origin[i] == i) CHECK(a[i] == i);  // originals come first and are unrelated
   }
-  const auto [pairs, bound] = recall_bound(c, o);
+  const auto rb = recall_bound(c, o);
+  const std::size_t pairs = rb.first;
+  const double bound = rb.second;
   CHECK(copies == pairs);
   CHECK(static_cast<double>(found) >= bound);
   CHECK(static_cast<double>(found) >= 0.5 * static_cast<double>(copies));
