@@ -119,3 +119,25 @@ TEST_CASE("augment.augmented_doc.to_json") {
   au::augmented_doc o{"a", "a", 0, 0, {}, "t", "", -1, R"({"id":"a","text":"t","x":1})"};
   CHECK(o.to_json() == R"({"id":"a","text":"t","x":1})");
 }
+
+#include <millrace/augment/module.hpp>
+
+TEST_CASE("augment.module.config_and_same_output_as_chain") {
+  const auto& wn = test::shared_wordnet();
+  const auto docs = make_docs(60);
+  au::augment_module m{.wn = &wn};
+  mr::load_config(m, R"({"variants": 3, "seed": 5, "ops": "synonym,swap,delete", "guard_lo": 0.35})");
+  CHECK(m.variants == 3);
+  CHECK(m.guard_lo == 0.35);
+  CHECK(mr::describe(m).find("guard_hi") != std::string::npos);
+  CHECK_THROWS_AS(mr::load_config(m, R"({"no_such_param": 1})"), mr::config_error);
+  std::vector<au::augmented_doc> a, b;
+  mr::run(mr::from_range(docs) | m | mr::collect(a), mr::cpu{.threads = 2, .batch_size = 16});
+  auto aug = std::make_shared<const au::augmenter>(&wn, au::augment_options{.ops = au::parse_ops("synonym,swap,delete"), .variants = 3, .seed = 5});
+  auto guard = std::make_shared<const au::similarity_guard>(au::guard_options{.lo = 0.35});
+  mr::run(mr::from_range(docs) | au::number() | au::generate(aug) | au::guard(guard) | au::dedup_variants() | au::flatten() | mr::collect(b), mr::serial_executor{});
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i].to_json() == b[i].to_json());
+  m.mode = "sideways";
+  CHECK_THROWS_AS(m.options(), std::invalid_argument);
+}

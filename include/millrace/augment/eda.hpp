@@ -54,7 +54,7 @@ inline std::string pluralize(std::string_view s) {
 inline void word_synonyms(const synonym_lookup& lk, std::string_view core_lower, std::string_view prev_lower,
                           std::vector<std::string_view>& syn, std::vector<std::string>& out) {
   out.clear();
-  if (!is_lookup_word(core_lower) || is_stopword(core_lower)) return;
+  if (lk.wn == nullptr || !is_lookup_word(core_lower) || is_stopword(core_lower)) return;
   if (lk.pos_aware) {
     auto g = guess_pos(*lk.wn, core_lower, prev_lower);
     if (!g) return;
