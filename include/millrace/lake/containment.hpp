@@ -99,6 +99,8 @@ struct projection_view {
 struct content_scratch {
   std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
   std::vector<std::uint32_t> cols_a, survivors;
+  std::vector<std::uint64_t> probe;
+  std::vector<char> found;
 };
 
 }  // namespace detail
@@ -245,26 +247,52 @@ inline containment_result find_containments(const std::vector<table>& tables,
         for (std::size_t i = 0; i < pos.size(); ++i) cols_a[i] = A.key_order()[pos[i]];
         auto ts = lake_clock::now();
         projection_view idx;
-        if (u.sub == u.super) {  // A's own distinct-row index is the index
+        sc.survivors.clear();
+        if (u.sub == u.super) {  // A's own distinct-row index is the index: probe it directly
           idx.begin = A.distinct_index().data();
           idx.end = idx.begin + A.distinct_index().size();
           idx.mult = A.multiplicity().data();
+          // Sampled check: the k distinct rows of B with the smallest hashes (content-defined, so
+          // deterministic), probed by hash only; a missing hash proves a missing row.
+          for (auto b : u.bs) {
+            const auto& bidx = tables[b].distinct_index();
+            bool ok = true;
+            for (std::size_t i = 0; ok && i < std::min(opt.sample, bidx.size()); ++i) ok = idx.has(bidx[i].first);
+            if (ok) sc.survivors.push_back(b);
+          }
         } else {
           sc.entries.resize(A.rows());
           for (std::uint32_t r = 0; r < A.rows(); ++r) sc.entries[r] = {A.hash_row(r, cols_a), r};
-          std::sort(sc.entries.begin(), sc.entries.end());
+          if (opt.sample == 0) {
+            sc.survivors = u.bs;
+          } else {
+            // The same sampled check, as one streaming pass over A's projected hashes against the
+            // sorted sample hashes of every B of the unit: A is sorted only if a B survives.
+            sc.probe.clear();
+            for (auto b : u.bs) {
+              const auto& bidx = tables[b].distinct_index();
+              for (std::size_t i = 0; i < std::min(opt.sample, bidx.size()); ++i) sc.probe.push_back(bidx[i].first);
+            }
+            std::sort(sc.probe.begin(), sc.probe.end());
+            sc.probe.erase(std::unique(sc.probe.begin(), sc.probe.end()), sc.probe.end());
+            sc.found.assign(sc.probe.size(), 0);
+            for (const auto& e : sc.entries) {
+              auto it = std::lower_bound(sc.probe.begin(), sc.probe.end(), e.first);
+              if (it != sc.probe.end() && *it == e.first) sc.found[static_cast<std::size_t>(it - sc.probe.begin())] = 1;
+            }
+            for (auto b : u.bs) {
+              const auto& bidx = tables[b].distinct_index();
+              bool ok = true;
+              for (std::size_t i = 0; ok && i < std::min(opt.sample, bidx.size()); ++i) {
+                auto it = std::lower_bound(sc.probe.begin(), sc.probe.end(), bidx[i].first);
+                ok = sc.found[static_cast<std::size_t>(it - sc.probe.begin())] != 0;
+              }
+              if (ok) sc.survivors.push_back(b);
+            }
+          }
+          if (!sc.survivors.empty()) std::sort(sc.entries.begin(), sc.entries.end());
           idx.begin = sc.entries.data();
           idx.end = idx.begin + sc.entries.size();
-        }
-        // Sampled check: the k distinct rows of B with the smallest hashes (content-defined, so
-        // deterministic), probed by hash only; a missing hash proves a missing row.
-        sc.survivors.clear();
-        for (auto b : u.bs) {
-          const table& B = tables[b];
-          const auto& bidx = B.distinct_index();
-          bool ok = true;
-          for (std::size_t i = 0; ok && i < std::min(opt.sample, bidx.size()); ++i) ok = idx.has(bidx[i].first);
-          if (ok) sc.survivors.push_back(b);
         }
         auto te = lake_clock::now();
         sample_ns += (te - ts).count();

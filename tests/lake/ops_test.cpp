@@ -1,0 +1,60 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+#include <millrace/lake/brute_force.hpp>
+#include <millrace/lake/ops.hpp>
+#include <millrace/synth/lake.hpp>
+
+namespace mr = millrace;
+namespace lk = millrace::lake;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path lake_dir(const char* name, std::uint64_t seed) {
+  auto d = fs::temp_directory_path() / fmt::format("millrace_lake_ops_{}_{}", name, ::getpid());
+  fs::remove_all(d);
+  millrace::synth::write_lake(millrace::synth::generate_lake({.seed = seed, .tables = 90}), d);
+  return d;
+}
+}  // namespace
+
+TEST_CASE("lake.ops.pipeline.serial_1T_2T.equal_brute_force") {
+  const auto dir = lake_dir("pipe", 41);
+  std::vector<lk::table> tables;
+  for (const auto& f : lk::list_tables(dir)) tables.push_back(lk::read_table(dir, f));
+  std::vector<lk::containment_record> want;
+  for (const auto& e : lk::brute_force_containments(tables))
+    want.push_back({tables[e.container].path(), tables[e.contained].path()});
+  REQUIRE_FALSE(want.empty());
+
+  std::vector<lk::containment_record> s, t1, t2;
+  mr::run(lk::read_lake(dir) | lk::containments() | mr::collect(s), mr::serial_executor{.batch_size = 7});
+  mr::run(lk::read_lake(dir) | lk::containments({.threads = 1}) | mr::collect(t1), mr::cpu{.threads = 1, .batch_size = 3});
+  lk::containment_stage st{.options = {.sample = 2, .threads = 2}};
+  mr::run(lk::read_lake(dir) | mr::stage(std::ref(st), "lake.containments") | mr::collect(t2),
+          mr::cpu{.threads = 2, .batch_size = 5});
+  CHECK(s == want);
+  CHECK(t1 == want);
+  CHECK(t2 == want);
+  CHECK(st.result.edges.size() == want.size());
+  CHECK(st.tables.size() == 90);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("lake.ops.bad_file.operator_error") {
+  const auto dir = lake_dir("bad", 42);
+  { std::ofstream(dir / "zz_bad.csv") << "a,b\n1\n"; }
+  std::vector<lk::containment_record> out;
+  try {
+    mr::run(lk::read_lake(dir) | lk::containments() | mr::collect(out), mr::cpu{.threads = 2, .batch_size = 4});
+    FAIL("no error");
+  } catch (const mr::operator_error& e) {
+    CHECK(e.op_name() == "lake.read_table");
+    CHECK(std::string(e.what()).find("zz_bad.csv:2:") != std::string::npos);
+  }
+  fs::remove_all(dir);
+}
