@@ -259,3 +259,28 @@ TEST_CASE("augment.augmenter.chain_mode_applies_all") {
     CHECK(x.edits >= 3);
   }
 }
+
+TEST_CASE("augment.synonym_cache.same_as_uncached") {
+  const auto& wn = test::shared_wordnet();
+  const std::vector<std::string> words{"car", "cars", "run", "happy", "quickly", "house", "went", "light", "the", "xq", "boxes"};
+  const std::vector<std::string> prevs{"", "the", "to", "very"};
+  std::vector<std::string_view> syn;
+  std::vector<std::string> cached, direct;
+  for (bool pos_aware : {true, false}) {
+    for (std::size_t senses : {1u, 3u, 0u}) {
+      const au::synonym_lookup lk{&wn, {.max_senses = senses}, pos_aware};
+      for (int round = 0; round < 2; ++round) {   // second round is served from the cache
+        for (const auto& w : words) {
+          for (const auto& p : prevs) {
+            au::detail::word_synonyms(lk, w, p, syn, cached);
+            au::detail::compute_synonyms(lk, w, pos_aware ? au::context_of(p) : au::pos_context::none, syn, direct);
+            CHECK(cached == direct);
+          }
+        }
+      }
+    }
+  }
+  const au::synonym_lookup lk{&wn, {}, true};
+  au::detail::word_synonyms(lk, "car", "the", syn, cached);
+  CHECK(!cached.empty());
+}

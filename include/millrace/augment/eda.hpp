@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <millrace/augment/detail/stopwords.hpp>
@@ -48,15 +49,15 @@ inline std::string pluralize(std::string_view s) {
   return r;
 }
 
-// Synonyms of the word in token text `t` (its core, lower-cased), in the form to write back:
-// plural nouns are re-inflected; other inflected forms (cars -> car is fine, "went" -> "go" is not)
-// are not eligible because WordNet gives base forms only.
-inline void word_synonyms(const synonym_lookup& lk, std::string_view core_lower, std::string_view prev_lower,
-                          std::vector<std::string_view>& syn, std::vector<std::string>& out) {
+// Synonyms of a word (its core, lower-cased), in the form to write back: plural nouns are
+// re-inflected; other inflected forms ("went" -> "go") are not eligible because WordNet gives base
+// forms only.
+inline void compute_synonyms(const synonym_lookup& lk, std::string_view core_lower, pos_context ctx,
+                             std::vector<std::string_view>& syn, std::vector<std::string>& out) {
   out.clear();
   if (lk.wn == nullptr || !is_lookup_word(core_lower) || is_stopword(core_lower)) return;
   if (lk.pos_aware) {
-    auto g = guess_pos(*lk.wn, core_lower, prev_lower);
+    auto g = guess_pos(*lk.wn, core_lower, ctx);
     if (!g) return;
     const bool same = g->base == core_lower;
     const bool plural = !same && g->pos == pos::noun && (core_lower == pluralize(g->base));
@@ -74,6 +75,41 @@ inline void word_synonyms(const synonym_lookup& lk, std::string_view core_lower,
       }
     }
   }
+}
+
+// Memoized compute_synonyms. Words repeat (Zipf), and a lookup costs a dozen hash probes into
+// WordNet's tables, so each thread keeps its own bounded cache; a result depends only on
+// (database, options, word, context), so the cache never changes the output.
+inline void word_synonyms(const synonym_lookup& lk, std::string_view core_lower, std::string_view prev_lower,
+                          std::vector<std::string_view>& syn, std::vector<std::string>& out) {
+  struct cache_t {
+    const wordnet* wn = nullptr;
+    std::size_t max_senses = 0;
+    bool pos_aware = false;
+    std::unordered_map<std::string, std::vector<std::string>> map;
+  };
+  thread_local cache_t cache;
+  if (!is_lookup_word(core_lower) || is_stopword(core_lower)) {
+    out.clear();
+    return;
+  }
+  if (cache.wn != lk.wn || cache.max_senses != lk.senses.max_senses || cache.pos_aware != lk.pos_aware ||
+      cache.map.size() > (1u << 16)) {
+    cache.map.clear();
+    cache.wn = lk.wn;
+    cache.max_senses = lk.senses.max_senses;
+    cache.pos_aware = lk.pos_aware;
+  }
+  const pos_context ctx = lk.pos_aware ? context_of(prev_lower) : pos_context::none;
+  thread_local std::string key;
+  key.assign(1, static_cast<char>('0' + static_cast<int>(ctx)));
+  key += core_lower;
+  if (auto it = cache.map.find(key); it != cache.map.end()) {
+    out = it->second;
+    return;
+  }
+  compute_synonyms(lk, core_lower, ctx, syn, out);
+  cache.map.emplace(key, out);
 }
 
 inline std::string prev_core_lower(const token_list& t, std::size_t i) {

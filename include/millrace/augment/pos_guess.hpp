@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,12 +25,25 @@ inline bool in_list(std::string_view w, std::initializer_list<std::string_view> 
 }
 }  // namespace detail
 
-// word and prev are lower case; prev may be empty (start of text). Heuristic, in order:
+// What the previous word says about the next one (all guess_pos looks at).
+enum class pos_context : std::uint8_t { none, after_determiner, before_verb };
+
+inline pos_context context_of(std::string_view prev) {
+  if (detail::in_list(prev, {"a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her",
+                             "its", "our", "their", "some", "every", "each", "no", "any", "of"}))
+    return pos_context::after_determiner;
+  if (detail::in_list(prev, {"to", "will", "would", "can", "could", "shall", "should", "may", "might",
+                             "must", "i", "you", "he", "she", "we", "they", "did", "does", "do"}))
+    return pos_context::before_verb;
+  return pos_context::none;
+}
+
+// word is lower case. Heuristic, in order:
 //  1. candidates = parts of speech where morphy finds a base form;
 //  2. after a determiner/possessive, verbs and adverbs are dropped; after "to" or a modal, or after
 //     a subject pronoun, a verb reading wins; a word ending in "ly" prefers an adverb reading;
 //  3. otherwise the part of speech with the most SemCor-tagged occurrences wins (ties: n, v, a, r).
-inline std::optional<pos_guess> guess_pos(const wordnet& wn, std::string_view word, std::string_view prev) {
+inline std::optional<pos_guess> guess_pos(const wordnet& wn, std::string_view word, pos_context ctx) {
   std::array<std::optional<std::string>, 4> base;
   std::array<double, 4> score{};
   int n = 0;
@@ -54,12 +68,10 @@ inline std::optional<pos_guess> guess_pos(const wordnet& wn, std::string_view wo
     const auto i = static_cast<std::size_t>(p);
     if (base[i]) score[i] += 1e9;
   };
-  if (detail::in_list(prev, {"a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her",
-                             "its", "our", "their", "some", "every", "each", "no", "any", "of"})) {
+  if (ctx == pos_context::after_determiner) {
     drop(pos::verb);
     drop(pos::adv);
-  } else if (detail::in_list(prev, {"to", "will", "would", "can", "could", "shall", "should", "may", "might",
-                                    "must", "i", "you", "he", "she", "we", "they", "did", "does", "do"})) {
+  } else if (ctx == pos_context::before_verb) {
     prefer(pos::verb);
   }
   if (word.size() > 4 && word.ends_with("ly")) prefer(pos::adv);
@@ -67,6 +79,11 @@ inline std::optional<pos_guess> guess_pos(const wordnet& wn, std::string_view wo
   for (std::size_t i = 1; i < 4; ++i)
     if (score[i] > score[best]) best = i;
   return pos_guess{static_cast<pos>(best), *base[best]};
+}
+
+// word and prev are lower case; prev may be empty (start of text).
+inline std::optional<pos_guess> guess_pos(const wordnet& wn, std::string_view word, std::string_view prev) {
+  return guess_pos(wn, word, context_of(prev));
 }
 
 }  // namespace millrace::augment
