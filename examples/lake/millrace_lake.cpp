@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
       "columns are a subset of A's by name and every row of B, projected on B's columns, is a row\n"
       "of A; set semantics by default) and a deletion plan. Nothing is ever deleted."};
   std::string lake_dir, report_file, plan_file;
-  std::size_t sample = 16, threads = 0, ilp_limit = 5000;
+  std::size_t sample = 16, threads = 0, ilp_limit = 20000;
   bool case_insensitive = false, bag = false, raw_numbers = false, skip_bad = false, quiet = false;
   lk::plan_options po;
   app.add_option("--lake", lake_dir, "directory of *.csv / *.csv.zst tables (searched recursively)")

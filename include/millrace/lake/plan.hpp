@@ -23,7 +23,7 @@ struct plan_options {
   double scan_bytes_per_s = 100e6;   // estimated rebuild speed: reading the container
   double fixed_latency_s = 0.01;     // estimated per-rebuild overhead
   double cost_per_byte = 0.05;       // reconstruction cost, in bytes of gain per container byte
-  std::size_t ilp_max_pairs = 5000;  // exact ILP up to this many (deleted, ancestor) candidates
+  std::size_t ilp_max_pairs = 20000; // exact ILP up to this many (deleted, ancestor) candidates
   double ilp_time_limit_s = 20;      // beyond this GLPK's best solution is kept (not proven optimal)
 };
 
