@@ -142,6 +142,25 @@ TEST_CASE("io.parallel.reader.same_chunks_as_serial.files_1_2_4_8.small_limits")
     CHECK(par.buffered_bytes() == 0);
     CHECK(par.file_bytes() == serial.file_bytes());
   }
+  // split_lines: the workers split, the lines are those of split_chunk on the serial chunks.
+  std::vector<io::raw_line> want_lines;
+  for (auto& c : want) io::split_chunk(c, want_lines);
+  for (std::size_t k : {1, 3, 8}) {
+    CAPTURE(k);
+    io::parallel_chunk_reader par(files, co, {}, {.files = k, .split_lines = true});
+    std::vector<io::raw_line> got, part;
+    while (par.next_lines(part)) got.insert(got.end(), part.begin(), part.end());
+    REQUIRE(got.size() == want_lines.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      CAPTURE(i);
+      CHECK(got[i].text == want_lines[i].text);
+      CHECK(got[i].input == want_lines[i].input);
+      CHECK(got[i].line == want_lines[i].line);
+      CHECK(got[i].error == want_lines[i].error);
+    }
+    io::text_chunk c;
+    CHECK_THROWS_AS(par.next(c), std::logic_error);
+  }
   // Limits smaller than one chunk: only the head file reads (no read-ahead), same chunks.
   io::parallel_chunk_reader tight(files, co, {}, {.files = 4, .max_buffered_bytes = 1, .max_buffered_bytes_per_file = 1});
   check_same_chunks(drain(tight), want);

@@ -1,10 +1,12 @@
 // millrace::io::parallel_chunk_reader: reads several files at once (I/O + zstd on a few worker
 // threads) and hands out their chunks strictly in input order (file order, then chunk order), with
-// the read-ahead bounded in bytes per file and in total. Same chunks as chunk_reader, same order.
+// the read-ahead bounded in bytes per file and in total. Same chunks as chunk_reader, same order;
+// with split_lines the workers also split chunks into lines (next_lines), as split_chunk does.
 //   millrace::io::parallel_chunk_reader r(files, {}, {}, {.files = 4}); millrace::io::text_chunk c; while (r.next(c)) use(c);
 #pragma once
 
 #include <millrace/io/chunk_reader.hpp>
+#include <millrace/io/parse.hpp>
 
 #include <algorithm>
 #include <condition_variable>
@@ -14,6 +16,8 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -24,9 +28,11 @@ struct parallel_read_options {
   std::size_t max_buffered_bytes = std::size_t(64) << 20;            // read-ahead, all files together
   std::size_t max_buffered_bytes_per_file = std::size_t(16) << 20;   // read-ahead of one file
   std::size_t max_files_ahead = 0;   // files started beyond the one being consumed; 0: 4 x files
+  bool split_lines = false;          // workers split chunks into lines: use next_lines(), not next()
 };
 
-// Buffered bytes are the bytes of chunks read and not yet taken by next() (text_chunk::data).
+// Buffered bytes are the bytes of chunks read and not yet taken by next() (text_chunk::data; with
+// split_lines, the size of the chunk the lines came from).
 // They stay within max_buffered_bytes and, per file, max_buffered_bytes_per_file. Files other than
 // the one next() is waiting on keep 2 x chunk_bytes of the total free, so that the next chunk of
 // that file always fits; only a chunk longer than that (a line longer than chunk_bytes) may
@@ -81,21 +87,52 @@ class parallel_chunk_reader {
   // Next chunk in input order; false when every file is done. Rethrows a file's read error at
   // its place; a later call goes on with the next file (as chunk_reader does).
   bool next(text_chunk& c) {
+    if (popt_.split_lines) throw std::logic_error("parallel_chunk_reader: split_lines is set, call next_lines()");
     std::unique_lock<std::mutex> lk(m_);
+    item* it = front(lk);
+    if (!it) return false;
+    // The caller's previous buffer goes back to the workers: fresh 1 MiB buffers cost page
+    // faults on every chunk (memory freed on another thread is trimmed and faulted in again).
+    if (c.data.capacity() >= copt_.chunk_bytes && spare_.size() < workers_.size() + 2)
+      spare_.push_back(std::move(c.data));
+    c = std::move(it->chunk);
+    pop(lk);
+    return true;
+  }
+
+  // With split_lines: the lines of the next chunk (replacing `lines`), as split_chunk gives them.
+  bool next_lines(std::vector<raw_line>& lines) {
+    if (!popt_.split_lines) throw std::logic_error("parallel_chunk_reader: split_lines is not set, call next()");
+    std::unique_lock<std::mutex> lk(m_);
+    item* it = front(lk);
+    if (!it) return false;
+    lines = std::move(it->lines);
+    pop(lk);
+    return true;
+  }
+
+ private:
+  struct item {
+    text_chunk chunk;               // without split_lines
+    std::vector<raw_line> lines;    // with split_lines
+    std::size_t bytes = 0;          // the chunk's data size: what the limits count
+    std::uint64_t file_bytes = 0;
+  };
+  struct slot {
+    std::deque<item> q;
+    std::size_t bytes = 0;
+    bool done = false;
+    std::exception_ptr error;
+  };
+
+  // The head file's first item, waiting for it; null at the end. A file that is done gives way
+  // to the next one, or its error is thrown here, at its place in the order.
+  item* front(std::unique_lock<std::mutex>& lk) {
     for (;;) {
-      if (head_ >= order_.size()) return false;
+      if (head_ >= order_.size()) return nullptr;
       cv_.wait(lk, [&] { return !slots_.empty() && (!slots_.front()->q.empty() || slots_.front()->done); });
       slot& s = *slots_.front();
-      if (!s.q.empty()) {
-        c = std::move(s.q.front());
-        s.q.pop_front();
-        const std::size_t b = c.data.size();
-        s.bytes -= b;
-        total_ -= b;
-        file_bytes_ += c.file_bytes;
-        cv_.notify_all();
-        return true;
-      }
+      if (!s.q.empty()) return &s.q.front();
       std::exception_ptr err = std::move(s.error);
       slots_.pop_front();
       ++head_;
@@ -103,14 +140,14 @@ class parallel_chunk_reader {
       if (err) std::rethrow_exception(err);
     }
   }
-
- private:
-  struct slot {
-    std::deque<text_chunk> q;
-    std::size_t bytes = 0;
-    bool done = false;
-    std::exception_ptr error;
-  };
+  void pop(std::unique_lock<std::mutex>&) {
+    slot& s = *slots_.front();
+    s.bytes -= s.q.front().bytes;
+    total_ -= s.q.front().bytes;
+    file_bytes_ += s.q.front().file_bytes;
+    s.q.pop_front();
+    cv_.notify_all();
+  }
 
   // May a chunk of `size` bytes join s now? The head file (the one next() waits on) may always
   // add a chunk to an empty queue; other files leave headroom_ for it.
@@ -123,6 +160,7 @@ class parallel_chunk_reader {
   }
 
   void work() {
+    text_chunk c;   // this worker's chunk, kept across files so its buffers are reused
     std::unique_lock<std::mutex> lk(m_);
     for (;;) {
       cv_.wait(lk, [&] {
@@ -136,17 +174,29 @@ class parallel_chunk_reader {
       std::exception_ptr err;
       try {
         chunk_reader r({files_[file]}, copt_);
-        text_chunk c;
-        while (r.next(c)) {
+        for (;;) {
+          if (c.data.capacity() < copt_.chunk_bytes) {
+            lk.lock();
+            if (!spare_.empty()) {
+              c.data = std::move(spare_.back());
+              spare_.pop_back();
+            }
+            lk.unlock();
+          }
+          if (!r.next(c)) break;
           c.input = static_cast<std::uint32_t>(file);   // the reader saw a list of one
-          const std::size_t b = c.data.size();
+          item it;
+          it.bytes = c.data.size();
+          it.file_bytes = c.file_bytes;
+          if (popt_.split_lines) split_chunk(c, it.lines);   // c keeps its buffer for the next chunk
+          else it.chunk = std::move(c);
           lk.lock();
-          cv_.wait(lk, [&] { return stop_ || admit(*s, b); });
+          cv_.wait(lk, [&] { return stop_ || admit(*s, it.bytes); });
           if (stop_) return;
-          s->q.push_back(std::move(c));
-          s->bytes += b;
-          total_ += b;
+          s->bytes += it.bytes;
+          total_ += it.bytes;
           peak_ = std::max(peak_, total_);
+          s->q.push_back(std::move(it));
           cv_.notify_all();
           lk.unlock();
         }
@@ -169,6 +219,7 @@ class parallel_chunk_reader {
   mutable std::mutex m_;
   std::condition_variable cv_;
   std::deque<std::unique_ptr<slot>> slots_;   // files order_[head_ .. assigned_)
+  std::vector<std::string> spare_;             // emptied chunk buffers, reused by the workers
   std::size_t head_ = 0, assigned_ = 0;
   std::size_t total_ = 0, peak_ = 0;
   std::uint64_t file_bytes_ = 0;

@@ -119,6 +119,7 @@ class line_source {
       po.files = files;
       po.max_buffered_bytes = s.opt.max_buffered_bytes;
       po.max_buffered_bytes_per_file = s.opt.max_buffered_bytes_per_file;
+      po.split_lines = true;   // keeps the serial source down to moving lines
       s.reader = std::make_unique<reader_t>(s.in->files, co, std::move(skip), s.opt.prefetch, po);
     }
     if (s.pending) std::rethrow_exception(std::exchange(s.pending, nullptr));
@@ -127,14 +128,13 @@ class line_source {
         s.lines.clear();
         s.pos = 0;
         try {
-          if (!s.reader->next(s.chunk)) return false;
+          if (!s.reader->next_lines(s.chunk, s.lines)) return false;
         } catch (...) {
           // Lines already in this batch came before the error: hand them on, throw next time.
           if (out.empty()) throw;
           s.pending = std::current_exception();
           return true;
         }
-        split_chunk(s.chunk, s.lines);
       }
       out.push_back(std::move(s.lines[s.pos++]));
     }
@@ -151,7 +151,13 @@ class line_source {
       else if (po.files <= 1) pre = std::make_unique<prefetching_chunk_reader>(std::move(f), co, std::move(skip), 4);
       else par = std::make_unique<parallel_chunk_reader>(std::move(f), co, std::move(skip), po);
     }
-    bool next(text_chunk& c) { return par ? par->next(c) : pre ? pre->next(c) : plain->next(c); }
+    // The next chunk's lines into `lines` (emptied first); the parallel reader splits on its workers.
+    bool next_lines(text_chunk& c, std::vector<raw_line>& lines) {
+      if (par) return par->next_lines(lines);
+      if (!(pre ? pre->next(c) : plain->next(c))) return false;
+      split_chunk(c, lines);
+      return true;
+    }
     std::unique_ptr<chunk_reader> plain;
     std::unique_ptr<prefetching_chunk_reader> pre;
     std::unique_ptr<parallel_chunk_reader> par;
