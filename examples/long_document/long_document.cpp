@@ -98,7 +98,8 @@ std::set<std::set<std::string>> clusters(const std::vector<std::pair<std::string
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+int run_main(int argc, char** argv) {
   CLI::App app{"Long-document analysis with MapReduce over the Markdown outline"};
   std::string input = "data/long_document/handbook.md", expect_file;
   double threshold = 0.7;
@@ -210,4 +211,14 @@ int main(int argc, char** argv) {
     if (!same) return 1;
   }
   return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_main(argc, argv);
+  } catch (const std::exception& e) {  // bad input or a failed operator: say why, no core dump
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 1;
+  }
 }

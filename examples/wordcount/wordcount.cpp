@@ -95,7 +95,8 @@ int make_sample(const std::filesystem::path& dir, int shards, int docs) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+int run_main(int argc, char** argv) {
   CLI::App app{"Word count: MapReduce over JSONL shards with a combiner"};
   std::vector<std::string> inputs;
   std::string field = "text", sample_dir;
@@ -163,4 +164,14 @@ int main(int argc, char** argv) {
     if (!same) return 1;
   }
   return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_main(argc, argv);
+  } catch (const std::exception& e) {  // bad input or a failed operator: say why, no core dump
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 1;
+  }
 }
