@@ -300,3 +300,34 @@ TEST_CASE("exact_dedup.digest_set.grows_and_handles_zero") {
   CHECK_FALSE(s.contains({1, 1}));
   CHECK(s.memory_bytes() <= 16 * 20000 * 2 * 8 / 7 + 16 * 1024);
 }
+
+TEST_CASE("near_dedup.batch.verify.star_edges_bridge_a_dissimilar_middle_doc") {
+  // Bucket [A, X, A'] (one 1-row band): A ~ A', X shares only a prefix. Chain edges A-X and X-A'
+  // fail verification; the star edge A-A' keeps A' with A.
+  std::mt19937_64 rng(8);
+  const std::string a = dedup_test::random_doc(rng, 60);
+  std::string a2 = a;
+  a2 += " extra";
+  const std::string x = a.substr(0, a.size() / 5);
+  std::vector<std::string_view> texts{a, x, a2};
+  dd::near_dedup_options o;
+  o.threshold = 0.8;
+  o.num_perm = 1;
+  o.lsh = dd::lsh_params{1, 1};
+  o.verify = true;
+  int found = 0;
+  for (std::uint64_t seed = 1; seed < 400 && found < 3; ++seed) {
+    o.seed = seed;
+    dd::minhasher mh({1, seed, o.family});
+    const auto sa = mh.sign(dd::shingle_set(a, o)), sx = mh.sign(dd::shingle_set(x, o)), sa2 = mh.sign(dd::shingle_set(a2, o));
+    if (!(sa == sx && sx == sa2)) continue;  // need all three in one bucket
+    ++found;
+    REQUIRE(dd::exact_jaccard(dd::shingle_set(a, o), dd::shingle_set(x, o)) < o.threshold);
+    REQUIRE(dd::exact_jaccard(dd::shingle_set(a, o), dd::shingle_set(a2, o)) >= o.threshold);
+    auto r = dd::near_dedup(texts, o);
+    CHECK(r.cluster == std::vector<std::uint64_t>{0, 1, 0});
+    CHECK(r.candidate_edges == 3);
+    CHECK(r.verified_edges == 1);
+  }
+  CHECK(found > 0);
+}

@@ -79,7 +79,7 @@ inline std::uint64_t f32_hash(std::uint64_t a0, std::uint64_t a1, std::uint64_t 
   return (a0 * x0 + c0 * x1 + ((a1 * x0 + c1 * x1) << 32) + b) >> 32;
 }
 
-inline void m61_portable(const perm_params& p, const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n,
+inline void m61_portable(const perm_params& p, const std::uint64_t* x0, const std::uint64_t* x1, std::size_t n,
                          std::uint64_t* sig) {
   for (std::size_t i = 0; i < p.m; ++i) {
     const std::uint64_t a0 = p.a0[i], a1 = p.a1[i], b = p.b[i];
@@ -89,7 +89,7 @@ inline void m61_portable(const perm_params& p, const std::uint32_t* x0, const st
   }
 }
 
-inline void f32_portable(const perm_params& p, const std::uint32_t* x0, const std::uint32_t* x1, std::size_t n,
+inline void f32_portable(const perm_params& p, const std::uint64_t* x0, const std::uint64_t* x1, std::size_t n,
                          std::uint64_t* sig) {
   for (std::size_t i = 0; i < p.m; ++i) {
     const std::uint64_t a0 = p.a0[i], a1 = p.a1[i], c0 = p.c0[i], c1 = p.c1[i], b = p.b[i];
@@ -99,7 +99,7 @@ inline void f32_portable(const perm_params& p, const std::uint32_t* x0, const st
   }
 }
 
-using kernel_fn = void (*)(const perm_params&, const std::uint32_t*, const std::uint32_t*, std::size_t, std::uint64_t*);
+using kernel_fn = void (*)(const perm_params&, const std::uint64_t*, const std::uint64_t*, std::size_t, std::uint64_t*);
 
 #if MILLRACE_MINHASH_DISPATCH
 // Explicit intrinsics: compilers turn the portable loop's 64-bit products into slow vpmullq even
@@ -113,7 +113,7 @@ using kernel_fn = void (*)(const perm_params&, const std::uint32_t*, const std::
 #define MILLRACE_AVX512 [[gnu::target("avx512f,avx512dq,avx512vl,avx512bw,avx2")]]
 #define MILLRACE_AVX2 [[gnu::target("avx2")]]
 
-MILLRACE_AVX512 inline void m61_avx512(const perm_params& p, const std::uint32_t* x0, const std::uint32_t* x1,
+MILLRACE_AVX512 inline void m61_avx512(const perm_params& p, const std::uint64_t* x0, const std::uint64_t* x1,
                                        std::size_t n, std::uint64_t* sig) {
   const __m512i P = _mm512_set1_epi64(static_cast<long long>(mersenne61));
   const __m512i M29 = _mm512_set1_epi64((1ll << 29) - 1);
@@ -123,8 +123,8 @@ MILLRACE_AVX512 inline void m61_avx512(const perm_params& p, const std::uint32_t
     const __m512i B = _mm512_set1_epi64(static_cast<long long>(p.b[i]));
     __m512i acc = _mm512_set1_epi64(-1);
     for (std::size_t j = 0; j < nv; j += 8) {
-      const __m512i X0 = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x0 + j)));
-      const __m512i X1 = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x1 + j)));
+      const __m512i X0 = _mm512_load_si512(x0 + j);
+      const __m512i X1 = _mm512_load_si512(x1 + j);
       const __m512i t0 = _mm512_mul_epu32(A0, X0);
       const __m512i mid = _mm512_add_epi64(_mm512_mul_epu32(A1, X0), _mm512_mul_epu32(A0, X1));
       const __m512i t2 = _mm512_mul_epu32(A1, X1);
@@ -143,7 +143,7 @@ MILLRACE_AVX512 inline void m61_avx512(const perm_params& p, const std::uint32_t
   }
 }
 
-MILLRACE_AVX512 inline void f32_avx512(const perm_params& p, const std::uint32_t* x0, const std::uint32_t* x1,
+MILLRACE_AVX512 inline void f32_avx512(const perm_params& p, const std::uint64_t* x0, const std::uint64_t* x1,
                                        std::size_t n, std::uint64_t* sig) {
   const std::size_t nv = n & ~std::size_t{7};
   for (std::size_t i = 0; i < p.m; ++i) {
@@ -152,8 +152,8 @@ MILLRACE_AVX512 inline void f32_avx512(const perm_params& p, const std::uint32_t
     const __m512i B = _mm512_set1_epi64(static_cast<long long>(p.b[i]));
     __m512i acc = _mm512_set1_epi64(-1);
     for (std::size_t j = 0; j < nv; j += 8) {
-      const __m512i X0 = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x0 + j)));
-      const __m512i X1 = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x1 + j)));
+      const __m512i X0 = _mm512_load_si512(x0 + j);
+      const __m512i X1 = _mm512_load_si512(x1 + j);
       const __m512i lo = _mm512_add_epi64(_mm512_mul_epu32(A0, X0), _mm512_mul_epu32(C0, X1));
       const __m512i hi = _mm512_add_epi64(_mm512_mul_epu32(A1, X0), _mm512_mul_epu32(C1, X1));
       const __m512i s = _mm512_add_epi64(_mm512_add_epi64(lo, _mm512_slli_epi64(hi, 32)), B);
@@ -176,7 +176,7 @@ MILLRACE_AVX2 inline std::uint64_t reduce_min_avx2(__m256i v) {
   return static_cast<std::uint64_t>(std::min(std::min(t[0], t[1]), std::min(t[2], t[3])));
 }
 
-MILLRACE_AVX2 inline void m61_avx2(const perm_params& p, const std::uint32_t* x0, const std::uint32_t* x1,
+MILLRACE_AVX2 inline void m61_avx2(const perm_params& p, const std::uint64_t* x0, const std::uint64_t* x1,
                                    std::size_t n, std::uint64_t* sig) {
   const __m256i P = _mm256_set1_epi64x(static_cast<long long>(mersenne61));
   const __m256i M29 = _mm256_set1_epi64x((1ll << 29) - 1);
@@ -186,8 +186,8 @@ MILLRACE_AVX2 inline void m61_avx2(const perm_params& p, const std::uint32_t* x0
     const __m256i B = _mm256_set1_epi64x(static_cast<long long>(p.b[i]));
     __m256i acc = _mm256_set1_epi64x(static_cast<long long>(mersenne61));
     for (std::size_t j = 0; j < nv; j += 4) {
-      const __m256i X0 = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x0 + j)));
-      const __m256i X1 = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x1 + j)));
+      const __m256i X0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(x0 + j));
+      const __m256i X1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(x1 + j));
       const __m256i t0 = _mm256_mul_epu32(A0, X0);
       const __m256i mid = _mm256_add_epi64(_mm256_mul_epu32(A1, X0), _mm256_mul_epu32(A0, X1));
       const __m256i t2 = _mm256_mul_epu32(A1, X1);
@@ -208,7 +208,7 @@ MILLRACE_AVX2 inline void m61_avx2(const perm_params& p, const std::uint32_t* x0
   }
 }
 
-MILLRACE_AVX2 inline void f32_avx2(const perm_params& p, const std::uint32_t* x0, const std::uint32_t* x1,
+MILLRACE_AVX2 inline void f32_avx2(const perm_params& p, const std::uint64_t* x0, const std::uint64_t* x1,
                                    std::size_t n, std::uint64_t* sig) {
   const std::size_t nv = n & ~std::size_t{3};
   for (std::size_t i = 0; i < p.m; ++i) {
@@ -217,8 +217,8 @@ MILLRACE_AVX2 inline void f32_avx2(const perm_params& p, const std::uint32_t* x0
     const __m256i B = _mm256_set1_epi64x(static_cast<long long>(p.b[i]));
     __m256i acc = _mm256_set1_epi64x(1ll << 32);
     for (std::size_t j = 0; j < nv; j += 4) {
-      const __m256i X0 = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x0 + j)));
-      const __m256i X1 = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x1 + j)));
+      const __m256i X0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(x0 + j));
+      const __m256i X1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(x1 + j));
       const __m256i lo = _mm256_add_epi64(_mm256_mul_epu32(A0, X0), _mm256_mul_epu32(C0, X1));
       const __m256i hi = _mm256_add_epi64(_mm256_mul_epu32(A1, X0), _mm256_mul_epu32(C1, X1));
       const __m256i s = _mm256_add_epi64(_mm256_add_epi64(lo, _mm256_slli_epi64(hi, 32)), B);
@@ -316,8 +316,10 @@ class minhasher {
   void sign(std::span<const std::uint64_t> shingle_hashes, std::span<std::uint64_t> signature) const {
     if (signature.size() != p_.num_perm) throw std::invalid_argument("minhasher::sign: signature size != num_perm");
     std::fill(signature.begin(), signature.end(), empty_minhash);
-    alignas(64) std::uint32_t x0[detail::minhash_block];
-    alignas(64) std::uint32_t x1[detail::minhash_block];
+    // The halves of each shingle hash, zero-extended to 64-bit lanes once per block (64-byte
+    // aligned: the kernels use aligned loads).
+    alignas(64) std::uint64_t x0[detail::minhash_block];
+    alignas(64) std::uint64_t x1[detail::minhash_block];
     const bool m61 = p_.family == hash_family::mersenne61;
     const detail::perm_params pp{a0_.data(), a1_.data(), c0_.data(), c1_.data(), b_.data(), p_.num_perm};
     for (std::size_t start = 0; start < shingle_hashes.size(); start += detail::minhash_block) {
@@ -328,8 +330,8 @@ class minhasher {
           x = (x & mersenne61) + (x >> 61);
           if (x >= mersenne61) x -= mersenne61;
         }
-        x0[j] = static_cast<std::uint32_t>(x);
-        x1[j] = static_cast<std::uint32_t>(x >> 32);
+        x0[j] = x & 0xFFFFFFFFu;
+        x1[j] = x >> 32;
       }
       kernel_(pp, x0, x1, n, signature.data());
     }

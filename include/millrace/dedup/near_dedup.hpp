@@ -154,7 +154,7 @@ class near_dedup_batch {
       for (std::size_t d = 0; d < n; ++d)
         if (nonempty_[d]) e.push_back({keys_[d * b + band], static_cast<std::uint32_t>(d)});
       std::sort(e.begin(), e.end());
-      link_band(e, per_band[band]);
+      link_band(e, per_band[band], o_.verify);
     });
     std::vector<doc_edge> edges;
     std::size_t total = 0;
