@@ -182,37 +182,43 @@ inline containment_result find_containments(const std::vector<table>& tables,
     return pos;
   };
 
-  // ---- stage 2: statistics, per group pair in parallel -------------------------------------
+  // ---- stage 2: statistics, in parallel -------------------------------------
   t0 = lake_clock::now();
   struct unit {  // stage-3 work: one container against the contained tables of one group
     std::uint32_t a = 0, sub = 0, super = 0;
     std::vector<std::uint32_t> bs;
   };
-  std::vector<std::vector<unit>> units_per_pair(group_pairs.size());
+  // One work item per (group pair, container): a big group cannot serialize the stage.
   std::vector<std::vector<std::uint32_t>> positions(group_pairs.size());
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> items;  // (group pair, container table)
+  for (std::size_t p = 0; p < group_pairs.size(); ++p) {
+    positions[p] = key_positions(group_pairs[p].first, group_pairs[p].second);
+    for (auto a : group_tables[group_pairs[p].first]) items.emplace_back(static_cast<std::uint32_t>(p), a);
+  }
+  std::vector<unit> item_units(items.size());
   in_arena([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, group_pairs.size(), 1), [&](const auto& rg) {
-      for (std::size_t p = rg.begin(); p != rg.end(); ++p) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, items.size(), 8), [&](const auto& rg) {
+      for (std::size_t it = rg.begin(); it != rg.end(); ++it) {
+        const auto [p, a] = items[it];
         const auto [h, g] = group_pairs[p];
-        positions[p] = key_positions(h, g);
         const auto& pos = positions[p];
-        for (auto a : group_tables[h]) {
-          const table& A = tables[a];
-          unit u{a, g, h, {}};
-          for (auto b : group_tables[g]) {
-            if (a == b) continue;
-            const table& B = tables[b];
-            bool ok = true;
-            if (opt.statistics) {
-              if (opt.mode == semantics::set) ok = B.distinct_rows().size() <= A.distinct_rows().size();
-              else ok = B.rows() <= A.rows();
-              for (std::size_t i = 0; ok && i < pos.size(); ++i)
-                ok = column_may_be_contained(A.stats()[A.key_order()[pos[i]]],
-                                             B.stats()[B.key_order()[i]], opt.mode);
-            }
-            if (ok) u.bs.push_back(b);
+        const table& A = tables[a];
+        unit& u = item_units[it];
+        u.a = a;
+        u.sub = g;
+        u.super = h;
+        for (auto b : group_tables[g]) {
+          if (a == b) continue;
+          const table& B = tables[b];
+          bool ok = true;
+          if (opt.statistics) {
+            if (opt.mode == semantics::set) ok = B.distinct_rows().size() <= A.distinct_rows().size();
+            else ok = B.rows() <= A.rows();
+            for (std::size_t i = 0; ok && i < pos.size(); ++i)
+              ok = column_may_be_contained(A.stats()[A.key_order()[pos[i]]], B.stats()[B.key_order()[i]],
+                                           opt.mode);
           }
-          if (!u.bs.empty()) units_per_pair[p].push_back(std::move(u));
+          if (ok) u.bs.push_back(b);
         }
       }
     });
@@ -220,12 +226,13 @@ inline containment_result find_containments(const std::vector<table>& tables,
   std::vector<unit> units;
   std::uint64_t stat_edges = 0;
   std::vector<std::size_t> unit_pair;
-  for (std::size_t p = 0; p < units_per_pair.size(); ++p)
-    for (auto& u : units_per_pair[p]) {
-      stat_edges += u.bs.size();
-      unit_pair.push_back(p);
-      units.push_back(std::move(u));
+  for (std::size_t it = 0; it < items.size(); ++it)
+    if (!item_units[it].bs.empty()) {
+      stat_edges += item_units[it].bs.size();
+      unit_pair.push_back(items[it].first);
+      units.push_back(std::move(item_units[it]));
     }
+  item_units.clear();
   res.stages.push_back({"statistics", stat_edges, seconds_since(t0)});
 
   // ---- stage 3: content, sampled then exact, per unit in parallel --------------------------
