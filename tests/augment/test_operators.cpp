@@ -104,6 +104,16 @@ TEST_CASE("augment.pipeline.dedup.against_originals_and_siblings") {
   CHECK(c1.kept == 2);
   CHECK(c1.duplicate == 16);
   CHECK(out1.size() == 3 + 2);
+  // An unseeded fragment run twice starts afresh each time.
+  {
+    auto aug1 = std::make_shared<const au::augmenter>(nullptr, au::augment_options{.ops = {au::op_kind::del}, .variants = 6, .seed = 3});
+    auto frag = au::number() | au::generate(aug1) | au::dedup_variants() | au::flatten();
+    std::vector<au::augmented_doc> r1, r2;
+    mr::run(mr::from_range(docs) | frag | mr::collect(r1), mr::serial_executor{});
+    mr::run(mr::from_range(docs) | frag | mr::collect(r2), mr::serial_executor{});
+    CHECK(r1.size() == 5);
+    CHECK(r2.size() == 5);
+  }
   // Seeded with every original: all variants are copies of originals.
   auto seen = std::make_shared<au::exact_seen>();
   for (const auto& d : docs) seen->insert(d.text);

@@ -97,9 +97,10 @@ struct number_stage {
 // Exact dedup in input order: a variant whose bytes equal an original (any original when seeded
 // with all of them, else the ones seen so far) or an earlier kept variant is dropped.
 struct dedup_stage {
-  std::shared_ptr<exact_seen> seen;
+  std::shared_ptr<exact_seen> seen;   // null: each run starts its own set (the run works on a copy)
   bool insert_originals = true;
   std::vector<variant_group> process(std::vector<variant_group>&& batch) {
+    if (!seen) seen = std::make_shared<exact_seen>();
     for (auto& g : batch) {
       if (insert_originals) seen->insert(g.source.text);
       std::size_t w = 0;
@@ -176,9 +177,9 @@ inline auto guard(std::shared_ptr<const similarity_guard> guard) {
 
 // Serial, in order: exact dedup of variants against the originals and each other. Pass a set
 // seeded with every original's text to dedup against originals that come later in the input too.
+// A seeded set is shared, and grows, across runs; without one each run starts empty.
 inline auto dedup_variants(std::shared_ptr<exact_seen> seen = nullptr) {
   const bool seeded = seen != nullptr;
-  if (!seen) seen = std::make_shared<exact_seen>();
   return millrace::stage(detail::dedup_stage{std::move(seen), !seeded}, "augment.dedup");
 }
 
