@@ -44,35 +44,47 @@ inline std::uint64_t shingle_hash(std::string_view bytes) {
 inline void word_shingle_hashes(std::string_view text, std::size_t n, std::vector<std::uint64_t>& out) {
   out.clear();
   if (n == 0) n = 1;
-  thread_local std::vector<std::string_view> words;
-  word_tokens(text, words);
-  if (words.empty()) return;
-  const std::size_t count = words.size() >= n ? words.size() - n + 1 : 1;
-  const std::size_t len = words.size() >= n ? n : words.size();
-  out.reserve(count);
-  // Fast path: when every gap is exactly one ' ' (always so for normalized text) an n-gram is a
-  // contiguous slice of the text.
-  bool single_spaced = true;
-  for (std::size_t i = 1; i < words.size() && single_spaced; ++i) {
-    const char* prev_end = words[i - 1].data() + words[i - 1].size();
-    single_spaced = words[i].data() == prev_end + 1 && *prev_end == ' ';
+  // Word boundaries as byte offsets in plain arrays (no push_back in the scanning loop; the
+  // thread-local buffers are touched once per call).
+  thread_local std::vector<std::size_t> bounds_buf;
+  std::vector<std::size_t>& bounds = bounds_buf;
+  if (bounds.size() < text.size() + 2) bounds.resize(text.size() + 2);
+  std::size_t* bd = bounds.data();  // word k spans [bd[2k], bd[2k+1])
+  const char* p = text.data();
+  const std::size_t size = text.size();
+  std::size_t words = 0;
+  bool single_spaced = true;  // every gap is exactly one ' ' (always so for normalized text)
+  std::size_t i = 0;
+  while (i < size) {
+    const std::size_t gap_start = i;
+    while (i < size && detail::is_ascii_space(p[i])) ++i;
+    if (i == size) break;
+    if (words) single_spaced = single_spaced && i - gap_start == 1 && p[gap_start] == ' ';
+    bd[2 * words] = i;
+    while (i < size && !detail::is_ascii_space(p[i])) ++i;
+    bd[2 * words + 1] = i;
+    ++words;
   }
-  if (single_spaced) {
-    for (std::size_t i = 0; i < count; ++i) {
-      const char* b = words[i].data();
-      const char* e = words[i + len - 1].data() + words[i + len - 1].size();
-      out.push_back(shingle_hash(std::string_view(b, static_cast<std::size_t>(e - b))));
+  if (words == 0) return;
+  const std::size_t count = words >= n ? words - n + 1 : 1;
+  const std::size_t len = words >= n ? n : words;
+  out.resize(count);
+  std::uint64_t* o = out.data();
+  if (single_spaced) {  // an n-gram is a contiguous slice of the text
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t b = bd[2 * k], e = bd[2 * (k + len - 1) + 1];
+      o[k] = shingle_hash(std::string_view(p + b, e - b));
     }
     return;
   }
   thread_local std::string joined;
-  for (std::size_t i = 0; i < count; ++i) {
+  for (std::size_t k = 0; k < count; ++k) {
     joined.clear();
     for (std::size_t j = 0; j < len; ++j) {
       if (j) joined.push_back(' ');
-      joined.append(words[i + j]);
+      joined.append(p + bd[2 * (k + j)], bd[2 * (k + j) + 1] - bd[2 * (k + j)]);
     }
-    out.push_back(shingle_hash(joined));
+    o[k] = shingle_hash(joined);
   }
 }
 
