@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include <unistd.h>
+#include <zstd.h>
 
 #include <millrace/io/error.hpp>
 #include <millrace/lake/brute_force.hpp>
@@ -73,5 +74,24 @@ TEST_CASE("lake.read.bad_input.file_line_reason") {
   const auto ok = lk::read_table(dir, "sub/ok.csv");
   CHECK(ok.rows() == 2);
   CHECK(ok.stats()[0].has_null);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("lake.read.zstd_table.same_as_plain") {
+  const auto dir = fresh_dir("zst");
+  const std::string text = "id,city\n1,Paris\n2,\"Washington, D.C.\"\n3,Lima\n";
+  write(dir / "plain.csv", text);
+  std::string z(ZSTD_compressBound(text.size()), '\0');
+  z.resize(ZSTD_compress(z.data(), z.size(), text.data(), text.size(), 3));
+  write(dir / "packed.csv.zst", z);
+  write(dir / "part.csv", "city\nLima\n\"Washington, D.C.\"\n");
+  std::vector<lk::table> ts;
+  for (const auto& f : lk::list_tables(dir)) ts.push_back(lk::read_table(dir, f));
+  REQUIRE(ts.size() == 3);
+  CHECK(ts[0].path() == "packed.csv.zst");
+  CHECK(ts[0].row_hashes() == ts[2].row_hashes());
+  // packed == plain (both directions); part (quoted comma value included) in both.
+  CHECK(lk::find_containments(ts).edges ==
+        std::vector<lk::containment_edge>{{0, 1}, {0, 2}, {2, 0}, {2, 1}});
   fs::remove_all(dir);
 }
