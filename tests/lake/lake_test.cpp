@@ -274,3 +274,16 @@ TEST_CASE("lake.synth.seeded") {
   for (const auto& t : sy::generate_lake({.seed = 3, .tables = 300}).tables) kinds.insert(t.kind);
   CHECK(kinds.size() == 11);  // every derivation occurs
 }
+
+TEST_CASE("lake.stats.count_distinct_vs_sort") {
+  sy::detail::rng r{77};
+  std::vector<std::uint64_t> slots;
+  for (std::size_t n : {0u, 1u, 7u, 100u, 1000u}) {
+    std::vector<std::uint64_t> h(n);
+    for (auto& x : h) x = r.below(4) == 0 ? 0 : r.below(n / 2 + 2) * 0x9E3779B97F4A7C15ull;  // duplicates and 0
+    auto s = h;
+    std::sort(s.begin(), s.end());
+    const auto want = static_cast<std::uint64_t>(std::unique(s.begin(), s.end()) - s.begin());
+    CHECK(lk::detail::count_distinct(h, slots) == want);
+  }
+}

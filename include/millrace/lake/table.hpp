@@ -45,6 +45,32 @@ namespace detail {
 
 inline std::uint64_t hash_value(std::string_view v) { return XXH3_64bits(v.data(), v.size()); }
 
+// Number of distinct values among 64-bit hashes: open addressing in a table of 2^k >= 2n slots,
+// linear in n (sorting was the profile pass's largest cost).
+inline std::uint64_t count_distinct(const std::vector<std::uint64_t>& hashes, std::vector<std::uint64_t>& slots) {
+  std::size_t cap = 16;
+  while (cap < 2 * hashes.size()) cap *= 2;
+  slots.assign(cap, 0);
+  bool zero = false;  // 0 marks an empty slot, so the hash 0 is counted apart
+  std::uint64_t n = 0;
+  for (auto h : hashes) {
+    if (h == 0) {
+      n += zero ? 0 : 1;
+      zero = true;
+      continue;
+    }
+    for (std::size_t i = static_cast<std::size_t>(h) & (cap - 1);; i = (i + 1) & (cap - 1)) {
+      if (slots[i] == h) break;
+      if (slots[i] == 0) {
+        slots[i] = h;
+        ++n;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
 inline std::string fold_name(std::string_view name, bool case_insensitive) {
   if (!case_insensitive) return std::string(name);
   utf8proc_uint8_t* out = nullptr;
@@ -111,7 +137,7 @@ class table {
     cell_hash_.resize(rows_ * nc);
     for (std::size_t i = 0; i < cell_hash_.size(); ++i)
       cell_hash_[i] = detail::hash_value(std::string_view(arena_).substr(offsets_[i], offsets_[i + 1] - offsets_[i]));
-    std::vector<std::uint64_t> column_hashes(rows_);
+    std::vector<std::uint64_t> column_hashes(rows_), set_scratch;
     for (std::size_t c = 0; c < nc; ++c) {
       auto& s = stats_[c];
       bool any = false;
@@ -120,7 +146,10 @@ class table {
         const std::string_view v = cell(r, c);
         std::int64_t i = 0;
         double d = 0;
-        const value_kind k = kind_of(v, &i, &d);
+        // Once a column is a string column its type cannot change: skip the number parsing.
+        const value_kind k = s.type == column_type::string
+                                 ? (v.empty() ? value_kind::null : value_kind::string)
+                                 : kind_of(v, &i, &d);
         if (k == value_kind::null) {
           s.has_null = true;
           continue;
@@ -148,19 +177,17 @@ class table {
           s.imin_unset = false;
         }
       }
-      std::sort(column_hashes.begin(), column_hashes.end());
-      s.distinct = static_cast<std::uint64_t>(
-          std::unique(column_hashes.begin(), column_hashes.end()) - column_hashes.begin());
+      s.distinct = detail::count_distinct(column_hashes, set_scratch);
     }
     // Row hashes over the columns in key order, so column order never matters.
     row_hash_.resize(rows_);
     for (std::size_t r = 0; r < rows_; ++r) row_hash_[r] = hash_row(r, order_);
     // Distinct rows (exact: equal hashes are confirmed by content), sorted by (hash, first row).
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> by_hash(rows_);
+    for (std::uint32_t r = 0; r < rows_; ++r) by_hash[r] = {row_hash_[r], r};
+    std::sort(by_hash.begin(), by_hash.end());
     std::vector<std::uint32_t> idx(rows_);
-    std::iota(idx.begin(), idx.end(), 0u);
-    std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return row_hash_[a] != row_hash_[b] ? row_hash_[a] < row_hash_[b] : a < b;
-    });
+    for (std::size_t r = 0; r < rows_; ++r) idx[r] = by_hash[r].second;
     distinct_.clear();
     multiplicity_.clear();
     for (std::size_t i = 0; i < idx.size();) {
