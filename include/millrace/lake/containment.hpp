@@ -48,7 +48,8 @@ struct containment_edge {
 struct stage_count {
   std::string name;        // pairs, schema, statistics, sample, exact
   std::uint64_t edges = 0; // candidate edges still alive after the stage
-  double seconds = 0;      // wall time (sample/exact: summed over threads, they interleave)
+  double seconds = 0;      // wall time; sample/exact: summed over threads (sample includes hashing
+                           // the containers' projections), content_wall: wall time of both
 };
 
 struct containment_result {
