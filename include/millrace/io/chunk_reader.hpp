@@ -238,7 +238,8 @@ class prefetching_chunk_reader {
  public:
   prefetching_chunk_reader(std::vector<std::filesystem::path> files, chunk_options opt = {},
                            std::vector<bool> skip = {}, std::size_t depth = 4)
-      : inner_(std::move(files), opt, std::move(skip)), depth_(std::max<std::size_t>(depth, 1)) {
+      : inner_(std::move(files), opt, std::move(skip)), depth_(std::max<std::size_t>(depth, 1)),
+        chunk_bytes_(opt.chunk_bytes) {
     worker_ = std::thread([this] { run(); });
   }
   prefetching_chunk_reader(const prefetching_chunk_reader&) = delete;
@@ -259,6 +260,9 @@ class prefetching_chunk_reader {
       if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
       return false;
     }
+    // The caller's previous buffer goes back to the helper thread: a fresh ~1 MiB buffer per
+    // chunk, allocated on one thread and freed on another, costs page faults every time.
+    if (c.data.capacity() >= chunk_bytes_ && spare_.size() < depth_ + 2) spare_.push_back(std::move(c.data));
     c = std::move(q_.front());
     q_.pop_front();
     cv_.notify_all();
@@ -268,8 +272,15 @@ class prefetching_chunk_reader {
  private:
   void run() {
     try {
+      text_chunk c;
       for (;;) {
-        text_chunk c;
+        if (c.data.capacity() < chunk_bytes_) {
+          std::lock_guard<std::mutex> lk(m_);
+          if (!spare_.empty()) {
+            c.data = std::move(spare_.back());
+            spare_.pop_back();
+          }
+        }
         const bool more = inner_.next(c);
         std::unique_lock<std::mutex> lk(m_);
         if (!more) break;
@@ -291,7 +302,9 @@ class prefetching_chunk_reader {
   std::size_t depth_;
   std::mutex m_;
   std::condition_variable cv_;
+  std::size_t chunk_bytes_;
   std::deque<text_chunk> q_;
+  std::vector<std::string> spare_;   // emptied chunk buffers for the helper thread to reuse
   bool stop_ = false, done_ = false;
   std::exception_ptr error_;
   std::thread worker_;
