@@ -257,9 +257,10 @@ int main(int argc, char** argv) {
     if (near)
       params = fmt::format(
           "\"threshold\":{},\"num_perm\":{},\"bands\":{},\"rows\":{},\"shingle\":\"{}\",\"ngram\":{},\"normalize\":{},"
-          "\"verify\":{},\"streaming\":{},\"family\":\"{}\",\"seed\":{},\"candidate_edges\":{},\"verified_edges\":{},",
+          "\"verify\":{},\"streaming\":{},\"family\":\"{}\",\"seed\":{},\"candidate_edges\":{},\"verified_edges\":{},\"head_edges\":{},",
           no.threshold, no.num_perm, lsh.bands, lsh.rows, no.shingle == dd::shingle_kind::word ? "word" : "char", no.ngram,
-          no.normalize, no.verify, c.streaming, c.family, no.seed, batch_result.candidate_edges, batch_result.verified_edges);
+          no.normalize, no.verify, c.streaming, c.family, no.seed, batch_result.candidate_edges, batch_result.verified_edges,
+          batch_result.head_edges);
     else
       params = fmt::format("\"normalize\":{},", c.exact_normalize);
     const std::string json = fmt::format(

@@ -118,18 +118,20 @@ struct band_entry {
   friend bool operator==(const band_entry&, const band_entry&) = default;
 };
 
-// Appends the chain edges of one sorted band to `out`. With `star`, also links each document to
-// its bucket's first one (when that is not its predecessor): used with verification, where a
-// dissimilar document in the middle of a chain would otherwise cut the chain.
-inline void link_band(std::span<const band_entry> sorted_entries, std::vector<doc_edge>& out, bool star = false) {
+// Appends the chain edges of one sorted band to `out`: consecutive documents of a bucket.
+inline void link_band(std::span<const band_entry> sorted_entries, std::vector<doc_edge>& out) {
+  for (std::size_t i = 1; i < sorted_entries.size(); ++i)
+    if (sorted_entries[i].key == sorted_entries[i - 1].key)
+      out.push_back({sorted_entries[i - 1].doc, sorted_entries[i].doc});
+}
+
+// Appends (bucket's first document, member) for every member from the third on: used with
+// verification, where a dissimilar document in the middle of a chain would otherwise cut it.
+inline void link_band_heads(std::span<const band_entry> sorted_entries, std::vector<doc_edge>& out) {
   std::size_t head = 0;
   for (std::size_t i = 1; i < sorted_entries.size(); ++i) {
-    if (sorted_entries[i].key != sorted_entries[i - 1].key) {
-      head = i;
-      continue;
-    }
-    out.push_back({sorted_entries[i - 1].doc, sorted_entries[i].doc});
-    if (star && head != i - 1) out.push_back({sorted_entries[head].doc, sorted_entries[i].doc});
+    if (sorted_entries[i].key != sorted_entries[i - 1].key) head = i;
+    else if (head != i - 1) out.push_back({sorted_entries[head].doc, sorted_entries[i].doc});
   }
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -69,6 +70,7 @@ struct near_dedup_result {
   std::vector<char> kept;              // per document: 1 if it survives (it is its cluster's smallest index)
   std::size_t candidate_edges = 0;     // distinct candidate pairs from the LSH buckets
   std::size_t verified_edges = 0;      // of those, pairs that passed verification (== candidates if verify is off)
+  std::size_t head_edges = 0;          // verify only: extra (bucket head, member) pairs that passed
 };
 
 namespace detail {
@@ -147,38 +149,52 @@ class near_dedup_batch {
   // Clusters every document added so far (documents with no shingles stay alone).
   near_dedup_result finish() const {
     const std::size_t n = nonempty_.size(), b = lsh_.bands;
-    std::vector<std::vector<doc_edge>> per_band(b);
+    std::vector<std::vector<doc_edge>> per_band(b), heads_per_band(o_.verify ? b : 0);
     tbb::parallel_for(std::size_t{0}, b, [&](std::size_t band) {
       std::vector<band_entry> e;
       e.reserve(n);
       for (std::size_t d = 0; d < n; ++d)
         if (nonempty_[d]) e.push_back({keys_[d * b + band], static_cast<std::uint32_t>(d)});
       std::sort(e.begin(), e.end());
-      link_band(e, per_band[band], o_.verify);
+      link_band(e, per_band[band]);
+      if (o_.verify) link_band_heads(e, heads_per_band[band]);
     });
-    std::vector<doc_edge> edges;
-    std::size_t total = 0;
-    for (auto& v : per_band) total += v.size();
-    edges.reserve(total);
-    for (auto& v : per_band) edges.insert(edges.end(), v.begin(), v.end());
-    per_band.clear();
-    std::sort(edges.begin(), edges.end());
-    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+    auto merge = [](std::vector<std::vector<doc_edge>>& parts) {
+      std::vector<doc_edge> all;
+      std::size_t total = 0;
+      for (auto& v : parts) total += v.size();
+      all.reserve(total);
+      for (auto& v : parts) all.insert(all.end(), v.begin(), v.end());
+      parts.clear();
+      std::sort(all.begin(), all.end());
+      all.erase(std::unique(all.begin(), all.end()), all.end());
+      return all;
+    };
+    std::vector<doc_edge> edges = merge(per_band);
 
     near_dedup_result res;
     res.candidate_edges = edges.size();
     if (o_.verify) {
+      // Head pairs that are not already chain pairs: checked too, counted apart.
+      std::vector<doc_edge> heads = merge(heads_per_band), extra;
+      std::set_difference(heads.begin(), heads.end(), edges.begin(), edges.end(), std::back_inserter(extra));
+      const std::size_t chain = edges.size();
+      edges.insert(edges.end(), extra.begin(), extra.end());
       std::vector<char> ok(edges.size());
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, edges.size(), 256), [&](const auto& r) {
         for (std::size_t i = r.begin(); i < r.end(); ++i)
           ok[i] = exact_jaccard(sets_[edges[i].a], sets_[edges[i].b]) >= o_.threshold;
       });
       std::size_t k = 0;
-      for (std::size_t i = 0; i < edges.size(); ++i)
-        if (ok[i]) edges[k++] = edges[i];
+      for (std::size_t i = 0; i < edges.size(); ++i) {
+        if (!ok[i]) continue;
+        (i < chain ? res.verified_edges : res.head_edges) += 1;
+        edges[k++] = edges[i];
+      }
       edges.resize(k);
+    } else {
+      res.verified_edges = edges.size();
     }
-    res.verified_edges = edges.size();
     res.cluster = connected_components(n, edges);
     res.kept.resize(n);
     for (std::size_t i = 0; i < n; ++i) res.kept[i] = res.cluster[i] == i;

@@ -1,9 +1,12 @@
-// Word tokenization and shingling into 64-bit hashes (xxh3) of word n-grams or character n-grams.
+// Word tokenization and shingling into 64-bit hashes of word n-grams (xxh3 of each word, combined
+// by a rolling polynomial) or character n-grams (xxh3 of the bytes).
 //   std::vector<std::uint64_t> h; millrace::text::word_shingle_hashes("a b c d", 2, h);  // 3 hashes
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,78 +16,131 @@
 #endif
 #include <xxhash.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace millrace::text {
 
 namespace detail {
 inline bool is_ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// Bit i set when p[i] is ASCII whitespace, for 64 bytes.
+inline std::uint64_t space_mask64(const char* p) {
+#if defined(__SSE2__)
+  const __m128i sp = _mm_set1_epi8(' '), lo = _mm_set1_epi8(8), hi = _mm_set1_epi8(14);
+  std::uint64_t m = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const __m128i is = _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi)));
+    m |= std::uint64_t(static_cast<std::uint16_t>(_mm_movemask_epi8(is))) << (16 * k);
+  }
+  return m;
+#else
+  std::uint64_t m = 0;
+  for (int i = 0; i < 64; ++i) m |= std::uint64_t(is_ascii_space(p[i])) << i;
+  return m;
+#endif
+}
+
+// Calls f(begin, end) for each word (maximal run of non-whitespace bytes), in order, finding the
+// boundaries 64 bytes at a time from whitespace bit masks.
+template <class F>
+inline void for_each_word(std::string_view text, F&& f) {
+  const char* p = text.data();
+  const std::size_t size = text.size();
+  bool in_word = false;
+  std::size_t start = 0;
+  std::uint64_t prev_space = 1;  // "a space before the text"
+  char tail[64];
+  for (std::size_t base = 0; base < size; base += 64) {
+    std::uint64_t sp;
+    if (size - base >= 64) {
+      sp = space_mask64(p + base);
+    } else {  // pad the tail with spaces
+      std::memset(tail, ' ', 64);
+      std::memcpy(tail, p + base, size - base);
+      sp = space_mask64(tail);
+    }
+    std::uint64_t change = sp ^ ((sp << 1) | prev_space);  // class differs from the previous byte
+    prev_space = sp >> 63;
+    while (change) {
+      const std::size_t pos = base + static_cast<std::size_t>(__builtin_ctzll(change));
+      change &= change - 1;
+      if (pos >= size) break;  // padding
+      if (!in_word) start = pos;
+      else f(start, pos);
+      in_word = !in_word;
+    }
+  }
+  if (in_word) f(start, size);
+}
 }  // namespace detail
 
 // Words are maximal runs of bytes that are not ASCII whitespace (normalize first for Unicode-aware
 // splitting and punctuation removal). Clears `out`; the views point into `text`.
 inline void word_tokens(std::string_view text, std::vector<std::string_view>& out) {
   out.clear();
-  const char* p = text.data();
-  const char* end = p + text.size();
-  while (p < end) {
-    while (p < end && detail::is_ascii_space(*p)) ++p;
-    const char* start = p;
-    while (p < end && !detail::is_ascii_space(*p)) ++p;
-    if (p > start) out.emplace_back(start, static_cast<std::size_t>(p - start));
-  }
+  detail::for_each_word(text, [&](std::size_t b, std::size_t e) { out.push_back(text.substr(b, e - b)); });
 }
 
-// The hash of a shingle: xxh3-64 (seed 0) of its bytes; a word n-gram's bytes are its words joined
-// by one ' '. Exposed so that others can hash a shingle the same way.
+// The hash of a byte string: xxh3-64, seed 0 (words, character shingles).
 inline std::uint64_t shingle_hash(std::string_view bytes) {
   return XXH3_64bits(bytes.data(), bytes.size());
 }
 
-// 64-bit hashes of the word n-grams, in text order, duplicates kept (clears `out`). A text with
-// fewer than n words, but at least one, gives one shingle of all its words; no words, no shingles.
+namespace detail {
+inline constexpr std::uint64_t ngram_base = 0x9E3779B97F4A7C15ull;  // odd
+// MurmurHash3's 64-bit finalizer: spreads the polynomial's bits.
+inline std::uint64_t fmix64(std::uint64_t k) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdull;
+  k ^= k >> 33;
+  k *= 0xc4ceb9fe1a85ec53ull;
+  return k ^ (k >> 33);
+}
+}  // namespace detail
+
+// The hash of a word n-gram from its words' hashes w_0..w_{m-1} (w = shingle_hash(word)):
+// fmix64(sum_j w_j * B^(m-1-j) mod 2^64), B = 0x9E3779B97F4A7C15. Words are hashed once and each
+// n-gram costs a few multiplications (a rolling update), instead of hashing n words' bytes again.
+inline std::uint64_t word_ngram_hash(std::span<const std::uint64_t> word_hashes) {
+  std::uint64_t h = 0;
+  for (std::uint64_t w : word_hashes) h = h * detail::ngram_base + w;
+  return detail::fmix64(h);
+}
+
+// 64-bit hashes of the word n-grams (word_ngram_hash), in text order, duplicates kept (clears
+// `out`). A text with fewer than n words, but at least one, gives one shingle of all its words; no
+// words, no shingles. Spacing does not matter: only the words do.
 inline void word_shingle_hashes(std::string_view text, std::size_t n, std::vector<std::uint64_t>& out) {
   out.clear();
   if (n == 0) n = 1;
-  // Word boundaries as byte offsets in plain arrays (no push_back in the scanning loop; the
-  // thread-local buffers are touched once per call).
-  thread_local std::vector<std::size_t> bounds_buf;
-  std::vector<std::size_t>& bounds = bounds_buf;
-  if (bounds.size() < text.size() + 2) bounds.resize(text.size() + 2);
-  std::size_t* bd = bounds.data();  // word k spans [bd[2k], bd[2k+1])
+  thread_local std::vector<std::uint64_t> wh_buf;  // one hash per word
+  std::vector<std::uint64_t>& wh = wh_buf;
+  if (wh.size() < text.size() / 2 + 2) wh.resize(text.size() / 2 + 2);
+  std::uint64_t* w = wh.data();
   const char* p = text.data();
   const std::size_t size = text.size();
   std::size_t words = 0;
-  bool single_spaced = true;  // every gap is exactly one ' ' (always so for normalized text)
-  std::size_t i = 0;
-  while (i < size) {
-    const std::size_t gap_start = i;
-    while (i < size && detail::is_ascii_space(p[i])) ++i;
-    if (i == size) break;
-    if (words) single_spaced = single_spaced && i - gap_start == 1 && p[gap_start] == ' ';
-    bd[2 * words] = i;
-    while (i < size && !detail::is_ascii_space(p[i])) ++i;
-    bd[2 * words + 1] = i;
-    ++words;
-  }
+  (void)size;
+  detail::for_each_word(text, [&](std::size_t b, std::size_t e) { w[words++] = shingle_hash(std::string_view(p + b, e - b)); });
   if (words == 0) return;
-  const std::size_t count = words >= n ? words - n + 1 : 1;
-  const std::size_t len = words >= n ? n : words;
-  out.resize(count);
-  std::uint64_t* o = out.data();
-  if (single_spaced) {  // an n-gram is a contiguous slice of the text
-    for (std::size_t k = 0; k < count; ++k) {
-      const std::size_t b = bd[2 * k], e = bd[2 * (k + len - 1) + 1];
-      o[k] = shingle_hash(std::string_view(p + b, e - b));
-    }
+  if (words < n) {
+    out.push_back(word_ngram_hash(std::span<const std::uint64_t>(w, words)));
     return;
   }
-  thread_local std::string joined;
-  for (std::size_t k = 0; k < count; ++k) {
-    joined.clear();
-    for (std::size_t j = 0; j < len; ++j) {
-      if (j) joined.push_back(' ');
-      joined.append(p + bd[2 * (k + j)], bd[2 * (k + j) + 1] - bd[2 * (k + j)]);
-    }
-    o[k] = shingle_hash(joined);
+  const std::size_t count = words - n + 1;
+  out.resize(count);
+  std::uint64_t bn = 1;  // B^(n-1): removes the word leaving the window
+  for (std::size_t j = 1; j < n; ++j) bn *= detail::ngram_base;
+  std::uint64_t h = 0;
+  for (std::size_t j = 0; j < n; ++j) h = h * detail::ngram_base + w[j];
+  std::uint64_t* o = out.data();
+  o[0] = detail::fmix64(h);
+  for (std::size_t k = 1; k < count; ++k) {
+    h = (h - w[k - 1] * bn) * detail::ngram_base + w[k + n - 1];
+    o[k] = detail::fmix64(h);
   }
 }
 
