@@ -272,18 +272,18 @@ TEST_CASE("io.parallel.jsonl.reject.serial_1T_2T_files_1_4.byte_identical_reject
     const char* tag;
     std::size_t files;
   };
-  for (auto [tag, files] : {config{"t1_files1", 1}, config{"t1_files4", 4}, config{"t1_auto", 0}}) {
-    CAPTURE(tag);
-    auto o = run_one(tag, mr::cpu{.threads = 1, .batch_size = 64}, files, true);
+  for (const config& cf : {config{"t1_files1", 1}, config{"t1_files4", 4}, config{"t1_auto", 0}}) {
+    CAPTURE(cf.tag);
+    auto o = run_one(cf.tag, mr::cpu{.threads = 1, .batch_size = 64}, cf.files, true);
     CHECK(o.out == ref.out);
     CHECK(o.rejects == ref.rejects);
     CHECK(o.in == ref.in);
     CHECK(o.written == ref.written);
     CHECK(o.rejected == ref.rejected);
   }
-  for (auto [tag, files] : {config{"t2_files1", 1}, config{"t2_files4", 4}, config{"t2_auto", 0}}) {
-    CAPTURE(tag);
-    auto o = run_one(tag, mr::cpu{.threads = 2, .batch_size = 33}, files, true);
+  for (const config& cf : {config{"t2_files1", 1}, config{"t2_files4", 4}, config{"t2_auto", 0}}) {
+    CAPTURE(cf.tag);
+    auto o = run_one(cf.tag, mr::cpu{.threads = 2, .batch_size = 33}, cf.files, true);
     CHECK(o.out == ref.out);
     CHECK(o.rejects == ref.rejects);
     CHECK(o.in == ref.in);
