@@ -273,7 +273,7 @@ TEST_CASE("augment.synonym_cache.same_as_uncached") {
         for (const auto& w : words) {
           for (const auto& p : prevs) {
             au::detail::word_synonyms(lk, w, p, syn, cached);
-            au::detail::compute_synonyms(lk, w, pos_aware ? au::context_of(p) : au::pos_context::none, syn, direct);
+            au::detail::compute_synonyms(lk, w, pos_aware ? au::context_of(wn, p) : au::pos_context::none, syn, direct);
             CHECK(cached == direct);
           }
         }
@@ -283,4 +283,48 @@ TEST_CASE("augment.synonym_cache.same_as_uncached") {
   const au::synonym_lookup lk{&wn, {}, true};
   au::detail::word_synonyms(lk, "car", "the", syn, cached);
   CHECK(!cached.empty());
+}
+
+TEST_CASE("augment.synonym.context_and_filter") {
+  const auto& wn = test::shared_wordnet();
+  // After an adjective-only word the noun reading wins ("strongest support": not the verb).
+  CHECK(au::context_of(wn, "strongest") == au::pos_context::after_adjective);
+  CHECK(au::context_of(wn, "the") == au::pos_context::after_determiner);
+  CHECK(au::context_of(wn, "to") == au::pos_context::before_verb);
+  CHECK(au::guess_pos(wn, "support", "strongest")->pos == au::pos::noun);
+  CHECK(au::guess_pos(wn, "support", "to")->pos == au::pos::verb);
+  // Digits, single letters and abbreviations are never written as synonyms.
+  const au::synonym_lookup lk{&wn, {.max_senses = 0}, false};
+  std::vector<std::string_view> syn;
+  std::vector<std::string> out;
+  au::detail::compute_synonyms(lk, "five", au::pos_context::none, syn, out);
+  CHECK(!out.empty());
+  for (const auto& s : out) {
+    INFO(s);
+    CHECK(au::detail::usable_synonym(s));
+  }
+  CHECK_FALSE(au::detail::usable_synonym("5"));
+  CHECK_FALSE(au::detail::usable_synonym("V"));
+  CHECK_FALSE(au::detail::usable_synonym("U.S."));
+  CHECK(au::detail::usable_synonym("railway car"));
+}
+
+TEST_CASE("augment.synonym.article_agreement") {
+  const auto& wn = test::shared_wordnet();
+  const au::synonym_lookup lk{&wn, {.max_senses = 0}, true};
+  std::size_t checked = 0;
+  for (std::uint64_t key = 0; key < 40; ++key) {
+    au::token_list t("It was a real climb and an ugly one.");
+    au::rng r(8, key, 1, 0);
+    au::synonym_replace(t, r, lk, 0.5, true);
+    for (std::size_t i = 0; i + 1 < t.size(); ++i) {
+      if (t[i].text != "a" && t[i].text != "an") continue;
+      const char c = t[i + 1].text.front();
+      const bool vowel = std::string_view("aeiouAEIOU").find(c) != std::string_view::npos;
+      INFO(t.join());
+      CHECK(t[i].text == (vowel ? "an" : "a"));
+      ++checked;
+    }
+  }
+  CHECK(checked >= 40);
 }

@@ -52,6 +52,17 @@ inline std::string pluralize(std::string_view s) {
 // Synonyms of a word (its core, lower-cased), in the form to write back: plural nouns are
 // re-inflected; other inflected forms ("went" -> "go") are not eligible because WordNet gives base
 // forms only.
+// A synonym worth writing: two or more letters, and only letters, spaces, hyphens and apostrophes
+// (WordNet also lists "5" and "V" for "five", or "U.S.").
+inline bool usable_synonym(std::string_view s) {
+  std::size_t letters = 0;
+  for (char c : s) {
+    if (is_alpha(c)) ++letters;
+    else if (c != ' ' && c != '-' && c != '\'') return false;
+  }
+  return letters >= 2;
+}
+
 inline void compute_synonyms(const synonym_lookup& lk, std::string_view core_lower, pos_context ctx,
                              std::vector<std::string_view>& syn, std::vector<std::string>& out) {
   out.clear();
@@ -63,12 +74,14 @@ inline void compute_synonyms(const synonym_lookup& lk, std::string_view core_low
     const bool plural = !same && g->pos == pos::noun && (core_lower == pluralize(g->base));
     if (!same && !plural) return;
     lk.wn->synonyms(g->base, g->pos, syn, lk.senses);
-    for (auto s : syn) out.push_back(plural ? pluralize(s) : std::string(s));
+    for (auto s : syn)
+      if (usable_synonym(s)) out.push_back(plural ? pluralize(s) : std::string(s));
   } else {
     for (pos p : all_pos) {
       if (lk.wn->sense_count(core_lower, p) == 0) continue;
       lk.wn->synonyms(core_lower, p, syn, lk.senses);
       for (auto s : syn) {
+        if (!usable_synonym(s)) continue;
         bool seen = false;
         for (const auto& o : out) seen = seen || o == s;
         if (!seen) out.emplace_back(s);
@@ -100,7 +113,7 @@ inline void word_synonyms(const synonym_lookup& lk, std::string_view core_lower,
     cache.max_senses = lk.senses.max_senses;
     cache.pos_aware = lk.pos_aware;
   }
-  const pos_context ctx = lk.pos_aware ? context_of(prev_lower) : pos_context::none;
+  const pos_context ctx = lk.pos_aware ? context_of(*lk.wn, prev_lower) : pos_context::none;
   thread_local std::string key;
   key.assign(1, static_cast<char>('0' + static_cast<int>(ctx)));
   key += core_lower;
@@ -125,11 +138,19 @@ inline std::size_t synonym_replace(token_list& t, rng& r, const synonym_lookup& 
   std::vector<std::string> cands;
   std::size_t edits = 0;
   auto replace = [&](std::size_t i, const word_parts& wp) {
+    const std::string word = match_case(wp.core, cands[r.below(cands.size())]);
     std::string s(wp.prefix);
-    s += match_case(wp.core, cands[r.below(cands.size())]);
+    s += word;
     s += wp.suffix;
     t.set_text(i, t.own(std::move(s)));
     ++edits;
+    // Keep "a"/"an" in agreement with the new word (by its first letter: a heuristic).
+    if (i > 0 && wp.prefix.empty()) {
+      const std::string_view prev = t[i - 1].text;
+      const bool vowel = std::string_view("aeiouAEIOU").find(word.front()) != std::string_view::npos;
+      if (prev == "a" || prev == "an") t.set_text(i - 1, vowel ? "an" : "a");
+      else if (prev == "A" || prev == "An") t.set_text(i - 1, vowel ? "An" : "A");
+    }
   };
   const std::size_t n = t.size();
   // One draw per token whatever the token is: eligibility is looked up only for drawn tokens, and

@@ -26,7 +26,7 @@ inline bool in_list(std::string_view w, std::initializer_list<std::string_view> 
 }  // namespace detail
 
 // What the previous word says about the next one (all guess_pos looks at).
-enum class pos_context : std::uint8_t { none, after_determiner, before_verb };
+enum class pos_context : std::uint8_t { none, after_determiner, before_verb, after_adjective };
 
 inline pos_context context_of(std::string_view prev) {
   if (detail::in_list(prev, {"a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her",
@@ -38,10 +38,21 @@ inline pos_context context_of(std::string_view prev) {
   return pos_context::none;
 }
 
+// As above, and a previous word that WordNet knows only as an adjective ("strongest") announces a
+// noun or another adjective, like a determiner does.
+inline pos_context context_of(const wordnet& wn, std::string_view prev) {
+  const pos_context c = context_of(prev);
+  if (c != pos_context::none || prev.size() < 2) return c;
+  if (wn.base_form(prev, pos::adj) && !wn.base_form(prev, pos::noun) && !wn.base_form(prev, pos::verb))
+    return pos_context::after_adjective;
+  return c;
+}
+
 // word is lower case. Heuristic, in order:
 //  1. candidates = parts of speech where morphy finds a base form;
-//  2. after a determiner/possessive, verbs and adverbs are dropped; after "to" or a modal, or after
-//     a subject pronoun, a verb reading wins; a word ending in "ly" prefers an adverb reading;
+//  2. after a determiner/possessive or an adjective-only word, verbs and adverbs are dropped; after
+//     "to" or a modal, or after a subject pronoun, a verb reading wins; a word ending in "ly"
+//     prefers an adverb reading;
 //  3. otherwise the part of speech with the most SemCor-tagged occurrences wins (ties: n, v, a, r).
 inline std::optional<pos_guess> guess_pos(const wordnet& wn, std::string_view word, pos_context ctx) {
   std::array<std::optional<std::string>, 4> base;
@@ -68,7 +79,7 @@ inline std::optional<pos_guess> guess_pos(const wordnet& wn, std::string_view wo
     const auto i = static_cast<std::size_t>(p);
     if (base[i]) score[i] += 1e9;
   };
-  if (ctx == pos_context::after_determiner) {
+  if (ctx == pos_context::after_determiner || ctx == pos_context::after_adjective) {
     drop(pos::verb);
     drop(pos::adv);
   } else if (ctx == pos_context::before_verb) {
@@ -83,7 +94,7 @@ inline std::optional<pos_guess> guess_pos(const wordnet& wn, std::string_view wo
 
 // word and prev are lower case; prev may be empty (start of text).
 inline std::optional<pos_guess> guess_pos(const wordnet& wn, std::string_view word, std::string_view prev) {
-  return guess_pos(wn, word, context_of(prev));
+  return guess_pos(wn, word, context_of(wn, prev));
 }
 
 }  // namespace millrace::augment
