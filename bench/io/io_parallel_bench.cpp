@@ -138,10 +138,10 @@ int main(int argc, char** argv) {
   };
   std::vector<row_t> rows = {
       {"read_jsonl<Doc>, 1 thread, no prefetch", 1, 1, false},
-      {"read_jsonl<Doc>, 1 thread, parallel_files=1 (prefetch)", 1, 1, true},
+      {"read_jsonl<Doc>, 1 thread, parallel_files=1 (auto)", 1, 0, true},
       {"read_jsonl<Doc>, 1 thread, parallel_files=2", 1, 2, true},
-      {"read_jsonl<Doc>, 2 threads, parallel_files=1 (before)", 2, 1, true},
-      {"read_jsonl<Doc>, 2 threads, parallel_files=2 (auto)", 2, 0, true},
+      {"read_jsonl<Doc>, 2 threads, parallel_files=1 (auto)", 2, 0, true},
+      {"read_jsonl<Doc>, 2 threads, parallel_files=2", 2, 2, true},
       {"read_jsonl<Doc>, 2 threads, parallel_files=4", 2, 4, true},
   };
   std::uint64_t docs = 0;

@@ -242,7 +242,7 @@ TEST_CASE("io.parallel.reader.error_in_later_file.earlier_chunks_first.then_goes
   }
 }
 
-TEST_CASE("io.parallel.jsonl.reject.serial_1T_2T_files_1_4.byte_identical_rejects_counts") {
+TEST_CASE("io.parallel.jsonl.reject.serial_1T_2T_4T_files_1_4_auto.byte_identical_rejects_counts") {
   temp_dir d;
   make_shards(d / "in");
   const io::write_options wo{.max_records_per_shard = 500, .zstd = true};
@@ -293,6 +293,11 @@ TEST_CASE("io.parallel.jsonl.reject.serial_1T_2T_files_1_4.byte_identical_reject
   auto o = run_one("serial_files4", mr::serial_executor{.batch_size = 1000}, 4, true);
   CHECK(o.out == ref.out);
   CHECK(o.rejects == ref.rejects);
+  // 4 threads: auto reads 2 files at once.
+  auto o4 = run_one("t4_auto", mr::cpu{.threads = 4, .batch_size = 50}, 0, true);
+  CHECK(o4.out == ref.out);
+  CHECK(o4.rejects == ref.rejects);
+  CHECK(o4.rejected == ref.rejected);
 }
 
 TEST_CASE("io.parallel.lines.fail.truncated_zst.same_error.serial_2T_files_4") {

@@ -40,7 +40,7 @@ struct read_options {
   std::filesystem::path resume_from{};
   // Input files read and decompressed at once, each on a helper thread; chunks still reach the
   // line splitter in input order, so output, line numbers and rejects do not change.
-  // 0: auto (the executor's thread count, at most 8 and at most the number of files);
+  // 0: auto (half the executor's thread count, 1 to 8, at most the number of files);
   // 1: one file at a time (the single prefetch thread). Ignored when prefetch = false.
   std::size_t parallel_files = 0;
   std::size_t max_buffered_bytes = std::size_t(64) << 20;            // read-ahead of all files (parallel_files > 1)
@@ -111,8 +111,11 @@ class line_source {
       auto skip = completed_inputs(s.opt.resume_from, s.in->files);
       std::size_t files = s.opt.parallel_files;
       if (files == 0) {
-        // Inside mr::run(cpu) this is the arena's thread count; elsewhere the machine's.
-        files = std::min<std::size_t>(8, std::size_t(std::max(1, tbb::this_task_arena::max_concurrency())));
+        // One reader per two threads (max_concurrency is the arena's thread count inside
+        // mr::run(cpu), the machine's elsewhere): one reader decompresses and splits about twice
+        // as fast as one thread parses, and on 2 cores a second reader only costs CPU
+        // (bench/io/RESULTS.md, "parallel shard reading").
+        files = std::clamp<std::size_t>(std::size_t(std::max(1, tbb::this_task_arena::max_concurrency())) / 2, 1, 8);
       }
       files = std::min<std::size_t>(files, std::size_t(std::count(skip.begin(), skip.end(), false)));
       parallel_read_options po;
