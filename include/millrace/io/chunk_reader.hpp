@@ -55,6 +55,13 @@ class chunk_reader {
   const std::vector<std::filesystem::path>& files() const { return files_; }
   std::uint64_t file_bytes() const { return total_file_bytes_; }
 
+  // Reads file i of the list alone from now on (next() returns false at its end), keeping the
+  // buffers: parallel_chunk_reader's workers take one file at a time.
+  void start_file(std::size_t i) {
+    open(i);
+    next_file_ = files_.size();
+  }
+
   // Next chunk; false when every file is done.
   bool next(text_chunk& c) {
     for (;;) {
@@ -77,6 +84,7 @@ class chunk_reader {
     eof_ = false;
     skipping_ = false;
     emitted_any_ = false;
+    error_reported_ = false;
     last_bytes_ = 0;
   }
 

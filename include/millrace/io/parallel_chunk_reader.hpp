@@ -160,7 +160,9 @@ class parallel_chunk_reader {
   }
 
   void work() {
-    text_chunk c;   // this worker's chunk, kept across files so its buffers are reused
+    // This worker's reader and chunk, kept across files so that their buffers are reused.
+    std::unique_ptr<chunk_reader> r;
+    text_chunk c;
     std::unique_lock<std::mutex> lk(m_);
     for (;;) {
       cv_.wait(lk, [&] {
@@ -173,7 +175,8 @@ class parallel_chunk_reader {
       lk.unlock();
       std::exception_ptr err;
       try {
-        chunk_reader r({files_[file]}, copt_);
+        if (!r) r = std::make_unique<chunk_reader>(files_, copt_);
+        r->start_file(file);
         for (;;) {
           if (c.data.capacity() < copt_.chunk_bytes) {
             lk.lock();
@@ -183,8 +186,7 @@ class parallel_chunk_reader {
             }
             lk.unlock();
           }
-          if (!r.next(c)) break;
-          c.input = static_cast<std::uint32_t>(file);   // the reader saw a list of one
+          if (!r->next(c)) break;
           item it;
           it.bytes = c.data.size();
           it.file_bytes = c.file_bytes;
