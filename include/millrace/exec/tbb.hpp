@@ -153,13 +153,15 @@ class flow_runner {
   /// A function_node running body(t); body returns true when the token should go on to `next`
   /// (a branch hands it to its branches instead). After a failure anywhere, bodies are skipped
   /// and tokens just drain to the exit, so nothing waits forever and nothing leaks.
+  /// `always` runs body even after a failure (a branch must still send a token down every
+  /// branch, or a sequencer inside it would wait forever for the missing sequence number).
   template <class Body>
-  next_fn guarded_node(std::size_t concurrency, Body body, next_fn next) {
+  next_fn guarded_node(std::size_t concurrency, Body body, next_fn next, bool always = false) {
     namespace flow = tbb::flow;
     auto fn = std::make_unique<flow::function_node<token*, flow::continue_msg>>(
-        g_, concurrency, [this, body, next](token* t) {
+        g_, concurrency, [this, body, next, always](token* t) {
           bool forward = true;
-          if (!failed_.load()) {
+          if (always || !failed_.load()) {
             try {
               forward = body(t);
             } catch (...) {
@@ -251,15 +253,23 @@ class flow_runner {
           };
           std::vector<next_fn> entries;
           for (auto& b : st.branches) entries.push_back(build(b, 0, b.size(), deliver));
-          next = guarded_node(flow::unlimited, [&st, entries](token* t) {
-            std::vector<any_batch> parts = st.split(std::move(t->batch));  // a throw forwards t
+          next = guarded_node(flow::unlimited, [this, &st, entries](token* t) {
+            std::vector<any_batch> parts;
+            if (!failed_.load()) {
+              try {
+                parts = st.split(std::move(t->batch));
+              } catch (...) {
+                fail(std::current_exception());
+              }
+            }
+            parts.resize(entries.size());  // after a failure: empty parts, same sequence numbers
             auto* j = new join_state{{entries.size()}, std::vector<any_batch>(entries.size()), t, &st};
             for (std::size_t b = 0; b < entries.size(); ++b) {
               auto* child = new token{t->seq, std::move(parts[b]), j, b};
               entries[b](child);
             }
             return false;
-          }, next);
+          }, next, /*always=*/true);
           break;
         }
       }
