@@ -188,7 +188,9 @@ TEST_CASE("exec.async_stage.1T.does_not_block_worker") {
     auto dev = std::make_shared<pair_device>(n / bs);
     std::vector<long> out;
     auto rep = mr::run(mr::from_range(iota_vec(n)) | mr::async_stage(gpu_like_stage{dev}, "device") | mr::collect(out),
-                       mr::cpu{.threads = threads, .batch_size = bs, .max_in_flight = 4});
+                       // a window holding every batch: the device may keep any batch until a later one
+                       // arrives, so a smaller window could stall on the device itself, not on us
+                       mr::cpu{.threads = threads, .batch_size = bs, .max_in_flight = n / bs + 1});
     REQUIRE(out.size() == std::size_t(n));
     for (int i = 0; i < n; ++i) CHECK(out[std::size_t(i)] == 2L * i);  // order restored before the sink
     CHECK(rep.find("device")->records_out == std::size_t(n));
