@@ -34,7 +34,7 @@ struct near_dedup_options {
   std::size_t num_perm = 112;
   std::size_t ngram = 5;
   shingle_kind shingle = shingle_kind::word;
-  std::optional<lsh_params> lsh;  // default: choose_lsh_params(threshold, num_perm)
+  std::optional<lsh_params> lsh{};  // default: choose_lsh_params(threshold, num_perm)
   bool verify = false;            // drop candidate edges whose exact Jaccard is below threshold
   bool normalize = true;          // text::normalize (default options) before shingling
   std::uint64_t seed = 1;
