@@ -172,7 +172,7 @@ TEST_CASE("io.parallel.reader.same_chunks_as_serial.files_1_2_4_8.small_limits")
   check_same_chunks(drain(par_skip), drain(serial_skip));
 }
 
-TEST_CASE("io.parallel.reader.bounded_memory.total_48K_per_file_16K.4files") {
+TEST_CASE("io.parallel.reader.bounded_memory.total_48K_per_file_16K.4files.chunks_and_lines") {
   temp_dir d;
   fs::create_directories(d / "in");
   std::vector<fs::path> files;
@@ -206,6 +206,20 @@ TEST_CASE("io.parallel.reader.bounded_memory.total_48K_per_file_16K.4files") {
   CHECK(par.peak_buffered_bytes() <= total);
   CHECK(par.peak_buffered_bytes() > per_file);
   CHECK(par.buffered_bytes() == 0);
+
+  // The same limits with split_lines (what read_jsonl uses): the lines count as their chunk.
+  io::parallel_chunk_reader lines_reader(
+      files, co, {}, {.files = 4, .max_buffered_bytes = total, .max_buffered_bytes_per_file = per_file, .split_lines = true});
+  std::vector<io::raw_line> part;
+  std::size_t lines = 0;
+  while (lines_reader.next_lines(part)) {
+    lines += part.size();
+    CHECK(lines_reader.buffered_bytes() <= total);
+    if (lines % 64 == 0) std::this_thread::sleep_for(std::chrono::microseconds(300));
+  }
+  CHECK(lines == 16 * 700);
+  CHECK(lines_reader.peak_buffered_bytes() <= total);
+  CHECK(lines_reader.peak_buffered_bytes() > 0);
 }
 
 TEST_CASE("io.parallel.reader.error_in_later_file.earlier_chunks_first.then_goes_on") {
