@@ -39,8 +39,10 @@ case "$what" in
     echo "== core tests under AddressSanitizer + UndefinedBehaviorSanitizer"
     build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMILLRACE_CORE_TESTS_ONLY=ON "-DMILLRACE_SANITIZE=address;undefined"
     (cd build-asan && UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j "$jobs")
-    echo "== core tests under ThreadSanitizer"
-    build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMILLRACE_CORE_TESTS_ONLY=ON -DMILLRACE_SANITIZE=thread
+    echo "== core tests under ThreadSanitizer (with a ThreadSanitizer build of oneTBB)"
+    bash scripts/build-tbb-tsan.sh build-tsan/tbb-tsan
+    build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMILLRACE_CORE_TESTS_ONLY=ON -DMILLRACE_SANITIZE=thread \
+          -DTBB_DIR="$PWD/build-tsan/tbb-tsan/lib/cmake/TBB"
     (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j "$jobs")
     echo "== all tests passed"
     ;;
