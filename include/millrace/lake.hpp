@@ -1,0 +1,9 @@
+// millrace/lake.hpp — data-lake redundancy: which CSV tables are contained in which (schema,
+// statistics and content pruning, R2D2-style). The deletion planner (lake/plan.hpp) needs GLPK
+// (link `glpk`) and is included on its own.
+//   auto edges = mr::lake::find_containments(tables, {.mode = mr::lake::semantics::set});
+#pragma once
+
+#include "lake/containment.hpp"
+#include "lake/ops.hpp"
+#include "lake/read_table.hpp"
