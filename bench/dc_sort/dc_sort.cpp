@@ -1,5 +1,5 @@
 // D&C merge sort (ops::divide_and_conquer) vs std::sort and tbb::parallel_sort, same input, same run.
-//   bench_dc_sort [--n 50000000] [--reps 1] [--cutoff 16384]
+//   bench_dc_sort [--n 50000000] [--reps 1] [--cutoff 262144]
 #include <millrace/ops/divide_and_conquer.hpp>
 
 #include <oneapi/tbb/parallel_invoke.h>
@@ -93,7 +93,7 @@ double seconds(F&& f) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t n = 50'000'000, cutoff = 16384;
+  std::size_t n = 50'000'000, cutoff = 262144;
   int reps = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
