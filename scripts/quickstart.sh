@@ -21,16 +21,16 @@ install_packages() {
   fi
 }
 
-build() {  # build <dir> [cmake args...]
+build() {  # build <dir> [cmake args...]; TARGET=<t> builds only that target
   local dir="$1"; shift
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@"
-  cmake --build "$dir" -j "$jobs"
+  cmake --build "$dir" -j "$jobs" ${TARGET:+--target "$TARGET"}
 }
 
 install_packages
 case "$what" in
   demo)
-    build build -DMILLRACE_BUILD_BENCHMARKS=OFF
+    TARGET=millrace-dedup build build
     bash scripts/demo.sh build
     ;;
   test)
@@ -39,9 +39,10 @@ case "$what" in
     echo "== core tests under AddressSanitizer + UndefinedBehaviorSanitizer"
     build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMILLRACE_CORE_TESTS_ONLY=ON "-DMILLRACE_SANITIZE=address;undefined"
     (cd build-asan && UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j "$jobs")
-    echo "== core tests under ThreadSanitizer (with a ThreadSanitizer build of oneTBB)"
+    echo "== all library tests under ThreadSanitizer (with a ThreadSanitizer build of oneTBB)"
     bash scripts/build-tbb-tsan.sh build-tsan/tbb-tsan
-    build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMILLRACE_CORE_TESTS_ONLY=ON -DMILLRACE_SANITIZE=thread \
+    build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMILLRACE_BUILD_EXAMPLES=OFF -DMILLRACE_BUILD_BENCHMARKS=OFF \
+          -DMILLRACE_SANITIZE=thread \
           -DTBB_DIR="$PWD/build-tsan/tbb-tsan/lib/cmake/TBB"
     (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j "$jobs")
     echo "== all tests passed"
