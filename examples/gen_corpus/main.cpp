@@ -1,6 +1,7 @@
 // millrace-gen-corpus: writes a seeded synthetic corpus (see millrace/synth/corpus.hpp) as JSONL
 // {"id": ..., "text": ...}, zstd-compressed when the output name ends in .zst.
 //   millrace-gen-corpus --docs 10000 --seed 1 --output data/sample/sample.jsonl.zst
+#include <millrace/core/json_value.hpp>
 #include <millrace/synth/corpus.hpp>
 
 #include <CLI/CLI.hpp>
@@ -14,24 +15,6 @@
 #include <string>
 
 namespace {
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += ch;
-    }
-  }
-  out += '"';
-}
 
 // Plain or zstd file writer; the caller renames the temporary file once everything is flushed.
 class writer {
@@ -125,9 +108,9 @@ int main(int argc, char** argv) {
       const auto d = g.next();
       line.clear();
       line += "{\"id\":";
-      append_json_string(line, d.id);
+      millrace::json::append_quoted(line, d.id);
       line += ",\"text\":";
-      append_json_string(line, d.text);
+      millrace::json::append_quoted(line, d.text);
       if (labels) line += fmt::format(",\"source\":{},\"edit\":{:.4f}", d.source, d.edit);
       line += "}\n";
       bytes += d.text.size();

@@ -48,38 +48,24 @@ template <>
 struct merge_type<no_output, no_output> {
   using type = no_output;
 };
-template <class T>
-struct merge_type<invalid_record, T> {
-  using type = invalid_record;
-};
-template <class T>
-struct merge_type<T, invalid_record> {
-  using type = invalid_record;
-};
-template <>
-struct merge_type<invalid_record, invalid_record> {
-  using type = invalid_record;
-};
-template <>
-struct merge_type<no_output, invalid_record> {
-  using type = invalid_record;
-};
-template <>
-struct merge_type<invalid_record, no_output> {
-  using type = invalid_record;
-};
 
 template <class... Outs>
-struct merged;
+struct merged_valid;
 template <>
-struct merged<> {
+struct merged_valid<> {
   using type = no_output;
 };
 template <class O, class... Rest>
-struct merged<O, Rest...> {
-  using type = typename merge_type<O, typename merged<Rest...>::type>::type;
+struct merged_valid<O, Rest...> {
+  using type = typename merge_type<O, typename merged_valid<Rest...>::type>::type;
 };
 
+/// The merged record type; a branch that already failed to connect (reported) makes it invalid.
+template <class... Outs>
+struct merged {
+  using type = typename std::conditional_t<(std::is_same_v<Outs, invalid_record> || ...),
+                                           std::type_identity<invalid_record>, merged_valid<Outs...>>::type;
+};
 
 template <class In, class Out, class... Chains>
 runtime_stage lower_branches(plan& p, const std::tuple<Chains...>& chains, std::string name, const char* kind) {

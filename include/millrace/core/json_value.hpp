@@ -162,28 +162,42 @@ class parser {
 /// Parses a complete JSON document; throws parse_error.
 inline value parse(std::string_view text) { return detail::parser(text).parse_document(); }
 
-/// Escapes a string for inclusion in JSON output (quotes included).
-inline std::string quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
+/// Appends s as a JSON string literal (quotes included). Bytes >= 0x80 pass through: the caller
+/// gives valid UTF-8. The one JSON string writer of the project (reports, manifests, writers).
+inline void append_quoted(std::string& out, std::string_view s) {
+  out.push_back('"');
+  std::size_t run = 0;  // start of the bytes not yet copied: plain runs are appended in one go
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
       case '\r': out += "\\r"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char hex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += hex[(c >> 4) & 0xF];
-          out += hex[c & 0xF];
-        } else {
-          out += c;
-        }
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default: {
+        static constexpr char hex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 0xF];
+      }
     }
   }
-  return out + "\"";
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+/// s as a JSON string literal (quotes included).
+inline std::string quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  append_quoted(out, s);
+  return out;
 }
 
 }  // namespace millrace::json

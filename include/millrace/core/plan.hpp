@@ -22,12 +22,11 @@ namespace millrace::detail {
 struct op_stats {
   std::string name;
   std::string kind;  // "source", "map", "filter", ..., "sink"
-  std::size_t stage = 0;
   std::atomic<std::uint64_t> in{0}, out{0}, rejected{0};
 };
 
 struct stage_stats {
-  std::atomic<std::uint64_t> busy_ns{0}, batches{0};
+  std::atomic<std::uint64_t> busy_ns{0};
 };
 
 enum class stage_mode { parallel, serial, async, branch };

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "json_value.hpp"
+
 namespace millrace {
 
 struct op_report {
@@ -47,30 +49,17 @@ struct run_report {
   }
 
   std::string to_json() const {
-    std::string s = fmt::format("{{\"executor\":\"{}\",\"threads\":{},\"wall_s\":{:.6f},\"records_in\":{},\"records_out\":{},\"rejected\":{},\"operators\":[",
-                                executor, threads, std::chrono::duration<double>(wall).count(), records_in(), records_out(), rejected());
+    std::string s = fmt::format("{{\"executor\":{},\"threads\":{},\"wall_s\":{:.6f},\"records_in\":{},\"records_out\":{},\"rejected\":{},\"operators\":[",
+                                json::quote(executor), threads, std::chrono::duration<double>(wall).count(), records_in(), records_out(), rejected());
     for (std::size_t i = 0; i < ops.size(); ++i) {
       const auto& o = ops[i];
-      s += fmt::format("{}{{\"name\":\"{}\",\"kind\":\"{}\",\"stage\":\"{}\",\"in\":{},\"out\":{},\"rejected\":{},\"busy_s\":{:.6f}}}",
-                       i ? "," : "", escape(o.name), o.kind, escape(o.stage), o.records_in, o.records_out, o.rejected,
+      s += fmt::format("{}{{\"name\":{},\"kind\":\"{}\",\"stage\":{},\"in\":{},\"out\":{},\"rejected\":{},\"busy_s\":{:.6f}}}",
+                       i ? "," : "", json::quote(o.name), o.kind, json::quote(o.stage), o.records_in, o.records_out, o.rejected,
                        std::chrono::duration<double>(o.busy).count());
     }
     return s + "]}";
   }
 
- private:
-  static std::string escape(const std::string& in) {
-    std::string out;
-    for (char c : in) {
-      if (c == '"' || c == '\\') out += '\\';
-      if (static_cast<unsigned char>(c) < 0x20) {
-        out += fmt::format("\\u{:04x}", int(c));
-        continue;
-      }
-      out += c;
-    }
-    return out;
-  }
 };
 
 }  // namespace millrace

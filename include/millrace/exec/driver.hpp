@@ -21,14 +21,6 @@ std::unique_ptr<plan> lower_pipeline(const P& p) {
   auto pl = std::make_unique<plan>();
   pl->source = p.source.lower_source(*pl);
   p.body.template lower<typename std::remove_cvref_t<decltype(p.source)>::value_type>(*pl, pl->stages);
-  // op -> stage index (top level only; ops inside branches keep their own stage entries)
-  std::function<void(stage_list&)> number = [&](stage_list& list) {
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      for (auto op : list[i].ops) pl->ops[op].stage = i;
-      for (auto& b : list[i].branches) number(b);
-    }
-  };
-  number(pl->stages);
   return pl;
 }
 

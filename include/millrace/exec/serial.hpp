@@ -34,7 +34,6 @@ inline void run_stages_serial(stage_list& stages, std::size_t begin, std::size_t
       }
     }
     if (st.mode != stage_mode::branch) st.stats->busy_ns.fetch_add(now_ns() - t0, std::memory_order_relaxed);
-    st.stats->batches.fetch_add(1, std::memory_order_relaxed);
   }
 }
 

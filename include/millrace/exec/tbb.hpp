@@ -66,7 +66,6 @@ inline void timed_process(runtime_stage& st, any_batch& batch) {
   const auto t0 = now_ns();
   batch = st.process(std::move(batch));
   st.stats->busy_ns.fetch_add(now_ns() - t0, std::memory_order_relaxed);
-  st.stats->batches.fetch_add(1, std::memory_order_relaxed);
 }
 
 // ---- linear segments: tbb::parallel_pipeline -------------------------------------------------

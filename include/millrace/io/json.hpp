@@ -5,40 +5,16 @@
 
 #include <simdjson.h>
 
+#include <millrace/core/json_value.hpp>
+
 #include <cstdio>
 #include <string>
 #include <string_view>
 
 namespace millrace::io {
 
-// Appends s as a JSON string literal (quotes included). Bytes >= 0x80 pass through: the caller
-// gives valid UTF-8 (readers validate it).
-inline void json_append_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default: {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        out += buf;
-      }
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out.push_back('"');
-}
+// Appends s as a JSON string literal (quotes included); see millrace::json::append_quoted.
+inline void json_append_string(std::string& out, std::string_view s) { millrace::json::append_quoted(out, s); }
 
 namespace detail {
 

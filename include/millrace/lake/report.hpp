@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include <millrace/core/json_value.hpp>
 #include <millrace/lake/containment.hpp>
 #include <millrace/lake/plan.hpp>
 #include <millrace/lake/table.hpp>
@@ -37,34 +38,13 @@ struct report_info {
   std::vector<skipped_table> skipped;
 };
 
-namespace detail {
-
-inline std::string json_escape(std::string_view s) {
-  std::string o;
-  o.reserve(s.size() + 2);
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\r': o += "\\r"; break;
-      case '\t': o += "\\t"; break;
-      default:
-        if (c < 0x20) o += fmt::format("\\u{:04x}", c);
-        else o += static_cast<char>(c);
-    }
-  }
-  return o;
-}
-
-}  // namespace detail
 
 inline std::string report_json(const std::vector<table>& tables, const containment_result& r,
                                const report_info& info) {
-  using detail::json_escape;
+  using millrace::json::quote;
   std::string o = "{\n";
-  o += fmt::format("  \"lake\": \"{}\",\n  \"tables\": {},\n  \"schema_groups\": {},\n",
-                   json_escape(info.lake), tables.size(), r.schema_groups);
+  o += fmt::format("  \"lake\": {},\n  \"tables\": {},\n  \"schema_groups\": {},\n",
+                   quote(info.lake), tables.size(), r.schema_groups);
   o += fmt::format(
       "  \"semantics\": \"{}\",\n  \"case_insensitive\": {},\n  \"normalize_numbers\": {},\n"
       "  \"sample\": {},\n  \"threads\": {},\n  \"load_seconds\": {:.6f},\n",
@@ -77,20 +57,20 @@ inline std::string report_json(const std::vector<table>& tables, const containme
                      i + 1 < r.stages.size() ? "," : "");
   o += "  ],\n  \"containments\": [\n";
   for (std::size_t i = 0; i < r.edges.size(); ++i)
-    o += fmt::format("    {{\"container\": \"{}\", \"contained\": \"{}\"}}{}\n",
-                     json_escape(tables[r.edges[i].container].path()),
-                     json_escape(tables[r.edges[i].contained].path()), i + 1 < r.edges.size() ? "," : "");
+    o += fmt::format("    {{\"container\": {}, \"contained\": {}}}{}\n",
+                     quote(tables[r.edges[i].container].path()),
+                     quote(tables[r.edges[i].contained].path()), i + 1 < r.edges.size() ? "," : "");
   o += "  ],\n  \"skipped\": [\n";
   for (std::size_t i = 0; i < info.skipped.size(); ++i)
-    o += fmt::format("    {{\"file\": \"{}\", \"reason\": \"{}\"}}{}\n", json_escape(info.skipped[i].path),
-                     json_escape(info.skipped[i].reason), i + 1 < info.skipped.size() ? "," : "");
+    o += fmt::format("    {{\"file\": {}, \"reason\": {}}}{}\n", quote(info.skipped[i].path),
+                     quote(info.skipped[i].reason), i + 1 < info.skipped.size() ? "," : "");
   o += "  ]\n}\n";
   return o;
 }
 
 inline std::string plan_json(const std::vector<table>& tables, const deletion_plan& p,
                              const plan_options& o) {
-  using detail::json_escape;
+  using millrace::json::quote;
   std::uint64_t total = 0;
   for (const auto& t : tables) total += t.bytes();
   std::string s = "{\n  \"note\": \"a plan only: nothing was deleted\",\n";
@@ -104,10 +84,10 @@ inline std::string plan_json(const std::vector<table>& tables, const deletion_pl
   for (std::size_t i = 0; i < p.deleted.size(); ++i) {
     const auto& e = p.deleted[i];
     s += fmt::format(
-        "    {{\"table\": \"{}\", \"bytes\": {}, \"rebuild_from\": \"{}\", \"latency_s\": {:.6f}, "
+        "    {{\"table\": {}, \"bytes\": {}, \"rebuild_from\": {}, \"latency_s\": {:.6f}, "
         "\"cost\": {:.3f}}}{}\n",
-        json_escape(tables[e.table].path()), tables[e.table].bytes(),
-        json_escape(tables[e.ancestor].path()), e.latency_s, e.cost, i + 1 < p.deleted.size() ? "," : "");
+        quote(tables[e.table].path()), tables[e.table].bytes(),
+        quote(tables[e.ancestor].path()), e.latency_s, e.cost, i + 1 < p.deleted.size() ? "," : "");
   }
   s += "  ]\n}\n";
   return s;
