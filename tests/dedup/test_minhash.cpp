@@ -55,6 +55,56 @@ TEST_CASE("minhash.kernel_equals_scalar.all_simd_levels.both_families") {
   }
 }
 
+TEST_CASE("minhash.kernel_equals_scalar.block_and_vector_tails.both_families") {
+  // Sizes around the vector width (4 or 8) and the 512-hash block, so every tail path runs.
+  std::mt19937_64 rng(17);
+  for (auto fam : {dd::hash_family::mersenne61, dd::hash_family::fast32}) {
+    dd::minhasher mh({37, 5, fam});
+    for (std::size_t n : {1u, 2u, 3u, 4u, 5u, 7u, 9u, 511u, 512u, 513u, 1027u}) {
+      const auto xs = random_set(rng, n);
+      std::vector<std::uint64_t> ref(37, dd::empty_minhash);
+      for (std::size_t i = 0; i < 37; ++i)
+        for (auto x : xs) ref[i] = std::min(ref[i], mh.hash(i, x));
+      for (int level = 0; level <= 2; ++level) {
+        mh.force_simd_level(level);
+        CHECK_MESSAGE(mh.sign(xs) == ref, family_name(fam) << " n=" << n << " level=" << level);
+      }
+    }
+  }
+}
+
+TEST_CASE("minhash.mersenne61.kernel_equals_scalar.hashes_near_zero") {
+  // The AVX2 kernel keeps hashes unreduced by one p when a lane's value is within a few of p, which
+  // happens for true hashes in [0, 4): it must notice and recompute. Build shingle hashes whose
+  // i-th hash is 0..5 (x = (v - b) / a mod p, with a and b read back from hash(i, 0) and hash(i, 1)).
+  __extension__ using u128 = unsigned __int128;
+  const auto mulmod = [](std::uint64_t a, std::uint64_t b) { return static_cast<std::uint64_t>(u128(a) * b % dd::mersenne61); };
+  const auto inverse = [&](std::uint64_t a) {  // a^(p-2) mod p
+    std::uint64_t r = 1, e = dd::mersenne61 - 2;
+    for (; e; e >>= 1, a = mulmod(a, a))
+      if (e & 1) r = mulmod(r, a);
+    return r;
+  };
+  std::mt19937_64 rng(23);
+  const std::size_t perms = 24;
+  dd::minhasher mh({perms, 8, dd::hash_family::mersenne61});
+  for (std::size_t target = 0; target < perms; ++target) {
+    const std::uint64_t b = mh.hash(target, 0), a = (mh.hash(target, 1) + dd::mersenne61 - b) % dd::mersenne61;
+    const std::uint64_t a_inv = inverse(a);
+    auto xs = random_set(rng, 300);
+    for (std::uint64_t v = 0; v < 6; ++v)  // spread over vector lanes and positions
+      xs[(v * 53 + target) % xs.size()] = mulmod((v + dd::mersenne61 - b) % dd::mersenne61, a_inv);
+    std::vector<std::uint64_t> ref(perms, dd::empty_minhash);
+    for (std::size_t i = 0; i < perms; ++i)
+      for (auto x : xs) ref[i] = std::min(ref[i], mh.hash(i, x));
+    REQUIRE(ref[target] == 0);
+    for (int level = 0; level <= 2; ++level) {
+      mh.force_simd_level(level);
+      CHECK_MESSAGE(mh.sign(xs) == ref, "target perm " << target << " level=" << level);
+    }
+  }
+}
+
 TEST_CASE("minhash.mersenne61.values_below_prime") {
   dd::minhasher mh({64, 3, dd::hash_family::mersenne61});
   std::mt19937_64 rng(1);
