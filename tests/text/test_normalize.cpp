@@ -3,6 +3,7 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 #include <millrace/text/normalize.hpp>
 
@@ -117,6 +118,51 @@ TEST_CASE("normalize.mixed_segments.equal_whole_text_unicode_path.all_options") 
       std::string whole;
       tx::detail::normalize_unicode(s, o, whole);
       REQUIRE_MESSAGE(tx::normalize(s, o) == whole, "flags=" << flags << " input=" << s);
+    }
+  }
+}
+
+namespace {
+// Texts whose non-ASCII segments repeat (hits) or run long (past the memo's key limit).
+struct normalize_check_inputs {
+  std::vector<std::string> texts{
+      "Ça coûte 12,50 €! Ça coûte encore.", "naïve café, NAÏVE CAFÉ; naïve\u00a0café",
+      "Straße straße STRASSE", "«Bonjour» — dit-il… «Bonjour»",
+      "日本語のテキストは空白なしで長く続きます日本語のテキストは空白なしで長く続きます",
+      "ＡＢＣ１２ ﬁne ＡＢＣ１２", "e\xCC\x81 e\xCC\x81 E\xCC\x81", "a\xFF" "b a\xFF" "b"};
+};
+}  // namespace
+
+TEST_CASE("normalize.segment_memo.repeats_option_changes_and_overflow") {
+  // normalize() memoizes each thread's non-ASCII segments: hits, a change of options between calls,
+  // a memo that overflows and starts afresh, and segments too long to keep must all give what
+  // utf8proc gives on the whole text.
+  const normalize_check_inputs inputs;
+  const tx::normalize_options defaults{}, keep_case{false, true, true, true, true}, keep_spaces{true, true, false, true, false};
+  for (int round = 0; round < 3; ++round) {
+    for (const auto* o : {&defaults, &keep_case, &keep_spaces, &defaults}) {
+      for (const std::string& s : inputs.texts) {
+        std::string whole;
+        tx::detail::normalize_unicode(s, *o, whole);
+        REQUIRE_MESSAGE(tx::normalize(s, *o) == whole, "round=" << round << " input=" << s);
+      }
+    }
+  }
+  // more distinct segments than the memo holds, twice over
+  const std::size_t n = 2 * tx::detail::unicode_segment_memo::max_entries + 100;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t i = 0; i < n; ++i) {
+      // a base letter, a combining acute, and a code point from U+0100..U+17FF that varies with i
+      const char32_t cp = 0x100 + static_cast<char32_t>(i % 0x1700);
+      std::string s = "x";
+      s += static_cast<char>('a' + i % 26);
+      s += "\xCC\x81";
+      s += static_cast<char>(0xC0 | (cp >> 6));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+      s += std::to_string(i / 0x1700);  // digits keep the strings distinct past 0x1700
+      std::string whole;
+      tx::detail::normalize_unicode(s, defaults, whole);
+      REQUIRE_MESSAGE(tx::normalize(s) == whole, "pass=" << pass << " i=" << i);
     }
   }
 }

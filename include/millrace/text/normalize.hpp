@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <utf8proc.h>
@@ -53,12 +54,15 @@ inline bool is_white_space(utf8proc_int32_t c) {
 // Appends output for the Unicode path. In collapse mode a space is written only after a visible
 // character (so runs collapse and the text is left-trimmed); the caller drops one trailing space.
 // Every ' ' in collapsed output comes from space(), so out.back() == ' ' means "just wrote a space".
+// A recording emitter (record = true) writes every space() as ' ': the segment memo below stores
+// such event strings and replays them, since ' ' never reaches byte() in collapse mode.
 struct emitter {
   std::string& out;
   const normalize_options& o;
+  bool record = false;
 
   void space(char original) {
-    if (!o.collapse_whitespace) out.push_back(original);
+    if (record || !o.collapse_whitespace) out.push_back(original);
     else if (!out.empty() && out.back() != ' ') out.push_back(' ');
   }
   void byte(char c) { out.push_back(c); }
@@ -88,6 +92,11 @@ inline ascii_map make_ascii_map(const normalize_options& o) {
   return t;
 }
 
+inline int option_bits(const normalize_options& o) {
+  return int(o.lowercase) | int(o.strip_accents) << 1 | int(o.normalize_punctuation) << 2 |
+         int(o.normalize_digits) << 3 | int(o.collapse_whitespace) << 4;
+}
+
 inline const ascii_map& ascii_map_for(const normalize_options& o) {
   static const auto maps = [] {
     std::vector<ascii_map> v(32);
@@ -95,9 +104,7 @@ inline const ascii_map& ascii_map_for(const normalize_options& o) {
       v[static_cast<std::size_t>(f)] = make_ascii_map({(f & 1) != 0, (f & 2) != 0, (f & 4) != 0, (f & 8) != 0, (f & 16) != 0});
     return v;
   }();
-  const int f = int(o.lowercase) | int(o.strip_accents) << 1 | int(o.normalize_punctuation) << 2 |
-                int(o.normalize_digits) << 3 | int(o.collapse_whitespace) << 4;
-  return maps[static_cast<std::size_t>(f)];
+  return maps[static_cast<std::size_t>(option_bits(o))];
 }
 
 // The ASCII path: one table lookup per byte, branch-free space collapsing.
@@ -227,6 +234,48 @@ inline void normalize_unicode(std::string_view in, emitter& e) {
   }
 }
 
+// normalize_unicode for one segment, memoized per thread: text repeats its non-ASCII words (and so
+// its segments, which are short: a base character and a run of non-ASCII bytes), and utf8proc's
+// decompose, category lookups and recompose cost ~10x a hash-map probe. Exact by construction:
+// a hit replays what normalize_unicode emitted for the same bytes and options.
+class unicode_segment_memo {
+ public:
+  static constexpr std::size_t max_key = 48;        // longer segments (CJK runs) are not kept
+  static constexpr std::size_t max_entries = 8192;  // then the memo starts afresh: bounded memory
+
+  void emit(std::string_view segment, emitter& e) {
+    if (segment.size() > max_key) return normalize_unicode(segment, e);
+    const int bits = option_bits(e.o);
+    if (bits != bits_) {
+      map_.clear();
+      bits_ = bits;
+    }
+    key_.assign(segment);
+    auto it = map_.find(key_);
+    if (it == map_.end()) {
+      if (map_.size() >= max_entries) map_.clear();
+      std::string events;
+      emitter rec{events, e.o, true};
+      normalize_unicode(segment, rec);
+      it = map_.emplace(key_, std::move(events)).first;
+    }
+    for (char c : it->second) {
+      if (c == ' ') e.space(' ');
+      else e.byte(c);
+    }
+  }
+
+  static unicode_segment_memo& local() {
+    thread_local unicode_segment_memo memo;
+    return memo;
+  }
+
+ private:
+  int bits_ = -1;
+  std::string key_;
+  std::unordered_map<std::string, std::string> map_;
+};
+
 inline void trim_last_space(std::string& out, const normalize_options& o) {
   if (o.collapse_whitespace && !out.empty() && out.back() == ' ') out.pop_back();
 }
@@ -263,6 +312,7 @@ inline void normalize_into(std::string_view utf8, std::string& out, const normal
   out.clear();
   out.reserve(utf8.size());
   detail::emitter e{out, o};
+  detail::unicode_segment_memo& memo = detail::unicode_segment_memo::local();
   // ASCII runs take the fast path; each run of non-ASCII bytes goes through utf8proc together with
   // the ASCII character before it (a combining mark composes with its base; no ASCII character
   // is ever a combining mark), which gives the same bytes as running utf8proc on the whole text.
@@ -289,7 +339,7 @@ inline void normalize_into(std::string_view utf8, std::string& out, const normal
     detail::normalize_ascii(std::string_view(p, static_cast<std::size_t>(slow - p)), e);
     const char* r = q;
     while (r < end && static_cast<unsigned char>(*r) >= 0x80) ++r;
-    detail::normalize_unicode(std::string_view(slow, static_cast<std::size_t>(r - slow)), e);
+    memo.emit(std::string_view(slow, static_cast<std::size_t>(r - slow)), e);
     p = r;
   }
   detail::trim_last_space(out, o);

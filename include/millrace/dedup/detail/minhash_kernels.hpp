@@ -33,8 +33,8 @@ struct perm_params {
   std::size_t m;
 };
 
-// A kernel lowers sig[i] (i < m) to min(sig[i], min_j h_i(x[j])) over one block of n <= minhash_block
-// raw shingle hashes.
+// A kernel lowers sig[i] (i < m) to min(sig[i], min_j h_i(x[j])) over one block of
+// 1 <= n <= minhash_block raw shingle hashes.
 using kernel_fn = void (*)(const perm_params&, const std::uint64_t* x, std::size_t n, std::uint64_t* sig);
 
 inline std::uint64_t reduce_m61(std::uint64_t x) {
@@ -98,8 +98,8 @@ inline void f32_portable(const perm_params& p, const std::uint64_t* x, std::size
 
 #if MILLRACE_MINHASH_DISPATCH
 // Explicit intrinsics: compilers turn the portable loop's 64-bit products into slow vpmullq even
-// when both operands are 32-bit. Lanes hold 64-bit values; a tail shorter than a vector goes
-// through the scalar formula. GCC 12's AVX-512 headers trip -Wmaybe-uninitialized (bug 105593).
+// when both operands are 32-bit. Lanes hold 64-bit values; in the AVX-512 loops a tail shorter
+// than a vector goes through the scalar formula, the AVX2 loops pad the block instead. GCC 12's AVX-512 headers trip -Wmaybe-uninitialized (bug 105593).
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -179,8 +179,11 @@ MILLRACE_AVX512 inline void f32_avx512(const perm_params& p, const std::uint64_t
 MILLRACE_AVX2 inline void m61_avx2(const perm_params& p, const std::uint64_t* x, std::size_t n, std::uint64_t* sig) {
   constexpr std::uint64_t K = (std::uint64_t{1} << 63) - mersenne61;
   alignas(32) std::uint64_t xl[minhash_block], xh[minhash_block], x4h[minhash_block], x2l[minhash_block];
-  for (std::size_t j = 0; j < n; ++j) {
-    const std::uint64_t v = reduce_m61(x[j]);
+  // Padded to whole vectors by repeating the last hash (a min over a multiset is the min over its
+  // set): no scalar tail per permutation.
+  const std::size_t nv = (n + 3) & ~std::size_t{3};
+  for (std::size_t j = 0; j < nv; ++j) {
+    const std::uint64_t v = reduce_m61(x[std::min(j, n - 1)]);
     xl[j] = v & ((1u << 31) - 1);
     xh[j] = v >> 31;
     x4h[j] = xh[j] << 2;
@@ -190,7 +193,6 @@ MILLRACE_AVX2 inline void m61_avx2(const perm_params& p, const std::uint64_t* x,
   __m256i C29 = _mm256_set1_epi64x(1ll << 29);
   // Keeps 2^29 in a register: GCC 12 otherwise reloads it from memory in every iteration (-20%).
   __asm__("" : "+x"(C29));
-  const std::size_t nv = n & ~std::size_t{3};
   for (std::size_t i = 0; i < p.m; ++i) {
     const std::uint64_t a = (std::uint64_t{p.a1[i]} << 32) | p.a0[i];
     const __m256i AL = _mm256_set1_epi64x(static_cast<long long>(a & ((1u << 30) - 1)));
@@ -219,11 +221,10 @@ MILLRACE_AVX2 inline void m61_avx2(const perm_params& p, const std::uint64_t* x,
       return m61_hash(p.a0[i], p.a1[i], p.b[i], v & 0xFFFFFFFFu, v >> 32);
     };
     if (low >= 0) {
-      if (nv) r = std::min(r, static_cast<std::uint64_t>(low) - K);
-    } else {  // a lane saw fold(s) >= p: this block's vector part again, exactly
-      for (std::size_t j = 0; j < nv; ++j) r = std::min(r, scalar(j));
+      r = std::min(r, static_cast<std::uint64_t>(low) - K);
+    } else {  // a lane saw fold(s) >= p: this block again, exactly
+      for (std::size_t j = 0; j < n; ++j) r = std::min(r, scalar(j));
     }
-    for (std::size_t j = nv; j < n; ++j) r = std::min(r, scalar(j));
     sig[i] = r;
   }
 }
@@ -234,12 +235,12 @@ MILLRACE_AVX2 inline void m61_avx2(const perm_params& p, const std::uint64_t* x,
 // (mod 2^64), so an unsigned 32-bit min over the high dwords needs no shift.
 MILLRACE_AVX2 inline void f32_avx2(const perm_params& p, const std::uint64_t* x, std::size_t n, std::uint64_t* sig) {
   alignas(32) std::uint64_t d0[minhash_block], d1[minhash_block];
-  for (std::size_t j = 0; j < n; ++j) {
-    const std::uint64_t lo = x[j] & 0xFFFFFFFFu, hi = x[j] >> 32;
+  const std::size_t nv = (n + 3) & ~std::size_t{3};  // padded with the last hash, as in m61_avx2
+  for (std::size_t j = 0; j < nv; ++j) {
+    const std::uint64_t v = x[std::min(j, n - 1)], lo = v & 0xFFFFFFFFu, hi = v >> 32;
     d0[j] = lo | (lo << 32);
     d1[j] = hi | (hi << 32);
   }
-  const std::size_t nv = n & ~std::size_t{3};
   for (std::size_t i = 0; i < p.m; ++i) {
     const __m256i A0 = _mm256_set1_epi64x(p.a0[i]), C0 = _mm256_set1_epi64x(p.c0[i]);
     const __m256i A1 = _mm256_set1_epi64x(static_cast<long long>(std::uint64_t{p.a1[i]} << 32));
@@ -255,11 +256,7 @@ MILLRACE_AVX2 inline void f32_avx2(const perm_params& p, const std::uint64_t* x,
     }
     alignas(32) std::uint32_t dw[8];
     _mm256_store_si256(reinterpret_cast<__m256i*>(dw), acc);
-    std::uint64_t r = sig[i];
-    if (nv) r = std::min<std::uint64_t>(r, std::min(std::min(dw[1], dw[3]), std::min(dw[5], dw[7])));
-    for (std::size_t j = nv; j < n; ++j)
-      r = std::min(r, f32_hash(p.a0[i], p.a1[i], p.c0[i], p.c1[i], p.b[i], d0[j] & 0xFFFFFFFFu, d1[j] & 0xFFFFFFFFu));
-    sig[i] = r;
+    sig[i] = std::min<std::uint64_t>(sig[i], std::min(std::min(dw[1], dw[3]), std::min(dw[5], dw[7])));
   }
 }
 #undef MILLRACE_AVX512
