@@ -101,6 +101,34 @@ TEST_CASE("normalize.ascii_fast_path.equals_unicode_path.all_options") {
   }
 }
 
+TEST_CASE("normalize.ascii_fast_path.chunks_equal_byte_loop.all_options") {
+  // The 16-byte SSSE3 chunks against the byte loop, on text dense in what they treat specially:
+  // runs of spaces and punctuation across chunk edges, controls (which send a chunk to the byte
+  // loop), uppercase and digits, at every length up to 100 and at every offset of the output.
+  const std::string alphabet = "aZ0 ,.\t\n\x01\x7f  ..Q9-";
+  std::mt19937_64 rng(77);
+  for (int flags = 0; flags < 32; ++flags) {
+    tx::normalize_options o{(flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0,
+                            (flags & 16) != 0};
+    for (int t = 0; t < 400; ++t) {
+      std::string s(static_cast<std::size_t>(t % 101), ' ');
+      const bool with_controls = t % 3 == 0;
+      for (auto& c : s) {
+        c = alphabet[rng() % alphabet.size()];
+        if (!with_controls && (c == '\x01' || c == '\x7f')) c = 'b';
+        if (rng() % 8 == 0) c = static_cast<char>(rng() % 128);
+      }
+      for (const char* prefix : {"", "x", "y "}) {  // the state carried in from earlier output
+        std::string chunks = prefix, bytes = prefix;
+        tx::detail::emitter ec{chunks, o}, eb{bytes, o};
+        tx::detail::normalize_ascii(s, ec, true);
+        tx::detail::normalize_ascii(s, eb, false);
+        REQUIRE_MESSAGE(chunks == bytes, "flags=" << flags << " prefix='" << prefix << "' input=" << s);
+      }
+    }
+  }
+}
+
 TEST_CASE("normalize.mixed_segments.equal_whole_text_unicode_path.all_options") {
   // normalize() runs ASCII stretches on the fast path and the rest through utf8proc; the result
   // must equal utf8proc on the whole text, whatever sits at the seams.

@@ -3,6 +3,8 @@
 //   std::string s = millrace::text::normalize("Ça  coûte 12,50 €!");   // "ca coute 00 00"
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -10,6 +12,8 @@
 #include <vector>
 
 #include <utf8proc.h>
+
+#include <millrace/text/detail/ascii_normalize_simd.hpp>
 
 namespace millrace::text {
 
@@ -107,30 +111,52 @@ inline const ascii_map& ascii_map_for(const normalize_options& o) {
   return maps[static_cast<std::size_t>(option_bits(o))];
 }
 
-// The ASCII path: one table lookup per byte, branch-free space collapsing.
-inline void normalize_ascii(std::string_view in, emitter& e) {
-  const ascii_map& t = ascii_map_for(e.o);
-  std::string& out = e.out;
-  const std::size_t old = out.size();
-  out.resize(old + in.size());
-  char* const base = out.data();
-  char* w = base + old;
-  if (e.o.collapse_whitespace) {
-    bool sp = old == 0 || base[old - 1] == ' ';  // a space here would be leading or doubled
-    for (char ch : in) {
-      const unsigned char m = t.m[static_cast<unsigned char>(ch)];
+// The byte loop of the ASCII path: one table lookup per byte, branch-free space collapsing.
+// `sp`: the last byte kept was a space, or nothing was written yet (collapse mode only).
+inline void ascii_bytes(const char* in, std::size_t n, char*& w, bool& sp, const ascii_map& t, bool collapse) {
+  if (collapse) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const unsigned char m = t.m[static_cast<unsigned char>(in[i])];
       const bool is_sp = m == ' ';
       *w = static_cast<char>(m);
       w += (m != 0) & !(is_sp & sp);
       sp = m ? is_sp : sp;
     }
   } else {
-    for (char ch : in) {
-      const unsigned char m = t.m[static_cast<unsigned char>(ch)];
+    for (std::size_t i = 0; i < n; ++i) {
+      const unsigned char m = t.m[static_cast<unsigned char>(in[i])];
       *w = static_cast<char>(m);
       w += m != 0;
     }
   }
+}
+
+// The ASCII path: whole 16-byte chunks with SSSE3 where the CPU has it, the byte loop for the
+// rest and for chunks holding a control character. simd = false: the byte loop only (tests).
+inline void normalize_ascii(std::string_view in, emitter& e, bool simd = true) {
+  const ascii_map& t = ascii_map_for(e.o);
+  const bool collapse = e.o.collapse_whitespace;
+  std::string& out = e.out;
+  const std::size_t old = out.size(), n = in.size();
+  out.resize(old + n);
+  char* const base = out.data();
+  char* w = base + old;
+  bool sp = old == 0 || base[old - 1] == ' ';  // a space here would be leading or doubled
+  std::size_t i = 0;
+#if MILLRACE_ASCII_SIMD
+  if (simd && has_ssse3()) {
+    const ascii_rules r{e.o.lowercase, e.o.normalize_digits, e.o.normalize_punctuation, collapse};
+    while (i < n) {
+      i += ascii_chunks_ssse3(in.data() + i, n - i, w, sp, r);
+      const std::size_t stop = std::min(n, i + 16);
+      ascii_bytes(in.data() + i, stop - i, w, sp, t, collapse);
+      i = stop;
+    }
+  }
+#else
+  (void)simd;
+#endif
+  ascii_bytes(in.data() + i, n - i, w, sp, t, collapse);
   out.resize(static_cast<std::size_t>(w - base));
 }
 
@@ -281,9 +307,9 @@ inline void trim_last_space(std::string& out, const normalize_options& o) {
 }
 
 // Whole-text entry points (the tests compare them).
-inline void normalize_ascii(std::string_view in, const normalize_options& o, std::string& out) {
+inline void normalize_ascii(std::string_view in, const normalize_options& o, std::string& out, bool simd = true) {
   emitter e{out, o};
-  normalize_ascii(in, e);
+  normalize_ascii(in, e, simd);
   trim_last_space(out, o);
 }
 inline void normalize_unicode(std::string_view in, const normalize_options& o, std::string& out) {
