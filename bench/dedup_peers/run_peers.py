@@ -7,11 +7,13 @@ Parameters shared by every peer: 112 permutations, word 5-grams (words = whitesp
 one space), seed 1. Peers receive the raw text (no normalization); millrace is timed both raw (the
 like-for-like figure) and with its full Unicode normalization. Times cover shingling + signing of
 texts already in memory. A peer that is not installed (pip install datasketch rensa) is skipped with
-a message, never faked. Prints MB/s per peer and the ratios millrace / peer.
+a message, never faked. Every peer runs once per round (--rounds); prints each peer's median MB/s
+and the median over rounds of the per-round ratios millrace / peer.
 """
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,7 +82,8 @@ def main():
     ap.add_argument("--seed", type=int, default=3, help="corpus seed")
     ap.add_argument("--non-ascii", type=float, help="corpus: share of non-ASCII vocabulary words (generator default 0.06)")
     ap.add_argument("--noise-rate", type=float, help="corpus: share of copies with Unicode noise (generator default 0.3)")
-    ap.add_argument("--repeat", type=int, default=3, help="timed runs per peer; the best is kept")
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs per peer and round; the best is kept")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of all peers; figures are medians over rounds")
     ap.add_argument("--threads", type=int, nargs="*", default=[1], help="millrace thread counts to add")
     ap.add_argument("--json", help="also write the results here")
     a = ap.parse_args()
@@ -102,43 +105,53 @@ def main():
     nbytes = sum(len(t.encode("utf-8")) for t in texts)
     print(f"documents: {len(texts)}, {nbytes / 1e6:.2f} MB of text; {NUM_PERM} permutations, word {NGRAM}-grams")
 
-    results = []
-    results_ratio = []
+    def one_round():
+        """Seconds (best of --repeat) of every peer, keyed by (name, threads)."""
+        got = {}
+        for threads in a.threads:
+            for family in ("m61", "f32"):
+                for normalize in (False, True):
+                    cmd = [driver, "--input", path, "--num-perm", str(NUM_PERM), "--ngram", str(NGRAM),
+                           "--family", family, "--seed", str(SEED), "--threads", str(threads),
+                           "--repeat", str(a.repeat)]
+                    if normalize:
+                        cmd.append("--normalize")
+                    out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+                    got[(f"millrace {family}{' +normalize' if normalize else ''}", threads)] = out["seconds"]
+        for name, seconds in (("datasketch", peer_datasketch(texts, a.repeat)),
+                              ("rensa RMinHash", peer_rensa(texts, a.repeat, "RMinHash")),
+                              ("rensa CMinHash", peer_rensa(texts, a.repeat, "CMinHash"))):
+            if seconds is not None:
+                got[(name, 1)] = seconds
+        return got
 
-    def add(name, seconds, threads=1, note=""):
-        if seconds is None:
-            return
-        results.append({"peer": name, "threads": threads, "seconds": seconds,
-                        "mb_per_s": nbytes / 1e6 / seconds, "note": note})
+    # Every peer runs once per round and figures are medians over rounds: a slow spell of a shared
+    # machine then weighs on one round of every peer instead of on one peer.
+    rounds = [one_round() for _ in range(max(a.rounds, 1))]
+    median = statistics.median
+    results, results_ratio = [], []
+    for key in rounds[0]:
+        name, threads = key
+        seconds = median(r[key] for r in rounds)
+        results.append({"peer": name, "threads": threads, "seconds": seconds, "mb_per_s": nbytes / 1e6 / seconds,
+                        "rounds_seconds": [r[key] for r in rounds]})
 
-    for threads in a.threads:
-        for family in ("m61", "f32"):
-            for normalize in (False, True):
-                cmd = [driver, "--input", path, "--num-perm", str(NUM_PERM), "--ngram", str(NGRAM),
-                       "--family", family, "--seed", str(SEED), "--threads", str(threads), "--repeat", str(a.repeat)]
-                if normalize:
-                    cmd.append("--normalize")
-                out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-                fam = "(a*x+b) mod 2^61-1" if family == "m61" else "fast 32-bit"
-                add(f"millrace {family}{' +normalize' if normalize else ''}", out["seconds"], threads, fam)
-
-    add("datasketch", peer_datasketch(texts, a.repeat), 1, "MinHash.update_batch")
-    add("rensa RMinHash", peer_rensa(texts, a.repeat, "RMinHash"), 1, "")
-    add("rensa CMinHash", peer_rensa(texts, a.repeat, "CMinHash"), 1, "")
-
-    print(f"\n{'peer':28} {'threads':>7} {'seconds':>9} {'MB/s':>9} {'MB/s/core':>9}")
+    print(f"\n{len(rounds)} rounds, median of each peer's best of {a.repeat}")
+    print(f"{'peer':28} {'threads':>7} {'seconds':>9} {'MB/s':>9} {'MB/s/core':>9}")
     for r in results:
         print(f"{r['peer']:28} {r['threads']:>7} {r['seconds']:9.3f} {r['mb_per_s']:9.2f} {r['mb_per_s'] / r['threads']:9.2f}")
-    mine = [r for r in results if r["peer"].startswith("millrace") and r["threads"] == 1]
-    peers = [r for r in results if not r["peer"].startswith("millrace")]
+    mine = [k for k in rounds[0] if k[0].startswith("millrace") and k[1] == 1]
+    peers = [k for k in rounds[0] if not k[0].startswith("millrace")]
     if peers:
-        print("\nratio (millrace MB/s per core, 1 thread) / (peer MB/s, 1 process):")
-        print(f"{'':28} " + " ".join(f"{p['peer']:>16}" for p in peers))
+        print("\nratio (millrace MB/s per core, 1 thread) / (peer MB/s, 1 process), median over rounds [each round]:")
+        print(f"{'':28} " + " ".join(f"{p[0]:>24}" for p in peers))
         for m in mine:
-            print(f"{m['peer']:28} " + " ".join(f"{m['mb_per_s'] / p['mb_per_s']:15.1f}x" for p in peers))
+            cells = []
             for p in peers:
-                r_ = m["mb_per_s"] / p["mb_per_s"]
-                results_ratio.append({"millrace": m["peer"], "peer": p["peer"], "ratio": r_})
+                per_round = [r[p] / r[m] for r in rounds]
+                cells.append(f"{median(per_round):6.1f}x [" + " ".join(f"{x:.0f}" for x in per_round) + "]")
+                results_ratio.append({"millrace": m[0], "peer": p[0], "ratio": median(per_round), "rounds": per_round})
+            print(f"{m[0]:28} " + " ".join(f"{c:>24}" for c in cells))
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"docs": len(texts), "bytes": nbytes, "results": results, "ratios": results_ratio}, f, indent=1)

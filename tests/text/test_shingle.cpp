@@ -70,6 +70,21 @@ TEST_CASE("shingle.word_tokens.equal_simple_scanner.random") {
   }
 }
 
+TEST_CASE("shingle.word_tokens.equal_simple_scanner.long_words_block_edges") {
+  // Words longer than a 64-byte block, and texts whose length is a multiple of 64 (no padded tail).
+  std::mt19937_64 rng(21);
+  std::vector<std::string_view> got;
+  for (int t = 0; t < 2000; ++t) {
+    const std::size_t len = t % 4 == 0 ? 64 * (1 + rng() % 4) : rng() % 400;
+    std::string s(len, 'x');
+    for (auto& c : s)
+      if (rng() % 70 == 0) c = rng() % 2 ? ' ' : '\n';
+    if (t % 3 == 0 && !s.empty()) s.back() = 'y';  // a word running to the very end
+    tx::word_tokens(s, got);
+    REQUIRE_MESSAGE(got == simple_words(s), "len=" << len);
+  }
+}
+
 TEST_CASE("shingle.word.ngrams") {
   std::vector<std::uint64_t> h;
   tx::word_shingle_hashes("a b c d", 2, h);

@@ -43,37 +43,50 @@ inline std::uint64_t space_mask64(const char* p) {
 #endif
 }
 
-// Calls f(begin, end) for each word (maximal run of non-whitespace bytes), in order, finding the
-// boundaries 64 bytes at a time from whitespace bit masks.
+// Calls f(begin, end) for each word (maximal run of non-whitespace bytes), in order. Per 64 bytes,
+// whitespace bit masks give the word starts (a non-space after a space) and the word ends (a space
+// after a non-space); the k-th start pairs with the k-th end, so each word costs two bit scans and
+// no data-dependent branch. The tail is padded with spaces, so a word at the end of the text ends
+// at the first padding byte, position text.size().
 template <class F>
 inline void for_each_word(std::string_view text, F&& f) {
   const char* p = text.data();
   const std::size_t size = text.size();
-  bool in_word = false;
-  std::size_t start = 0;
   std::uint64_t prev_space = 1;  // "a space before the text"
+  std::size_t open_start = 0;    // a word begun in an earlier block, if `open`
+  bool open = false;
   char tail[64];
   for (std::size_t base = 0; base < size; base += 64) {
     std::uint64_t sp;
     if (size - base >= 64) {
       sp = space_mask64(p + base);
-    } else {  // pad the tail with spaces
+    } else {
       std::memset(tail, ' ', 64);
       std::memcpy(tail, p + base, size - base);
       sp = space_mask64(tail);
     }
-    std::uint64_t change = sp ^ ((sp << 1) | prev_space);  // class differs from the previous byte
+    const std::uint64_t before = (sp << 1) | prev_space;  // bit i: byte i - 1 is a space
+    std::uint64_t starts = ~sp & before, ends = sp & ~before;
     prev_space = sp >> 63;
-    while (change) {
-      const std::size_t pos = base + static_cast<std::size_t>(__builtin_ctzll(change));
-      change &= change - 1;
-      if (pos >= size) break;  // padding
-      if (!in_word) start = pos;
-      else f(start, pos);
-      in_word = !in_word;
+    if (open) {
+      if (!ends) continue;  // the whole block lies inside the word
+      f(open_start, base + static_cast<std::size_t>(__builtin_ctzll(ends)));
+      ends &= ends - 1;
+      open = false;
+    }
+    while (starts) {
+      const std::size_t b = base + static_cast<std::size_t>(__builtin_ctzll(starts));
+      starts &= starts - 1;
+      if (!ends) {  // the last word runs into the next block
+        open_start = b;
+        open = true;
+        break;
+      }
+      f(b, base + static_cast<std::size_t>(__builtin_ctzll(ends)));
+      ends &= ends - 1;
     }
   }
-  if (in_word) f(start, size);
+  if (open) f(open_start, size);  // only when the text ends on a block boundary inside a word
 }
 }  // namespace detail
 
