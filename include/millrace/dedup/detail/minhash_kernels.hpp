@@ -189,10 +189,11 @@ MILLRACE_AVX2 inline void m61_avx2(const perm_params& p, const std::uint64_t* x,
     x4h[j] = xh[j] << 2;
     x2l[j] = xl[j] << 1;
   }
-  const __m256i PK = _mm256_set1_epi64x(static_cast<long long>(mersenne61 | (std::uint64_t{1} << 63)));
+  __m256i PK = _mm256_set1_epi64x(static_cast<long long>(mersenne61 | (std::uint64_t{1} << 63)));
   __m256i C29 = _mm256_set1_epi64x(1ll << 29);
-  // Keeps 2^29 in a register: GCC 12 otherwise reloads it from memory in every iteration (-20%).
-  __asm__("" : "+x"(C29));
+  // Keeps the constants in registers: GCC 12 reloads 2^29 from memory in every iteration (-20%)
+  // and clang 14 re-broadcasts p | 2^63 there.
+  __asm__("" : "+x"(C29), "+x"(PK));
   for (std::size_t i = 0; i < p.m; ++i) {
     const std::uint64_t a = (std::uint64_t{p.a1[i]} << 32) | p.a0[i];
     const __m256i AL = _mm256_set1_epi64x(static_cast<long long>(a & ((1u << 30) - 1)));
@@ -209,7 +210,11 @@ MILLRACE_AVX2 inline void m61_avx2(const perm_params& p, const std::uint64_t* x,
       s = _mm256_add_epi64(s, B);
       s = _mm256_add_epi64(s, _mm256_srli_epi64(m, 32));
       s = _mm256_add_epi64(s, _mm256_mul_epu32(m, C29));
-      const __m256i y = _mm256_sub_epi64(_mm256_srli_epi64(s, 61), _mm256_andnot_si256(s, PK));
+      __m256i not_s = _mm256_andnot_si256(s, PK);
+#if defined(__clang__)
+      __asm__("" : "+x"(not_s));  // clang 14 rewrites q - (~s & PK) as q + (s | ~PK) + 1: two more ops
+#endif
+      const __m256i y = _mm256_sub_epi64(_mm256_srli_epi64(s, 61), not_s);
       acc = _mm256_blendv_epi8(acc, y, _mm256_cmpgt_epi64(acc, y));  // signed min
     }
     alignas(32) std::int64_t lanes[4];
