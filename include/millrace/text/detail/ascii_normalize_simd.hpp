@@ -49,8 +49,12 @@ inline bool has_ssse3() {
 // fewer than 16 bytes are left. `sp` is the byte loop's state: the last byte kept was a space (or
 // nothing was written yet). Returns the bytes consumed; `w` advances by the bytes written.
 // Writes stay inside [w, w + consumed): compaction never moves a byte forward.
-[[gnu::target("ssse3,popcnt")]] inline std::size_t ascii_chunks_ssse3(const char* in, std::size_t n, char*& w, bool& sp,
-                                                                     const ascii_rules& r) {
+[[gnu::target("ssse3,popcnt")]] inline std::size_t ascii_chunks_ssse3(const char* in, std::size_t n, char*& w_out,
+                                                                     bool& sp_out, const ascii_rules& r) {
+  // Locals: through the references every byte store would force a reload of w, sp and the rules.
+  char* w = w_out;
+  bool sp = sp_out;
+  const bool collapse = r.collapse_whitespace;
   const auto ones = [](bool on) { return _mm_set1_epi8(on ? -1 : 0); };
   const __m128i lower_on = ones(r.lowercase), digit_on = ones(r.digits_to_zero);
   const __m128i punct_on = ones(r.punctuation_to_space), space_on = ones(r.collapse_whitespace);
@@ -77,7 +81,7 @@ inline bool has_ssse3() {
     y = select(_mm_and_si128(punct, punct_on), blank, y);
     y = select(_mm_and_si128(space, space_on), blank, y);
     unsigned keep = 0xFFFF;
-    if (r.collapse_whitespace) {  // a space right after a kept space goes
+    if (collapse) {  // a space right after a kept space goes
       const unsigned s = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(y, blank)));
       keep = ~(s & ((s << 1) | unsigned(sp))) & 0xFFFF;
       sp = (s >> 15) & 1;  // no byte is dropped, so the last byte decides
@@ -96,6 +100,8 @@ inline bool has_ssse3() {
     _mm_storel_epi64(reinterpret_cast<__m128i*>(w), _mm_shuffle_epi8(y, shuf_hi));
     w += __builtin_popcount(hi);
   }
+  w_out = w;
+  sp_out = sp;
   return i;
 }
 #endif  // MILLRACE_ASCII_SIMD
