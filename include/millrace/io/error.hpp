@@ -1,4 +1,5 @@
-// millrace::io errors: input_error carries the file and line of bad input; on_bad_record picks
+// millrace::io errors: input_error carries the file and line of bad input, output_error the output
+// that could not be written; on_bad_record picks
 // between failing the run and sending the record to a rejects file.
 //   throw millrace::io::input_error("a.jsonl", 12, "invalid JSON");   // what(): "a.jsonl:12: invalid JSON"
 #pragma once
@@ -16,6 +17,15 @@ struct input_error : std::runtime_error {
         file(std::move(file_)), line(line_), reason(std::move(reason_)) {}
   std::string file;
   std::size_t line;     // 1-based; 0 when the problem concerns the whole file (e.g. it is empty)
+  std::string reason;
+};
+
+// An output that could not be made durable (full disk, no permission, failed rename): what() is
+// "<path>: <reason>", and a job that meets one exits non-zero.
+struct output_error : std::runtime_error {
+  output_error(std::string path_, std::string reason_)
+      : std::runtime_error(path_ + ": " + reason_), path(std::move(path_)), reason(std::move(reason_)) {}
+  std::string path;
   std::string reason;
 };
 
