@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +16,9 @@
 
 #include <millrace/core.hpp>
 #include <millrace/dedup/operators.hpp>
+#include <millrace/io/atomic_file.hpp>
 #include <millrace/io/json.hpp>
+#include <millrace/io/output_paths.hpp>
 #include <millrace/io/read.hpp>
 #include <millrace/io/write.hpp>
 
@@ -34,6 +35,7 @@ struct job_config {
   double threshold = 0.8;
   std::size_t num_perm = 0, bands = 0, rows = 0, ngram = 0, threads = 0, batch_size = 1024, shard_records = 0;
   std::size_t max_index_docs = 0;
+  std::int64_t max_rejects = -1;   // -1: the default limit (io::reject_limit)
   std::uint64_t seed = 1;
   bool verify = false, streaming = false, no_normalize = false, exact_normalize = false, zstd = false, quiet = false;
 };
@@ -75,54 +77,33 @@ io::checked<doc> parse_doc(io::raw_line&& l, const std::string& text_field, cons
   return r;
 }
 
-// --clusters: one JSON line per input document, in input order, written to FILE.tmp and renamed
-// when the run succeeds.
+// --clusters: one JSON line per input document, in input order, written through an atomic_file
+// (renamed into place when the run succeeds; removed when it fails).
 class clusters_writer {
  public:
-  explicit clusters_writer(std::string path) : path_(std::move(path)) {
-    if (path_.empty()) return;
-    fp_ = std::fopen((path_ + ".tmp").c_str(), "wb");
-    if (!fp_) throw std::runtime_error("cannot create " + path_ + ".tmp");
-  }
-  ~clusters_writer() {
-    if (fp_) {
-      std::fclose(fp_);
-      std::remove((path_ + ".tmp").c_str());
-    }
+  explicit clusters_writer(const std::string& path) {
+    if (!path.empty()) file_ = io::atomic_file(path);
   }
   void add(const doc& d, std::uint64_t cluster, bool kept) {
     ++docs_;
     kept_ += kept;
     bytes_ += d.raw.size() + 1;
-    if (!fp_) return;
+    if (!file_.is_open()) return;
     line_ = fmt::format("{{\"id\":{},\"cluster\":{},\"kept\":{}}}\n", d.id_json, cluster, kept ? "true" : "false");
-    if (std::fwrite(line_.data(), 1, line_.size(), fp_) != line_.size()) throw std::runtime_error("cannot write " + path_);
+    file_.write(line_);
   }
   void commit() {
-    if (!fp_) return;
-    const bool ok = std::fclose(fp_) == 0;
-    fp_ = nullptr;
-    if (!ok) throw std::runtime_error("cannot write " + path_);
-    std::filesystem::rename(path_ + ".tmp", path_);
+    if (file_.is_open()) file_.commit();
   }
   std::uint64_t docs() const { return docs_; }
   std::uint64_t kept() const { return kept_; }
   std::uint64_t bytes() const { return bytes_; }  // JSONL bytes of the documents (uncompressed)
 
  private:
-  std::string path_, line_;
-  std::FILE* fp_ = nullptr;
+  io::atomic_file file_;
+  std::string line_;
   std::uint64_t docs_ = 0, kept_ = 0, bytes_ = 0;
 };
-
-void write_file_atomically(const std::string& path, const std::string& text) {
-  {
-    std::ofstream out(path + ".tmp", std::ios::binary);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + path);
-  }
-  std::filesystem::rename(path + ".tmp", path);
-}
 
 }  // namespace
 
@@ -165,6 +146,8 @@ int main(int argc, char** argv) {
   app.add_option("--on-bad", c.on_bad, "bad input line (invalid JSON, no text field): fail with file:line, or reject")
       ->check(CLI::IsMember({"fail", "reject"}))->capture_default_str();
   app.add_option("--rejects", c.rejects, "with --on-bad reject: JSONL file receiving the bad lines and reasons");
+  app.add_option("--max-rejects", c.max_rejects, "with --on-bad reject: fail once more than N lines are rejected "
+                 "(0 = no limit; default: more than 10000 that are also over half of the lines read)");
   app.add_option("--shard-records", c.shard_records, "records per output shard (0 = one shard)")->capture_default_str();
   app.add_flag("--zstd", c.zstd, "zstd-compress the output shards");
   app.add_flag("--quiet,-q", c.quiet, "no progress bar (it is only drawn when stderr is a terminal anyway)");
@@ -194,6 +177,9 @@ int main(int argc, char** argv) {
     ro.rejects_file = c.rejects;
     if (!c.rejects.empty() && ro.policy == io::on_bad_record::fail)
       throw std::invalid_argument("--rejects needs --on-bad reject");
+    if (c.max_rejects >= 0) ro.max_rejects = {.max = std::uint64_t(c.max_rejects), .fraction = 0};
+    // Before reading anything: an output that overlaps an input, or that cannot be written, stops here.
+    io::check_outputs(c.inputs, {.dir = c.output, .files = {c.report_file, c.clusters_file, c.rejects}});
     auto in = std::make_shared<const io::detail::input_set>(c.inputs);  // throws if an input matches nothing
 
     const std::string text_field = c.text_field, id_field = c.id_field;
@@ -268,7 +254,7 @@ int main(int argc, char** argv) {
         "\"wall_s\":{:.6f},\"mb_per_s\":{:.3f},\"threads\":{},{}\"run\":{}}}\n",
         c.mode, lines, docs, kept, docs - kept, rejected, input_bytes, secs, secs > 0 ? double(input_bytes) / 1e6 / secs : 0.0,
         report.threads, params, report.to_json());
-    if (!c.report_file.empty()) write_file_atomically(c.report_file, json);
+    if (!c.report_file.empty()) io::write_file_atomically(c.report_file, json);
     fmt::print("millrace-dedup ({}{}): {} lines, {} documents, {} kept, {} duplicates, {} rejected; {:.1f} MB in {:.2f} s "
                "({:.1f} MB/s) -> {}\n",
                c.mode, near ? fmt::format(", {}x{} bands, threshold {}", lsh.bands, lsh.rows, no.threshold) : std::string(),

@@ -59,6 +59,7 @@ struct runtime_stage {
   std::function<void(any_batch&&, async_callbacks)> submit;      // async
   std::function<runtime_source()> finish_as_source;              // barrier: set => segment ends here
   std::function<void()> finish_sink;                             // sinks: called once at the end
+  std::function<void()> commit;                                  // side outputs: once, on success
   std::function<std::uint64_t()> rejected;                       // may be empty
 
   // branch: split a batch into one batch per branch, run each branch's stages, merge in branch order

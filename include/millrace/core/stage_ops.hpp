@@ -115,7 +115,9 @@ batch_map_op<std::decay_t<F>> batch_map(F&& f, std::string name = "batch_map") {
 // ---------------------------------------------------------------------------------------------
 /// stage: a user object with process(std::vector<T>&&) -> std::vector<U> (or void for a sink),
 /// called one batch at a time in input order; optional finish() (a barrier), `static constexpr
-/// bool parallel`, and rejected_count().
+/// bool parallel`, rejected_count(), and commit(): called once when the stream ended without error,
+/// after the stage's last batch and before the sinks after it finish (a side output made durable,
+/// e.g. a rejects file); on failure it is not called and the object's destructor cleans up.
 template <class Obj>
 struct stage_op : detail::element_tag {
   Obj obj;
@@ -170,6 +172,14 @@ struct stage_op : detail::element_tag {
       }
     };
     if constexpr (detail::has_rejected_count<object>) st.rejected = [o] { return std::uint64_t(o->rejected_count()); };
+    if constexpr (requires(object& x) { x.commit(); })
+      st.commit = [o, name = name] {
+        try {
+          o->commit();
+        } catch (...) {
+          detail::rethrow_as_operator_error(name);
+        }
+      };
     if constexpr (has_finish) {
       if constexpr (is_sink) {
         st.finish_sink = [o, name = name] {

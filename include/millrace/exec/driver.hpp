@@ -61,9 +61,12 @@ class progress_tracker {
   std::mutex mu_;
 };
 
+// In stage order, so that a stage's commit() (its side outputs made durable) comes before the
+// sinks after it finish and, e.g., mark their manifest complete.
 inline void finish_sinks(stage_list& list, std::size_t begin, std::size_t end) {
   for (std::size_t i = begin; i < end; ++i) {
     for (auto& b : list[i].branches) finish_sinks(b, 0, b.size());
+    if (list[i].commit) list[i].commit();
     if (list[i].finish_sink) list[i].finish_sink();
   }
 }

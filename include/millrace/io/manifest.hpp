@@ -1,8 +1,14 @@
 // millrace::io::manifest: the JSON file next to sharded outputs that lists each shard with its
 // record count and digests, and (for resumable jobs) which inputs are complete.
 //   auto m = millrace::io::manifest::load("out/manifest.json"); m.save("out/manifest.json");
+//
+// What it claims is true at every instant: "complete": true only once every listed shard is on
+// disk with the listed digests; while a run is in progress (or after it failed or was killed) it
+// says "complete": false, lists only the shards it has finished, and under "owned" every file name
+// a run may have placed in the directory: the only files a later run may delete or replace.
 #pragma once
 
+#include <millrace/io/atomic_file.hpp>
 #include <millrace/io/error.hpp>
 #include <millrace/io/json.hpp>
 
@@ -11,7 +17,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +45,9 @@ struct manifest {
   bool per_input = false;        // resumable layout: shards grouped by input
   std::vector<shard_info> shards;    // every shard in order (for per_input: flattened)
   std::vector<input_info> inputs;    // per_input only: completed inputs, by index
+  // Incomplete manifests only: names a run may have written here (listed before the file is
+  // created), so that clean-up never touches a file no millrace run wrote.
+  std::vector<std::string> owned;
 
   std::uint64_t records() const {
     std::uint64_t n = 0;
@@ -71,22 +79,21 @@ struct manifest {
       }
       o += inputs.empty() ? "]" : "\n  ]";
     }
+    if (!complete) {
+      o += ",\n  \"owned\": [";
+      for (std::size_t i = 0; i < owned.size(); ++i) {
+        o += i ? ", " : "";
+        json_append_string(o, owned[i]);
+      }
+      o += "]";
+    }
     o += "\n}\n";
     return o;
   }
 
-  // Writes to a temporary name and renames: readers never see a half-written manifest.
-  void save(const std::filesystem::path& file) const {
-    auto tmp = file;
-    tmp += ".tmp";
-    {
-      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-      const auto text = to_json();
-      f.write(text.data(), static_cast<std::streamsize>(text.size()));
-      f.flush();
-      if (!f) throw std::runtime_error("cannot write " + tmp.string());
-    }
-    std::filesystem::rename(tmp, file);
+  // Written atomically (atomic_file): readers see the old manifest or the new one, never a part.
+  void save(const std::filesystem::path& file, durability d = durability::fsync) const {
+    write_file_atomically(file, to_json(), d);
   }
 
   static std::optional<manifest> load(const std::filesystem::path& file) {
@@ -99,8 +106,15 @@ struct manifest {
     simdjson::dom::element root;
     if (parser.parse(text).get(root)) throw input_error(file.string(), 0, "manifest is not valid JSON");
     try {
+      std::string_view format;
+      if (root["format"].get(format) || format != "millrace-manifest-1")
+        throw input_error(file.string(), 0, "not a millrace manifest (no \"format\": \"millrace-manifest-1\"); "
+                                            "refusing to replace it: choose another output directory");
       manifest m;
       m.complete = bool(root["complete"]);
+      simdjson::dom::array own;
+      if (!root["owned"].get(own))
+        for (auto o : own) m.owned.emplace_back(std::string_view(o));
       for (auto s : simdjson::dom::array(root["shards"])) m.shards.push_back(read_shard(s));
       simdjson::dom::array ins;
       if (!root["inputs"].get(ins)) {

@@ -30,6 +30,7 @@ namespace millrace::io {
 struct read_options {
   on_bad_record policy = on_bad_record::fail;
   std::filesystem::path rejects_file{};    // with on_bad_record::reject; empty: rejects are only counted
+  reject_limit max_rejects{};              // a run that rejects more fails (see reject_limit)
   std::size_t max_line_bytes = std::size_t(64) << 20;   // a longer line is a bad record
   bool empty_file_is_error = true;         // an empty input file is bad input (it is often a failed copy)
   bool validate_utf8 = true;               // read_lines/read_csv (JSON is always validated)
@@ -187,11 +188,12 @@ class settle_stage {
     return settle(std::move(batch), st_->policy, st_->log, st_->in->names);
   }
   std::uint64_t rejected_count() const { return st_->log.count(); }
+  void commit() { st_->log.commit(); }   // the rejects file, once the run succeeded
 
  private:
   struct state {
     state(std::shared_ptr<const input_set> i, const read_options& o)
-        : in(std::move(i)), policy(o.policy), log(o.rejects_file) {}
+        : in(std::move(i)), policy(o.policy), log(o.rejects_file, o.max_rejects) {}
     std::shared_ptr<const input_set> in;
     on_bad_record policy;
     reject_log log;

@@ -3,13 +3,13 @@
 //   auto good = millrace::io::settle(std::move(batch), policy, log, files);
 #pragma once
 
+#include <millrace/io/atomic_file.hpp>
 #include <millrace/io/error.hpp>
 #include <millrace/io/json.hpp>
 #include <millrace/io/parse.hpp>
 #include <millrace/io/utf8.hpp>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -36,29 +36,46 @@ inline void base64_append(std::string& out, std::string_view in) {
 }
 }  // namespace detail
 
+// When a run gives up on rejecting: more than `max` rejected records that are also more than
+// `fraction` of the records read. The defaults (10,000 and half) stop a wrong input (binary data,
+// another format) before it writes gigabytes of rejects, while a large corpus with a few percent
+// of bad lines runs through. max = 0: no limit; fraction = 0: the count alone decides.
+struct reject_limit {
+  std::uint64_t max = 10000;
+  double fraction = 0.5;
+};
+
 // The rejects file: one JSON object per bad record,
 //   {"file":"a.jsonl","line":7,"reason":"invalid JSON: ...","raw":"<the line>"}
 // with "raw_base64" instead of "raw" when the bytes are not valid UTF-8 (JSON cannot hold them),
 // so a rejected record is kept byte for byte. Over-long lines keep a prefix (chunk_options).
-// The file is created (truncated) at the first reject; no rejects, no file.
+// Written through an atomic_file created at the first reject and renamed into place by commit()
+// when the run succeeds (the reader calls it): no rejects, no file; a failed run leaves no file.
 class reject_log {
  public:
   reject_log() = default;
-  explicit reject_log(std::filesystem::path file) : path_(std::move(file)) {}
+  explicit reject_log(std::filesystem::path file, reject_limit limit = {})
+      : path_(std::move(file)), limit_(limit) {}
   reject_log(const reject_log&) = delete;
   reject_log& operator=(const reject_log&) = delete;
-  ~reject_log() { if (fp_) std::fclose(fp_); }
 
   const std::filesystem::path& path() const { return path_; }
   std::uint64_t count() const { return count_; }
 
+  // Records read so far (good and bad), for reject_limit::fraction.
+  void add_seen(std::uint64_t n) { seen_ += n; }
+
   void write(std::string_view file, std::size_t line, std::string_view reason, std::string_view raw) {
     ++count_;
+    if (limit_.max && count_ > limit_.max && double(count_) > limit_.fraction * double(seen_))
+      throw input_error(std::string(file), line,
+                        "more than " + std::to_string(limit_.max) + " records rejected (" + std::to_string(count_) +
+                            " of " + std::to_string(seen_) + " read; the last: " + std::string(reason) +
+                            "): is this the right input? (raise read_options::max_rejects, or --max-rejects)");
     if (path_.empty()) return;   // counted only (the caller chose not to keep them)
-    if (!fp_) {
+    if (!file_.is_open()) {
       if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path());
-      fp_ = std::fopen(path_.c_str(), "wb");
-      if (!fp_) throw std::runtime_error("cannot create rejects file " + path_.string() + ": " + std::strerror(errno));
+      file_ = atomic_file(path_);
     }
     line_buf_.clear();
     line_buf_ += "{\"file\":";
@@ -74,15 +91,19 @@ class reject_log {
       line_buf_ += '"';
     }
     line_buf_ += "}\n";
-    if (std::fwrite(line_buf_.data(), 1, line_buf_.size(), fp_) != line_buf_.size())
-      throw std::runtime_error("cannot write rejects file " + path_.string());
+    file_.write(line_buf_);
   }
-  void flush() { if (fp_) std::fflush(fp_); }
+
+  // Makes the rejects file durable under its name (throws output_error if it cannot be written).
+  void commit() {
+    if (file_.is_open()) file_.commit();
+  }
 
  private:
   std::filesystem::path path_;
-  std::FILE* fp_ = nullptr;
-  std::uint64_t count_ = 0;
+  reject_limit limit_;
+  atomic_file file_;
+  std::uint64_t count_ = 0, seen_ = 0;
   std::string line_buf_;
 };
 
@@ -93,13 +114,13 @@ std::vector<T> settle(std::vector<checked<T>>&& batch, on_bad_record policy, rej
                       const std::vector<std::string>& files) {
   std::vector<T> out;
   out.reserve(batch.size());
+  log.add_seen(batch.size());
   for (auto& r : batch) {
     if (r.ok()) { out.push_back(std::move(r.value)); continue; }
     const std::string& file = r.input < files.size() ? files[r.input] : std::string();
     if (policy == on_bad_record::fail) throw input_error(file, r.line, r.error);
     log.write(file, r.line, r.error, r.raw);
   }
-  log.flush();
   return out;
 }
 

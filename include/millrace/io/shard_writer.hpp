@@ -1,19 +1,32 @@
 // millrace::io::shard_writer: writes records (already formatted, one per line) into numbered
-// shards of at most N records / M bytes, optionally zstd-compressed; each shard is written under
-// "<name>.tmp" and renamed when complete; a manifest lists the shards with counts and digests.
+// shards of at most N records / M bytes, optionally zstd-compressed; each shard is written through
+// an atomic_file (unpredictable temporary name, renamed when complete); a manifest lists the
+// shards with counts and digests.
 //   millrace::io::shard_writer w("out", {.max_records_per_shard = 100000}, ".jsonl"); w.append(line); w.finish();
+//
+// What it may touch in the output directory: the manifest, and the files an earlier manifest of
+// this directory lists (its shards, or the names an interrupted run listed as "owned"). Before the
+// first of those is deleted or replaced, the manifest is rewritten as incomplete, so it never
+// claims shards that are gone. A file with a shard's name that no manifest lists is never replaced:
+// the writer stops with an error naming it. Temporary files of a killed run (hidden
+// ".<shard>.<16 hex>.tmp" names owned by this user) are removed.
 #pragma once
 
+#include <millrace/io/atomic_file.hpp>
 #include <millrace/io/digest.hpp>
 #include <millrace/io/manifest.hpp>
 
 #include <zstd.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <regex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -30,6 +43,9 @@ struct write_options {
   // Resumable layout: shards are grouped by input (<prefix>-<input>-<part>), the manifest records
   // completed inputs, and a rerun keeps them (read with read_options::resume_from = this dir).
   bool resume = false;
+  // fsync each shard and the manifest before renaming them into place (a "complete" manifest then
+  // survives a power cut). Costs one device flush per shard; turn off for scratch outputs.
+  bool fsync = true;
 };
 
 class shard_writer {
@@ -39,17 +55,21 @@ class shard_writer {
     std::filesystem::create_directories(dir_);
     if (opt_.zstd) ext_ += ".zst";
     man_.per_input = opt_.resume;
-    if (opt_.resume) {
-      if (auto old = manifest::load(manifest_path())) {
+    std::optional<manifest> old = manifest::load(manifest_path());
+    if (old) {
+      for (auto& s : old->shards) owned_.insert(s.file);
+      for (auto& o : old->owned) owned_.insert(o);
+      if (opt_.resume) {
         if (!old->per_input)
           throw std::runtime_error(manifest_path().string() + ": not written by a resumable job");
-        man_ = std::move(*old);
-        man_.complete = false;
-        man_.shards.clear();
+        man_.inputs = std::move(old->inputs);
         for (auto& in : man_.inputs)
           for (auto& s : in.shards) man_.shards.push_back(s);
       }
     }
+    // The old manifest stops claiming anything before the first file it lists is touched.
+    man_.complete = false;
+    save_manifest();
     remove_stale();
   }
   shard_writer(const shard_writer&) = delete;
@@ -83,10 +103,10 @@ class shard_writer {
   // One record: its bytes including the final newline.
   void append(std::string_view rec) {
     if (opt_.resume && !has_group_) throw std::logic_error("shard_writer: resume layout needs begin_input");
-    if (fp_ && ((opt_.max_records_per_shard && cur_.records >= opt_.max_records_per_shard) ||
-                (opt_.max_bytes_per_shard && cur_.bytes + rec.size() > opt_.max_bytes_per_shard)))
+    if (file_.is_open() && ((opt_.max_records_per_shard && cur_.records >= opt_.max_records_per_shard) ||
+                            (opt_.max_bytes_per_shard && cur_.bytes + rec.size() > opt_.max_bytes_per_shard)))
       close_shard();
-    if (!fp_) open_shard();
+    if (!file_.is_open()) open_shard();
     cur_.records++;
     cur_.bytes += rec.size();
     ++records_;
@@ -109,21 +129,17 @@ class shard_writer {
   void finish() {
     if (opt_.resume) {
       if (has_group_) end_input();
-    } else if (fp_) {
+    } else if (file_.is_open()) {
       close_shard();
     }
     man_.complete = true;
-    man_.save(manifest_path());
+    save_manifest();
   }
 
-  // Drops the shard in progress (its temporary file): used when the run failed.
-  void abandon() {
-    if (fp_) {
-      std::fclose(fp_);
-      fp_ = nullptr;
-      std::error_code ec;
-      std::filesystem::remove(tmp_path_, ec);
-    }
+  // Drops the shard in progress (its temporary file): used when the run failed. The manifest
+  // stays incomplete.
+  void abandon() noexcept {
+    file_.discard();
     if (cctx_) {
       ZSTD_freeCCtx(cctx_);
       cctx_ = nullptr;
@@ -138,36 +154,60 @@ class shard_writer {
     return opt_.prefix + buf + ext_;
   }
 
-  // Shards of ours that the manifest does not list (an interrupted run's, or a previous run's
-  // in a non-resumable layout), and their temporary files, are removed; other files are left alone.
+  durability sync() const { return opt_.fsync ? durability::fsync : durability::no_fsync; }
+
+  void save_manifest() {
+    man_.owned.assign(owned_.begin(), owned_.end());
+    man_.save(manifest_path(), sync());
+  }
+
+  // Files an earlier run listed that this run does not keep, and this user's temporary files of
+  // ours left by a killed run. Nothing else: unlink never follows a symlink, and a name no
+  // manifest listed is not ours to delete.
   void remove_stale() {
     std::set<std::string> keep;
     for (auto& s : man_.shards) keep.insert(s.file);
-    const std::regex ours(std::regex_replace(opt_.prefix, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
-                          R"(-\d{5}(-\d{4})?\.[A-Za-z0-9]+(\.zst)?(\.tmp)?)");
-    for (auto& e : std::filesystem::directory_iterator(dir_)) {
-      const auto name = e.path().filename().string();
-      if (e.is_regular_file() && std::regex_match(name, ours) && !keep.count(name))
-        std::filesystem::remove(e.path());
+    for (auto& name : owned_)
+      if (!keep.count(name)) unlink_entry(dir_ / name);
+    const std::string ours = "." + opt_.prefix + "-", man_tmp = ".manifest.json.";
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator(dir_, ec); !ec && it != std::filesystem::directory_iterator();
+         it.increment(ec)) {
+      const auto name = it->path().filename().string();
+      if (!is_atomic_temp_name(name) || !(name.starts_with(ours) || name.starts_with(man_tmp))) continue;
+      struct stat st {};
+      if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid())
+        unlink_entry(it->path());
     }
+  }
+
+  static void unlink_entry(const std::filesystem::path& p) {
+    if (::unlink(p.c_str()) != 0 && errno != ENOENT)
+      throw output_error(p.string(), std::string("cannot remove a stale shard: ") + std::strerror(errno));
   }
 
   void put(const char* p, std::size_t n) {
     if (n == 0) return;
-    if (std::fwrite(p, 1, n, fp_) != n)
-      throw std::runtime_error("cannot write " + tmp_path_.string() + ": " + std::strerror(errno));
-    file_.update(std::string_view(p, n));
+    file_.write(std::string_view(p, n));
+    file_digest_.update(std::string_view(p, n));
     cur_.file_bytes += n;
   }
 
   void open_shard() {
     cur_ = shard_info{};
     cur_.file = shard_name();
-    tmp_path_ = dir_ / (cur_.file + ".tmp");
-    fp_ = std::fopen(tmp_path_.c_str(), "wb");
-    if (!fp_) throw std::runtime_error("cannot create " + tmp_path_.string() + ": " + std::strerror(errno));
-    std::setvbuf(fp_, nullptr, _IOFBF, 1 << 20);
-    file_.reset();
+    const auto target = dir_ / cur_.file;
+    if (!owned_.count(cur_.file)) {
+      struct stat st {};
+      if (::lstat(target.c_str(), &st) == 0)
+        throw output_error(target.string(), "exists and no manifest of this directory lists it: millrace will not "
+                                            "replace it (move it away or choose another output directory)");
+      // Listed before it is created: if this run dies, the next one knows the file is ours.
+      owned_.insert(cur_.file);
+      save_manifest();
+    }
+    file_ = atomic_file(target, sync());
+    file_digest_.reset();
     content_.reset();
     if (opt_.zstd) {
       if (!cctx_) cctx_ = ZSTD_createCCtx();
@@ -189,21 +229,16 @@ class shard_writer {
         if (r == 0) break;
       }
     }
-    if (std::fflush(fp_) != 0 || std::fclose(fp_) != 0) {
-      fp_ = nullptr;
-      throw std::runtime_error("cannot write " + tmp_path_.string());
-    }
-    fp_ = nullptr;
-    cur_.xxh3_128 = file_.hex();
+    file_.commit();
+    cur_.xxh3_128 = file_digest_.hex();
     cur_.content_xxh3_128 = content_.hex();
-    std::filesystem::rename(tmp_path_, dir_ / cur_.file);
     man_.shards.push_back(cur_);
     group_shards_.push_back(cur_);
     ++part_;
   }
 
   void end_input() {
-    if (fp_) close_shard();
+    if (file_.is_open()) close_shard();
     input_info in;
     in.index = group_;
     in.path = group_path_;
@@ -217,7 +252,7 @@ class shard_writer {
     man_.shards.clear();
     for (auto& i : man_.inputs)
       for (auto& s : i.shards) man_.shards.push_back(s);
-    man_.save(manifest_path());   // a crash after this point keeps this input
+    save_manifest();   // a crash after this point keeps this input
     has_group_ = false;
   }
 
@@ -225,10 +260,10 @@ class shard_writer {
   write_options opt_;
   std::string ext_;
   manifest man_;
-  std::FILE* fp_ = nullptr;
-  std::filesystem::path tmp_path_;
+  std::set<std::string> owned_;   // names this directory's manifests have listed
+  atomic_file file_;
   shard_info cur_;
-  digest128 file_, content_;
+  digest128 file_digest_, content_;
   ZSTD_CCtx* cctx_ = nullptr;
   std::vector<char> zbuf_;
   std::size_t part_ = 0;
