@@ -4,6 +4,7 @@
 //                    --ops synonym,insert,swap,delete --seed 7 --threads 2
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,8 @@
 
 #include <millrace/augment/operators.hpp>
 #include <millrace/core.hpp>
+#include <millrace/io/atomic_file.hpp>
+#include <millrace/io/output_paths.hpp>
 #include <millrace/io/read.hpp>
 #include <millrace/io/write.hpp>
 
@@ -29,6 +32,7 @@ struct job_config {
   std::string mode = "cycle";
   std::string wordnet = au::wordnet::default_path().string();
   std::string on_bad = "fail", rejects, report_file;
+  std::int64_t max_rejects = -1;   // -1: the default limit (io::reject_limit)
   std::size_t threads = 0, batch_size = 512, shard_records = 0;
   bool no_guard = false, no_originals = false, zstd = false, quiet = false;
 };
@@ -66,11 +70,12 @@ struct settle_stage {
   std::uint64_t rejected_count() const { return rejects->size(); }
 };
 
-// Appends records without text to the rejects file after the run, in the reader's format (the
-// reader's own log truncates the file at its first reject, so the two must not interleave).
+// Adds records without text to the rejects file after the run, in the reader's format: the file
+// the reader committed (if any) is rewritten whole through an atomic_file with them at the end.
 void append_rejects(const std::string& path, const std::vector<text_reject>& rejects) {
   if (path.empty() || rejects.empty()) return;
   std::string buf;
+  if (std::ifstream in{path, std::ios::binary}) buf.assign(std::istreambuf_iterator<char>(in), {});
   for (const auto& r : rejects) {
     buf += "{\"file\":";
     mr::io::json_append_string(buf, r.file);
@@ -80,9 +85,7 @@ void append_rejects(const std::string& path, const std::vector<text_reject>& rej
     mr::io::json_append_string(buf, r.raw);
     buf += "}\n";
   }
-  std::ofstream out(path, std::ios::app | std::ios::binary);
-  out << buf;
-  if (!out.flush()) throw std::runtime_error("cannot write rejects file " + path);
+  mr::io::write_file_atomically(path, buf);
 }
 
 std::string id_of(const mr::io::json_record& r, const std::string& field) {
@@ -134,6 +137,8 @@ int main(int argc, char** argv) {
   app.add_option("--on-bad", c.on_bad, "bad input line: fail (file:line error) or reject")
       ->check(CLI::IsMember({"fail", "reject"}))->capture_default_str();
   app.add_option("--rejects", c.rejects, "rejects file (JSONL) for --on-bad reject");
+  app.add_option("--max-rejects", c.max_rejects, "with --on-bad reject: fail once more than N lines are rejected "
+                 "(0 = no limit; default: more than 10000 that are also over half of the lines read)");
   app.add_option("--shard-records", c.shard_records, "records per output shard (0 = one shard)")->capture_default_str();
   app.add_flag("--zstd", c.zstd, "zstd-compress the output shards");
   app.add_option("--report", c.report_file, "write the run report as JSON to this file");
@@ -154,6 +159,9 @@ int main(int argc, char** argv) {
     mr::io::read_options ro;
     ro.policy = c.on_bad == "reject" ? mr::io::on_bad_record::reject : mr::io::on_bad_record::fail;
     ro.rejects_file = c.rejects;
+    if (c.max_rejects >= 0) ro.max_rejects = {.max = std::uint64_t(c.max_rejects), .fraction = 0};
+    // Before reading anything: an output that overlaps an input, or that cannot be written, stops here.
+    mr::io::check_outputs(c.inputs, {.dir = c.output, .files = {c.report_file, c.rejects}});
 
     // Pass 1: every original's text, so that a variant equal to a later original is dropped too.
     // Bad lines are only counted here (pass 2 reports them), so the rejects file is written once.
@@ -233,16 +241,14 @@ int main(int argc, char** argv) {
       return 3;
     }
     if (!c.report_file.empty()) {
-      std::ofstream out(c.report_file + ".tmp");
-      out << fmt::format(
+      mr::io::write_file_atomically(c.report_file, fmt::format(
           "{{\"records_read\":{},\"invalid_lines\":{},\"no_text\":{},\"sources\":{},\"generated\":{},\"kept\":{},"
           "\"too_similar\":{},\"too_different\":{},\"sibling_duplicate\":{},\"duplicate\":{},\"written\":{},\"seed\":{},"
           "\"run\":{}}}\n",
           total, report.rejected() - no_text, no_text, n.sources, n.generated, n.kept, n.too_similar, n.too_different,
-          n.sibling_duplicate, n.duplicate, written, ao.seed, report.to_json());
-      out.close();
-      std::filesystem::rename(c.report_file + ".tmp", c.report_file);
+          n.sibling_duplicate, n.duplicate, written, ao.seed, report.to_json()));
     }
+    mr::io::check_stdout();
   } catch (const std::exception& e) {
     fmt::print(stderr, "millrace-augment: {}\n", e.what());
     return 1;

@@ -260,6 +260,7 @@ int main(int argc, char** argv) {
                c.mode, near ? fmt::format(", {}x{} bands, threshold {}", lsh.bands, lsh.rows, no.threshold) : std::string(),
                lines, docs, kept, docs - kept, rejected, double(input_bytes) / 1e6, secs,
                secs > 0 ? double(input_bytes) / 1e6 / secs : 0.0, c.output);
+    io::check_stdout();
     return 0;
   } catch (const std::exception& e) {
     fmt::print(stderr, "millrace-dedup: {}\n", e.what());

@@ -4,17 +4,17 @@
 //   wordcount shards/*.jsonl [--field text] [--top 20] [--threads 0] [--verify]
 //   wordcount --make-sample DIR [--shards 4] [--docs 2000]       (writes a seeded sample corpus)
 #include <millrace/core.hpp>
+#include <millrace/io/atomic_file.hpp>
+#include <millrace/io/output_paths.hpp>
 #include <millrace/io/read.hpp>
 #include <millrace/ops/stages.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
-#include <fmt/ostream.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
 #include <string>
@@ -71,9 +71,8 @@ int make_sample(const std::filesystem::path& dir, int shards, int docs) {
   constexpr std::size_t nwords = sizeof(words) / sizeof(words[0]);
   for (int s = 0; s < shards; ++s) {
     const auto path = dir / fmt::format("shard-{:03}.jsonl", s);
-    const auto tmp = path.string() + ".tmp";
+    mr::io::atomic_file out(path);   // complete shards only, every write checked
     {
-      std::ofstream out(tmp, std::ios::binary);
       for (int d = 0; d < docs; ++d) {
         std::string text;
         const int n = 5 + static_cast<int>(rng() % 60);
@@ -83,11 +82,10 @@ int make_sample(const std::filesystem::path& dir, int shards, int docs) {
           text += words[k];
           text += (i % 9 == 8) ? ". " : " ";
         }
-        fmt::print(out, "{{\"id\": \"s{}-{}\", \"text\": \"{}\"}}\n", s, d, text);
+        out.write(fmt::format("{{\"id\": \"s{}-{}\", \"text\": \"{}\"}}\n", s, d, text));
       }
-      if (!out) throw std::runtime_error(tmp + ": write failed");
     }
-    std::filesystem::rename(tmp, path);  // complete shards only
+    out.commit();
   }
   fmt::print("wrote {} shards x {} documents to {}\n", shards, docs, dir.string());
   return 0;
@@ -169,7 +167,9 @@ int run_main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   try {
-    return run_main(argc, argv);
+    const int rc = run_main(argc, argv);
+    mr::io::check_stdout();
+    return rc;
   } catch (const std::exception& e) {  // bad input or a failed operator: say why, no core dump
     fmt::print(stderr, "error: {}\n", e.what());
     return 1;

@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -109,6 +112,13 @@ inline void check_outputs(const std::vector<std::string>& inputs, const output_p
       throw output_error(file.string(), "its directory " + parent.string() + " does not exist");
     detail::probe_writable(file);
   }
+}
+
+/// A job's last step: its printed report reached standard output (a full disk or a closed pipe
+/// under `> file` would otherwise exit 0 with the report lost).
+inline void check_stdout() {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout))
+    throw output_error("standard output", "cannot write: " + std::string(std::strerror(errno)));
 }
 
 }  // namespace millrace::io
