@@ -1,5 +1,6 @@
 // millrace::io::byte_source: reads a file's bytes in chunks, decompressing zstd transparently
-// (by the .zst extension or the zstd magic number) with bounded memory.
+// (by the .zst extension or the zstd magic number) with bounded memory. Works on streams too (a
+// FIFO, /dev/stdin): nothing is rewound.
 //   millrace::io::byte_source in("shard.jsonl.zst"); char buf[65536]; while (auto n = in.read(buf, sizeof buf)) {...}
 #pragma once
 
@@ -7,7 +8,9 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -22,18 +25,25 @@ class byte_source {
   explicit byte_source(const std::filesystem::path& file) : name_(file.string()) {
     fp_ = std::fopen(name_.c_str(), "rb");
     if (!fp_) throw input_error(name_, 0, std::string("cannot open: ") + std::strerror(errno));
-    // Sniff the magic number rather than trusting the extension alone: shards get renamed.
-    unsigned char magic[4] = {};
-    std::size_t got = std::fread(magic, 1, 4, fp_);
-    std::rewind(fp_);
-    const bool magic_zstd = got == 4 && magic[0] == 0x28 && magic[1] == 0xB5 && magic[2] == 0x2F &&
-                            magic[3] == 0xFD;
+    // Sniff the magic number rather than trusting the extension alone: shards get renamed. The
+    // sniffed bytes are kept and read first (a pipe cannot be rewound).
+    sniffed_ = std::fread(magic_, 1, 4, fp_);
+    file_bytes_ = sniffed_;
+    if (sniffed_ < 4) {   // fread stops short only at the end or on an error
+      read_eof_ = true;
+      if (std::ferror(fp_)) error_ = std::string("read error: ") + std::strerror(errno);
+    }
+    const bool magic_zstd = sniffed_ == 4 && magic_[0] == 0x28 && magic_[1] == 0xB5 && magic_[2] == 0x2F &&
+                            magic_[3] == 0xFD;
     zstd_ = magic_zstd || file.extension() == ".zst";
     if (zstd_) {
       ds_ = ZSTD_createDStream();
       if (!ds_) throw input_error(name_, 0, "cannot create a zstd stream");
       ZSTD_initDStream(ds_);
-      in_buf_.resize(ZSTD_DStreamInSize());
+      in_buf_.resize(std::max<std::size_t>(ZSTD_DStreamInSize(), 4));
+      std::memcpy(in_buf_.data(), magic_, sniffed_);
+      in_ = ZSTD_inBuffer{in_buf_.data(), sniffed_, 0};
+      sniff_pos_ = sniffed_;   // already in the decoder's input
     }
   }
   byte_source(const byte_source&) = delete;
@@ -47,32 +57,58 @@ class byte_source {
   bool compressed() const { return zstd_; }
   // Compressed or plain bytes taken from the file so far (for progress and throughput).
   std::uint64_t file_bytes_read() const { return file_bytes_; }
-  // Bytes read from the file and not a single byte decoded: the file is empty.
-  bool empty_file() const { return eof_ && file_bytes_ == 0; }
+  // The content is empty: no byte came out (of a 0-byte file, or of a valid .zst whose frames
+  // hold nothing), so empty_file_is_error means the same for plain and compressed inputs.
+  bool empty_file() const { return eof_ && content_bytes_ == 0; }
 
   // Reads up to n bytes into dst; returns 0 only at the end. A truncated or corrupt zstd stream
   // ends the data early and sets error() (the caller knows the line, so it raises the error).
   std::size_t read(char* dst, std::size_t n) {
-    if (!zstd_) {
-      if (eof_) return 0;
-      std::size_t got = std::fread(dst, 1, n, fp_);
-      file_bytes_ += got;
-      if (got < n) {
-        if (std::ferror(fp_)) error_ = std::string("read error: ") + std::strerror(errno);
-        eof_ = true;
-      }
-      return got;
+    const std::size_t got = zstd_ ? read_zstd(dst, n) : read_plain(dst, n);
+    content_bytes_ += got;
+    return got;
+  }
+
+  // Empty unless the data ended because of a problem (truncated/corrupt zstd, read error).
+  const std::string& error() const { return error_; }
+
+ private:
+  // Raw bytes from the file, the sniffed ones first.
+  std::size_t read_file(char* dst, std::size_t n) {
+    std::size_t got = 0;
+    if (sniff_pos_ < sniffed_) {
+      got = std::min(n, sniffed_ - sniff_pos_);
+      std::memcpy(dst, magic_ + sniff_pos_, got);
+      sniff_pos_ += got;
     }
+    if (got < n && !read_eof_) {
+      const std::size_t more = std::fread(dst + got, 1, n - got, fp_);
+      file_bytes_ += more;
+      got += more;
+      if (got < n) {
+        read_eof_ = true;
+        if (std::ferror(fp_)) error_ = std::string("read error: ") + std::strerror(errno);
+      }
+    }
+    return got;
+  }
+
+  std::size_t read_plain(char* dst, std::size_t n) {
+    if (eof_) return 0;
+    const std::size_t got = read_file(dst, n);
+    if (got < n) eof_ = true;
+    return got;
+  }
+
+  std::size_t read_zstd(char* dst, std::size_t n) {
     ZSTD_outBuffer out{dst, n, 0};
     while (out.pos < out.size && !eof_) {
       if (in_.pos == in_.size && !file_eof_) {
-        std::size_t got = std::fread(in_buf_.data(), 1, in_buf_.size(), fp_);
-        file_bytes_ += got;
+        std::size_t got = read_file(in_buf_.data(), in_buf_.size());
         in_ = ZSTD_inBuffer{in_buf_.data(), got, 0};
         if (got == 0) {
           file_eof_ = true;
-          if (std::ferror(fp_)) {
-            error_ = std::string("read error: ") + std::strerror(errno);
+          if (!error_.empty()) {   // read error
             eof_ = true;
             break;
           }
@@ -97,10 +133,6 @@ class byte_source {
     return out.pos;
   }
 
-  // Empty unless the data ended because of a problem (truncated/corrupt zstd, read error).
-  const std::string& error() const { return error_; }
-
- private:
   std::string name_;
   std::FILE* fp_ = nullptr;
   bool zstd_ = false;
@@ -110,7 +142,10 @@ class byte_source {
   std::vector<char> in_buf_;
   ZSTD_inBuffer in_{nullptr, 0, 0};
   std::size_t last_ret_ = 0;
-  std::uint64_t file_bytes_ = 0;
+  std::uint64_t file_bytes_ = 0, content_bytes_ = 0;
+  unsigned char magic_[4] = {};
+  std::size_t sniffed_ = 0, sniff_pos_ = 0;   // sniffed bytes, and how many were handed out
+  bool read_eof_ = false;          // the file (not the decoder) has no more bytes
   std::string error_;
 };
 

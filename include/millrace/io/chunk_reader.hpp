@@ -24,6 +24,10 @@ struct chunk_options {
   std::size_t max_line_bytes = std::size_t(64) << 20;   // a longer line is a bad record
   bool empty_file_is_error = true;                      // an empty input is bad input by default
   std::size_t reject_prefix_bytes = 4096;               // kept of an over-long line for the rejects file
+  // After an over-long line, how far to look for its end: past this many bytes without a newline
+  // the rest of the file is an error and is not read, so an endless stream without newlines
+  // (/dev/zero) still ends, in bounded memory.
+  std::uint64_t max_skip_bytes = std::uint64_t(1) << 30;
 };
 
 struct text_chunk {
@@ -83,6 +87,7 @@ class chunk_reader {
     carry_.clear();
     eof_ = false;
     skipping_ = false;
+    gave_up_ = false;
     emitted_any_ = false;
     error_reported_ = false;
     last_bytes_ = 0;
@@ -104,6 +109,7 @@ class chunk_reader {
 
   // Fills c from the current file; false when the file has nothing more.
   bool produce(text_chunk& c) {
+    if (gave_up_) return false;
     for (;;) {
       // carry_ holds bytes after the last complete line. Emit complete lines once past the target.
       if (!skipping_) {
@@ -122,32 +128,44 @@ class chunk_reader {
           }
           if (cut > 0) return emit(c, cut);
           if (carry_.size() > opt_.max_line_bytes) {
-            // Over-long line: report it once with a prefix, drop its bytes until the next newline.
+            // Over-long line: reported now, when the limit is reached, not when (if ever) its
+            // newline arrives; its remaining bytes are dropped up to the next newline.
             skipping_ = true;
             skip_line_ = line_;
-            skipped_prefix_.assign(carry_.data(), std::min(carry_.size(), opt_.reject_prefix_bytes));
+            skipped_ = carry_.size();
+            std::string prefix(carry_.data(), std::min(carry_.size(), opt_.reject_prefix_bytes));
             carry_.clear();
-            continue;
+            start_chunk(c);
+            c.lines = 1;
+            c.data = std::move(prefix);
+            c.error = "line longer than " + std::to_string(opt_.max_line_bytes) + " bytes";
+            line_ += 1;
+            emitted_any_ = true;
+            return true;
           }
         }
-      } else if (!carry_.empty() || eof_) {
-        const char* nl = carry_.empty() ? nullptr
-            : static_cast<const char*>(std::memchr(carry_.data(), '\n', carry_.size()));
-        if (nl || eof_) {
-          carry_.erase(0, nl ? std::size_t(nl - carry_.data()) + 1 : carry_.size());
+      } else if (!carry_.empty()) {
+        const char* nl = static_cast<const char*>(std::memchr(carry_.data(), '\n', carry_.size()));
+        if (nl) {
+          carry_.erase(0, std::size_t(nl - carry_.data()) + 1);
           skipping_ = false;
-          std::string prefix = std::move(skipped_prefix_);
-          std::size_t l = skip_line_;
+          continue;
+        }
+        skipped_ += carry_.size();
+        carry_.clear();
+        if (skipped_ > opt_.max_skip_bytes) {
+          // No line end in sight (an endless stream without newlines, such as /dev/zero): give
+          // up on the rest of this file rather than read forever.
           start_chunk(c);
-          c.first_line = l;
-          c.lines = 1;
-          c.data = std::move(prefix);
-          c.error = "line longer than " + std::to_string(opt_.max_line_bytes) + " bytes";
-          line_ = l + 1;
+          c.first_line = skip_line_;
+          c.error = "no newline within " + std::to_string(skipped_) + " bytes after the over-long line " +
+                    std::to_string(skip_line_) + "; rest of the file not read";
           emitted_any_ = true;
+          gave_up_ = true;
           return true;
         }
-        carry_.clear();
+      } else if (eof_) {
+        skipping_ = false;   // the over-long line was the last one
       }
       if (eof_) {
         if (!cur_->error().empty() && !error_reported_) {
@@ -224,9 +242,10 @@ class chunk_reader {
   std::size_t next_file_ = 0;
   std::uint32_t input_ = 0;
   std::size_t line_ = 1;
-  std::string carry_, skipped_prefix_;
-  bool eof_ = false, skipping_ = false, emitted_any_ = false, error_reported_ = false;
+  std::string carry_;
+  bool eof_ = false, skipping_ = false, gave_up_ = false, emitted_any_ = false, error_reported_ = false;
   std::size_t skip_line_ = 0;
+  std::uint64_t skipped_ = 0;   // bytes of the over-long line seen so far
   std::uint64_t last_bytes_ = 0, total_file_bytes_ = 0;
 };
 

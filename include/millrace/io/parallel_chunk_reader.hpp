@@ -38,8 +38,9 @@ struct parallel_read_options {
 // that file always fits; only a chunk longer than that (a line longer than chunk_bytes) may
 // overshoot, and only when its file has nothing else buffered (otherwise the run could stall).
 // Not counted: each worker's own read buffer (about 2 x chunk_bytes, more while a long line is
-// assembled). An exception while reading a file (cannot open it, say) is thrown by next() at that
-// file's place in the order, after every chunk of the files before it.
+// assembled: at most max_line_bytes + chunk_bytes). An exception while reading a file (cannot
+// open it, say) is thrown by next() at that file's place in the order, after every chunk of the
+// files before it.
 class parallel_chunk_reader {
  public:
   parallel_chunk_reader(std::vector<std::filesystem::path> files, chunk_options copt = {},

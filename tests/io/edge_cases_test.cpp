@@ -1,0 +1,177 @@
+// Bad input found by an adversarial user: special files in input directories, streams that never
+// send a newline, numbers simdjson cannot hold, duplicate keys, CRLF, empty .zst content,
+// directories holding a (possibly incomplete) millrace output, file names that are not UTF-8.
+#include <millrace/io.hpp>
+
+#include <doctest/doctest.h>
+
+#include "test_util.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <thread>
+
+namespace mr = millrace;
+namespace io = millrace::io;
+namespace fs = std::filesystem;
+using iotest::temp_dir;
+
+namespace {
+
+// Every chunk of the files, in order.
+std::vector<io::text_chunk> all_chunks(const std::vector<fs::path>& files, io::chunk_options opt = {}) {
+  io::chunk_reader r(files, opt);
+  std::vector<io::text_chunk> out;
+  io::text_chunk c;
+  while (r.next(c)) out.push_back(c);
+  return out;
+}
+
+// Records and rejects of a read_jsonl run under the reject policy.
+struct run_result {
+  std::vector<io::json_record> records;
+  std::vector<std::string> rejects;   // lines of the rejects file
+};
+run_result read_rejecting(const std::vector<std::string>& inputs, const fs::path& rejects, io::read_options ro = {}) {
+  ro.policy = io::on_bad_record::reject;
+  ro.rejects_file = rejects;
+  run_result r;
+  mr::run(io::read_jsonl(inputs, ro) | mr::collect(r.records), mr::serial_executor{});
+  const std::string text = iotest::read_file(rejects);
+  for (std::size_t p = 0; p < text.size();) {
+    auto e = text.find('\n', p);
+    if (e == std::string::npos) e = text.size();
+    r.rejects.push_back(text.substr(p, e - p));
+    p = e + 1;
+  }
+  return r;
+}
+
+[[maybe_unused]] bool valid_json(const std::string& s) {
+  simdjson::dom::parser p;
+  simdjson::dom::element el;
+  return p.parse(s).get(el) == simdjson::SUCCESS;
+}
+
+}  // namespace
+
+// ---- 2. a line that never ends -----------------------------------------------------------------
+
+TEST_CASE("edge.long_line.reported_when_the_limit_is_reached") {
+  // 10 MB without a newline, limit 64 KiB: the error comes out long before the reader gets to
+  // the end of the line, with a bounded prefix; reading resumes after the next newline.
+  temp_dir d;
+  const std::string big(10u << 20, 'x');
+  iotest::write_file(d / "a.jsonl", "{\"a\":1}\n" + big + "\n{\"a\":2}\n");
+  io::chunk_options opt{.chunk_bytes = 64 << 10, .max_line_bytes = 64 << 10};
+  io::chunk_reader r({d / "a.jsonl"}, opt);
+  io::text_chunk c;
+  std::vector<std::string> records;
+  bool saw_error = false;
+  while (r.next(c)) {
+    if (!c.error.empty()) {
+      CHECK_FALSE(saw_error);
+      saw_error = true;
+      CHECK(c.error == "line longer than 65536 bytes");
+      CHECK(c.first_line == 2);
+      CHECK(c.lines == 1);
+      CHECK(c.data.size() <= opt.reject_prefix_bytes);
+      CHECK(c.data == std::string(c.data.size(), 'x'));
+      CHECK(r.file_bytes() < 1u << 20);   // reported well before the line's 10 MB were read
+      continue;
+    }
+    for (auto& x : io::parse_json_chunk(c, "a.jsonl")) {
+      REQUIRE(x.ok());
+      records.push_back(x.value.raw + "@" + std::to_string(x.line));
+    }
+  }
+  CHECK(saw_error);
+  CHECK(records == std::vector<std::string>{"{\"a\":1}@1", "{\"a\":2}@3"});
+}
+
+TEST_CASE("edge.long_line.no_newline_ever.file_of_10MB") {
+  // 10 MB of 'x' and no newline at all, through the pipeline with the reject policy.
+  temp_dir d;
+  iotest::write_file(d / "x.jsonl", std::string(10u << 20, 'x'));
+  auto r = read_rejecting({(d / "x.jsonl").string()}, d / "rej.jsonl", {.max_line_bytes = 64 << 10});
+  CHECK(r.records.empty());
+  REQUIRE(r.rejects.size() == 1);
+  CHECK(r.rejects[0].find("\"line\":1,\"reason\":\"line longer than 65536 bytes\"") != std::string::npos);
+  CHECK(r.rejects[0].size() < 5000);   // the raw prefix is bounded (4 KiB)
+}
+
+TEST_CASE("edge.long_line.dev_zero_ends") {
+  // An endless stream without newlines: the over-long line is reported, then the reader gives up
+  // on the rest of the file after max_skip_bytes instead of reading forever.
+  if (!fs::exists("/dev/zero")) return;
+  auto chunks = all_chunks({"/dev/zero"}, {.chunk_bytes = 64 << 10, .max_line_bytes = 64 << 10,
+                                           .max_skip_bytes = 8u << 20});
+  REQUIRE(chunks.size() == 2);
+  CHECK(chunks[0].error == "line longer than 65536 bytes");
+  CHECK(chunks[0].first_line == 1);
+  CHECK(chunks[0].lines == 1);
+  CHECK(chunks[0].data.size() <= 4096);
+  CHECK(chunks[1].error.find("no newline within") != std::string::npos);
+  CHECK(chunks[1].error.find("rest of the file not read") != std::string::npos);
+  CHECK(chunks[1].lines == 0);
+  // The same through read_jsonl (default max_skip_bytes, 1 GiB of /dev/zero): the run ends with
+  // two rejects and the counts add up.
+  temp_dir d;
+  auto r = read_rejecting({"/dev/zero"}, d / "rej.jsonl", {.max_line_bytes = 64 << 10});
+  CHECK(r.records.empty());
+  REQUIRE(r.rejects.size() == 2);
+  CHECK(r.rejects[0].find("line longer than 65536 bytes") != std::string::npos);
+  CHECK(r.rejects[1].find("rest of the file not read") != std::string::npos);
+  CHECK(r.rejects[0].size() < 30000);   // a 4 KiB prefix of NUL bytes, each escaped as \u0000
+}
+
+// ---- streams named explicitly ------------------------------------------------------------------
+
+TEST_CASE("edge.fifo_named_explicitly.read_as_a_stream") {
+  // A FIFO can't be rewound: the bytes sniffed for the zstd magic number must not be lost.
+  temp_dir d;
+  const fs::path fifo = d / "in.jsonl";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::thread writer([&] {
+    std::FILE* f = std::fopen(fifo.c_str(), "wb");
+    if (!f) return;
+    std::fputs("{\"a\":1}\n{\"a\":2}\n", f);
+    std::fclose(f);
+  });
+  auto chunks = all_chunks({fifo});
+  writer.join();
+  std::string data;
+  for (auto& c : chunks) {
+    CHECK(c.error.empty());
+    data += c.data;
+  }
+  CHECK(data == "{\"a\":1}\n{\"a\":2}\n");
+}
+
+// ---- 5. empty content: plain and .zst alike -----------------------------------------------------
+
+TEST_CASE("edge.empty_content.plain_and_zst_alike") {
+  temp_dir d;
+  iotest::write_file(d / "plain.jsonl", "");
+  iotest::write_file(d / "frame.jsonl.zst", iotest::zstd_compress(""));            // a valid, empty frame
+  iotest::write_file(d / "frames.jsonl.zst", iotest::zstd_compress("") + iotest::zstd_compress(""));
+  iotest::write_file(d / "renamed.jsonl", iotest::zstd_compress(""));              // found by magic number
+  for (const char* name : {"plain.jsonl", "frame.jsonl.zst", "frames.jsonl.zst", "renamed.jsonl"}) {
+    CAPTURE(name);
+    auto chunks = all_chunks({d / name});
+    REQUIRE(chunks.size() == 1);
+    CHECK(chunks[0].error == "empty file");
+    CHECK(chunks[0].first_line == 0);
+    CHECK(all_chunks({d / name}, {.empty_file_is_error = false}).empty());
+  }
+  // A .zst holding one line is not empty.
+  iotest::write_file(d / "one.jsonl.zst", iotest::zstd_compress("{}\n"));
+  auto chunks = all_chunks({d / "one.jsonl.zst"});
+  REQUIRE(chunks.size() == 1);
+  CHECK(chunks[0].error.empty());
+  CHECK(chunks[0].data == "{}\n");
+}
