@@ -71,7 +71,8 @@ int make_sample(const std::filesystem::path& dir, int shards, int docs) {
   constexpr std::size_t nwords = sizeof(words) / sizeof(words[0]);
   for (int s = 0; s < shards; ++s) {
     const auto path = dir / fmt::format("shard-{:03}.jsonl", s);
-    mr::io::atomic_file out(path);   // complete shards only, every write checked
+    mr::io::remove_stale_temps(path);   // a killed run's
+    mr::io::atomic_file out(path);      // complete shards only, every write checked
     {
       for (int d = 0; d < docs; ++d) {
         std::string text;

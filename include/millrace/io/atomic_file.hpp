@@ -73,6 +73,22 @@ inline bool is_atomic_temp_name(std::string_view name) {
   return true;
 }
 
+/// Removes temporary files of `target` that a killed run left (".<name>.<16 hex>.tmp", regular
+/// files of this user; unlink never follows a symlink). Jobs call it for their outputs at start.
+inline void remove_stale_temps(const std::filesystem::path& target) {
+  const auto dir = detail::parent_or_dot(target);
+  const auto prefix = "." + target.filename().string() + ".";
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
+       it.increment(ec)) {
+    const auto name = it->path().filename().string();
+    if (!name.starts_with(prefix) || !is_atomic_temp_name(name) || name.size() != prefix.size() + 16 + 4) continue;
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid())
+      ::unlink(it->path().c_str());
+  }
+}
+
 class atomic_file {
  public:
   atomic_file() = default;

@@ -59,7 +59,8 @@ inline void probe_writable(const std::filesystem::path& target) {
 
 /// Throws std::invalid_argument (overlap, naming both paths) or output_error (cannot write) before
 /// any work starts. `inputs` are the job's input entries (files, directories, globs) as given.
-/// Creates the output directory if needed.
+/// Creates the output directory if needed and removes a killed run's temporary files of the
+/// output files (the shard writer does the same for its directory).
 inline void check_outputs(const std::vector<std::string>& inputs, const output_paths& out) {
   namespace fs = std::filesystem;
   std::vector<fs::path> in_dirs, in_files;
@@ -111,6 +112,7 @@ inline void check_outputs(const std::vector<std::string>& inputs, const output_p
     if (!fs::is_directory(parent, ec))
       throw output_error(file.string(), "its directory " + parent.string() + " does not exist");
     detail::probe_writable(file);
+    remove_stale_temps(file);   // a killed run's, of this very output
   }
 }
 
