@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <thread>
 
 namespace mr = millrace;
@@ -174,4 +175,162 @@ TEST_CASE("edge.empty_content.plain_and_zst_alike") {
   REQUIRE(chunks.size() == 1);
   CHECK(chunks[0].error.empty());
   CHECK(chunks[0].data == "{}\n");
+}
+
+// ---- 1. special files inside input directories ---------------------------------------------------
+
+namespace {
+// The input_error expand_inputs throws for these entries (fails the test if none).
+io::input_error expand_error(const std::vector<std::string>& entries) {
+  try {
+    io::expand_inputs(entries);
+  } catch (const io::input_error& e) {
+    return e;
+  }
+  FAIL("expand_inputs did not throw");
+  return io::input_error("", 0, "");
+}
+}  // namespace
+
+TEST_CASE("edge.inputs.special_files_in_a_directory_are_errors") {
+  temp_dir d;
+  fs::create_directories(d / "in");
+  iotest::write_file(d / "in/a.jsonl", "{}\n");
+  const std::string dir = (d / "in").string();
+  SUBCASE("FIFO") {
+    // Listed, never opened: opening a FIFO without a writer would block forever.
+    REQUIRE(::mkfifo((d / "in/b.jsonl").c_str(), 0600) == 0);
+    auto e = expand_error({dir});
+    CHECK(e.file == (d / "in/b.jsonl").string());
+    CHECK(e.line == 0);
+    CHECK(e.reason == "not a regular file (FIFO)");
+    e = expand_error({(d / "in/*.jsonl").string()});   // a glob meets it too
+    CHECK(e.reason == "not a regular file (FIFO)");
+  }
+  SUBCASE("dangling symbolic link") {
+    fs::create_symlink(d / "nowhere.jsonl", d / "in/b.jsonl");
+    auto e = expand_error({dir});
+    CHECK(e.file == (d / "in/b.jsonl").string());
+    CHECK(e.reason == "not a regular file (dangling symbolic link)");
+  }
+  SUBCASE("socket") {
+    const fs::path sp = d / "in/s.sock";
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    REQUIRE(sp.string().size() < sizeof addr.sun_path);
+    std::memcpy(addr.sun_path, sp.c_str(), sp.string().size());
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    auto e = expand_error({dir});
+    ::close(fd);
+    CHECK(e.file == sp.string());
+    CHECK(e.reason == "not a regular file (socket)");
+  }
+  SUBCASE("character device (a link to /dev/null)") {
+    fs::create_symlink("/dev/null", d / "in/null.jsonl");
+    auto e = expand_error({dir});
+    CHECK(e.file == (d / "in/null.jsonl").string());
+    CHECK(e.reason == "not a regular file (character device)");
+  }
+  SUBCASE("link to a regular file is read; hidden and temporary names are skipped") {
+    iotest::write_file(d / "target.jsonl", "{}\n");
+    fs::create_symlink(d / "target.jsonl", d / "in/b.jsonl");
+    REQUIRE(::mkfifo((d / "in/.part-00000.jsonl.0123456789abcdef.tmp").c_str(), 0600) == 0);
+    REQUIRE(::mkfifo((d / "in/c.jsonl.tmp").c_str(), 0600) == 0);
+    auto files = io::expand_inputs({dir});
+    REQUIRE(files.size() == 2);
+    CHECK(files[0] == d / "in/a.jsonl");
+    CHECK(files[1] == d / "in/b.jsonl");
+  }
+}
+
+TEST_CASE("edge.inputs.character_device_named_explicitly_is_a_stream") {
+  auto files = io::expand_inputs({"/dev/null"});
+  REQUIRE(files.size() == 1);
+  auto chunks = all_chunks(files);
+  REQUIRE(chunks.size() == 1);
+  CHECK(chunks[0].error == "empty file");
+}
+
+// ---- 6. directories holding a millrace output ------------------------------------------------------
+
+namespace {
+std::string manifest_text(bool complete, const std::vector<std::string>& shards) {
+  std::string s = "{\n  \"format\": \"millrace-manifest-1\",\n  \"complete\": ";
+  s += complete ? "true" : "false";
+  s += ",\n  \"records\": 1,\n  \"shards\": [";
+  for (std::size_t i = 0; i < shards.size(); ++i)
+    s += std::string(i ? "," : "") + "\n    {\"file\": \"" + shards[i] +
+         "\", \"records\": 1, \"bytes\": 3, \"file_bytes\": 3, \"xxh3_128\": \"0\", \"content_xxh3_128\": \"0\"}";
+  s += "]";
+  if (!complete) s += ",\n  \"owned\": []";
+  return s + "\n}\n";
+}
+}  // namespace
+
+TEST_CASE("edge.inputs.complete_manifest_lists_the_files") {
+  temp_dir d;
+  fs::create_directories(d / "root/out/sub");
+  iotest::write_file(d / "root/a.jsonl", "{}\n");
+  iotest::write_file(d / "root/out-x.jsonl", "{}\n");
+  iotest::write_file(d / "root/z.jsonl", "{}\n");
+  for (auto n : {"part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl", "report.json", "sub/x.jsonl"})
+    iotest::write_file(d / "root/out" / n, "{}\n");
+  iotest::write_file(d / "root/out/manifest.json", manifest_text(true, {"part-00000.jsonl", "part-00001.jsonl"}));
+  auto rel = [&](const std::vector<fs::path>& files) {
+    std::vector<std::string> v;
+    for (auto& f : files) v.push_back(fs::relative(f, d.path).string());
+    return v;
+  };
+  // Below a directory and named directly: only the listed shards, in the manifest's order.
+  CHECK(rel(io::expand_inputs({(d / "root").string()})) ==
+        std::vector<std::string>{"root/a.jsonl", "root/out-x.jsonl", "root/out/part-00000.jsonl",
+                                 "root/out/part-00001.jsonl", "root/z.jsonl"});
+  CHECK(rel(io::expand_inputs({(d / "root/out").string()})) ==
+        std::vector<std::string>{"root/out/part-00000.jsonl", "root/out/part-00001.jsonl"});
+  // A listed shard that is missing.
+  iotest::write_file(d / "root/out/manifest.json", manifest_text(true, {"part-00000.jsonl", "part-00009.jsonl"}));
+  auto e = expand_error({(d / "root").string()});
+  CHECK(e.file == (d / "root/out/part-00009.jsonl").string());
+  CHECK(e.reason.find("missing") != std::string::npos);
+  // Someone else's manifest.json: an ordinary directory (the manifest itself is not data).
+  iotest::write_file(d / "root/out/manifest.json", "{\"version\": 2}\n");
+  CHECK(io::expand_inputs({(d / "root/out").string()}).size() == 5);
+}
+
+TEST_CASE("edge.inputs.incomplete_manifest_is_refused") {
+  temp_dir d;
+  fs::create_directories(d / "root/out");
+  iotest::write_file(d / "root/a.jsonl", "{}\n");
+  iotest::write_file(d / "root/out/part-00000.jsonl", "{}\n");
+  iotest::write_file(d / "root/out/manifest.json", manifest_text(false, {"part-00000.jsonl"}));
+  for (const fs::path& entry : {d / "root", d / "root/out"}) {
+    auto e = expand_error({entry.string()});
+    CHECK(e.file == (d / "root/out").string());
+    CHECK(e.line == 0);
+    CHECK(e.reason ==
+          "holds the output of an incomplete run (manifest.json: complete false); rerun that job, or name the "
+          "files explicitly");
+  }
+  // Named explicitly, its files are read.
+  CHECK(io::expand_inputs({(d / "root/out/part-00000.jsonl").string()}).size() == 1);
+}
+
+TEST_CASE("edge.inputs.writer_output_read_back") {
+  // What write_jsonl leaves (shards + manifest) plus a report next to them: reading the folder
+  // gives back exactly the records written.
+  temp_dir d;
+  std::string in;
+  for (int i = 0; i < 30; ++i) in += "{\"id\":" + std::to_string(i) + "}\n";
+  iotest::write_file(d / "in.jsonl", in);
+  mr::run(io::read_jsonl({(d / "in.jsonl").string()}) |
+              io::write_jsonl(d / "out", {.max_records_per_shard = 7}),
+          mr::serial_executor{});
+  iotest::write_file(d / "out/report.json", "{\"records\": 30}\n");
+  std::vector<io::json_record> back;
+  mr::run(io::read_jsonl({(d / "out").string()}) | mr::collect(back), mr::serial_executor{});
+  std::string text;
+  for (auto& r : back) text += r.raw + "\n";
+  CHECK(text == in);
 }
