@@ -32,6 +32,64 @@ TEST_CASE("lake.values.canonical") {
   CHECK(lk::kind_of("") == lk::value_kind::null);
 }
 
+// Numbers compare by exact decimal value: pairs that one double cannot tell apart stay different,
+// respellings of one value stay equal.
+TEST_CASE("lake.values.exact_decimal") {
+  CHECK(lk::canonicalize("8.000000000000001") != lk::canonicalize("8.000000000000002"));
+  CHECK(lk::canonicalize("9007199254740993.0") != lk::canonicalize("9007199254740992"));
+  CHECK(lk::canonicalize("9007199254740993.0") == "9007199254740993");
+  CHECK(lk::canonicalize("100000000000000000001") != lk::canonicalize("100000000000000000000"));
+  CHECK(lk::canonicalize("1.50") == lk::canonicalize("1.5"));
+  CHECK(lk::canonicalize("007") == lk::canonicalize("7"));
+  CHECK(lk::canonicalize("1e2") == lk::canonicalize("100"));
+  CHECK(lk::canonicalize("1e2") == "100");
+  CHECK(lk::canonicalize("-0.000") == "0");
+  CHECK(lk::canonicalize(".5") == "0.5");
+  CHECK(lk::canonicalize("12.340e-1") == "1.234");
+  CHECK(lk::canonicalize("0.000000012") == "1.2e-8");
+  CHECK(lk::canonicalize("1e21") == lk::canonicalize("1000000000000000000000"));
+  CHECK(lk::canonicalize("1e21") == "1e21");
+  CHECK(lk::canonicalize("1E400") == "1e400");
+  CHECK(lk::canonicalize("+-5") == "+-5");
+  CHECK(lk::kind_of(lk::canonicalize("1e400")) == lk::value_kind::floating);
+  CHECK(lk::kind_of(lk::canonicalize("9007199254740993.0")) == lk::value_kind::integer);
+
+  // Tables: neither value of a pair is contained in a table of the other.
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"8.000000000000001", "8.000000000000002"}, {"9007199254740993.0", "9007199254740992"}};
+  for (const auto& [x, y] : pairs) {
+    CAPTURE(x);
+    std::vector<lk::table> ts;
+    ts.push_back(lk::table::from_rows("a.csv", {"v"}, {{x}}));
+    ts.push_back(lk::table::from_rows("b.csv", {"v"}, {{y}}));
+    CHECK(lk::find_containments(ts, {.sample = 0}).edges.empty());
+    CHECK(lk::find_containments(ts, {.sample = 4}).edges.empty());
+    CHECK(lk::brute_force_containments(ts).empty());
+  }
+  // Equal values written differently are still found.
+  std::vector<lk::table> eq;
+  eq.push_back(lk::table::from_rows("a.csv", {"v"}, {{"1.50"}, {"007"}, {"1e2"}}));
+  eq.push_back(lk::table::from_rows("b.csv", {"v"}, {{"1.5"}, {"7"}, {"100"}}));
+  CHECK(lk::find_containments(eq).edges == std::vector<lk::containment_edge>{{0, 1}, {1, 0}});
+}
+
+// min/max statistics over doubles never reject a true containment, even when distinct decimals
+// share one double (here every value of A rounds to 8 or to 2^53).
+TEST_CASE("lake.values.statistics_no_false_negative_near_double_precision") {
+  std::vector<lk::table> ts;
+  ts.push_back(lk::table::from_rows("a.csv", {"v", "w"},
+                                    {{"8.000000000000001", "9007199254740993"},
+                                     {"8.000000000000002", "9007199254740995.5"},
+                                     {"8.000000000000003", "1e400"}}));
+  ts.push_back(lk::table::from_rows("b.csv", {"v", "w"}, {{"8.000000000000002", "9007199254740995.5"}}));
+  ts.push_back(lk::table::from_rows("c.csv", {"v", "w"}, {{"8.000000000000003", "1e400"}}));
+  ts.push_back(lk::table::from_rows("d.csv", {"v"}, {{"8.000000000000004"}}));
+  const auto want = lk::brute_force_containments(ts);
+  CHECK(want == std::vector<lk::containment_edge>{{0, 1}, {0, 2}});
+  CHECK(lk::find_containments(ts, {.sample = 0}).edges == want);
+  CHECK(lk::find_containments(ts, {.sample = 4}).edges == want);
+}
+
 TEST_CASE("lake.containment.brute_force.seeds") {
   for (std::uint64_t seed : {1u, 2u, 3u, 4u}) {
     CAPTURE(seed);

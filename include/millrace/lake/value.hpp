@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -39,8 +40,12 @@ inline std::string_view trim(std::string_view s) {
   return s;
 }
 
+// An optional '+' or '-', then digits: "+-5" is not a number.
 inline bool parse_int(std::string_view s, std::int64_t& out) {
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (!s.empty() && s.front() == '+') {
+    s.remove_prefix(1);
+    if (!s.empty() && s.front() == '-') return false;
+  }
   if (s.empty() || s.front() == '+') return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc{} && p == s.data() + s.size();
@@ -48,7 +53,10 @@ inline bool parse_int(std::string_view s, std::int64_t& out) {
 
 // Decimal or scientific notation only: no inf/nan/hex, which from_chars would also accept.
 inline bool parse_float(std::string_view s, double& out) {
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (!s.empty() && s.front() == '+') {
+    s.remove_prefix(1);
+    if (!s.empty() && s.front() == '-') return false;
+  }
   if (s.empty()) return false;
   bool digit = false;
   for (char c : s) {
@@ -75,38 +83,90 @@ inline bool is_iso_date(std::string_view s) {
   return d <= days[m - 1] + (m == 2 && is_leap(y) ? 1 : 0);
 }
 
+// Exact canonical text of a decimal number, or false when s is not one. A number is
+// [+-] digits [. digits] [(e|E) [+-] digits] with at least one mantissa digit (".5" and "5." count;
+// "inf", "nan", hex and "+-5" do not). The value is rewritten from its digits, never through a
+// double, so two spellings give the same text exactly when their decimal values are equal:
+// leading zeros and trailing fractional zeros go, the exponent is folded in, "-0" is "0". With p the
+// power of ten of the leading significant digit, -7 <= p < 21 prints plainly ("1000", "0.00012",
+// "8.000000000000001"), otherwise in scientific form with a bare exponent ("1e21", "1.5e-8").
+// Exponents written with more than 9 significant digits are not normalized (kept as written).
+inline bool canonical_number(std::string_view s, std::string& out) {
+  std::size_t i = 0;
+  bool neg = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+  auto digit = [&](std::size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
+  const std::size_t int_begin = i;
+  while (digit(i)) ++i;
+  const std::size_t int_end = i;
+  std::size_t frac_begin = i, frac_end = i;
+  if (i < s.size() && s[i] == '.') {
+    frac_begin = ++i;
+    while (digit(i)) ++i;
+    frac_end = i;
+  }
+  if (int_end == int_begin && frac_end == frac_begin) return false;  // no mantissa digit
+  std::int64_t exp = 0;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool eneg = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
+    if (!digit(i)) return false;
+    while (i + 1 < s.size() && s[i] == '0' && digit(i + 1)) ++i;  // leading zeros of the exponent
+    int nd = 0;
+    for (; digit(i); ++i, ++nd) {
+      if (nd == 9) return false;  // |exponent| >= 10^9: not normalized (see above)
+      exp = exp * 10 + (s[i] - '0');
+    }
+    if (eneg) exp = -exp;
+  }
+  if (i != s.size()) return false;
+  // Significant digits, without leading zeros; value = digits * 10^e.
+  out.clear();
+  for (std::size_t k = int_begin; k < int_end; ++k)
+    if (!out.empty() || s[k] != '0') out.push_back(s[k]);
+  for (std::size_t k = frac_begin; k < frac_end; ++k)
+    if (!out.empty() || s[k] != '0') out.push_back(s[k]);
+  std::int64_t e = exp - static_cast<std::int64_t>(frac_end - frac_begin);
+  while (!out.empty() && out.back() == '0') {
+    out.pop_back();
+    ++e;
+  }
+  if (out.empty()) {  // zero, whatever its sign or exponent
+    out = "0";
+    return true;
+  }
+  const auto n = static_cast<std::int64_t>(out.size());
+  const std::int64_t p = e + n - 1;
+  if (p >= -7 && p < 21) {
+    if (e >= 0) out.append(static_cast<std::size_t>(e), '0');
+    else if (p >= 0) out.insert(static_cast<std::size_t>(p + 1), 1, '.');
+    else out.insert(0, "0." + std::string(static_cast<std::size_t>(-p - 1), '0'));
+  } else {
+    if (n > 1) out.insert(1, 1, '.');
+    out += 'e';
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, p);
+    out.append(buf, r.ptr);
+  }
+  if (neg) out.insert(0, 1, '-');
+  return true;
+}
+
 }  // namespace detail
 
-// Canonical form of a raw cell: trimmed; numbers rewritten in one spelling ("007" -> "7",
-// "2.50" -> "2.5", "2.0" -> "2", "1e3" -> "1000") when normalize_numbers is set. Equality of
-// canonical strings is the value equality used by every containment check.
+// Canonical form of a raw cell: trimmed; when normalize_numbers is set, a decimal number is
+// rewritten in its exact canonical text (detail::canonical_number: "007" -> "7", "2.50" -> "2.5",
+// "2.0" -> "2", "1e3" -> "1000", "-0" -> "0"), so "8.000000000000001" and "8.000000000000002", or
+// "9007199254740993" and "9007199254740992.0", stay different although a double cannot tell them
+// apart. Equality of canonical strings is the value equality used by every containment check.
 inline void canonicalize_into(std::string_view raw, std::string& out, bool normalize_numbers = true) {
-  out.clear();
   const std::string_view s = detail::trim(raw);
   if (normalize_numbers && !s.empty()) {
     const char c0 = s.front();
-    if ((c0 >= '0' && c0 <= '9') || c0 == '-' || c0 == '+' || c0 == '.') {
-      char buf[40];
-      std::int64_t i = 0;
-      if (detail::parse_int(s, i)) {
-        auto r = std::to_chars(buf, buf + sizeof buf, i);
-        out.assign(buf, r.ptr);
-        return;
-      }
-      double d = 0;
-      if (detail::parse_float(s, d)) {
-        if (d == 0) d = 0;  // -0 -> 0
-        // An integral double within int64 prints as that integer, so 2.0 == 2.
-        if (std::nearbyint(d) == d && std::fabs(d) < 9.0e15) {
-          auto r = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(d));
-          out.assign(buf, r.ptr);
-        } else {
-          auto r = std::to_chars(buf, buf + sizeof buf, d);
-          out.assign(buf, r.ptr);
-        }
-        return;
-      }
-    }
+    if (((c0 >= '0' && c0 <= '9') || c0 == '-' || c0 == '+' || c0 == '.') &&
+        detail::canonical_number(s, out))
+      return;
   }
   out.assign(s);
 }
@@ -117,7 +177,11 @@ inline std::string canonicalize(std::string_view raw, bool normalize_numbers = t
   return out;
 }
 
-// Kind of a canonical cell. Integer/float parse results are returned for statistics.
+// Kind of a canonical cell. Integer/float parse results are returned for statistics. The double
+// of a float cell is the correctly rounded value of its text (overflow to +-inf, underflow to +-0):
+// a non-decreasing function of the exact decimal value, and one canonical text always gives the same
+// double, so min/max over these doubles stay a necessary condition for containment even where
+// distinct decimals round to one double (the exact check then compares the canonical texts).
 inline value_kind kind_of(std::string_view canonical, std::int64_t* as_int = nullptr,
                           double* as_double = nullptr) {
   if (canonical.empty()) return value_kind::null;
@@ -130,6 +194,17 @@ inline value_kind kind_of(std::string_view canonical, std::int64_t* as_int = nul
   double d = 0;
   if (detail::parse_float(canonical, d)) {
     if (as_double) *as_double = d;
+    return value_kind::floating;
+  }
+  // A number beyond the range of double ("1e400", "-1e-400"): still a number, saturated.
+  const char c0 = canonical.front();
+  std::string exact;
+  if (((c0 >= '0' && c0 <= '9') || c0 == '-' || c0 == '+' || c0 == '.') &&
+      detail::canonical_number(canonical, exact) && exact.find('e') != std::string::npos) {
+    const bool neg = exact.front() == '-';
+    const bool tiny = exact.find("e-") != std::string::npos;  // canonical: out of range is scientific
+    const double mag = tiny ? 0.0 : std::numeric_limits<double>::infinity();
+    if (as_double) *as_double = neg ? -mag : mag;
     return value_kind::floating;
   }
   if (detail::is_iso_date(canonical)) return value_kind::date;
