@@ -52,7 +52,7 @@ run_result read_rejecting(const std::vector<std::string>& inputs, const fs::path
   return r;
 }
 
-[[maybe_unused]] bool valid_json(const std::string& s) {
+bool valid_json(const std::string& s) {
   simdjson::dom::parser p;
   simdjson::dom::element el;
   return p.parse(s).get(el) == simdjson::SUCCESS;
@@ -333,4 +333,156 @@ TEST_CASE("edge.inputs.writer_output_read_back") {
   std::string text;
   for (auto& r : back) text += r.raw + "\n";
   CHECK(text == in);
+}
+
+// ---- 3. numbers simdjson cannot hold; duplicate keys ---------------------------------------------
+
+namespace {
+struct IdDoc {
+  std::string id;
+  std::optional<std::string> other;
+  std::optional<double> x;
+};
+constexpr auto id_fields =
+    io::fields(io::field("id", &IdDoc::id), io::field("other", &IdDoc::other), io::field("x", &IdDoc::x));
+
+io::raw_line line_of(std::string s) {
+  io::raw_line l;
+  l.text = std::move(s);
+  l.line = 1;
+  return l;
+}
+}  // namespace
+
+TEST_CASE("edge.json.huge_numbers_are_valid_json") {
+  for (std::string id : {"18446744073709551616", "1000000000000000000000000000000", "-99999999999999999999"}) {
+    CAPTURE(id);
+    const std::string text = "{\"id\":" + id + ",\"text\":\"t\",\"big\":[1e400,{\"k\":" + id + "}]}";
+    auto r = io::parse_json_line(line_of(text), "a.jsonl");
+    REQUIRE(r.ok());
+    CHECK(r.value.raw == text);
+    CHECK(r.value.get_string("text") == std::optional<std::string>("t"));
+    CHECK(r.value.get_json("id") == std::optional<std::string>(id));   // the number's text, as written
+    CHECK(r.value.get_json("big") == std::optional<std::string>("[1e400,{\"k\":" + id + "}]"));
+    CHECK_FALSE(r.value.get_int("id").has_value());
+    // Typed: a string member keeps the integer's text.
+    auto t = io::parse_typed_line<IdDoc>(line_of(text), id_fields);
+    REQUIRE(t.ok());
+    CHECK(t.value.id == id);
+  }
+  {
+    auto r = io::parse_json_line(line_of("{\"x\": 1e400}"), "a.jsonl");
+    REQUIRE(r.ok());
+    CHECK(r.value.get_json("x") == std::optional<std::string>("1e400"));
+    auto t = io::parse_typed_line<IdDoc>(line_of("{\"id\": \"a\", \"x\": 1e400}"), id_fields);
+    CHECK(t.error == "field 'x': expected a number in range");
+    t = io::parse_typed_line<IdDoc>(line_of("{\"id\": 1e400}"), id_fields);
+    CHECK(t.error == "field 'id': expected a string");
+    t = io::parse_typed_line<IdDoc>(line_of("{\"id\": [18446744073709551616]}"), id_fields);
+    CHECK(t.error == "field 'id': expected a string");
+    t = io::parse_typed_line<IdDoc>(line_of("{\"x\": 18446744073709551616}"), id_fields);
+    CHECK(t.error == "missing field 'id'");
+  }
+  // Still invalid: bad numbers, bad grammar around a huge number, invalid UTF-8, not an object.
+  for (const char* bad : {"{\"id\": 01}", "{\"id\": 1.}", "{\"id\": 18446744073709551616,}", "{\"id\": -}",
+                          "{\"id\": 18446744073709551616 \"x\"}", "{\"id\": 1e400, \"s\": \"\x01\"}"}) {
+    CAPTURE(bad);
+    auto r = io::parse_json_line(line_of(bad), "a.jsonl");
+    CHECK(r.error.rfind("invalid JSON: ", 0) == 0);
+  }
+  CHECK(io::parse_json_line(line_of("{\"id\": 1e400, \"s\": \"\xff\"}"), "a.jsonl").error == "invalid UTF-8");
+  CHECK(io::parse_json_line(line_of("[18446744073709551616]"), "a.jsonl").error == "not a JSON object");
+  CHECK(io::parse_json_line(line_of("18446744073709551616"), "a.jsonl").error == "not a JSON object");
+}
+
+TEST_CASE("edge.json.duplicate_keys.last_wins") {
+  const std::string text = "{\"id\":\"first\",\"n\":1,\"id\":\"last\",\"n\":2,\"o\":{\"a\":1},\"o\":[2]}";
+  auto r = io::parse_json_line(line_of(text), "a.jsonl");
+  REQUIRE(r.ok());
+  CHECK(r.value.get_string("id") == std::optional<std::string>("last"));
+  CHECK(r.value.get_int("n") == std::optional<std::int64_t>(2));
+  CHECK(r.value.get_json("o") == std::optional<std::string>("[2]"));
+  // The last occurrence wins even when it has another type.
+  auto mixed = io::parse_json_line(line_of("{\"id\":\"s\",\"id\":5}"), "a.jsonl");
+  REQUIRE(mixed.ok());
+  CHECK_FALSE(mixed.value.get_string("id").has_value());
+  CHECK(mixed.value.get_int("id") == std::optional<std::int64_t>(5));
+  auto t = io::parse_typed_line<IdDoc>(line_of(text), id_fields);
+  REQUIRE(t.ok());
+  CHECK(t.value.id == "last");
+  // The same on the path for huge numbers.
+  const std::string big = "{\"id\":\"first\",\"x\":1e400,\"id\":18446744073709551616}";
+  r = io::parse_json_line(line_of(big), "a.jsonl");
+  REQUIRE(r.ok());
+  CHECK(r.value.get_json("id") == std::optional<std::string>("18446744073709551616"));
+  t = io::parse_typed_line<IdDoc>(line_of("{\"id\":\"first\",\"z\":1e400,\"id\":\"last\"}"), id_fields);
+  REQUIRE(t.ok());
+  CHECK(t.value.id == "last");
+}
+
+TEST_CASE("edge.json.check_grammar") {
+  using millrace::json::check_grammar;
+  for (const char* ok : {"{}", " [ ] ", "0", "-0.5e-7", "1E+400", "\"\\ud83d\\ude00 \\/ \\n\"", "[true,false,null]",
+                         "{\"a\":{\"b\":[1,2,{\"c\":\"d\"}]}}\r"})
+    CHECK_MESSAGE(check_grammar(ok).empty(), ok);
+  for (const char* bad : {"", "{", "[1,]", "{\"a\" 1}", "{a:1}", "01", "1.", ".5", "+1", "1e", "\"\\x\"", "\"\\ud83d\"",
+                          "tru", "nul", "[1] [2]", "\"a\tb\"", "NaN", "Infinity"})
+    CHECK_MESSAGE(!check_grammar(bad).empty(), bad);
+  CHECK(!check_grammar(std::string(2000, '[') + std::string(2000, ']')).empty());   // too deep, no crash
+  std::vector<millrace::json::member_text> m;
+  CHECK(check_grammar("{\"a\\u0062\": 12345678901234567890123 , \"c\":[1, 2]}", &m).empty());
+  REQUIRE(m.size() == 2);
+  CHECK(m[0].key == "ab");
+  CHECK(m[0].value == "12345678901234567890123");
+  CHECK(m[1].value == "[1, 2]");
+}
+
+// ---- 4. CRLF: JSONL records keep their bytes, plain lines drop the CR -----------------------------
+
+TEST_CASE("edge.crlf.jsonl_raw_keeps_the_cr") {
+  temp_dir d;
+  const std::string bytes = "{\"a\":1}\r\n{\"a\":2}\r\n\r\n{\"a\":3}\r";
+  iotest::write_file(d / "c.jsonl", bytes);
+  auto r = read_rejecting({(d / "c.jsonl").string()}, d / "rej.jsonl");
+  REQUIRE(r.records.size() == 3);
+  CHECK(r.records[0].raw == "{\"a\":1}\r");
+  CHECK(r.records[1].raw == "{\"a\":2}\r");
+  CHECK(r.records[2].raw == "{\"a\":3}\r");
+  CHECK(r.records[2].get_int("a") == std::optional<std::int64_t>(3));
+  REQUIRE(r.rejects.size() == 1);   // the CR-only line is a blank line
+  CHECK(r.rejects[0].find("\"line\":3,\"reason\":\"empty line (not a JSON object)\"") != std::string::npos);
+  // Written back byte for byte (each record and its newline).
+  mr::run(io::read_jsonl({(d / "c.jsonl").string()}, {.policy = io::on_bad_record::reject}) |
+              io::write_jsonl(d / "out"),
+          mr::serial_executor{});
+  CHECK(iotest::read_file(d / "out/part-00000.jsonl") == "{\"a\":1}\r\n{\"a\":2}\r\n{\"a\":3}\r\n");
+  // Plain lines: newline and trailing CR removed, as documented.
+  std::vector<std::string> lines;
+  mr::run(io::read_lines({(d / "c.jsonl").string()}) | mr::collect(lines), mr::serial_executor{});
+  CHECK(lines == std::vector<std::string>{"{\"a\":1}", "{\"a\":2}", "", "{\"a\":3}"});
+}
+
+// ---- 7. file names that are not UTF-8 --------------------------------------------------------------
+
+TEST_CASE("edge.json.append_quoted_never_writes_invalid_utf8") {
+  const std::string name = "bad\xff" "name\xc3" ".jsonl";   // 0xff, and a cut two-byte sequence
+  const std::string q = millrace::json::quote(name);
+  CHECK(valid_json(q));
+  CHECK(q == "\"bad\xEF\xBF\xBDname\xEF\xBF\xBD.jsonl\"");
+  // Valid UTF-8 passes through; overlong forms and surrogates do not.
+  CHECK(millrace::json::quote("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80") == "\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"");
+  CHECK(millrace::json::quote("\xC0\xAF") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  CHECK(millrace::json::quote("\xED\xA0\x80") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  CHECK(valid_json(millrace::json::quote(std::string("\x00\x1f\x7f\x80\xbf\xf5", 6))));
+}
+
+TEST_CASE("edge.rejects_file_valid_json_for_a_non_utf8_file_name") {
+  temp_dir d;
+  const fs::path f = d / "in\xff.jsonl";
+  iotest::write_file(f, "{}\nnot json\n");
+  auto r = read_rejecting({f.string()}, d / "rej.jsonl");
+  CHECK(r.records.size() == 1);
+  REQUIRE(r.rejects.size() == 1);
+  CHECK(valid_json(r.rejects[0]));
+  CHECK(r.rejects[0].find("in\xEF\xBF\xBD.jsonl") != std::string::npos);
 }

@@ -1,5 +1,7 @@
 // millrace/core/json_value.hpp — a small JSON reader for configuration files (module parameters).
 // Bulk data goes through simdjson in io/; this one keeps the core free of heavy dependencies.
+// Also: the project's JSON string writer (append_quoted) and a strict grammar checker that keeps
+// numbers as text (check_grammar), which io/ falls back on for numbers simdjson cannot hold.
 //   auto v = mr::json::parse(R"({"threshold": 0.8, "dedup": {"num_perm": 128}})");
 #pragma once
 
@@ -162,16 +164,56 @@ class parser {
 /// Parses a complete JSON document; throws parse_error.
 inline value parse(std::string_view text) { return detail::parser(text).parse_document(); }
 
-/// Appends s as a JSON string literal (quotes included). Bytes >= 0x80 pass through: the caller
-/// gives valid UTF-8. The one JSON string writer of the project (reports, manifests, writers).
+namespace detail {
+
+// Length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), 0 if it is not one
+// (stray continuation byte, overlong form, surrogate, beyond U+10FFFF, cut short).
+inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto at = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+  const unsigned c = at(0);
+  const auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    const unsigned b = at(k);
+    return b >= lo && b <= hi;
+  };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+}  // namespace detail
+
+/// Appends s as a JSON string literal (quotes included). The one JSON string writer of the
+/// project (reports, manifests, writers, rejects). Valid UTF-8 passes through; each byte that is
+/// not part of a valid UTF-8 sequence (a file name that is not UTF-8, say) becomes U+FFFD, so the
+/// output is always valid JSON. (A "\u00XX" escape of the byte would read as a different, valid
+/// character; U+FFFD says honestly that something was not text. Where the exact bytes matter,
+/// the rejects file keeps them as raw_base64.)
 inline void append_quoted(std::string& out, std::string_view s) {
   out.push_back('"');
   std::size_t run = 0;  // start of the bytes not yet copied: plain runs are appended in one go
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (std::size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x80) {
+      if (const std::size_t n = detail::utf8_sequence(s, i)) {
+        i += n;
+        continue;
+      }
+      out.append(s.data() + run, i - run);
+      out += "\xEF\xBF\xBD";   // U+FFFD REPLACEMENT CHARACTER
+      run = ++i;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
     out.append(s.data() + run, i - run);
-    run = i + 1;
+    run = ++i;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -190,6 +232,202 @@ inline void append_quoted(std::string& out, std::string_view s) {
   }
   out.append(s.data() + run, s.size() - run);
   out.push_back('"');
+}
+
+/// One member of a JSON object as check_grammar lists it: the key (unescaped) and the value's
+/// text exactly as written (a view into the checked text).
+struct member_text {
+  std::string key;
+  std::string_view value;
+};
+
+namespace detail {
+
+// A strict RFC 8259 grammar checker that never converts numbers: any size of number is valid
+// JSON, even where simdjson (64-bit integers, double range) cannot hold it. UTF-8 is not checked.
+class grammar_checker {
+ public:
+  explicit grammar_checker(std::string_view s) : s_(s) {}
+  std::string check(std::vector<member_text>* members) {
+    ws();
+    if (members && (pos_ >= s_.size() || s_[pos_] != '{')) return "not a JSON object";
+    if (!value(0, members)) return why_ + " at offset " + std::to_string(pos_);
+    ws();
+    if (pos_ != s_.size()) return "trailing characters after the JSON value at offset " + std::to_string(pos_);
+    return {};
+  }
+
+ private:
+  static constexpr int max_depth = 1024;   // as simdjson's default: no stack overflow on [[[[...
+  bool fail(const char* why) {
+    why_ = why;
+    return false;
+  }
+  void ws() {
+    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t')) ++pos_;
+  }
+  bool lit(std::string_view w) {
+    if (s_.substr(pos_, w.size()) != w) return fail("unexpected character");
+    pos_ += w.size();
+    return true;
+  }
+  bool digits() {
+    const std::size_t start = pos_;
+    while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+    return pos_ > start || fail("bad number");
+  }
+  bool number() {
+    if (s_[pos_] == '-') ++pos_;
+    if (pos_ < s_.size() && s_[pos_] == '0') ++pos_;
+    else if (!digits()) return false;
+    if (pos_ < s_.size() && s_[pos_] == '.') {
+      ++pos_;
+      if (!digits()) return false;
+    }
+    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
+      if (!digits()) return false;
+    }
+    return true;
+  }
+  bool hex4(unsigned& cp) {
+    if (pos_ + 4 > s_.size()) return fail("bad \\u escape");
+    cp = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char h = s_[pos_++];
+      const unsigned d = h >= '0' && h <= '9' ? unsigned(h - '0') : h >= 'a' && h <= 'f' ? unsigned(h - 'a' + 10)
+                         : h >= 'A' && h <= 'F' ? unsigned(h - 'A' + 10) : 16u;
+      if (d == 16) return fail("bad \\u escape");
+      cp = cp * 16 + d;
+    }
+    return true;
+  }
+  static void put_utf8(std::string& o, unsigned cp) {
+    if (cp < 0x80) {
+      o += char(cp);
+    } else if (cp < 0x800) {
+      o += char(0xC0 | (cp >> 6));
+      o += char(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      o += char(0xE0 | (cp >> 12));
+      o += char(0x80 | ((cp >> 6) & 0x3F));
+      o += char(0x80 | (cp & 0x3F));
+    } else {
+      o += char(0xF0 | (cp >> 18));
+      o += char(0x80 | ((cp >> 12) & 0x3F));
+      o += char(0x80 | ((cp >> 6) & 0x3F));
+      o += char(0x80 | (cp & 0x3F));
+    }
+  }
+  // A string at pos_ (on its quote); its unescaped text into out when out is given.
+  bool string(std::string* out) {
+    ++pos_;
+    for (;;) {
+      if (pos_ >= s_.size()) return fail("unterminated string");
+      const unsigned char c = static_cast<unsigned char>(s_[pos_]);
+      if (c == '"') {
+        ++pos_;
+        return true;
+      }
+      if (c < 0x20) return fail("unescaped control character in a string");
+      ++pos_;
+      if (c != '\\') {
+        if (out) *out += char(c);
+        continue;
+      }
+      if (pos_ >= s_.size()) return fail("unterminated string");
+      const char e = s_[pos_++];
+      char plain = 0;
+      switch (e) {
+        case '"': plain = '"'; break;
+        case '\\': plain = '\\'; break;
+        case '/': plain = '/'; break;
+        case 'b': plain = '\b'; break;
+        case 'f': plain = '\f'; break;
+        case 'n': plain = '\n'; break;
+        case 'r': plain = '\r'; break;
+        case 't': plain = '\t'; break;
+        case 'u': {
+          unsigned cp;
+          if (!hex4(cp)) return false;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {   // a surrogate pair, as simdjson requires
+            unsigned lo;
+            if (s_.substr(pos_, 2) != "\\u") return fail("lone surrogate in \\u escape");
+            pos_ += 2;
+            if (!hex4(lo)) return false;
+            if (lo < 0xDC00 || lo > 0xDFFF) return fail("lone surrogate in \\u escape");
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return fail("lone surrogate in \\u escape");
+          }
+          if (out) put_utf8(*out, cp);
+          continue;
+        }
+        default: return fail("bad escape in a string");
+      }
+      if (out) *out += plain;
+    }
+  }
+  bool value(int depth, std::vector<member_text>* members) {
+    ws();
+    if (pos_ >= s_.size()) return fail("unexpected end of input");
+    const char c = s_[pos_];
+    if (c == '"') return string(nullptr);
+    if (c == '-' || (c >= '0' && c <= '9')) return number();
+    if (c == 't') return lit("true");
+    if (c == 'f') return lit("false");
+    if (c == 'n') return lit("null");
+    if (c != '{' && c != '[') return fail("unexpected character");
+    if (depth >= max_depth) return fail("nested too deeply");
+    const bool obj = c == '{';
+    ++pos_;
+    ws();
+    if (pos_ < s_.size() && s_[pos_] == (obj ? '}' : ']')) {
+      ++pos_;
+      return true;
+    }
+    for (;;) {
+      ws();
+      if (obj) {
+        if (pos_ >= s_.size() || s_[pos_] != '"') return fail("expected a quoted key in an object");
+        std::string key;
+        if (!string(members ? &key : nullptr)) return false;
+        ws();
+        if (pos_ >= s_.size() || s_[pos_] != ':') return fail("expected ':' after a key");
+        ++pos_;
+        ws();
+        const std::size_t start = pos_;
+        if (!value(depth + 1, nullptr)) return false;
+        if (members) members->push_back({std::move(key), s_.substr(start, pos_ - start)});
+      } else if (!value(depth + 1, nullptr)) {
+        return false;
+      }
+      ws();
+      if (pos_ < s_.size() && s_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (pos_ < s_.size() && s_[pos_] == (obj ? '}' : ']')) {
+        ++pos_;
+        return true;
+      }
+      return fail(obj ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array");
+    }
+  }
+  std::string_view s_;
+  std::size_t pos_ = 0;
+  std::string why_;
+};
+
+}  // namespace detail
+
+/// Checks text against the JSON grammar without converting numbers (numbers of any size and
+/// exponent are valid JSON); UTF-8 is not checked. Returns the reason it is not JSON, empty when
+/// it is. With members, the text must be an object and its top-level members are appended in
+/// order (duplicate keys included: the caller picks, millrace takes the last).
+inline std::string check_grammar(std::string_view text, std::vector<member_text>* members = nullptr) {
+  return detail::grammar_checker(text).check(members);
 }
 
 /// s as a JSON string literal (quotes included).

@@ -5,6 +5,7 @@
 
 #include <millrace/io/json.hpp>
 
+#include <array>
 #include <concepts>
 #include <cstdio>
 #include <limits>
@@ -14,12 +15,14 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 namespace millrace::io {
 
 // A member bound to a JSON field name. Supported member types: std::string, bool, integers,
 // floating point, and std::optional of those (an optional field may be absent or null). A string
-// member also accepts a JSON number (its text), as ids often come as numbers.
+// member also accepts a JSON integer (its text, exactly as written for integers beyond 64 bits),
+// as ids often come as numbers. A key that repeats: the last occurrence is the field's value.
 template <class T, class M>
 struct field_binding {
   std::string_view name;
@@ -115,27 +118,114 @@ void encode_value(std::string& out, const M& v) {
 
 }  // namespace detail
 
+namespace detail {
+
+// True for a JSON number token without fraction or exponent ("-123..."): an integer.
+inline bool integer_text(std::string_view v) {
+  if (!v.empty() && v[0] == '-') v.remove_prefix(1);
+  if (v.empty()) return false;
+  for (char c : v)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// A member from a value simdjson cannot hold (huge integer, exponent beyond double range; text
+// is the value as written). A string member keeps an integer's text, as it does for any integer.
+template <class M>
+std::string decode_huge_number(std::string_view text, M& out) {
+  if constexpr (is_optional<M>::value) {
+    typename M::value_type v{};
+    auto e = decode_huge_number(text, v);
+    if (e.empty()) out = std::move(v);
+    return e;
+  } else if constexpr (std::is_same_v<M, std::string>) {
+    if (!integer_text(text)) return "expected a string";
+    out.assign(text);
+    return {};
+  } else if constexpr (std::is_same_v<M, bool>) {
+    return "expected true or false";
+  } else if constexpr (std::is_integral_v<M> && std::is_signed_v<M>) {
+    return "expected an integer in range";
+  } else if constexpr (std::is_integral_v<M>) {
+    return "expected a non-negative integer in range";
+  } else {
+    return "expected a number in range";
+  }
+}
+
+// One member from its JSON text (the members path of decode_fields).
+template <class M>
+std::string decode_text(std::string_view text, M& out) {
+  auto& parser = thread_dom_parser();
+  auto padded = padded_view(text.data(), text.size(), 0);   // a view into the line: copy
+  simdjson::dom::element el;
+  if (!parser.parse(padded.data(), padded.size(), false).get(el)) return decode_value(el, out);
+  if (!text.empty() && (text[0] == '-' || (text[0] >= '0' && text[0] <= '9'))) return decode_huge_number(text, out);
+  // An array or object holding such a number: no member type takes those; say what was expected.
+  const std::string_view empty = text[0] == '[' ? "[]" : "{}";
+  padded = padded_view(empty.data(), empty.size(), 0);
+  if (parser.parse(padded.data(), padded.size(), false).get(el)) return "unreadable value";
+  return decode_value(el, out);
+}
+
+// Applies one binding: el is the value found for its name (the last one if the key repeats).
+template <class T, class Binding, class Found>
+void decode_binding(const Binding& binding, const Found* found, T& t, std::string& err) {
+  if (!err.empty()) return;
+  using M = std::remove_cvref_t<decltype(t.*(binding.member))>;
+  if (!found) {
+    if constexpr (!is_optional<M>::value) err = "missing field '" + std::string(binding.name) + "'";
+    return;
+  }
+  std::string e;
+  if constexpr (std::is_same_v<Found, std::string_view>) e = decode_text(*found, t.*(binding.member));
+  else e = decode_value(*found, t.*(binding.member));
+  if (!e.empty()) err = "field '" + std::string(binding.name) + "': " + e;
+}
+
+}  // namespace detail
+
 // Fills t from a parsed JSON object. Returns an error text naming the field, empty on success.
+// A key that occurs more than once: the last occurrence wins (as in Python's json module).
 template <class T, class... B>
 std::string decode_fields(simdjson::dom::object obj, const field_map<B...>& map, T& t) {
+  std::array<simdjson::dom::element, sizeof...(B)> value{};
+  std::array<bool, sizeof...(B)> found{};
+  for (simdjson::dom::key_value_pair kv : obj) {
+    std::size_t i = 0;
+    auto match = [&](const auto& binding) {
+      if (binding.name == kv.key) {
+        value[i] = kv.value;
+        found[i] = true;
+      }
+      ++i;
+    };
+    std::apply([&](const auto&... b) { (match(b), ...); }, map.bindings);
+  }
   std::string err;
-  std::apply(
-      [&](const auto&... b) {
-        auto one = [&](const auto& binding) {
-          if (!err.empty()) return;
-          using M = std::remove_cvref_t<decltype(t.*(binding.member))>;
-          simdjson::dom::element el;
-          if (obj.at_key(binding.name).get(el)) {
-            if constexpr (!detail::is_optional<M>::value)
-              err = "missing field '" + std::string(binding.name) + "'";
-            return;
-          }
-          auto e = detail::decode_value(el, t.*(binding.member));
-          if (!e.empty()) err = "field '" + std::string(binding.name) + "': " + e;
-        };
-        (one(b), ...);
-      },
-      map.bindings);
+  std::size_t i = 0;
+  auto one = [&](const auto& binding) {
+    detail::decode_binding(binding, found[i] ? &value[i] : nullptr, t, err);
+    ++i;
+  };
+  std::apply([&](const auto&... b) { (one(b), ...); }, map.bindings);
+  return err;
+}
+
+// The same from an object's members as text (parse_record's path for numbers simdjson cannot
+// hold); the last occurrence of a key wins here too.
+template <class T, class... B>
+std::string decode_fields(const std::vector<millrace::json::member_text>& members, const field_map<B...>& map, T& t) {
+  std::string err;
+  std::apply([&](const auto&... b) {
+    auto one = [&](const auto& binding) {
+      const std::string_view* found = nullptr;
+      for (const auto& m : members)
+        if (m.key == binding.name) found = &m.value;
+      detail::decode_binding(binding, found, t, err);
+    };
+    (one(b), ...);
+  }, map.bindings);
   return err;
 }
 

@@ -27,8 +27,9 @@ struct checked {
   bool ok() const { return error.empty(); }
 };
 
-// One line as the reader hands it to the parallel parse step: its bytes (no newline, spare
-// capacity for simdjson's padding) and where it came from; error set when the reader already
+// One line as the reader hands it to the parallel parse step: its bytes (without the newline; a
+// CR before it is kept: JSONL records stay byte for byte as read, read_lines drops it), spare
+// capacity for simdjson's padding, and where it came from; error set when the reader already
 // knows the line is bad (over-long, cut by a truncated stream, empty file).
 struct raw_line {
   std::string text;
@@ -37,8 +38,8 @@ struct raw_line {
   std::string error;
 };
 
-// Splits a chunk into lines (newline and a trailing CR removed), appending to out; the bytes of
-// a line over the chunk's max_line_bytes become an error line holding a prefix.
+// Splits a chunk into lines (the newline removed, a CR before it kept), appending to out; the
+// bytes of a line over the chunk's max_line_bytes become an error line holding a prefix.
 inline void split_chunk(const text_chunk& c, std::vector<raw_line>& out) {
   if (!c.error.empty()) {
     out.push_back(raw_line{c.data, c.input, c.first_line, c.error});
@@ -50,8 +51,7 @@ inline void split_chunk(const text_chunk& c, std::vector<raw_line>& out) {
   while (pos < size) {
     const char* nl = static_cast<const char*>(std::memchr(base + pos, '\n', size - pos));
     const std::size_t end = nl ? std::size_t(nl - base) : size;
-    std::size_t len = end - pos;
-    if (len > 0 && base[pos + len - 1] == '\r') --len;   // CRLF files
+    const std::size_t len = end - pos;
     raw_line& r = out.emplace_back();
     r.input = c.input;
     r.line = line;
@@ -81,11 +81,20 @@ checked<T> bad(raw_line&& l, std::string why) {
 
 inline bool blank(std::string_view s) {
   for (char ch : s)
-    if (ch != ' ' && ch != '\t') return false;
+    if (ch != ' ' && ch != '\t' && ch != '\r') return false;
   return true;
 }
 
+// simdjson refuses valid JSON whose numbers it cannot hold (integers beyond 64 bits, exponents
+// beyond double range): those lines are checked again by our grammar checker (numbers as text).
+// (simdjson 3.0 says NUMBER_ERROR or NUMBER_OUT_OF_RANGE; later versions add BIGINT_ERROR, to
+// be added here when the project moves to one.)
+inline bool number_error(simdjson::error_code e) {
+  return e == simdjson::NUMBER_ERROR || e == simdjson::NUMBER_OUT_OF_RANGE;
+}
+
 // Parses one line as a JSON object with the per-thread DOM parser (full validation, UTF-8 too).
+// Strict: a line with a number simdjson cannot hold is "invalid JSON" here (see parse_record).
 inline std::string parse_object(const std::string& line, simdjson::dom::object& obj) {
   if (blank(line)) return "empty line (not a JSON object)";
   auto& parser = thread_dom_parser();
@@ -98,13 +107,41 @@ inline std::string parse_object(const std::string& line, simdjson::dom::object& 
   return {};
 }
 
+// A line parsed as a JSON object: the simdjson DOM object, or, when simdjson cannot hold one of
+// its numbers, its top-level members as text (checked by millrace::json::check_grammar).
+struct parsed_object {
+  bool dom = true;
+  simdjson::dom::object obj;                  // dom
+  std::vector<millrace::json::member_text> members;   // !dom: views into the line
+};
+
+// As parse_object, but valid JSON with huge numbers is accepted (members as text).
+inline std::string parse_record(const std::string& line, parsed_object& out) {
+  out.dom = true;
+  if (blank(line)) return "empty line (not a JSON object)";
+  auto& parser = thread_dom_parser();
+  auto padded = padded_view(line.data(), line.size(), line.capacity());
+  simdjson::dom::element el;
+  auto err = parser.parse(padded.data(), padded.size(), false).get(el);
+  if (!err) return el.get_object().get(out.obj) ? "not a JSON object" : "";
+  if (err == simdjson::UTF8_ERROR) return "invalid UTF-8";
+  std::string msg = std::string("invalid JSON: ") + simdjson::error_message(err);
+  if (!number_error(err)) return msg;
+  if (!utf8_valid(line)) return "invalid UTF-8";
+  out.members.clear();
+  if (auto why = millrace::json::check_grammar(line, &out.members); !why.empty())
+    return why == "not a JSON object" ? why : msg;
+  out.dom = false;
+  return {};
+}
+
 }  // namespace detail
 
 // One JSON line into a json_record (raw bytes kept, validated as a JSON object with valid UTF-8).
 inline checked<json_record> parse_json_line(raw_line&& l, const std::string& file) {
   if (!l.error.empty()) return detail::bad<json_record>(std::move(l), std::move(l.error));
-  simdjson::dom::object obj;
-  std::string err = detail::parse_object(l.text, obj);
+  detail::parsed_object obj;
+  std::string err = detail::parse_record(l.text, obj);
   if (!err.empty()) return detail::bad<json_record>(std::move(l), std::move(err));
   checked<json_record> r;
   r.value.raw = std::move(l.text);
@@ -120,19 +157,21 @@ inline checked<json_record> parse_json_line(raw_line&& l, const std::string& fil
 template <class T, class... B>
 checked<T> parse_typed_line(raw_line&& l, const field_map<B...>& map) {
   if (!l.error.empty()) return detail::bad<T>(std::move(l), std::move(l.error));
-  simdjson::dom::object obj;
+  detail::parsed_object obj;
   checked<T> r;
-  std::string err = detail::parse_object(l.text, obj);
-  if (err.empty()) err = decode_fields(obj, map, r.value);
+  std::string err = detail::parse_record(l.text, obj);
+  if (err.empty()) err = obj.dom ? decode_fields(obj.obj, map, r.value) : decode_fields(obj.members, map, r.value);
   if (!err.empty()) return detail::bad<T>(std::move(l), std::move(err));
   r.input = l.input;
   r.line = l.line;
   return r;
 }
 
-// One plain line; optionally UTF-8 checked.
+// One plain line (a CR before the newline removed, as documented for read_lines); optionally
+// UTF-8 checked.
 inline checked<std::string> parse_plain_line(raw_line&& l, bool validate_utf8) {
   if (!l.error.empty()) return detail::bad<std::string>(std::move(l), std::move(l.error));
+  if (!l.text.empty() && l.text.back() == '\r') l.text.pop_back();
   if (validate_utf8 && !utf8_valid(l.text)) return detail::bad<std::string>(std::move(l), "invalid UTF-8");
   checked<std::string> r;
   r.value = std::move(l.text);
