@@ -1,5 +1,7 @@
 // millrace-lake-check: recomputes a lake's containments by brute force and compares them with a
-// millrace-lake report (the CTest check of the job). Exit 0 when identical, 1 otherwise.
+// millrace-lake report (the CTest check of the job), and that a plan is feasible: every deleted
+// table keeps a retained container, none is rebuilt from itself or lies outside the lake.
+// Exit 0 when all holds, 1 otherwise.
 //   millrace-lake-check --lake DIR --report report.json [--plan plan.json]
 #include <algorithm>
 #include <set>
@@ -13,6 +15,7 @@
 
 #include <millrace/lake/brute_force.hpp>
 #include <millrace/lake/read_table.hpp>
+#include <millrace/lake/report.hpp>
 
 namespace lk = millrace::lake;
 
@@ -27,12 +30,17 @@ int main(int argc, char** argv) {
   app.add_flag("--bag", bag, "as given to millrace-lake");
   CLI11_PARSE(app, argc, argv);
   try {
+    // The same tables as the job: one per file; entries that are no table file (the job reports
+    // them) are left out. Names are compared as a JSON reader gets them back (printable_name).
     std::vector<lk::table> tables;
-    for (const auto& f : lk::list_tables(lake_dir))
-      tables.push_back(lk::read_table(lake_dir, f, {.case_insensitive = case_insensitive}));
+    std::set<std::string> outside;  // tables whose file is outside the lake: never deleted
+    for (const auto& f : lk::scan_lake(lake_dir).tables) {
+      tables.push_back(lk::read_table(lake_dir, f.name, {.case_insensitive = case_insensitive}));
+      if (!f.inside_lake) outside.insert(lk::printable_name(f.name));
+    }
     std::set<std::pair<std::string, std::string>> want, got;
     for (const auto& e : lk::brute_force_containments(tables, bag ? lk::semantics::bag : lk::semantics::set))
-      want.emplace(tables[e.container].path(), tables[e.contained].path());
+      want.emplace(lk::printable_name(tables[e.container].path()), lk::printable_name(tables[e.contained].path()));
 
     simdjson::dom::parser parser;
     simdjson::dom::element doc = parser.load(report_file);
@@ -56,6 +64,8 @@ int main(int argc, char** argv) {
       for (auto d : plan["delete"].get_array()) deleted.emplace(d["table"].get_string().value());
       for (auto d : plan["delete"].get_array()) {
         const std::string t(d["table"].get_string().value()), a(d["rebuild_from"].get_string().value());
+        if (t == a) ++bad, fmt::print("plan: {} rebuilt from itself\n", t);
+        if (outside.count(t)) ++bad, fmt::print("plan: {} lies outside the lake but is deleted\n", t);
         if (deleted.count(a)) ++bad, fmt::print("plan: {} rebuilt from deleted {}\n", t, a);
         if (!want.count({a, t})) ++bad, fmt::print("plan: {} does not contain {}\n", a, t);
       }

@@ -1,6 +1,7 @@
 // millrace-lake: finds which CSV tables of a data lake are contained in which others (R2D2-style
 // schema -> statistics -> content stages) and proposes a deletion plan. Nothing is deleted.
 //   millrace-lake --lake DIR --report report.json --plan plan.json [--sample 16] [--threads 0]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <millrace/core.hpp>
+#include <millrace/io/atomic_file.hpp>
 #include <millrace/lake/containment.hpp>
 #include <millrace/lake/plan.hpp>
 #include <millrace/lake/read_table.hpp>
@@ -23,7 +25,7 @@ namespace lk = millrace::lake;
 namespace {
 
 struct loaded {
-  std::string rel;
+  lk::lake_file file;
   std::optional<lk::table> table;
   std::string error;  // "file:line: reason" when the table could not be read
 };
@@ -62,18 +64,33 @@ int main(int argc, char** argv) {
   po.ilp_max_pairs = ilp_limit;
 
   try {
+    // Every output must be writable before any work: a run of minutes must not end in "cannot
+    // write the report". Creating a temporary file there and dropping it is the real test.
+    for (const auto* out : {&report_file, &plan_file})
+      if (!out->empty()) {
+        millrace::io::atomic_file probe(*out);
+      }
+
     const lk::table_options topt{.case_insensitive = case_insensitive, .normalize_numbers = !raw_numbers};
-    const auto files = lk::list_tables(lake_dir);
+    const auto listing = lk::scan_lake(lake_dir);
+    lk::report_info info;
+    for (const auto& p : listing.problems) {  // dangling symlinks, FIFOs: never opened
+      if (!skip_bad) {
+        fmt::print(stderr, "millrace-lake: {}\n", p.reason);
+        return 2;
+      }
+      info.skipped.push_back({p.name, p.reason});
+    }
 
     // Load and profile every table in parallel; results stay in file order.
     auto t0 = std::chrono::steady_clock::now();
     std::vector<loaded> all;
-    auto load = mr::from_range(files) |
+    auto load = mr::from_range(listing.tables) |
                 mr::map(
-                    [&](std::string rel) {
-                      loaded l{rel, std::nullopt, {}};
+                    [&](lk::lake_file f) {
+                      loaded l{std::move(f), std::nullopt, {}};
                       try {
-                        l.table = lk::read_table(lake_dir, rel, topt);
+                        l.table = lk::read_table(lake_dir, l.file.name, topt);
                       } catch (const std::exception& e) {
                         l.error = e.what();
                       }
@@ -82,20 +99,24 @@ int main(int argc, char** argv) {
                     "read_table") |
                 mr::collect(all);
     mr::run_options ro;
-    if (!quiet) ro.on_progress = mr::progress_bar("reading tables", files.size());
+    if (!quiet) ro.on_progress = mr::progress_bar("reading tables", listing.tables.size());
     mr::run(load, mr::cpu{.threads = threads, .batch_size = 4}, ro);
     const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-    lk::report_info info;
     std::vector<lk::table> tables;
     for (auto& l : all) {
-      if (l.table) tables.push_back(std::move(*l.table));
-      else if (skip_bad) info.skipped.push_back({l.rel, l.error});
-      else {
+      if (l.table) {
+        tables.push_back(std::move(*l.table));
+        info.files.push_back(std::move(l.file));
+      } else if (skip_bad) {
+        info.skipped.push_back({l.file.name, l.error});
+      } else {
         fmt::print(stderr, "millrace-lake: {}\n", l.error);
         return 2;
       }
     }
+    std::sort(info.skipped.begin(), info.skipped.end(),
+              [](const lk::skipped_table& a, const lk::skipped_table& b) { return a.path < b.path; });
 
     // Containment, with a bar over the content-check work units.
     lk::containment_options co{.mode = bag ? lk::semantics::bag : lk::semantics::set,
@@ -122,14 +143,16 @@ int main(int argc, char** argv) {
     info.sample = sample;
     info.threads = static_cast<int>(threads);
     info.load_seconds = load_s;
-    lk::write_file_atomic(report_file, lk::report_json(tables, result, info));
+    millrace::io::write_file_atomically(report_file, lk::report_json(tables, result, info));
 
     std::optional<lk::deletion_plan> plan;
     if (!plan_file.empty()) {
       std::vector<std::uint64_t> bytes;
       for (const auto& t : tables) bytes.push_back(t.bytes());
-      plan = lk::plan_deletions(bytes, result.edges, po);
-      lk::write_file_atomic(plan_file, lk::plan_json(tables, *plan, po));
+      // Tables whose file lies outside the lake (reached by a symlink) are never deleted.
+      plan = lk::plan_deletions(bytes, result.edges, po, lk::plan_method::automatic,
+                                lk::constraints_of(tables, info.files));
+      millrace::io::write_file_atomically(plan_file, lk::plan_json(tables, *plan, po, info.files));
     }
 
     if (!quiet) {

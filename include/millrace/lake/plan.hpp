@@ -29,6 +29,13 @@ struct plan_options {
 
 enum class plan_method { automatic, ilp, greedy, brute_force };
 
+// What the plan must respect beyond containment, per table index.
+struct plan_constraints {
+  std::vector<bool> keep;          // keep[t]: never delete t (e.g. its file lies outside the lake,
+                                   // reached by a symlink); it may still be an ancestor. Empty: none
+  std::vector<std::string> names;  // table names for error messages; empty: "table #t"
+};
+
 struct plan_entry {
   std::uint32_t table = 0;     // deleted
   std::uint32_t ancestor = 0;  // retained container it is rebuilt from
@@ -54,11 +61,24 @@ struct plan_pair {
   double gain, latency, cost;
 };
 
+inline std::string table_name(const plan_constraints& c, std::uint32_t t) {
+  return t < c.names.size() ? c.names[t] : "table #" + std::to_string(t);
+}
+
+// A table rebuilt from itself would be deleted with nothing left to rebuild it from: such an edge
+// (e.g. one file listed under two names) is a bug upstream, never a plan.
+inline void check_not_own_ancestor(const plan_constraints& c, std::uint32_t d, std::uint32_t a) {
+  if (d == a)
+    throw std::logic_error("deletion plan: " + table_name(c, d) + " would be rebuilt from itself");
+}
+
 inline std::vector<plan_pair> eligible_pairs(const std::vector<std::uint64_t>& bytes,
                                              const std::vector<containment_edge>& edges,
-                                             const plan_options& o) {
+                                             const plan_options& o, const plan_constraints& c) {
   std::vector<plan_pair> out;
   for (const auto& e : edges) {
+    check_not_own_ancestor(c, e.contained, e.container);
+    if (!c.keep.empty() && c.keep[e.contained]) continue;
     const double lat = o.fixed_latency_s + static_cast<double>(bytes[e.container]) / o.scan_bytes_per_s;
     const double cost = o.cost_per_byte * static_cast<double>(bytes[e.container]);
     const double gain = static_cast<double>(bytes[e.contained]) - cost;
@@ -72,13 +92,17 @@ inline std::vector<plan_pair> eligible_pairs(const std::vector<std::uint64_t>& b
 
 inline deletion_plan finish_plan(std::string method, bool optimal, const std::vector<plan_pair>& pairs,
                                  const std::vector<std::size_t>& chosen,
-                                 const std::vector<std::uint64_t>& bytes) {
+                                 const std::vector<std::uint64_t>& bytes, const plan_constraints& c) {
   deletion_plan p;
   p.method = std::move(method);
   p.optimal = optimal;
   p.candidate_pairs = pairs.size();
   for (auto i : chosen) {
     const auto& q = pairs[i];
+    // Re-checked on the chosen entries: whatever the solver did, these never reach a plan.
+    check_not_own_ancestor(c, q.d, q.a);
+    if (!c.keep.empty() && c.keep[q.d])
+      throw std::logic_error("deletion plan: " + table_name(c, q.d) + " is marked keep but was chosen");
     p.deleted.push_back({q.d, q.a, q.latency, q.cost});
     p.bytes_saved += bytes[q.d];
     p.cost += q.cost;
@@ -201,28 +225,36 @@ inline std::vector<std::size_t> brute_force_choice(const std::vector<plan_pair>&
 
 }  // namespace detail
 
-// bytes[t]: storage of table t; edges: the containment relation (container ⊇ contained).
+// bytes[t]: storage of table t; edges: the containment relation (container ⊇ contained); c: tables
+// never deleted and names for errors. Throws std::logic_error naming the table if an edge (or a
+// chosen entry) would rebuild a table from itself, std::invalid_argument on a keep of the wrong size.
 inline deletion_plan plan_deletions(const std::vector<std::uint64_t>& bytes,
                                     const std::vector<containment_edge>& edges,
                                     const plan_options& o = {},
-                                    plan_method m = plan_method::automatic) {
-  const auto pairs = detail::eligible_pairs(bytes, edges, o);
+                                    plan_method m = plan_method::automatic,
+                                    const plan_constraints& c = {}) {
+  if (!c.keep.empty() && c.keep.size() != bytes.size())
+    throw std::invalid_argument("deletion plan: keep has " + std::to_string(c.keep.size()) +
+                                " entries for " + std::to_string(bytes.size()) + " tables");
+  const auto pairs = detail::eligible_pairs(bytes, edges, o, c);
   const std::size_t n = bytes.size();
+  auto finish = [&](const char* method, bool optimal, const std::vector<std::size_t>& chosen) {
+    return detail::finish_plan(method, optimal, pairs, chosen, bytes, c);
+  };
   if (m == plan_method::automatic)
     m = pairs.size() <= o.ilp_max_pairs ? plan_method::ilp : plan_method::greedy;
-  if (m == plan_method::brute_force)
-    return detail::finish_plan("brute_force", true, pairs, detail::brute_force_choice(pairs, n), bytes);
+  if (m == plan_method::brute_force) return finish("brute_force", true, detail::brute_force_choice(pairs, n));
   if (m == plan_method::ilp) {
     bool optimal = false;
     auto chosen = detail::ilp_choice(pairs, n, o, optimal);
-    auto p = detail::finish_plan("ilp", optimal, pairs, chosen, bytes);
+    auto p = finish("ilp", optimal, chosen);
     if (!optimal) {  // time limit: keep whichever of GLPK's incumbent and greedy is better
-      auto g = detail::finish_plan("greedy", false, pairs, detail::greedy_choice(pairs, n), bytes);
+      auto g = finish("greedy", false, detail::greedy_choice(pairs, n));
       if (g.objective > p.objective) return g;
     }
     return p;
   }
-  return detail::finish_plan("greedy", false, pairs, detail::greedy_choice(pairs, n), bytes);
+  return finish("greedy", false, detail::greedy_choice(pairs, n));
 }
 
 }  // namespace millrace::lake

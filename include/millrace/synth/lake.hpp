@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include <millrace/io/atomic_file.hpp>
 #include <millrace/lake/value.hpp>
 
 namespace millrace::synth {
@@ -295,25 +296,26 @@ inline std::string csv_field(const std::string& v) {
   return s;
 }
 
+// Written with io::write_file_atomically (unpredictable temporary name, never through a planted
+// symlink, every write checked; throws io::output_error "file: reason"). No fsync: a generated lake
+// is scratch data that its seed reproduces, and hundreds of fsyncs would dominate the run.
 inline void write_csv(const std::filesystem::path& file, const std::vector<std::string>& header,
                       const std::vector<std::vector<std::string>>& rows) {
   std::filesystem::create_directories(file.parent_path());
-  const auto tmp = file.string() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    if (!f) throw std::runtime_error(fmt::format("{}: cannot write", tmp));
-    auto line = [&](const std::vector<std::string>& row) {
-      // A lone empty field is written "" so that the line is not blank (readers skip those).
-      if (row.size() == 1 && row[0].empty()) f << "\"\"";
-      else
-        for (std::size_t i = 0; i < row.size(); ++i) f << (i ? "," : "") << csv_field(row[i]);
-      f << "\r\n";
-    };
-    line(header);
-    for (const auto& row : rows) line(row);
-    if (!f) throw std::runtime_error(fmt::format("{}: write failed", tmp));
-  }
-  std::filesystem::rename(tmp, file);
+  std::string text;
+  auto line = [&](const std::vector<std::string>& row) {
+    // A lone empty field is written "" so that the line is not blank (readers skip those).
+    if (row.size() == 1 && row[0].empty()) text += "\"\"";
+    else
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (i) text += ',';
+        text += csv_field(row[i]);
+      }
+    text += "\r\n";
+  };
+  line(header);
+  for (const auto& row : rows) line(row);
+  io::write_file_atomically(file, text, io::durability::no_fsync);
 }
 
 // Writes every table under dir (created if needed).
