@@ -88,15 +88,13 @@ inline void check_outputs(const std::vector<std::string>& inputs, const output_p
     std::error_code ec;
     if (fs::exists(out.dir, ec) && !fs::is_directory(out.dir, ec))
       throw output_error(out.dir.string(), "exists and is not a directory");
-    fs::create_directories(out.dir, ec);
-    if (ec) throw output_error(out.dir.string(), "cannot create the output directory: " + ec.message());
-    detail::probe_writable(out.dir / "manifest.json");
   }
 
   std::vector<fs::path> seen;
   for (const auto& file : out.files) {
     if (file.empty()) continue;
-    const auto r = detail::resolved(file);
+    // The directory resolved, the name not: a symlink at the name is replaced, never followed.
+    const auto r = detail::resolved(detail::parent_or_dot(file)) / file.filename();
     if (std::find(in_files.begin(), in_files.end(), r) != in_files.end())
       throw std::invalid_argument("output file " + file.string() + " is an input file: it would be overwritten");
     for (const auto& d : in_dirs)
@@ -111,6 +109,17 @@ inline void check_outputs(const std::vector<std::string>& inputs, const output_p
     const auto parent = detail::parent_or_dot(file);
     if (!fs::is_directory(parent, ec))
       throw output_error(file.string(), "its directory " + parent.string() + " does not exist");
+  }
+
+  // Only once every path is known to be acceptable: create and probe.
+  if (!out.dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(out.dir, ec);
+    if (ec) throw output_error(out.dir.string(), "cannot create the output directory: " + ec.message());
+    detail::probe_writable(out.dir / "manifest.json");
+  }
+  for (const auto& file : out.files) {
+    if (file.empty()) continue;
     detail::probe_writable(file);
     remove_stale_temps(file);   // a killed run's, of this very output
   }
