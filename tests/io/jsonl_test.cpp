@@ -57,6 +57,7 @@ outcome read_json(const std::vector<fs::path>& files, io::on_bad_record policy,
     auto good = io::settle(std::move(parsed), policy, log, names);
     for (auto& g : good) o.records.push_back(std::move(g));
   }
+  log.commit();   // what the pipeline's check stage does when the run succeeds
   o.rejected = log.count();
   return o;
 }
@@ -258,6 +259,7 @@ TEST_CASE("jsonl.bad.missing_field.typed.fail_and_reject") {
   }
   io::reject_log log(d / "r.jsonl");
   auto docs = run(io::on_bad_record::reject, log);
+  log.commit();
   REQUIRE(docs.size() == 2);
   CHECK(docs[1].id == "d");
   CHECK(log.count() == 2);
