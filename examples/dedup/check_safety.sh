@@ -84,4 +84,13 @@ head -c 3000000 /dev/urandom > noise.jsonl
 ! "$job" -q -i noise.jsonl -o o7 --on-bad reject --rejects noise.rej 2> err || fail "random bytes accepted"
 grep -q 'records rejected' err && [ ! -e noise.rej ] || fail "reject limit: $(cat err)"
 "$job" -q -i noise.jsonl -o o7 --on-bad reject --max-rejects 0 > /dev/null || fail "--max-rejects 0 did not lift the limit"
+# 8. Valid JSON the reader used to refuse: huge numbers as ids (kept as written), duplicate keys
+#    (the last wins), CRLF lines (kept byte for byte).
+printf '%s\n' '{"id":18446744073709551616,"text":"alpha beta gamma delta epsilon"}' \
+  '{"id":1e400,"text":"zeta eta theta iota kappa"}' '{"id":3,"text":"first","text":"lambda mu nu xi omicron"}' > big.jsonl
+printf '{"id":4,"text":"pi rho sigma tau upsilon"}\r\n' >> big.jsonl
+"$job" -q -i big.jsonl -o o8 --mode exact --clusters big.cl > /dev/null || fail "valid JSON refused"
+grep -q '"id":18446744073709551616,' big.cl && grep -q '"id":1e400,' big.cl || fail "ids: $(cat big.cl)"
+cmp big.jsonl o8/dedup-00000.jsonl || fail "output is not the input byte for byte"
+"$job" -q -i big.jsonl -o o9 --mode near --threshold 0.5 > /dev/null || fail "near: valid JSON refused"
 echo "all safety cases hold"

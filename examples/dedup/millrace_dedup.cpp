@@ -46,7 +46,8 @@ struct doc {
   std::string raw, text, id_json;
 };
 
-// Parallel: one JSON parse per line; a line without a string text field is a bad record.
+// Parallel: one JSON parse per line; a line without a string text field is a bad record. As the
+// io readers: numbers simdjson cannot hold are kept as text, and of duplicate keys the last wins.
 io::checked<doc> parse_doc(io::raw_line&& l, const std::string& text_field, const std::string& id_field) {
   io::checked<doc> r;
   r.input = l.input;
@@ -56,16 +57,28 @@ io::checked<doc> parse_doc(io::raw_line&& l, const std::string& text_field, cons
     r.raw = std::move(l.text);
     return r;
   }
-  simdjson::dom::object obj;
-  std::string err = io::detail::parse_object(l.text, obj);
-  if (err.empty()) {
+  io::detail::parsed_object obj;
+  std::string err = io::detail::parse_record(l.text, obj);
+  if (err.empty() && obj.dom) {
+    std::optional<simdjson::dom::element> text, id;
+    for (simdjson::dom::key_value_pair kv : obj.obj) {
+      if (kv.key == text_field) text = kv.value;
+      if (kv.key == id_field) id = kv.value;
+    }
     std::string_view t;
-    if (obj.at_key(text_field).get_string().get(t)) {
-      err = "no string field \"" + text_field + "\"";
-    } else {
+    if (!text || text->get_string().get(t)) err = "no string field \"" + text_field + "\"";
+    else {
       r.value.text.assign(t);
-      simdjson::dom::element id;
-      r.value.id_json = obj.at_key(id_field).get(id) ? "null" : simdjson::minify(id);
+      r.value.id_json = id ? simdjson::minify(*id) : "null";
+    }
+  } else if (err.empty()) {   // a number too large for simdjson somewhere: the slower exact path
+    io::json_record rec;
+    rec.raw = l.text;
+    if (auto t = rec.get_string(text_field)) {
+      r.value.text = std::move(*t);
+      r.value.id_json = rec.get_json(id_field).value_or("null");
+    } else {
+      err = "no string field \"" + text_field + "\"";
     }
   }
   if (!err.empty()) {

@@ -32,6 +32,9 @@ struct read_options {
   std::filesystem::path rejects_file{};    // with on_bad_record::reject; empty: rejects are only counted
   reject_limit max_rejects{};              // a run that rejects more fails (see reject_limit)
   std::size_t max_line_bytes = std::size_t(64) << 20;   // a longer line is a bad record
+  // After an over-long line, bytes skipped looking for its end before the rest of the file is
+  // given up (one more bad record says so): /dev/zero ends instead of reading forever.
+  std::uint64_t max_skip_bytes = std::uint64_t(1) << 30;
   bool empty_file_is_error = true;         // an empty input file is bad input (it is often a failed copy)
   bool validate_utf8 = true;               // read_lines/read_csv (JSON is always validated)
   std::size_t chunk_bytes = std::size_t(1) << 20;       // read size; lines are split from chunks
@@ -108,6 +111,7 @@ class line_source {
       chunk_options co;
       co.chunk_bytes = s.opt.chunk_bytes;
       co.max_line_bytes = s.opt.max_line_bytes;
+      co.max_skip_bytes = s.opt.max_skip_bytes;
       co.empty_file_is_error = s.opt.empty_file_is_error;
       auto skip = completed_inputs(s.opt.resume_from, s.in->files);
       std::size_t files = s.opt.parallel_files;
