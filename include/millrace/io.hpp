@@ -3,8 +3,10 @@
 //   auto p = mr::io::read_jsonl({"shards/*.jsonl.zst"}) | mr::io::write_jsonl("out/");
 #pragma once
 
+#include "io/atomic_file.hpp"
 #include "io/csv.hpp"
 #include "io/error.hpp"
 #include "io/json_record.hpp"
+#include "io/output_paths.hpp"
 #include "io/read.hpp"
 #include "io/write.hpp"
