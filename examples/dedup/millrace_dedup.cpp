@@ -37,7 +37,7 @@ struct job_config {
   std::size_t max_index_docs = 0;
   std::int64_t max_rejects = -1;   // -1: the default limit (io::reject_limit)
   std::uint64_t seed = 1;
-  bool verify = false, streaming = false, no_normalize = false, exact_normalize = false, zstd = false, quiet = false;
+  bool no_fsync = false, verify = false, streaming = false, no_normalize = false, exact_normalize = false, zstd = false, quiet = false;
 };
 
 // A record as the dedup stages see it: the original line (written back unchanged), its text and
@@ -163,6 +163,8 @@ int main(int argc, char** argv) {
                  "(0 = no limit; default: more than 10000 that are also over half of the lines read)");
   app.add_option("--shard-records", c.shard_records, "records per output shard (0 = one shard)")->capture_default_str();
   app.add_flag("--zstd", c.zstd, "zstd-compress the output shards");
+  app.add_flag("--no-fsync", c.no_fsync, "do not flush shards and manifest to the device before renaming them "
+               "(faster on scratch disks; a power cut may then lose a run that said it was complete)");
   app.add_flag("--quiet,-q", c.quiet, "no progress bar (it is only drawn when stderr is a terminal anyway)");
   CLI11_PARSE(app, argc, argv);
 
@@ -217,6 +219,7 @@ int main(int argc, char** argv) {
     wo.zstd = c.zstd;
     wo.max_records_per_shard = c.shard_records;
     wo.prefix = "dedup";
+    wo.fsync = !c.no_fsync;
     auto sink = io::write_jsonl(c.output, wo);
 
     clusters_writer clusters(c.clusters_file);

@@ -14,6 +14,7 @@
 
 #include <millrace/core.hpp>
 #include <millrace/io/atomic_file.hpp>
+#include <millrace/io/output_paths.hpp>
 #include <millrace/lake/containment.hpp>
 #include <millrace/lake/plan.hpp>
 #include <millrace/lake/read_table.hpp>
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
     for (const auto* out : {&report_file, &plan_file})
       if (!out->empty()) {
         millrace::io::atomic_file probe(*out);
+        millrace::io::remove_stale_temps(*out);   // a killed run's
       }
 
     const lk::table_options topt{.case_insensitive = case_insensitive, .normalize_numbers = !raw_numbers};
@@ -165,6 +167,7 @@ int main(int argc, char** argv) {
                    plan->optimal ? ", optimal" : "", plan->deleted.size(), plan->bytes_saved,
                    plan->objective);
     }
+    millrace::io::check_stdout();
     return 0;
   } catch (const std::exception& e) {
     fmt::print(stderr, "millrace-lake: {}\n", e.what());
