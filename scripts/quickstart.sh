@@ -45,6 +45,8 @@ case "$what" in
           -DMILLRACE_SANITIZE=thread \
           -DTBB_DIR="$PWD/build-tsan/tbb-tsan/lib/cmake/TBB"
     (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j "$jobs")
+    echo "== libFuzzer harnesses (tests/fuzz), 30 s each"
+    bash scripts/fuzz.sh 30
     echo "== all tests passed"
     ;;
   *) echo "usage: $0 demo|test" >&2; exit 2 ;;

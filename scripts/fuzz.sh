@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# libFuzzer harnesses (tests/fuzz/): build with clang (ASan + UBSan + libFuzzer) and run each one.
+#   bash scripts/fuzz.sh [seconds-per-target, default 45]
+# Each target runs on a copy of its seed corpus under build-fuzz/corpus/<target> (the repository is
+# not modified); a crash, sanitizer report, timeout or out-of-memory fails the script, naming the
+# target and the file that reproduces it (build-fuzz/fuzz/<target>/crash-*).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-45}"
+jobs="${JOBS:-2}"
+dir=build-fuzz
+targets=(jsonl csv zstd zstd_structured markdown module_config)
+
+cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DMILLRACE_FUZZ=ON \
+      -DMILLRACE_BUILD_EXAMPLES=OFF -DMILLRACE_BUILD_BENCHMARKS=OFF >/dev/null || exit 1
+cmake --build "$dir" -j "$jobs" --target "${targets[@]/#/fuzz_}" || exit 1
+
+failed=()
+for t in "${targets[@]}"; do
+  corpus="$dir/corpus/$t"; art="$dir/fuzz/$t"; log="$dir/fuzz/$t.log"
+  rm -rf "$corpus" "$art"; mkdir -p "$corpus" "$art"
+  cp tests/fuzz/$t/seeds/* "$corpus"/ 2>/dev/null || true
+  dict=(); [[ -f tests/fuzz/$t/$t.dict ]] && dict=(-dict=tests/fuzz/$t/$t.dict)
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+    "$dir/fuzz/fuzz_$t" "$corpus" "${dict[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="$art/" >"$log" 2>&1
+  rc=$?
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  crash=$(ls "$art" 2>/dev/null | head -1)
+  if [[ $rc -ne 0 || -n "$crash" ]]; then
+    echo "== fuzz $t: FAILED (rc $rc) after ${execs:-?} executions; reproducer: $art/${crash:-?}; log: $log"
+    grep -m1 -E 'ERROR: |runtime error|SUMMARY' "$log" || tail -5 "$log"
+    failed+=("$t")
+  else
+    echo "== fuzz $t: ok, ${execs:-?} executions in ${secs}s"
+  fi
+done
+if ((${#failed[@]})); then
+  echo "== fuzz: crashes in ${failed[*]}" >&2
+  exit 1
+fi
+echo "== fuzz: all targets ran clean"
