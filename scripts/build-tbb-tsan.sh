@@ -6,6 +6,7 @@
 #   bash scripts/build-tbb-tsan.sh [prefix]      then configure with -DTBB_DIR=<prefix>/lib/cmake/TBB
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/apt-sources.sh
 prefix="$(realpath -m "${1:-build-tsan/tbb-tsan}")"
 if [[ -f "$prefix/lib/cmake/TBB/TBBConfig.cmake" ]]; then
   echo "tbb-tsan: already built in $prefix"
@@ -17,12 +18,27 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 if ! apt-get source --download-only "onetbb=$version" >/dev/null 2>&1; then
-  # no deb-src entry yet: add one for the release this machine runs, then retry
-  codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"
-  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    "$codename" | $sudo tee /etc/apt/sources.list.d/millrace-deb-src.sources >/dev/null
-  $sudo apt-get update -q >/dev/null
-  apt-get source --download-only "onetbb=$version" >/dev/null
+  # no deb-src entry yet: derive one from this machine's own "deb" entries of its release (whatever mirror
+  # it uses; scripts/lib/apt-sources.sh reads sources.list, *.list and deb822 *.sources), then retry
+  codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
+  if apt_sources_entries /etc/apt | grep -q '^deb-src|'; then
+    echo "tbb-tsan: deb-src entries exist but onetbb $version was not found; updating the package lists"
+  else
+    entries="$(apt_sources_release /etc/apt "$codename")"
+    if [[ -z "$codename" || -z "$entries" ]]; then
+      echo "tbb-tsan: no deb-src entry, and no 'deb' entry for release '${codename:-?}' in /etc/apt to derive one from;" \
+           "add a deb-src entry for your mirror (e.g. 'Types: deb deb-src' in its .sources stanza)" >&2
+      exit 1
+    fi
+    echo "tbb-tsan: adding /etc/apt/sources.list.d/millrace-deb-src.sources (deb-src of: $(cut -d'|' -f2,3 <<<"$entries" | tr '|\n' '  '))"
+    apt_sources_deb822 deb-src <<<"$entries" | $sudo tee /etc/apt/sources.list.d/millrace-deb-src.sources >/dev/null
+  fi
+  # a third-party source that fails to update must not stop us: apt-get source below says whether it worked
+  $sudo apt-get update -q >/dev/null || echo "tbb-tsan: warning: apt-get update reported errors" >&2
+  if ! apt-get source --download-only "onetbb=$version" >/dev/null; then
+    echo "tbb-tsan: cannot download Debian's source package onetbb $version" >&2
+    exit 1
+  fi
 fi
 tar xf onetbb_*.orig.tar.*
 src="$(ls -d oneTBB-*/ | head -1)"
