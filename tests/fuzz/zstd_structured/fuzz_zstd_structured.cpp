@@ -43,6 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const int level = 1 + data[0] % 5;
   const std::size_t split = data[1] % 4 == 0 ? 0 : (size - 2) * data[1] / 256;   // 0: one frame
   const std::size_t bufsize = 1 + data[1] * 37 % 8192;
+  const std::uint8_t cut_at = data[0];
   data += 2, size -= 2;
   static const std::string path = "/tmp/millrace-fuzz-zstds-" + std::to_string(getpid()) + ".zst";
   std::string z = split ? compress(data, split, level) + compress(data + split, size - split, level)
@@ -57,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort();
   }
   // Damaged copies, cut short and with one byte changed: error() or some output, never a crash.
-  std::string cut = z.substr(0, z.size() * data[0] / 256);
+  std::string cut = z.substr(0, z.size() * cut_at / 256);
   std::string flipped = z;
   if (!flipped.empty()) flipped[(size * 131) % flipped.size()] ^= 0x5A;
   for (const std::string* bad : {&cut, &flipped}) {
