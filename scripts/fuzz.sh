@@ -21,6 +21,16 @@ for t in "${targets[@]}"; do
   rm -rf "$corpus" "$art"; mkdir -p "$corpus" "$art"
   cp tests/fuzz/$t/seeds/* "$corpus"/ 2>/dev/null || true
   dict=(); [[ -f tests/fuzz/$t/$t.dict ]] && dict=(-dict=tests/fuzz/$t/$t.dict)
+  # Inputs that once crashed run first, as regression tests (and then seed the corpus).
+  if compgen -G "tests/fuzz/$t/crashes-fixed/*" > /dev/null; then
+    if ! UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$dir/fuzz/fuzz_$t" -rss_limit_mb=2048 \
+         tests/fuzz/$t/crashes-fixed/* > "$dir/fuzz/$t.regressions.log" 2>&1; then
+      echo "== fuzz $t: a fixed crash is back: see $dir/fuzz/$t.regressions.log"
+      grep -m1 -E 'ERROR: |runtime error|SUMMARY|Running: ' "$dir/fuzz/$t.regressions.log"
+      failed+=("$t"); continue
+    fi
+    cp tests/fuzz/$t/crashes-fixed/* "$corpus"/
+  fi
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
     "$dir/fuzz/fuzz_$t" "$corpus" "${dict[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$art/" >"$log" 2>&1

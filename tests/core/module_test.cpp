@@ -1,6 +1,8 @@
 // Modules: forward() composes operators; parameters are printable and loadable from JSON.
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -84,4 +86,41 @@ TEST_CASE("module.load_config.errors_name_the_parameter") {
   CHECK_THROWS_WITH_AS(mr::load_config(c, R"({"colour": 1})"), "config: unknown parameter 'colour' (known: length, ratio, tag)",
                        mr::config_error);
   CHECK_THROWS_AS(mr::load_config(c, R"({"ratio": )"), mr::json::parse_error);
+}
+
+// Found by the config fuzzer (tests/fuzz/module_config/crashes-fixed/): each used to terminate the
+// program or be undefined behaviour; now each is a config or parse error.
+TEST_CASE("module.load_config.hostile_input.clear_errors") {
+  Cleaner c;
+  CHECK_THROWS_AS(mr::load_config(c, R"({"tag": "\uzzzz"})"), mr::json::parse_error);
+  CHECK_THROWS_AS(mr::load_config(c, R"({"tag": "\u 12a"})"), mr::json::parse_error);
+  CHECK_THROWS_AS(mr::load_config(c, R"({"tag": "\ud800"})"), mr::json::parse_error);   // lone surrogate
+  CHECK_THROWS_AS(mr::load_config(c, R"({"tag": "a\qb"})"), mr::json::parse_error);
+  CHECK_THROWS_AS(mr::load_config(c, "{\"tag\": \"a\nb\"}"), mr::json::parse_error);    // raw control char
+  CHECK_THROWS_WITH_AS(mr::load_config(c, R"({"length": {"min_chars": 18446744073709551616}})"),
+                       "config: parameter 'length.min_chars' expects an integer in range, got 1.8446744073709552e+19",
+                       mr::config_error);
+  for (const char* bad : {"0x10", "-inf", "nan", "01", "+1", "1.", ".5", "1e"})
+    CHECK_THROWS_AS(mr::load_config(c, std::string(R"({"ratio": )") + bad + "}"), mr::json::parse_error);
+  CHECK_THROWS_WITH_AS(mr::load_config(c, std::string(100000, '[')), "json: offset 512: nesting deeper than 512",
+                       mr::json::parse_error);
+  CHECK_THROWS_WITH_AS(mr::load_config(c, R"({"ratio": 21e308})"),
+                       "config: parameter 'ratio' expects a finite number in range, got inf", mr::config_error);
+  mr::load_config(c, R"({"tag": "caf\u00e9 \ud83d\ude00", "ratio": -0.25e1})");
+  CHECK(c.tag == "caf\xc3\xa9 \xf0\x9f\x98\x80");
+  CHECK(c.ratio == -2.5);
+}
+
+struct Offsets {
+  std::int64_t offset = 0;
+  auto parameters() { return mr::params(mr::param("offset", offset)); }
+};
+
+TEST_CASE("module.load_config.int64_bounds") {
+  Offsets o;
+  CHECK_THROWS_AS(mr::load_config(o, R"({"offset": 9223372036854775808})"), mr::config_error);
+  mr::load_config(o, R"({"offset": -9223372036854775808})");
+  CHECK(o.offset == std::numeric_limits<std::int64_t>::min());
+  mr::load_config(o, R"({"offset": 4611686018427387904})");
+  CHECK(o.offset == (std::int64_t(1) << 62));
 }

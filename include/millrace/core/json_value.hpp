@@ -79,19 +79,49 @@ class parser {
     if (c == '-' || (c >= '0' && c <= '9')) return parse_number();
     fail(std::string("unexpected character '") + c + "'");
   }
+  // Strict JSON grammar (no hex, inf, nan, leading zeros or '+'), then strtod on exactly that span.
   value parse_number() {
-    const std::string tmp(s_.substr(pos_, std::min<std::size_t>(64, s_.size() - pos_)));
-    char* end = nullptr;
-    const double d = std::strtod(tmp.c_str(), &end);
-    if (end == tmp.c_str()) fail("bad number");
-    pos_ += static_cast<std::size_t>(end - tmp.c_str());
-    return value{d};
+    const std::size_t start = pos_;
+    const auto digit = [&] { return pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9'; };
+    const auto digits = [&] {
+      if (!digit()) fail("bad number");
+      while (digit()) ++pos_;
+    };
+    if (s_[pos_] == '-') ++pos_;
+    if (pos_ < s_.size() && s_[pos_] == '0') ++pos_;
+    else digits();
+    if (pos_ < s_.size() && s_[pos_] == '.') {
+      ++pos_;
+      digits();
+    }
+    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
+      digits();
+    }
+    if (digit()) fail("bad number (leading zero)");
+    const std::string text(s_.substr(start, pos_ - start));
+    return value{std::strtod(text.c_str(), nullptr)};   // out of range: +-HUGE_VAL or 0, as JSON allows
+  }
+  unsigned hex4() {
+    if (pos_ + 4 > s_.size()) fail("bad \\u escape (needs four hex digits)");
+    unsigned cp = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char h = s_[pos_++];
+      cp <<= 4;
+      if (h >= '0' && h <= '9') cp |= unsigned(h - '0');
+      else if (h >= 'a' && h <= 'f') cp |= unsigned(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F') cp |= unsigned(h - 'A' + 10);
+      else fail("bad \\u escape (needs four hex digits)");
+    }
+    return cp;
   }
   std::string parse_string() {
     ++pos_;  // opening quote
     std::string out;
     while (pos_ < s_.size() && s_[pos_] != '"') {
       char c = s_[pos_++];
+      if (static_cast<unsigned char>(c) < 0x20) fail("control character in string (must be escaped)");
       if (c != '\\') {
         out += c;
         continue;
@@ -105,29 +135,51 @@ class parser {
         case 'b': out += '\b'; break;
         case 'f': out += '\f'; break;
         case 'u': {
-          if (pos_ + 4 > s_.size()) fail("bad \\u escape");
-          const unsigned cp = static_cast<unsigned>(std::stoul(std::string(s_.substr(pos_, 4)), nullptr, 16));
-          pos_ += 4;
+          unsigned cp = hex4();
+          if (cp >= 0xD800 && cp <= 0xDBFF) {   // a surrogate pair is one code point
+            if (!consume("\\u")) fail("lone surrogate in \\u escape");
+            const unsigned lo = hex4();
+            if (lo < 0xDC00 || lo > 0xDFFF) fail("lone surrogate in \\u escape");
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            fail("lone surrogate in \\u escape");
+          }
           if (cp < 0x80) {
             out += char(cp);
           } else if (cp < 0x800) {
             out += char(0xC0 | (cp >> 6));
             out += char(0x80 | (cp & 0x3F));
-          } else {
+          } else if (cp < 0x10000) {
             out += char(0xE0 | (cp >> 12));
+            out += char(0x80 | ((cp >> 6) & 0x3F));
+            out += char(0x80 | (cp & 0x3F));
+          } else {
+            out += char(0xF0 | (cp >> 18));
+            out += char(0x80 | ((cp >> 12) & 0x3F));
             out += char(0x80 | ((cp >> 6) & 0x3F));
             out += char(0x80 | (cp & 0x3F));
           }
           break;
         }
-        default: out += c;
+        case '"': case '\\': case '/': out += c; break;
+        default: fail(std::string("bad escape '\\") + c + "'");
       }
     }
     if (pos_ >= s_.size()) fail("unterminated string");
     ++pos_;
     return out;
   }
+  // Recursion is bounded: a hostile config of 100,000 '[' must fail, not overflow the stack.
+  static constexpr int max_depth = 512;
+  struct depth_guard {
+    parser& p;
+    explicit depth_guard(parser& q) : p(q) {
+      if (++p.depth_ > max_depth) p.fail("nesting deeper than " + std::to_string(max_depth));
+    }
+    ~depth_guard() { --p.depth_; }
+  };
   value parse_array() {
+    depth_guard guard(*this);
     ++pos_;
     auto arr = std::make_shared<array>();
     skip_ws();
@@ -140,6 +192,7 @@ class parser {
     }
   }
   value parse_object() {
+    depth_guard guard(*this);
     ++pos_;
     auto obj = std::make_shared<object>();
     skip_ws();
@@ -158,6 +211,7 @@ class parser {
   }
   std::string_view s_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
 };
 }  // namespace detail
 

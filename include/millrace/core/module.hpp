@@ -88,12 +88,18 @@ void set_param(T& target, const json::value& v, const std::string& path) {
   } else if constexpr (std::is_integral_v<T>) {
     if (!v.is_number()) throw wrong("an integer");
     const double d = std::get<double>(v.v);
-    if (d != std::floor(d) || d < double(std::numeric_limits<T>::lowest()) || d > double(std::numeric_limits<T>::max()))
+    // 2^digits is exact as a double while max() is not (it rounds up to 2^digits): compare with it.
+    const double bound = std::ldexp(1.0, std::numeric_limits<T>::digits);
+    if (d != std::floor(d) || d >= bound || d < (std::is_signed_v<T> ? -bound : 0.0))
       throw config_error(fmt::format("config: parameter '{}' expects an integer in range, got {}", path, d));
     target = static_cast<T>(d);
   } else if constexpr (std::is_floating_point_v<T>) {
     if (!v.is_number()) throw wrong("a number");
-    target = static_cast<T>(std::get<double>(v.v));
+    const double d = std::get<double>(v.v);
+    // 1e400 parses as infinity; a config holding it could not be written back as JSON.
+    if (!std::isfinite(d) || (std::is_same_v<T, float> && std::abs(d) > double(std::numeric_limits<float>::max())))
+      throw config_error(fmt::format("config: parameter '{}' expects a finite number in range, got {}", path, d));
+    target = static_cast<T>(d);
   } else {
     if (!v.is_string()) throw wrong("a string");
     target = std::get<std::string>(v.v);
