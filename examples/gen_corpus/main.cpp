@@ -2,6 +2,7 @@
 // {"id": ..., "text": ...}, zstd-compressed when the output name ends in .zst.
 //   millrace-gen-corpus --docs 10000 --seed 1 --output data/sample/sample.jsonl.zst
 #include <millrace/core/json_value.hpp>
+#include <millrace/io/atomic_file.hpp>
 #include <millrace/synth/corpus.hpp>
 
 #include <CLI/CLI.hpp>
@@ -16,11 +17,10 @@
 
 namespace {
 
-// Plain or zstd file writer; the caller renames the temporary file once everything is flushed.
+// Plain or zstd file writer over an io::atomic_file: close() renames the whole file into place.
 class writer {
  public:
-  writer(const std::string& path, bool zstd, int level) : file_(std::fopen(path.c_str(), "wb")) {
-    if (!file_) throw std::runtime_error(path + ": cannot open for writing");
+  writer(const std::string& path, bool zstd, int level) : file_(path) {
     if (zstd) {
       cctx_ = ZSTD_createCCtx();
       ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level);
@@ -32,7 +32,6 @@ class writer {
   }
   ~writer() {
     if (cctx_) ZSTD_freeCCtx(cctx_);
-    if (file_) std::fclose(file_);
   }
   void write(std::string_view data) {
     if (!cctx_) return raw(data.data(), data.size());
@@ -45,8 +44,7 @@ class writer {
       while (step(in, ZSTD_e_end) != 0) {
       }
     }
-    if (std::fclose(file_) != 0) throw std::runtime_error(path_ + ": write failed");
-    file_ = nullptr;
+    file_.commit();
   }
 
  private:
@@ -58,9 +56,9 @@ class writer {
     return left;
   }
   void raw(const void* p, std::size_t n) {
-    if (n && std::fwrite(p, 1, n, file_) != n) throw std::runtime_error(path_ + ": write failed");
+    file_.write(std::string_view(static_cast<const char*>(p), n));
   }
-  std::FILE* file_;
+  millrace::io::atomic_file file_;
   ZSTD_CCtx* cctx_ = nullptr;
   std::string out_;
   std::string path_;
@@ -99,8 +97,8 @@ int main(int argc, char** argv) {
     const bool zstd = output.size() >= 4 && output.compare(output.size() - 4, 4, ".zst") == 0;
     const fs::path final_path(output);
     if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path());
-    const std::string tmp = output + ".tmp";
-    writer w(tmp, zstd, level);
+    millrace::io::remove_stale_temps(final_path);   // a killed run's
+    writer w(output, zstd, level);
     millrace::synth::corpus_generator g(o);
     std::string line;
     std::size_t bytes = 0;
@@ -117,7 +115,6 @@ int main(int argc, char** argv) {
       w.write(line);
     }
     w.close();
-    fs::rename(tmp, final_path);
     fmt::print(stderr, "millrace-gen-corpus: {} documents, {:.1f} MB of text -> {}\n", o.docs, static_cast<double>(bytes) / 1e6, output);
   } catch (const std::exception& e) {
     fmt::print(stderr, "millrace-gen-corpus: {}\n", e.what());

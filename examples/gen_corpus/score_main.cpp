@@ -3,6 +3,7 @@
 //   millrace-dedup-score --input data/sample/sample.jsonl.zst --clusters out/demo/clusters.jsonl --threshold 0.8
 #include <millrace/dedup/all_pairs_jaccard.hpp>
 #include <millrace/dedup/near_dedup.hpp>
+#include <millrace/io/atomic_file.hpp>
 #include <millrace/io/byte_source.hpp>
 #include <millrace/io/inputs.hpp>
 #include <millrace/synth/score.hpp>
@@ -11,7 +12,6 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include <fstream>
 #include <functional>
 #include <optional>
 #include <string>
@@ -121,11 +121,7 @@ int main(int argc, char** argv) {
         sets.size(), threshold, from, removed, ideal_removed, s.predicted_pairs, s.precision(), s.strict_precision(),
         s.recall_pairs, s.recall());
     fmt::print("{}\n", json);
-    if (!report_file.empty()) {
-      std::ofstream out(report_file);
-      out << json << '\n';
-      if (!out) throw std::runtime_error(report_file + ": write failed");
-    }
+    if (!report_file.empty()) millrace::io::write_file_atomically(report_file, json + "\n");
   } catch (const std::exception& e) {
     fmt::print(stderr, "millrace-dedup-score: {}\n", e.what());
     return 1;
