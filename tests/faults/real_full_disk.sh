@@ -11,7 +11,7 @@ if ! unshare -m sh -c "mount -t tmpfs -o size=192k tmpfs '$work/disk'" 2> /dev/n
   echo "skipped: cannot mount a tmpfs in a private mount namespace here"; exit 77
 fi
 awk 'BEGIN { for (i = 0; i < 6000; i++) printf "{\"id\":%d,\"text\":\"document %d about the mill race and its wheel %d\"}\n", i, i, i % 13 }' > in/a.jsonl
-echo 'not json' >> in/a.jsonl
+mkdir -p bad && cp in/a.jsonl bad/a.jsonl && echo 'not json' >> bad/a.jsonl   # case 2 has a reject to write
 exec unshare -m sh -eu -c '
   job="$1"; verify="$2"; fail() { echo "FAIL: $*" >&2; exit 1; }
   mount -t tmpfs -o size=192k tmpfs disk
@@ -23,7 +23,7 @@ exec unshare -m sh -eu -c '
   grep -q "\"complete\": true" disk/out/manifest.json 2> /dev/null && fail "a failed run says complete"
   # 2. The shards fit elsewhere, the report and the rejects do not.
   rm -rf disk/out && head -c 196000 /dev/zero > disk/filler 2> /dev/null || true
-  ! "$job" -q -i in -o out --mode exact --on-bad reject --rejects disk/rej.jsonl --report disk/rep.json 2> err ||
+  ! "$job" -q -i bad -o out --mode exact --on-bad reject --rejects disk/rej.jsonl --report disk/rep.json 2> err ||
     fail "a report or rejects file on a full disk gave exit 0"
   grep -q "No space left on device" err && grep -Eq "disk/(rej|rep)" err || fail "the error does not name the file: $(cat err)"
   [ ! -s disk/rep.json ] || fail "a report was left on a full disk"
