@@ -68,10 +68,7 @@ int main(int argc, char** argv) {
     // Every output must be writable before any work: a run of minutes must not end in "cannot
     // write the report". Creating a temporary file there and dropping it is the real test.
     for (const auto* out : {&report_file, &plan_file})
-      if (!out->empty()) {
-        millrace::io::atomic_file probe(*out);
-        millrace::io::remove_stale_temps(*out);   // a killed run's
-      }
+      if (!out->empty()) millrace::io::prepare_output_file(*out);
 
     const lk::table_options topt{.case_insensitive = case_insensitive, .normalize_numbers = !raw_numbers};
     const auto listing = lk::scan_lake(lake_dir);

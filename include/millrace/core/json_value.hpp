@@ -42,277 +42,13 @@ struct parse_error : std::runtime_error {
 };
 
 namespace detail {
-class parser {
+// Strict RFC 8259 tokens (strings with every escape checked, numbers by the grammar), shared by
+// the config parser and the grammar checker: one definition of what JSON text is valid.
+class json_lexer {
  public:
-  explicit parser(std::string_view s) : s_(s) {}
-  value parse_document() {
-    value v = parse_value();
-    skip_ws();
-    if (pos_ != s_.size()) fail("trailing characters after the JSON value");
-    return v;
-  }
+  explicit json_lexer(std::string_view s) : s_(s) {}
 
- private:
-  [[noreturn]] void fail(const std::string& why) const {
-    throw parse_error("json: offset " + std::to_string(pos_) + ": " + why);
-  }
-  void skip_ws() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t')) ++pos_;
-  }
-  bool consume(std::string_view lit) {
-    if (s_.substr(pos_, lit.size()) == lit) {
-      pos_ += lit.size();
-      return true;
-    }
-    return false;
-  }
-  value parse_value() {
-    skip_ws();
-    if (pos_ >= s_.size()) fail("unexpected end of input");
-    const char c = s_[pos_];
-    if (c == '{') return parse_object();
-    if (c == '[') return parse_array();
-    if (c == '"') return value{parse_string()};
-    if (consume("true")) return value{true};
-    if (consume("false")) return value{false};
-    if (consume("null")) return value{nullptr};
-    if (c == '-' || (c >= '0' && c <= '9')) return parse_number();
-    fail(std::string("unexpected character '") + c + "'");
-  }
-  // Strict JSON grammar (no hex, inf, nan, leading zeros or '+'), then strtod on exactly that span.
-  value parse_number() {
-    const std::size_t start = pos_;
-    const auto digit = [&] { return pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9'; };
-    const auto digits = [&] {
-      if (!digit()) fail("bad number");
-      while (digit()) ++pos_;
-    };
-    if (s_[pos_] == '-') ++pos_;
-    if (pos_ < s_.size() && s_[pos_] == '0') ++pos_;
-    else digits();
-    if (pos_ < s_.size() && s_[pos_] == '.') {
-      ++pos_;
-      digits();
-    }
-    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
-      ++pos_;
-      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
-      digits();
-    }
-    if (digit()) fail("bad number (leading zero)");
-    const std::string text(s_.substr(start, pos_ - start));
-    return value{std::strtod(text.c_str(), nullptr)};   // out of range: +-HUGE_VAL or 0, as JSON allows
-  }
-  unsigned hex4() {
-    if (pos_ + 4 > s_.size()) fail("bad \\u escape (needs four hex digits)");
-    unsigned cp = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char h = s_[pos_++];
-      cp <<= 4;
-      if (h >= '0' && h <= '9') cp |= unsigned(h - '0');
-      else if (h >= 'a' && h <= 'f') cp |= unsigned(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') cp |= unsigned(h - 'A' + 10);
-      else fail("bad \\u escape (needs four hex digits)");
-    }
-    return cp;
-  }
-  std::string parse_string() {
-    ++pos_;  // opening quote
-    std::string out;
-    while (pos_ < s_.size() && s_[pos_] != '"') {
-      char c = s_[pos_++];
-      if (static_cast<unsigned char>(c) < 0x20) fail("control character in string (must be escaped)");
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (pos_ >= s_.size()) break;
-      c = s_[pos_++];
-      switch (c) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'u': {
-          unsigned cp = hex4();
-          if (cp >= 0xD800 && cp <= 0xDBFF) {   // a surrogate pair is one code point
-            if (!consume("\\u")) fail("lone surrogate in \\u escape");
-            const unsigned lo = hex4();
-            if (lo < 0xDC00 || lo > 0xDFFF) fail("lone surrogate in \\u escape");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            fail("lone surrogate in \\u escape");
-          }
-          if (cp < 0x80) {
-            out += char(cp);
-          } else if (cp < 0x800) {
-            out += char(0xC0 | (cp >> 6));
-            out += char(0x80 | (cp & 0x3F));
-          } else if (cp < 0x10000) {
-            out += char(0xE0 | (cp >> 12));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-          } else {
-            out += char(0xF0 | (cp >> 18));
-            out += char(0x80 | ((cp >> 12) & 0x3F));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-          }
-          break;
-        }
-        case '"': case '\\': case '/': out += c; break;
-        default: fail(std::string("bad escape '\\") + c + "'");
-      }
-    }
-    if (pos_ >= s_.size()) fail("unterminated string");
-    ++pos_;
-    return out;
-  }
-  // Recursion is bounded: a hostile config of 100,000 '[' must fail, not overflow the stack.
-  static constexpr int max_depth = 512;
-  struct depth_guard {
-    parser& p;
-    explicit depth_guard(parser& q) : p(q) {
-      if (++p.depth_ > max_depth) p.fail("nesting deeper than " + std::to_string(max_depth));
-    }
-    ~depth_guard() { --p.depth_; }
-  };
-  value parse_array() {
-    depth_guard guard(*this);
-    ++pos_;
-    auto arr = std::make_shared<array>();
-    skip_ws();
-    if (consume("]")) return value{arr};
-    for (;;) {
-      arr->push_back(parse_value());
-      skip_ws();
-      if (consume("]")) return value{arr};
-      if (!consume(",")) fail("expected ',' or ']' in array");
-    }
-  }
-  value parse_object() {
-    depth_guard guard(*this);
-    ++pos_;
-    auto obj = std::make_shared<object>();
-    skip_ws();
-    if (consume("}")) return value{obj};
-    for (;;) {
-      skip_ws();
-      if (pos_ >= s_.size() || s_[pos_] != '"') fail("expected a quoted key in object");
-      std::string key = parse_string();
-      skip_ws();
-      if (!consume(":")) fail("expected ':' after key \"" + key + "\"");
-      (*obj)[key] = parse_value();
-      skip_ws();
-      if (consume("}")) return value{obj};
-      if (!consume(",")) fail("expected ',' or '}' in object");
-    }
-  }
-  std::string_view s_;
-  std::size_t pos_ = 0;
-  int depth_ = 0;
-};
-}  // namespace detail
-
-/// Parses a complete JSON document; throws parse_error.
-inline value parse(std::string_view text) { return detail::parser(text).parse_document(); }
-
-namespace detail {
-
-// Length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), 0 if it is not one
-// (stray continuation byte, overlong form, surrogate, beyond U+10FFFF, cut short).
-inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto at = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
-  const unsigned c = at(0);
-  const auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
-    const unsigned b = at(k);
-    return b >= lo && b <= hi;
-  };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
-
-}  // namespace detail
-
-/// Appends s as a JSON string literal (quotes included). The one JSON string writer of the
-/// project (reports, manifests, writers, rejects). Valid UTF-8 passes through; each byte that is
-/// not part of a valid UTF-8 sequence (a file name that is not UTF-8, say) becomes U+FFFD, so the
-/// output is always valid JSON. (A "\u00XX" escape of the byte would read as a different, valid
-/// character; U+FFFD says honestly that something was not text. Where the exact bytes matter,
-/// the rejects file keeps them as raw_base64.)
-inline void append_quoted(std::string& out, std::string_view s) {
-  out.push_back('"');
-  std::size_t run = 0;  // start of the bytes not yet copied: plain runs are appended in one go
-  for (std::size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      if (const std::size_t n = detail::utf8_sequence(s, i)) {
-        i += n;
-        continue;
-      }
-      out.append(s.data() + run, i - run);
-      out += "\xEF\xBF\xBD";   // U+FFFD REPLACEMENT CHARACTER
-      run = ++i;
-      continue;
-    }
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      ++i;
-      continue;
-    }
-    out.append(s.data() + run, i - run);
-    run = ++i;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default: {
-        static constexpr char hex[] = "0123456789abcdef";
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 0xF];
-      }
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out.push_back('"');
-}
-
-/// One member of a JSON object as check_grammar lists it: the key (unescaped) and the value's
-/// text exactly as written (a view into the checked text).
-struct member_text {
-  std::string key;
-  std::string_view value;
-};
-
-namespace detail {
-
-// A strict RFC 8259 grammar checker that never converts numbers: any size of number is valid
-// JSON, even where simdjson (64-bit integers, double range) cannot hold it. UTF-8 is not checked.
-class grammar_checker {
- public:
-  explicit grammar_checker(std::string_view s) : s_(s) {}
-  std::string check(std::vector<member_text>* members) {
-    ws();
-    if (members && (pos_ >= s_.size() || s_[pos_] != '{')) return "not a JSON object";
-    if (!value(0, members)) return why_ + " at offset " + std::to_string(pos_);
-    ws();
-    if (pos_ != s_.size()) return "trailing characters after the JSON value at offset " + std::to_string(pos_);
-    return {};
-  }
-
- private:
-  static constexpr int max_depth = 1024;   // as simdjson's default: no stack overflow on [[[[...
+ protected:
   bool fail(const char* why) {
     why_ = why;
     return false;
@@ -423,6 +159,199 @@ class grammar_checker {
       if (out) *out += plain;
     }
   }
+  std::string_view s_;
+  std::size_t pos_ = 0;
+  std::string why_;   // the reason after a false return
+};
+
+class parser : json_lexer {
+ public:
+  using json_lexer::json_lexer;
+  value parse_document() {
+    value v = parse_value();
+    ws();
+    if (pos_ != s_.size()) raise("trailing characters after the JSON value");
+    return v;
+  }
+
+ private:
+  [[noreturn]] void raise(const std::string& why) const {
+    throw parse_error("json: offset " + std::to_string(pos_) + ": " + why);
+  }
+  bool consume(std::string_view lit) {
+    if (s_.substr(pos_, lit.size()) == lit) {
+      pos_ += lit.size();
+      return true;
+    }
+    return false;
+  }
+  value parse_value() {
+    ws();
+    if (pos_ >= s_.size()) raise("unexpected end of input");
+    const char c = s_[pos_];
+    if (c == '{') return parse_object();
+    if (c == '[') return parse_array();
+    if (c == '"') return value{parse_string()};
+    if (consume("true")) return value{true};
+    if (consume("false")) return value{false};
+    if (consume("null")) return value{nullptr};
+    if (c == '-' || (c >= '0' && c <= '9')) return parse_number();
+    raise(std::string("unexpected character '") + c + "'");
+  }
+  // The grammar's span (no hex, inf, nan, '+'), then strtod on exactly that text.
+  value parse_number() {
+    const std::size_t start = pos_;
+    if (!number()) raise(why_);
+    const std::string text(s_.substr(start, pos_ - start));
+    return value{std::strtod(text.c_str(), nullptr)};   // out of range: +-HUGE_VAL or 0, as JSON allows
+  }
+  std::string parse_string() {
+    std::string out;
+    if (!string(&out)) raise(why_);
+    return out;
+  }
+  // Recursion is bounded: a hostile config of 100,000 '[' must fail, not overflow the stack.
+  static constexpr int max_depth = 512;
+  struct depth_guard {
+    parser& p;
+    explicit depth_guard(parser& q) : p(q) {
+      if (++p.depth_ > max_depth) p.raise("nesting deeper than " + std::to_string(max_depth));
+    }
+    ~depth_guard() { --p.depth_; }
+  };
+  value parse_array() {
+    depth_guard guard(*this);
+    ++pos_;
+    auto arr = std::make_shared<array>();
+    ws();
+    if (consume("]")) return value{arr};
+    for (;;) {
+      arr->push_back(parse_value());
+      ws();
+      if (consume("]")) return value{arr};
+      if (!consume(",")) raise("expected ',' or ']' in array");
+    }
+  }
+  value parse_object() {
+    depth_guard guard(*this);
+    ++pos_;
+    auto obj = std::make_shared<object>();
+    ws();
+    if (consume("}")) return value{obj};
+    for (;;) {
+      ws();
+      if (pos_ >= s_.size() || s_[pos_] != '"') raise("expected a quoted key in object");
+      std::string key = parse_string();
+      ws();
+      if (!consume(":")) raise("expected ':' after key \"" + key + "\"");
+      (*obj)[key] = parse_value();
+      ws();
+      if (consume("}")) return value{obj};
+      if (!consume(",")) raise("expected ',' or '}' in object");
+    }
+  }
+  int depth_ = 0;
+};
+}  // namespace detail
+
+/// Parses a complete JSON document; throws parse_error.
+inline value parse(std::string_view text) { return detail::parser(text).parse_document(); }
+
+namespace detail {
+
+// Length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), 0 if it is not one
+// (stray continuation byte, overlong form, surrogate, beyond U+10FFFF, cut short).
+inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto at = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+  const unsigned c = at(0);
+  const auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    const unsigned b = at(k);
+    return b >= lo && b <= hi;
+  };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+}  // namespace detail
+
+/// Appends s as a JSON string literal (quotes included). The one JSON string writer of the
+/// project (reports, manifests, writers, rejects). Valid UTF-8 passes through; each byte that is
+/// not part of a valid UTF-8 sequence (a file name that is not UTF-8, say) becomes U+FFFD, so the
+/// output is always valid JSON. (A "\u00XX" escape of the byte would read as a different, valid
+/// character; U+FFFD says honestly that something was not text. Where the exact bytes matter,
+/// the rejects file keeps them as raw_base64.)
+inline void append_quoted(std::string& out, std::string_view s) {
+  out.push_back('"');
+  std::size_t run = 0;  // start of the bytes not yet copied: plain runs are appended in one go
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      if (const std::size_t n = detail::utf8_sequence(s, i)) {
+        i += n;
+        continue;
+      }
+      out.append(s.data() + run, i - run);
+      out += "\xEF\xBF\xBD";   // U+FFFD REPLACEMENT CHARACTER
+      run = ++i;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    out.append(s.data() + run, i - run);
+    run = ++i;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default: {
+        static constexpr char hex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 0xF];
+      }
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+/// One member of a JSON object as check_grammar lists it: the key (unescaped) and the value's
+/// text exactly as written (a view into the checked text).
+struct member_text {
+  std::string key;
+  std::string_view value;
+};
+
+namespace detail {
+
+// A strict RFC 8259 grammar checker that never converts numbers: any size of number is valid
+// JSON, even where simdjson (64-bit integers, double range) cannot hold it. UTF-8 is not checked.
+class grammar_checker : json_lexer {
+ public:
+  using json_lexer::json_lexer;
+  std::string check(std::vector<member_text>* members) {
+    ws();
+    if (members && (pos_ >= s_.size() || s_[pos_] != '{')) return "not a JSON object";
+    if (!value(0, members)) return why_ + " at offset " + std::to_string(pos_);
+    ws();
+    if (pos_ != s_.size()) return "trailing characters after the JSON value at offset " + std::to_string(pos_);
+    return {};
+  }
+
+ private:
+  static constexpr int max_depth = 1024;   // as simdjson's default: no stack overflow on [[[[...
   bool value(int depth, std::vector<member_text>* members) {
     ws();
     if (pos_ >= s_.size()) return fail("unexpected end of input");
@@ -469,9 +398,6 @@ class grammar_checker {
       return fail(obj ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array");
     }
   }
-  std::string_view s_;
-  std::size_t pos_ = 0;
-  std::string why_;
 };
 
 }  // namespace detail

@@ -73,20 +73,28 @@ inline bool is_atomic_temp_name(std::string_view name) {
   return true;
 }
 
-/// Removes temporary files of `target` that a killed run left (".<name>.<16 hex>.tmp", regular
-/// files of this user; unlink never follows a symlink). Jobs call it for their outputs at start.
-inline void remove_stale_temps(const std::filesystem::path& target) {
-  const auto dir = detail::parent_or_dot(target);
-  const auto prefix = "." + target.filename().string() + ".";
+/// Removes the temporary files in `dir` that a killed run left: atomic_file's names for which
+/// `ours(name)` holds, regular files of this user only (unlink never follows a symlink).
+template <class Pred>
+void remove_stale_temps_in(const std::filesystem::path& dir, Pred ours) {
   std::error_code ec;
   for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
        it.increment(ec)) {
     const auto name = it->path().filename().string();
-    if (!name.starts_with(prefix) || !is_atomic_temp_name(name) || name.size() != prefix.size() + 16 + 4) continue;
+    if (!is_atomic_temp_name(name) || !ours(std::string_view(name))) continue;
     struct stat st {};
     if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid())
       ::unlink(it->path().c_str());
   }
+}
+
+/// The temporary files of `target` that a killed run left (".<name>.<16 hex>.tmp"). Jobs call it
+/// for their outputs at start.
+inline void remove_stale_temps(const std::filesystem::path& target) {
+  const auto prefix = "." + target.filename().string() + ".";
+  remove_stale_temps_in(detail::parent_or_dot(target), [&](std::string_view name) {
+    return name.starts_with(prefix) && name.size() == prefix.size() + 16 + 4;
+  });
 }
 
 class atomic_file {

@@ -57,6 +57,13 @@ inline void probe_writable(const std::filesystem::path& target) {
 
 }  // namespace detail
 
+/// One output file, before any work: it can be created there (else output_error naming it), and
+/// a killed run's temporary files of it are gone.
+inline void prepare_output_file(const std::filesystem::path& file) {
+  detail::probe_writable(file);
+  remove_stale_temps(file);
+}
+
 /// Throws std::invalid_argument (overlap, naming both paths) or output_error (cannot write) before
 /// any work starts. `inputs` are the job's input entries (files, directories, globs) as given.
 /// Creates the output directory if needed and removes a killed run's temporary files of the
@@ -118,11 +125,8 @@ inline void check_outputs(const std::vector<std::string>& inputs, const output_p
     if (ec) throw output_error(out.dir.string(), "cannot create the output directory: " + ec.message());
     detail::probe_writable(out.dir / "manifest.json");
   }
-  for (const auto& file : out.files) {
-    if (file.empty()) continue;
-    detail::probe_writable(file);
-    remove_stale_temps(file);   // a killed run's, of this very output
-  }
+  for (const auto& file : out.files)
+    if (!file.empty()) prepare_output_file(file);
 }
 
 /// A job's last step: its printed report reached standard output (a full disk or a closed pipe

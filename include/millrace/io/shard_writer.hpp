@@ -169,16 +169,10 @@ class shard_writer {
     for (auto& s : man_.shards) keep.insert(s.file);
     for (auto& name : owned_)
       if (!keep.count(name)) unlink_entry(dir_ / name);
-    const std::string ours = "." + opt_.prefix + "-", man_tmp = ".manifest.json.";
-    std::error_code ec;
-    for (auto it = std::filesystem::directory_iterator(dir_, ec); !ec && it != std::filesystem::directory_iterator();
-         it.increment(ec)) {
-      const auto name = it->path().filename().string();
-      if (!is_atomic_temp_name(name) || !(name.starts_with(ours) || name.starts_with(man_tmp))) continue;
-      struct stat st {};
-      if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid())
-        unlink_entry(it->path());
-    }
+    const std::string shard_tmp = "." + opt_.prefix + "-", manifest_tmp = ".manifest.json.";
+    remove_stale_temps_in(dir_, [&](std::string_view name) {
+      return name.starts_with(shard_tmp) || name.starts_with(manifest_tmp);
+    });
   }
 
   static void unlink_entry(const std::filesystem::path& p) {
