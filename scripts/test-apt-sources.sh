@@ -48,7 +48,7 @@ check "list: no mirror for another release" "" "$(apt_sources_mirror "$list" boo
 d822="$tmp/deb822"; mkdir -p "$d822/sources.list.d"
 cat >"$d822/sources.list.d/debian.sources" <<'EOF'
 Types: deb deb-src
-# http://snapshot.debian.org/archive/debian/20250520T000000Z
+# http://snapshot.example.org/archive/debian/20250520T000000Z
 URIs: http://apt-cache.internal:3142/debian
 Suites: trixie trixie-updates
 Components: main contrib
