@@ -4,7 +4,9 @@
 
 #include <future>
 
+#include "../core/parallel.hpp"
 #include "driver.hpp"
+#include "executor.hpp"
 
 namespace millrace::detail {
 
@@ -49,3 +51,26 @@ inline void run_segment_serial(runtime_source& src, stage_list& stages, std::siz
 }
 
 }  // namespace millrace::detail
+
+namespace millrace {
+
+/// serial_executor as an executor: every stage, chunk and sort on the calling thread.
+template <>
+struct executor_traits<serial_executor> {
+  static std::string name(const serial_executor&) { return "serial"; }
+  static std::size_t concurrency(const serial_executor&) { return 1; }
+  static void execute(const serial_executor& ex, detail::plan& pl, detail::progress_tracker& tracker) {
+    backend_scope scope(detail::the_serial_backend());
+    const std::size_t bs = ex.batch_size ? ex.batch_size : 1;
+    detail::drive(pl, tracker, [&](auto& src, auto& stages, std::size_t b, std::size_t e, auto& tr, bool first) {
+      detail::run_segment_serial(src, stages, b, e, tr, first, bs);
+    });
+  }
+  template <class F>
+  static decltype(auto) with_backend(const serial_executor&, F&& f) {
+    backend_scope scope(detail::the_serial_backend());
+    return std::forward<F>(f)();
+  }
+};
+
+}  // namespace millrace

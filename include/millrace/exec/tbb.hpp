@@ -3,6 +3,8 @@
 // asynchronous stages lowers to tbb::flow::graph with a limiter_node bounding the batches in
 // flight and sequencer_nodes restoring input order before serial stages. No lossy policy is used:
 // every node queues, and the limiter sits right after the (buffering) input_node.
+// Its parallel backend (tbb_backend) runs parallel_for/parallel_sort chunks in the run's
+// task_arena, so stages use exactly cpu::threads threads.
 #pragma once
 
 #include <algorithm>
@@ -11,11 +13,53 @@
 #include <mutex>
 #include <vector>
 
+#include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task_arena.h>
 
+#include "../core/parallel.hpp"
 #include "driver.hpp"
+#include "executor.hpp"
+#include "options.hpp"
+
+namespace millrace {
+
+/// The oneTBB parallel backend: a task_arena of `threads` threads. Chunks run in that arena (from
+/// whichever thread asks), each with this backend current on its thread, so a stage's nested
+/// parallel_for sees the same backend on every worker and no thread keeps it after its chunk.
+class tbb_backend final : public parallel_backend {
+ public:
+  explicit tbb_backend(std::size_t threads) : threads_(threads ? threads : 1), arena_(static_cast<int>(threads_)) {}
+
+  std::size_t concurrency() const noexcept override { return threads_; }
+  void for_chunks(std::size_t n, std::size_t grain, chunk_body body) const override {
+    arena_.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, grain ? grain : 1),
+                        [&](const tbb::blocked_range<std::size_t>& r) {
+                          backend_scope scope(*this);
+                          body(r.begin(), r.end());
+                        });
+    });
+  }
+  /// Runs f() inside the arena with this backend current; returns its result.
+  template <class F>
+  decltype(auto) enter(F&& f) const {
+    return arena_.execute([&]() -> decltype(auto) {
+      backend_scope scope(*this);
+      return std::forward<F>(f)();
+    });
+  }
+
+ private:
+  std::size_t threads_;
+  mutable tbb::task_arena arena_;  // execute() is not const; the arena is the backend's state
+};
+
+}  // namespace millrace
 
 namespace millrace::detail {
 
@@ -70,10 +114,12 @@ inline void timed_process(runtime_stage& st, any_batch& batch) {
 
 // ---- linear segments: tbb::parallel_pipeline -------------------------------------------------
 inline void run_segment_pipeline(runtime_source& src, stage_list& stages, std::size_t begin, std::size_t end,
-                                 progress_tracker& tracker, bool first, const cpu& ex, std::size_t tokens) {
+                                 progress_tracker& tracker, bool first, const cpu& ex, std::size_t tokens,
+                                 const parallel_backend& backend) {
   token_pool pool;
   bool more = true;
   auto chain = tbb::make_filter<void, token*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> token* {
+    backend_scope scope(backend);
     if (!more) {
       fc.stop();
       return nullptr;
@@ -87,7 +133,9 @@ inline void run_segment_pipeline(runtime_source& src, stage_list& stages, std::s
   for (std::size_t i = begin; i < end; ++i) {
     auto& st = stages[i];
     chain = chain & tbb::make_filter<token*, token*>(
-                        st.mode == stage_mode::parallel ? tbb::filter_mode::parallel : serial_mode, [&st](token* t) {
+                        st.mode == stage_mode::parallel ? tbb::filter_mode::parallel : serial_mode,
+                        [&st, &backend](token* t) {
+                          backend_scope scope(backend);
                           timed_process(st, t->batch);
                           return t;
                         });
@@ -101,7 +149,8 @@ class flow_runner {
  public:
   using next_fn = std::function<void(token*)>;
 
-  flow_runner(const cpu& ex, std::size_t tokens) : ex_(ex), tokens_(tokens) {}
+  flow_runner(const cpu& ex, std::size_t tokens, const parallel_backend& backend)
+      : ex_(ex), tokens_(tokens), backend_(backend) {}
 
   void run(runtime_source& src, stage_list& stages, std::size_t begin, std::size_t end, progress_tracker& tracker,
            bool first) {
@@ -119,6 +168,7 @@ class flow_runner {
     bool more = true;
     std::uint64_t seq = 0;
     flow::input_node<token*> input(g_, [&](tbb::flow_control& fc) -> token* {
+      backend_scope scope(backend_);
       if (!more || failed_.load()) {
         fc.stop();
         return nullptr;
@@ -159,6 +209,7 @@ class flow_runner {
     namespace flow = tbb::flow;
     auto fn = std::make_unique<flow::function_node<token*, flow::continue_msg>>(
         g_, concurrency, [this, body, next, always](token* t) {
+          backend_scope scope(backend_);
           bool forward = true;
           if (always || !failed_.load()) {
             try {
@@ -202,6 +253,7 @@ class flow_runner {
         case stage_mode::async: {
           using async_t = flow::async_node<token*, flow::continue_msg>;
           auto node = std::make_unique<async_t>(g_, flow::unlimited, [this, &st, next](token* const& t, typename async_t::gateway_type& gw) {
+            backend_scope scope(backend_);
             if (failed_.load()) {
               next(t);
               return;
@@ -234,6 +286,7 @@ class flow_runner {
         case stage_mode::branch: {
           // each branch delivers its part to the join; the last part to arrive merges and goes on
           next_fn deliver = [this, next](token* child) {
+            backend_scope scope(backend_);  // may run on an async stage's own thread
             join_state* j = child->join;
             j->parts[child->branch] = std::move(child->batch);
             delete child;
@@ -279,6 +332,7 @@ class flow_runner {
   tbb::flow::graph g_;
   const cpu& ex_;
   std::size_t tokens_;
+  const parallel_backend& backend_;
   token_pool pool_;
   std::atomic<bool> failed_{false};
   std::mutex mu_;
@@ -287,3 +341,39 @@ class flow_runner {
 };
 
 }  // namespace millrace::detail
+
+namespace millrace {
+
+/// cpu as an executor: the plan on oneTBB in a task_arena of cpu::threads threads (all cores
+/// when 0), that arena also running every parallel_for and parallel_sort of its stages.
+template <>
+struct executor_traits<cpu> {
+  static std::string name(const cpu&) { return "tbb"; }
+  static std::size_t concurrency(const cpu& ex) {
+    return ex.threads ? ex.threads : std::size_t(tbb::info::default_concurrency());
+  }
+  static void execute(const cpu& options, detail::plan& pl, detail::progress_tracker& tracker) {
+    cpu ex = options;
+    if (ex.batch_size == 0) ex.batch_size = 1;
+    const std::size_t threads = concurrency(ex);
+    const std::size_t tokens = ex.max_in_flight ? ex.max_in_flight : 4 * threads;
+    const tbb_backend backend(threads);
+    backend.enter([&] {
+      detail::drive(pl, tracker, [&](auto& src, auto& stages, std::size_t b, std::size_t e, auto& tr, bool first) {
+        if (detail::is_linear(stages, b, e)) {
+          detail::run_segment_pipeline(src, stages, b, e, tr, first, ex, tokens, backend);
+        } else {
+          detail::flow_runner runner(ex, tokens, backend);
+          runner.run(src, stages, b, e, tr, first);
+        }
+      });
+    });
+  }
+  template <class F>
+  static decltype(auto) with_backend(const cpu& ex, F&& f) {
+    const tbb_backend backend(concurrency(ex));
+    return backend.enter(std::forward<F>(f));
+  }
+};
+
+}  // namespace millrace
