@@ -1,5 +1,7 @@
 // Pipeline operators for deduplication: mr::dedup::exact (a stage), mr::dedup::near (batch mode: a
 // barrier that emits the survivors in input order) and mr::dedup::near_streaming (online index).
+// Each stage object holds the state of one run by value (mr::stage's rule): running a pipeline
+// twice gives the same result twice; std::ref(stage) keeps the state readable after the run.
 //   auto job = src | mr::dedup::near({.threshold = 0.8}, [](const Doc& d) { return std::string_view(d.text); }) | sink;
 #pragma once
 
@@ -7,7 +9,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -19,14 +20,20 @@
 #include <tbb/parallel_for.h>
 
 #include <millrace/core.hpp>
+#include <millrace/core/position.hpp>
 #include <millrace/dedup/exact.hpp>
 #include <millrace/dedup/near_dedup.hpp>
 #include <millrace/dedup/near_streaming.hpp>
+#include <millrace/dedup/detail/record_order.hpp>
 
 namespace millrace::dedup {
 
-// Called once per input record, in input order, with its cluster id (the input index of the
-// cluster's survivor; records are numbered from 0 in input order) and whether it was kept.
+// Called once per input record, in input order, with its cluster id and whether it was kept.
+// The cluster id is the arrival index of the cluster's survivor: records are numbered from 0 in
+// the order they reach the (ordered) dedup stage, which for an in-memory source is the element
+// index and for file inputs read in order the record's ordinal in the whole input. The survivor
+// is the record with the smallest position when T is positioned (millrace/core/position.hpp), else
+// the first to arrive; a kept record's cluster is its own arrival index.
 template <class T>
 using cluster_callback = std::function<void(const T& record, std::uint64_t cluster, bool kept)>;
 
@@ -84,59 +91,61 @@ void check_accessor() {
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
-// Exact: keeps the first record of each distinct (optionally normalized) text, in input order.
+// Exact: keeps the first record of each distinct (optionally normalized) text. "First" is the
+// smallest position when T is positioned (the stage checks that positions arrive in order, see
+// detail::position_order), else the first to arrive at this ordered stage (for an in-memory
+// source, the smallest element index). Its state (the digest set) is a value: every run starts
+// from the object as built; run it with std::ref(stage) to read seen()/kept() afterwards.
 template <class T, class A>
 class exact_stage {
  public:
-  exact_stage(exact_options o, A access) : st_(std::make_shared<state>(std::move(o), std::move(access))) {}
+  exact_stage(exact_options o, A access) : opts_(std::move(o)), access_(std::move(access)) {}
 
   std::vector<T> process(std::vector<T>&& batch) {
-    auto& s = *st_;
-    s.texts.fill(batch, s.access);
-    s.digests.resize(batch.size());
+    if constexpr (positioned<T>)
+      for (const T& r : batch) order_.check(r.position, "dedup.exact");
+    texts_.fill(batch, access_);
+    digests_.resize(batch.size());
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, batch.size(), 64), [&](const auto& r) {
-      for (std::size_t i = r.begin(); i < r.end(); ++i) s.digests[i] = exact_digest(s.texts.views[i], s.opts);
+      for (std::size_t i = r.begin(); i < r.end(); ++i) digests_[i] = exact_digest(texts_.views[i], opts_);
     });
     std::vector<T> out;
     out.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      const std::uint64_t index = s.seen++;
-      const bool fresh = s.set.insert(s.digests[i]);
-      if (s.on_cluster) {
-        if (fresh) s.first.emplace(s.digests[i], index);
-        s.on_cluster(batch[i], fresh ? index : s.first.at(s.digests[i]), fresh);
+      const std::uint64_t index = seen_++;
+      const bool fresh = set_.insert(digests_[i]);
+      if (on_cluster_) {
+        if (fresh) first_.emplace(digests_[i], index);
+        on_cluster_(batch[i], fresh ? index : first_.at(digests_[i]), fresh);
       }
       if (fresh) out.push_back(std::move(batch[i]));
     }
     return out;
   }
 
-  // Exact dedup reports clusters too (a duplicate's cluster is its first occurrence); this keeps
-  // a digest -> index table, 24 more bytes per distinct text.
+  // Exact dedup reports clusters too (a duplicate's cluster is its first occurrence, see
+  // cluster_callback); this keeps a digest -> arrival index table, 24 more bytes per distinct text.
   exact_stage& on_cluster(cluster_callback<T> cb) {
-    st_->on_cluster = std::move(cb);
+    on_cluster_ = std::move(cb);
     return *this;
   }
-  std::uint64_t seen() const { return st_->seen; }
-  std::uint64_t kept() const { return st_->set.size(); }
-  std::size_t memory_bytes() const { return st_->set.memory_bytes(); }
+  std::uint64_t seen() const { return seen_; }
+  std::uint64_t kept() const { return set_.size(); }
+  std::size_t memory_bytes() const { return set_.memory_bytes(); }
 
  private:
-  struct state {
-    state(exact_options o, A a) : opts(std::move(o)), access(std::move(a)) {}
-    exact_options opts;
-    A access;
-    digest_set set;
-    std::uint64_t seen = 0;
-    detail::batch_texts<T, A> texts;
-    std::vector<digest128> digests;
-    cluster_callback<T> on_cluster;
-    struct hash {
-      std::size_t operator()(const digest128& d) const { return static_cast<std::size_t>(d.lo ^ (d.hi * 31)); }
-    };
-    std::unordered_map<digest128, std::uint64_t, hash> first;  // only with a cluster callback
+  struct hash {
+    std::size_t operator()(const digest128& d) const { return static_cast<std::size_t>(d.lo ^ (d.hi * 31)); }
   };
-  std::shared_ptr<state> st_;
+  exact_options opts_;
+  A access_;
+  cluster_callback<T> on_cluster_;
+  digest_set set_;
+  std::uint64_t seen_ = 0;                                   // arrival index of the next record
+  std::unordered_map<digest128, std::uint64_t, hash> first_;  // only with a cluster callback
+  detail::position_order order_;
+  detail::batch_texts<T, A> texts_;  // scratch, per batch
+  std::vector<digest128> digests_;   // scratch, per batch
 };
 
 // mr::dedup::exact(options, accessor, "name"), or exact(options) for a stream of std::string.
@@ -162,52 +171,51 @@ auto exact(exact_options o, A access, cluster_callback<detail::accessor_record<A
 // ---------------------------------------------------------------------------------------------
 // Near, batch mode: signatures are computed as batches arrive; at the end (a barrier) the
 // clusters are formed and the survivors leave in input order. Holds every record until then.
+// The survivor of a cluster is its first record to arrive (the smallest position when T is
+// positioned: positions are checked to arrive in order). State by value, as exact_stage: run it
+// with std::ref(stage) to read result() afterwards.
 template <class T, class A>
 class near_stage {
  public:
   near_stage(near_dedup_options o, A access, cluster_callback<T> cb)
-      : st_(std::make_shared<state>(std::move(o), std::move(access), std::move(cb))) {}
+      : batch_(std::move(o)), access_(std::move(access)), on_cluster_(std::move(cb)) {}
 
   std::vector<T> process(std::vector<T>&& batch) {
-    auto& s = *st_;
-    s.texts.fill(batch, s.access);
-    s.batch.add(s.texts.views);
-    s.records.insert(s.records.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+    if constexpr (positioned<T>)
+      for (const T& r : batch) order_.check(r.position, "dedup.near");
+    texts_.fill(batch, access_);
+    batch_.add(texts_.views);
+    records_.insert(records_.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
     return {};
   }
 
   std::vector<T> finish() {
-    auto& s = *st_;
-    s.result = s.batch.finish();
+    result_ = batch_.finish();
     std::vector<T> out;
     std::size_t kept = 0;
-    for (char k : s.result.kept) kept += k != 0;
+    for (char k : result_.kept) kept += k != 0;
     out.reserve(kept);
-    for (std::size_t i = 0; i < s.records.size(); ++i) {
-      if (s.on_cluster) s.on_cluster(s.records[i], s.result.cluster[i], s.result.kept[i] != 0);
-      if (s.result.kept[i]) out.push_back(std::move(s.records[i]));
+    for (std::size_t i = 0; i < records_.size(); ++i) {
+      if (on_cluster_) on_cluster_(records_[i], result_.cluster[i], result_.kept[i] != 0);
+      if (result_.kept[i]) out.push_back(std::move(records_[i]));
     }
-    s.records.clear();
-    s.records.shrink_to_fit();
+    records_.clear();
+    records_.shrink_to_fit();
     return out;
   }
 
-  // After the run (pass the stage with std::ref, or keep a copy: copies share the state).
-  const near_dedup_result& result() const { return st_->result; }
-  lsh_params lsh() const { return st_->batch.lsh(); }
+  // After a run with std::ref(stage): the clusters of that run (empty on a stage never run).
+  const near_dedup_result& result() const { return result_; }
+  lsh_params lsh() const { return batch_.lsh(); }
 
  private:
-  struct state {
-    state(near_dedup_options o, A a, cluster_callback<T> cb)
-        : batch(std::move(o)), access(std::move(a)), on_cluster(std::move(cb)) {}
-    near_dedup_batch batch;
-    A access;
-    cluster_callback<T> on_cluster;
-    std::vector<T> records;
-    detail::batch_texts<T, A> texts;
-    near_dedup_result result;
-  };
-  std::shared_ptr<state> st_;
+  near_dedup_batch batch_;
+  A access_;
+  cluster_callback<T> on_cluster_;
+  std::vector<T> records_;
+  near_dedup_result result_;
+  detail::position_order order_;
+  detail::batch_texts<T, A> texts_;  // scratch, per batch
 };
 
 template <class A>
@@ -229,41 +237,39 @@ inline auto near(near_dedup_options o = {}, std::string name = "dedup.near") {
 
 // ---------------------------------------------------------------------------------------------
 // Near, streaming mode: each batch is checked against the kept records (in input order) and its
-// survivors leave at once; no barrier. max_index_docs bounds the index (0: unbounded).
+// survivors leave at once; no barrier. max_index_docs bounds the index (0: unbounded). Positioned
+// records must arrive in position order; state by value (std::ref(stage) to read index() after).
 template <class T, class A>
 class near_streaming_stage {
  public:
   near_streaming_stage(near_dedup_options o, A access, std::size_t max_index_docs, cluster_callback<T> cb)
-      : st_(std::make_shared<state>(std::move(o), std::move(access), max_index_docs, std::move(cb))) {}
+      : index_(std::move(o), max_index_docs), access_(std::move(access)), on_cluster_(std::move(cb)) {}
 
   std::vector<T> process(std::vector<T>&& batch) {
-    auto& s = *st_;
-    s.texts.fill(batch, s.access);
-    const std::uint64_t base = s.index.seen();
-    s.index.process(s.texts.views, s.clusters);
+    if constexpr (positioned<T>)
+      for (const T& r : batch) order_.check(r.position, "dedup.near_streaming");
+    texts_.fill(batch, access_);
+    const std::uint64_t base = index_.seen();
+    index_.process(texts_.views, clusters_);
     std::vector<T> out;
     out.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      const bool kept = s.clusters[i] == base + i;
-      if (s.on_cluster) s.on_cluster(batch[i], s.clusters[i], kept);
+      const bool kept = clusters_[i] == base + i;
+      if (on_cluster_) on_cluster_(batch[i], clusters_[i], kept);
       if (kept) out.push_back(std::move(batch[i]));
     }
     return out;
   }
 
-  const near_streaming_index& index() const { return st_->index; }
+  const near_streaming_index& index() const { return index_; }
 
  private:
-  struct state {
-    state(near_dedup_options o, A a, std::size_t max_docs, cluster_callback<T> cb)
-        : index(std::move(o), max_docs), access(std::move(a)), on_cluster(std::move(cb)) {}
-    near_streaming_index index;
-    A access;
-    cluster_callback<T> on_cluster;
-    detail::batch_texts<T, A> texts;
-    std::vector<std::uint64_t> clusters;
-  };
-  std::shared_ptr<state> st_;
+  near_streaming_index index_;
+  A access_;
+  cluster_callback<T> on_cluster_;
+  detail::position_order order_;
+  detail::batch_texts<T, A> texts_;    // scratch, per batch
+  std::vector<std::uint64_t> clusters_;  // scratch, per batch
 };
 
 template <class A>
