@@ -1,8 +1,10 @@
 // Augmentation operators in real pipelines (serial and oneTBB executors): byte-identical output for
 // 1 and 2 threads and any batch size, input-then-variant order, counts that add up, exact dedup
-// against originals and siblings.
+// against originals and siblings; running a pipeline twice; keys from record positions (same output
+// for any threads, batch size and split of the input).
 #include <doctest/doctest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -150,4 +152,183 @@ TEST_CASE("augment.module.config_and_same_output_as_chain") {
   for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i].to_json() == b[i].to_json());
   m.mode = "sideways";
   CHECK_THROWS_AS(m.options(), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The state rule: the same pipeline object run twice gives the same output twice, with or without
+// a seeded originals set (which a run only reads).
+namespace {
+template <class Exec>
+void check_run_twice(Exec exec) {
+  const auto& wn = test::shared_wordnet();
+  const auto docs = make_docs(40);
+  auto aug = std::make_shared<const au::augmenter>(&wn, au::augment_options{.ops = au::parse_ops("synonym,swap,delete"), .variants = 4, .seed = 11});
+  auto guard = std::make_shared<const au::similarity_guard>(au::guard_options{});
+  auto seen = std::make_shared<au::exact_seen>();
+  for (const auto& d : docs) seen->insert(d.text);
+  const std::size_t seeded = seen->size();
+  for (auto originals : {std::shared_ptr<au::exact_seen>{}, seen}) {
+    std::vector<au::augmented_doc> out;
+    auto p = mr::from_range(docs) | au::number() | au::generate(aug) | au::guard(guard) | au::dedup_variants(originals) |
+             au::flatten() | mr::collect(out);
+    auto once = [&] {
+      out.clear();
+      mr::run(p, exec);
+      std::string s;
+      for (const auto& d : out) s += d.to_json() + "\n";
+      return std::pair{s, out.size()};
+    };
+    const auto first = once();
+    const auto second = once();
+    CHECK(first.second > docs.size());  // variants survived: a second run that dropped them would differ
+    CHECK(first == second);
+  }
+  CHECK(seen->size() == seeded);  // the run did not add its variants to the caller's set
+}
+}  // namespace
+
+TEST_CASE("augment.state.run_twice_same.serial") { check_run_twice(mr::serial_executor{}); }
+TEST_CASE("augment.state.run_twice_same.2T") { check_run_twice(mr::cpu{.threads = 2, .batch_size = 8}); }
+
+// ---------------------------------------------------------------------------------------------
+// Global record order: with positions, a record's variants depend on its position, not on its
+// arrival: the same for any thread count, batch size and split of the input into parts.
+namespace {
+// Two "input files" numbered by byte offset, as a reader numbers newline-terminated lines.
+std::vector<au::source_doc> with_positions(std::vector<au::source_doc> docs) {
+  std::uint64_t off = 0;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    const std::uint64_t input = i < docs.size() / 2 ? 0 : 1;
+    if (i == docs.size() / 2) off = 0;
+    docs[i].position = mr::record_position{input, off};
+    off += docs[i].text.size() + 1;
+  }
+  return docs;
+}
+
+struct augment_setup {
+  std::shared_ptr<const au::augmenter> aug;
+  std::shared_ptr<const au::similarity_guard> guard;
+};
+augment_setup setup() {
+  const auto& wn = test::shared_wordnet();
+  return {std::make_shared<const au::augmenter>(&wn, au::augment_options{.ops = au::parse_ops("synonym,insert,swap,delete,typo,span"), .variants = 4, .seed = 21}),
+          std::make_shared<const au::similarity_guard>(au::guard_options{})};
+}
+
+template <class Exec>
+std::string run_full(const std::vector<au::source_doc>& docs, Exec exec, std::shared_ptr<const au::exact_seen> originals) {
+  const auto s = setup();
+  std::vector<au::augmented_doc> out;
+  mr::run(mr::from_range(docs) | au::number() | au::generate(s.aug) | au::guard(s.guard) | au::dedup_variants(originals) |
+              au::flatten() | mr::collect(out),
+          exec);
+  std::string r;
+  for (const auto& d : out) r += d.to_json() + "\n";
+  return r;
+}
+
+// Without dedup_variants (the one stage that compares records with each other): the JSON lines
+// of each source, by source id, whatever order the records came in.
+template <class Exec>
+std::map<std::string, std::vector<std::string>> run_per_source(const std::vector<au::source_doc>& docs, Exec exec) {
+  const auto s = setup();
+  std::vector<au::augmented_doc> out;
+  mr::run(mr::from_range(docs) | au::number() | au::generate(s.aug) | au::guard(s.guard) | au::flatten() | mr::collect(out), exec);
+  std::map<std::string, std::vector<std::string>> m;
+  for (const auto& d : out) m[d.source_id].push_back(d.to_json());
+  return m;
+}
+
+std::vector<au::source_doc> slice(const std::vector<au::source_doc>& v, std::size_t b, std::size_t e) {
+  return {v.begin() + static_cast<std::ptrdiff_t>(b), v.begin() + static_cast<std::ptrdiff_t>(e)};
+}
+}  // namespace
+
+TEST_CASE("augment.positioned.same_output.serial_1T_2T_batch_1_7_1024") {
+  const auto docs = with_positions(make_docs(120));
+  auto originals = std::make_shared<au::exact_seen>();
+  for (const auto& d : docs) originals->insert(d.text);
+  for (auto seed_set : {std::shared_ptr<const au::exact_seen>{}, std::shared_ptr<const au::exact_seen>(originals)}) {
+    const std::string ref = run_full(docs, mr::serial_executor{}, seed_set);
+    CHECK(ref == run_full(docs, mr::cpu{.threads = 1, .batch_size = 1}, seed_set));
+    CHECK(ref == run_full(docs, mr::cpu{.threads = 2, .batch_size = 7}, seed_set));
+    CHECK(ref == run_full(docs, mr::cpu{.threads = 2, .batch_size = 1024}, seed_set));
+  }
+  // Records without an id are named by their position: "<offset>" in input 0, "<input>:<offset>" after.
+  std::vector<au::augmented_doc> out;
+  mr::run(mr::from_range(slice(docs, 0, 1)) | au::number() | au::generate(setup().aug) | au::flatten() | mr::collect(out));
+  REQUIRE(!out.empty());
+  CHECK(out[0].source_id == "0");
+  out.clear();
+  mr::run(mr::from_range(slice(docs, 60, 61)) | au::number() | au::generate(setup().aug) | au::flatten() | mr::collect(out));
+  REQUIRE(!out.empty());
+  CHECK(docs[60].id.empty());
+  CHECK(out[0].source_id == "1:0");
+  CHECK(out[0].position == docs[60].position);
+}
+
+TEST_CASE("augment.positioned.parts_in_any_order_and_batching.2T") {
+  const auto docs = with_positions(make_docs(90));
+  const auto whole = run_per_source(docs, mr::serial_executor{});
+  // Three parts, each run on its own (as separate processes would), in another order and batching.
+  auto merged = [](std::map<std::string, std::vector<std::string>> a, const std::map<std::string, std::vector<std::string>>& b) {
+    for (const auto& [k, v] : b) CHECK(a.emplace(k, v).second);
+    return a;
+  };
+  auto parts = merged(merged(run_per_source(slice(docs, 60, 90), mr::cpu{.threads = 2, .batch_size = 7}),
+                             run_per_source(slice(docs, 0, 25), mr::cpu{.threads = 1, .batch_size = 1})),
+                      run_per_source(slice(docs, 25, 60), mr::cpu{.threads = 2, .batch_size = 1024}));
+  CHECK(parts.size() == docs.size());
+  CHECK(parts == whole);
+  // One stream with the parts out of order gives each source the same lines too.
+  auto reordered = slice(docs, 60, 90);
+  for (const auto& d : slice(docs, 0, 60)) reordered.push_back(d);
+  CHECK(run_per_source(reordered, mr::cpu{.threads = 2, .batch_size = 7}) == whole);
+  // Without positions the key is the arrival index, which a part restarts: the variants change
+  // (this is what the positions are for, and shows the comparison above can fail).
+  std::vector<au::source_doc> plain = docs;
+  for (auto& d : plain) {
+    d.position.reset();
+    if (d.id.empty()) d.id = "p" + std::to_string(&d - plain.data());  // ids independent of arrival
+  }
+  auto plain_whole = run_per_source(plain, mr::serial_executor{});
+  auto plain_parts = merged(run_per_source(slice(plain, 45, 90), mr::serial_executor{}), run_per_source(slice(plain, 0, 45), mr::serial_executor{}));
+  CHECK(plain_parts != plain_whole);
+}
+
+TEST_CASE("augment.positioned.input0_positions_match_element_index.serial") {
+  // position {0, i} keys a record as number() keys the i-th record of a stream without positions.
+  auto plain = make_docs(30);
+  auto positioned = plain;
+  for (std::size_t i = 0; i < positioned.size(); ++i) positioned[i].position = mr::record_position{0, i};
+  CHECK(run_full(plain, mr::serial_executor{}, nullptr) == run_full(positioned, mr::serial_executor{}, nullptr));
+  CHECK(au::position_key({0, 17}) == 17);
+  CHECK(au::position_key({1, 17}) != au::position_key({2, 17}));
+}
+
+TEST_CASE("augment.positioned.errors.out_of_order_dedup_and_mixed_numbering.2T") {
+  const auto docs = with_positions(make_docs(20));
+  const auto s = setup();
+  auto reordered = slice(docs, 10, 20);
+  for (const auto& d : slice(docs, 0, 10)) reordered.push_back(d);
+  std::vector<au::augmented_doc> out;
+  // dedup_variants keeps the variant of the smallest position: it needs position order.
+  try {
+    mr::run(mr::from_range(reordered) | au::number() | au::generate(s.aug) | au::dedup_variants() | au::flatten() | mr::collect(out),
+            mr::cpu{.threads = 2, .batch_size = 3});
+    FAIL("no error for sources out of position order");
+  } catch (const mr::operator_error& e) {
+    CHECK(std::string(e.what()).find("augment.dedup: a record at position (input 0, offset 0) arrived after one at (input 1,") != std::string::npos);
+  }
+  // Half positioned, half not: two records could get one key.
+  auto mixed = docs;
+  mixed[5].position.reset();
+  try {
+    mr::run(mr::from_range(mixed) | au::number() | au::generate(s.aug) | au::flatten() | mr::collect(out), mr::cpu{.threads = 2, .batch_size = 3});
+    FAIL("no error for a stream with and without positions");
+  } catch (const mr::operator_error& e) {
+    CHECK(e.op_name() == "augment.number");
+    CHECK(std::string(e.what()).find("record 5 has no position") != std::string::npos);
+  }
 }

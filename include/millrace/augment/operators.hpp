@@ -2,11 +2,17 @@
 //   auto p = mr::from_range(docs) | mr::augment::number() | mr::augment::generate(aug)
 //          | mr::augment::guard(g) | mr::augment::dedup_variants() | mr::augment::flatten() | mr::collect(out);
 // Records: source_doc in, augmented_doc out; order is input order, then variant number.
+// A record's variants depend on (seed, its key, variant number, text); the key comes from the
+// record's position when it has one, so any thread count, batch size or split of the input gives
+// the same variants. Stage objects keep the state of one run by value: a pipeline run twice gives
+// the same output twice.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,17 +20,27 @@
 #include <millrace/augment/augmenter.hpp>
 #include <millrace/augment/guard.hpp>
 #include <millrace/core.hpp>
+#include <millrace/core/position.hpp>
+#include <millrace/dedup/detail/record_order.hpp>
 #include <millrace/io/json.hpp>
 
 namespace millrace::augment {
 
-// A record to augment. key: its position in the input (set by number()); it seeds the variants'
-// random streams, so the same input gives the same variants whatever the thread count.
+// The key that seeds the variants of the record at position p: a function of p alone. Position
+// {0, i} gives i, the key number() gives the i-th record of a stream without positions.
+constexpr std::uint64_t position_key(const record_position& p) {
+  return p.input == 0 ? p.offset : p.offset ^ detail::splitmix64(p.input);
+}
+
+// A record to augment. key: set by number(), seeds the variants' random streams: position_key of
+// its position when it has one, else its arrival index at number() (for an in-memory source, the
+// element index), so the same input gives the same variants whatever the thread count.
 struct source_doc {
   std::uint64_t key = 0;
-  std::string id;    // source_id of its variants; number() sets it to the key when empty
+  std::string id;    // source_id of its variants; number() sets it when empty (see number())
   std::string text;
   std::string raw;   // optional: the original JSON line, written back unchanged as variant 0
+  std::optional<record_position> position = std::nullopt;   // its place in the input (e.g. from io::json_record)
 };
 
 // Counts per source; summed over a run they add up: generated = kept + too_similar +
@@ -56,6 +72,7 @@ struct augmented_doc {
   std::string target;          // span corruption target, else empty
   double jaccard = -1;         // guard estimate to the source (-1: original or unguarded)
   std::string raw;             // variant 0 with a raw source: the original line
+  std::optional<record_position> position = std::nullopt;   // the source's position, when it had one
 
   // One JSON object (no newline): the original line for variant 0 when it has one, else
   // {"id","source_id","variant","ops","text"[,"target"][,"jaccard"]}.
@@ -83,29 +100,53 @@ struct augmented_doc {
 };
 
 namespace detail {
+// The arrival index is a counter of this run (the stage is copied per run, so every run starts
+// at 0); positioned records do not use it, so that records keep their key across processes.
 struct number_stage {
   std::uint64_t next = 0;
+  enum class positions { unknown, all, none } seen = positions::unknown;
   std::vector<source_doc> process(std::vector<source_doc>&& batch) {
     for (auto& d : batch) {
-      d.key = next++;
-      if (d.id.empty()) d.id = std::to_string(d.key);
+      // A stream numbered half by position and half by arrival could give two records one key.
+      const positions mine = d.position ? positions::all : positions::none;
+      if (seen == positions::unknown) seen = mine;
+      if (mine != seen)
+        throw std::invalid_argument("augment.number: record " + std::to_string(next) +
+                                    (d.position ? " has a position and the records before it have none"
+                                                : " has no position and the records before it have one") +
+                                    "; give every source_doc a position or none");
+      if (d.position) {
+        d.key = position_key(*d.position);
+        if (d.id.empty())
+          d.id = d.position->input == 0 ? std::to_string(d.position->offset)
+                                        : std::to_string(d.position->input) + ":" + std::to_string(d.position->offset);
+      } else {
+        d.key = next;
+        if (d.id.empty()) d.id = std::to_string(d.key);
+      }
+      ++next;
     }
     return std::move(batch);
   }
 };
 
 // Exact dedup in input order: a variant whose bytes equal an original (any original when seeded
-// with all of them, else the ones seen so far) or an earlier kept variant is dropped.
+// with all of them, else the ones seen so far) or an earlier kept variant is dropped. The seed
+// set is configuration (read only); what a run adds lives in `seen`, a value, so a second run
+// starts from the seed set again. Positioned sources must arrive in position order ("earlier"
+// then means a smaller position).
 struct dedup_stage {
-  std::shared_ptr<exact_seen> seen;   // null: each run starts its own set (the run works on a copy)
-  bool insert_originals = true;
+  std::shared_ptr<const exact_seen> originals;   // null: only the originals seen so far count
+  exact_seen seen;
+  millrace::dedup::detail::position_order order;
   std::vector<variant_group> process(std::vector<variant_group>&& batch) {
-    if (!seen) seen = std::make_shared<exact_seen>();
     for (auto& g : batch) {
-      if (insert_originals) seen->insert(g.source.text);
+      if (g.source.position) order.check(*g.source.position, "augment.dedup");
+      if (!originals) seen.insert(g.source.text);
       std::size_t w = 0;
       for (std::size_t i = 0; i < g.variants.size(); ++i) {
-        if (g.variants[i].text == g.source.text || !seen->insert(g.variants[i].text)) {
+        const std::string& t = g.variants[i].text;
+        if (t == g.source.text || (originals && originals->contains(t)) || !seen.insert(t)) {
           ++g.counts.duplicate;
           --g.counts.kept;
           continue;
@@ -124,7 +165,9 @@ struct dedup_stage {
 };
 }  // namespace detail
 
-// Serial, in order: gives each record its input position as key (and as id when it has none).
+// Serial, in order: gives each record its key. With a position: key = position_key(position),
+// id (when empty) = "<offset>" for input 0, else "<input>:<offset>". Without: key = id (when
+// empty) = its arrival index. Either every record has a position or none (else it throws).
 inline auto number() { return millrace::stage(detail::number_stage{}, "augment.number"); }
 
 // Parallel: makes the variants of each record (all counted as kept until guard/dedup say otherwise).
@@ -177,10 +220,9 @@ inline auto guard(std::shared_ptr<const similarity_guard> guard) {
 
 // Serial, in order: exact dedup of variants against the originals and each other. Pass a set
 // seeded with every original's text to dedup against originals that come later in the input too.
-// A seeded set is shared, and grows, across runs; without one each run starts empty.
-inline auto dedup_variants(std::shared_ptr<exact_seen> seen = nullptr) {
-  const bool seeded = seen != nullptr;
-  return millrace::stage(detail::dedup_stage{std::move(seen), !seeded}, "augment.dedup");
+// The run only reads the seeded set (it is not changed); each run starts from it, or empty.
+inline auto dedup_variants(std::shared_ptr<const exact_seen> originals = nullptr) {
+  return millrace::stage(detail::dedup_stage{std::move(originals), {}, {}}, "augment.dedup");
 }
 
 // Parallel: one augmented_doc per survivor, the original first (variant 0) when with_originals.
@@ -190,19 +232,21 @@ inline auto flatten(bool with_originals = true) {
         std::vector<augmented_doc> out;
         out.reserve(g.variants.size() + 1);
         if (with_originals) {
-          out.push_back({g.source.id, g.source.id, g.source.key, 0, {}, g.source.text, {}, -1, std::move(g.source.raw)});
+          out.push_back({g.source.id, g.source.id, g.source.key, 0, {}, g.source.text, {}, -1, std::move(g.source.raw),
+                         g.source.position});
         }
         for (std::size_t i = 0; i < g.variants.size(); ++i) {
           variant& v = g.variants[i];
           out.push_back({g.source.id + "#" + std::to_string(v.number), g.source.id, g.source.key, v.number,
-                         std::move(v.ops), std::move(v.text), std::move(v.target), g.jaccard[i], {}});
+                         std::move(v.ops), std::move(v.text), std::move(v.target), g.jaccard[i], {}, g.source.position});
         }
         return out;
       },
       "augment.flatten");
 }
 
-// Parallel, thread-safe tally of the groups' counts (read it after the run).
+// Parallel, thread-safe tally of the groups' counts (read it after the run). Like mr::collect's
+// vector it is the caller's output, not stage state: a second run adds its counts to it.
 struct augment_tally {
   std::atomic<std::uint64_t> sources{0}, generated{0}, kept{0}, too_similar{0}, too_different{0},
       sibling_duplicate{0}, duplicate{0};
