@@ -239,8 +239,8 @@ int main(int argc, char** argv) {
       report = mr::run(front | dd::near_streaming(no, text_of, c.max_index_docs, on_cluster) | to_record | sink, exec, opts);
     } else {
       auto st = dd::make_near_stage(no, text_of, on_cluster);
-      report = mr::run(front | mr::stage(st, "dedup.near") | to_record | sink, exec, opts);
-      batch_result = st.result();  // copies of the stage share their state
+      report = mr::run(front | mr::stage(std::ref(st), "dedup.near") | to_record | sink, exec, opts);
+      batch_result = st.result();  // the run worked on st itself (std::ref)
     }
     clusters.commit();
 
