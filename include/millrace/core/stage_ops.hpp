@@ -208,6 +208,11 @@ struct stage_op : detail::element_tag {
 
 /// mr::stage(obj, "name"): a stateful batch operator (see stage_op). Pass std::ref(obj) to keep
 /// the object (and read its state after the run); otherwise the run works on a copy.
+/// The state rule: a stage object is the configuration plus the state of one run, held by value
+/// (no state shared between copies). Each run() lowers a fresh copy of the object as built, so
+/// the same pipeline run twice gives the same result twice; with std::ref(obj) the run works on
+/// the caller's object, whose state stays readable afterwards (and a second run continues it).
+/// Outputs the caller hands in (mr::collect's vector, a tally) are not state: runs add to them.
 template <class Obj>
 stage_op<std::decay_t<Obj>> stage(Obj&& obj, std::string name = "stage") {
   return {{}, std::forward<Obj>(obj), std::move(name)};
