@@ -16,10 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-
 #include <millrace/core.hpp>
+#include <millrace/core/parallel.hpp>
 #include <millrace/core/position.hpp>
 #include <millrace/dedup/exact.hpp>
 #include <millrace/dedup/near_dedup.hpp>
@@ -66,8 +64,8 @@ struct batch_texts {
     views.clear();
     held.resize(batch.size());
     views.resize(batch.size());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, batch.size(), 64), [&](const auto& r) {
-      for (std::size_t i = r.begin(); i < r.end(); ++i) {
+    millrace::parallel_for(0, batch.size(), 64, [&](std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) {
         held[i] = std::invoke(access, batch[i]);
         views[i] = as_text(held[i]);
       }
@@ -106,8 +104,8 @@ class exact_stage {
       for (const T& r : batch) order_.check(r.position, "dedup.exact");
     texts_.fill(batch, access_);
     digests_.resize(batch.size());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, batch.size(), 64), [&](const auto& r) {
-      for (std::size_t i = r.begin(); i < r.end(); ++i) digests_[i] = exact_digest(texts_.views[i], opts_);
+    millrace::parallel_for(0, batch.size(), 64, [&](std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) digests_[i] = exact_digest(texts_.views[i], opts_);
     });
     std::vector<T> out;
     out.reserve(batch.size());
