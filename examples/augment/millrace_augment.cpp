@@ -4,6 +4,7 @@
 //                    --ops synonym,insert,swap,delete --seed 7 --threads 2
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -51,9 +52,10 @@ struct text_reject {
   std::size_t line;
   std::string reason, raw;
 };
+// The run works on the job's object (mr::stage(std::ref(settle))), which keeps the rejects.
 struct settle_stage {
   mr::io::on_bad_record policy;
-  std::shared_ptr<std::vector<text_reject>> rejects = std::make_shared<std::vector<text_reject>>();
+  std::vector<text_reject> rejects;
   std::vector<au::source_doc> process(std::vector<parsed>&& batch) {
     std::vector<au::source_doc> out;
     out.reserve(batch.size());
@@ -63,11 +65,11 @@ struct settle_stage {
         continue;
       }
       if (policy == mr::io::on_bad_record::fail) throw mr::io::input_error(p.file, p.line, p.error);
-      rejects->push_back({std::move(p.file), p.line, std::move(p.error), std::move(p.doc.raw)});
+      rejects.push_back({std::move(p.file), p.line, std::move(p.error), std::move(p.doc.raw)});
     }
     return out;
   }
-  std::uint64_t rejected_count() const { return rejects->size(); }
+  std::uint64_t rejected_count() const { return rejects.size(); }
 };
 
 // Adds records without text to the rejects file after the run, in the reader's format: the file
@@ -86,6 +88,13 @@ void append_rejects(const std::string& path, const std::vector<text_reject>& rej
     buf += "}\n";
   }
   mr::io::write_file_atomically(path, buf);
+}
+
+// The record's place in the run's total order, when the reader gives one: number() then keys the
+// variants by it, so they do not depend on how the input is split, batched or threaded.
+template <class R>
+void copy_position(const R& r, au::source_doc& d) {
+  if constexpr (mr::positioned<R>) d.position = r.position;
 }
 
 std::string id_of(const mr::io::json_record& r, const std::string& field) {
@@ -184,8 +193,7 @@ int main(int argc, char** argv) {
 
     // Pass 2: read -> settle -> number -> generate -> guard -> dedup -> flatten -> write.
     if (!c.rejects.empty()) std::filesystem::remove(c.rejects);   // no stale rejects from an earlier run
-    settle_stage settle{ro.policy};
-    auto text_rejects = settle.rejects;
+    settle_stage settle{ro.policy, {}};
     auto tally = std::make_shared<au::augment_tally>();
     const std::string text_field = c.text_field, id_field = c.id_field;
     const bool keep_raw = !c.no_originals;
@@ -198,6 +206,7 @@ int main(int argc, char** argv) {
                        if (auto t = r.get_string(text_field)) {
                          p.doc.text = std::move(*t);
                          p.doc.id = id_of(r, id_field);
+                         copy_position(r, p.doc);
                          if (keep_raw) p.doc.raw = std::move(r.raw);
                        } else {
                          p.error = "no string field \"" + text_field + "\"";
@@ -206,7 +215,7 @@ int main(int argc, char** argv) {
                        return p;
                      },
                      "augment.fields") |
-                 mr::stage(settle, "augment.settle") | au::number() | au::generate(aug);
+                 mr::stage(std::ref(settle), "augment.settle") | au::number() | au::generate(aug);
     auto to_record = mr::map(
         [](au::augmented_doc d) {
           mr::io::json_record r;
@@ -227,8 +236,8 @@ int main(int argc, char** argv) {
                    : mr::run(front | au::guard(guard) | au::dedup_variants(seen) | au::tally(tally) | au::flatten(!c.no_originals) | to_record | sink,
                              exec, opts);
 
-    append_rejects(c.rejects, *text_rejects);
-    const std::uint64_t no_text = text_rejects->size();
+    append_rejects(c.rejects, settle.rejects);
+    const std::uint64_t no_text = settle.rejects.size();
     const au::augment_counts n = tally->get();
     const std::uint64_t written = n.kept + (c.no_originals ? 0 : n.sources);
     const double secs = std::chrono::duration<double>(report.wall).count();
