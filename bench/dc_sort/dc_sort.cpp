@@ -1,5 +1,6 @@
 // D&C merge sort (ops::divide_and_conquer) vs std::sort and tbb::parallel_sort, same input, same run.
 //   bench_dc_sort [--n 50000000] [--reps 1] [--cutoff 262144]
+#include <millrace/exec/tbb.hpp>
 #include <millrace/ops/divide_and_conquer.hpp>
 
 #include <oneapi/tbb/parallel_invoke.h>
@@ -122,6 +123,7 @@ int main(int argc, char** argv) {
   bool ok = true;
   for (int threads : {1, 2}) {
     tbb::task_arena arena(threads);
+    const millrace::tbb_backend backend(static_cast<std::size_t>(threads));  // the D&C's threads
     double best_tbb = 1e30, best_dc = 1e30, cpu_tbb = 0, cpu_dc = 0;
     for (int r = 0; r < reps; ++r) {
       work = input;
@@ -129,7 +131,7 @@ int main(int argc, char** argv) {
       if (a < best_tbb) best_tbb = a, cpu_tbb = g_last_cpu;
       ok = ok && work == expect;
       work = input;
-      const double b = seconds([&] { arena.execute([&] { dc_merge_sort(work, cutoff); }); });
+      const double b = seconds([&] { backend.enter([&] { dc_merge_sort(work, cutoff); }); });
       if (b < best_dc) best_dc = b, cpu_dc = g_last_cpu;
       ok = ok && work == expect;
     }

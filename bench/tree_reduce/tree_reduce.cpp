@@ -4,6 +4,8 @@
 #include <millrace/ops/mapreduce_tree.hpp>
 
 #include <oneapi/tbb/task_arena.h>
+
+#include <millrace/exec/tbb.hpp>
 #include <oneapi/tbb/task_group.h>
 
 #include <fmt/core.h>
@@ -114,6 +116,7 @@ int main(int argc, char** argv) {
   bool ok = true;
   for (int threads : {1, 2}) {
     tbb::task_arena arena(threads);
+    const millrace::tbb_backend backend(static_cast<std::size_t>(threads));  // the ops' threads
     const std::size_t limit = static_cast<std::size_t>(std::bit_width(static_cast<unsigned>(threads))) + 5;
     std::uint64_t got = 0;
     const double t_serial = best_seconds(reps, [&] { got = serial(root); });
@@ -122,11 +125,11 @@ int main(int argc, char** argv) {
     const double t_cut = best_seconds(reps, [&] { arena.execute([&] { got = cutoff_rec(root, 0, limit); }); });
     ok = ok && got == expect;
     const double t_ops = best_seconds(reps, [&] {
-      arena.execute([&] { got = ops::mapreduce_tree(root, kids, val, std::plus<>{}); });
+      backend.enter([&] { got = ops::mapreduce_tree(root, kids, val, std::plus<>{}); });
     });
     ok = ok && got == expect;
     const double t_ops_assoc = best_seconds(reps, [&] {
-      arena.execute([&] { got = ops::mapreduce_tree(root, kids, val, ops::associative(std::plus<>{})); });
+      backend.enter([&] { got = ops::mapreduce_tree(root, kids, val, ops::associative(std::plus<>{})); });
     });
     ok = ok && got == expect;
     auto ns = [&](double t) { return t * 1e9 / static_cast<double>(n); };

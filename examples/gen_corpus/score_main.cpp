@@ -1,6 +1,7 @@
 // millrace-dedup-score: scores a dedup run's clusters file against the exact ground truth (all-pairs
 // Jaccard on the same normalization and shingling): pair precision, strict precision and recall.
 //   millrace-dedup-score --input data/sample/sample.jsonl.zst --clusters out/demo/clusters.jsonl --threshold 0.8
+#include <millrace/core.hpp>
 #include <millrace/dedup/all_pairs_jaccard.hpp>
 #include <millrace/dedup/near_dedup.hpp>
 #include <millrace/io/atomic_file.hpp>
@@ -99,7 +100,7 @@ int main(int argc, char** argv) {
       throw std::runtime_error(fmt::format("{}: {} clusters for {} input documents", clusters_file, cluster.size(), sets.size()));
 
     const double from = recall_from.value_or(threshold + 0.05);
-    const auto truth = dd::all_pairs_jaccard(sets, std::min(threshold, from));
+    const auto truth = millrace::with_executor(millrace::cpu{}, [&] { return dd::all_pairs_jaccard(sets, std::min(threshold, from)); });
     const auto s = millrace::synth::score_clustering(cluster, sets, truth, threshold, from);
     std::size_t removed = 0;
     for (std::size_t i = 0; i < cluster.size(); ++i) removed += cluster[i] != i;

@@ -133,7 +133,8 @@ int main(int argc, char** argv) {
         last = now;
         bar(mr::progress{done, done, now - start, done == total});
       };
-    const auto result = lk::find_containments(tables, co);
+    // outside a run, find_containments is serial unless given an executor's threads
+    const auto result = mr::with_executor(mr::cpu{.threads = threads}, [&] { return lk::find_containments(tables, co); });
 
     info.lake = lake_dir;
     info.mode = co.mode;

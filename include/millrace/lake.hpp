@@ -4,6 +4,8 @@
 //   auto edges = mr::lake::find_containments(tables, {.mode = mr::lake::semantics::set});
 #pragma once
 
+// The subsystem headers include no executor; this umbrella adds the core's (run, cpu, serial).
+#include "core.hpp"
 #include "lake/containment.hpp"
 #include "lake/ops.hpp"
 #include "lake/read_table.hpp"

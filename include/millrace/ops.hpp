@@ -3,6 +3,8 @@
 //   auto sum = mr::ops::mapreduce(v, [](int x) { return x; }, mr::ops::associative(std::plus<>{}));
 #pragma once
 
+// The subsystem headers include no executor; this umbrella adds the core's (run, cpu, serial).
+#include "core.hpp"
 #include "ops/divide_and_conquer.hpp"
 #include "ops/mapreduce_tree.hpp"
 #include "ops/stages.hpp"

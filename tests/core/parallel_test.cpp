@@ -212,6 +212,48 @@ TEST_CASE("parallel.for.cpu.2T.no_backend_left_on_workers") {
   CHECK(after.concurrency == std::set<std::size_t>{1});
 }
 
+TEST_CASE("parallel.concurrency_limit.3T_capped_to_1") {
+  // Two chunks that would meet on two threads: under a cap of 1 they must not (one thread at a
+  // time), and nested work sees the cap.
+  std::atomic<int> inside{0}, most{0};
+  std::size_t nested = 0;
+  mr::with_executor(mr::cpu{.threads = 3}, [&] {
+    mr::with_concurrency_limit(1, [&] {
+      nested = mr::parallel_concurrency();
+      mr::parallel_for(0, 64, 1, [&](std::size_t, std::size_t) {
+        const int now = inside.fetch_add(1) + 1;
+        int m = most.load();
+        while (now > m && !most.compare_exchange_weak(m, now)) {
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(300));
+        inside.fetch_sub(1);
+      });
+    });
+    CHECK(mr::parallel_concurrency() == 3);  // the cap ends with its scope
+  });
+  CHECK(nested == 1);
+  CHECK(most.load() == 1);
+}
+
+TEST_CASE("parallel.concurrency_limit.2T_under_cap_3_uses_2") {
+  std::atomic<int> inside{0};
+  std::atomic<bool> met{false};
+  std::size_t seen = 0;
+  mr::with_executor(mr::cpu{.threads = 2}, [&] {
+    mr::with_concurrency_limit(3, [&] {  // a cap above the executor's threads adds none
+      seen = mr::parallel_concurrency();
+      mr::parallel_for(0, 2, 1, [&](std::size_t, std::size_t) {
+        inside.fetch_add(1);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (inside.load() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+        if (inside.load() >= 2) met.store(true);
+      });
+    });
+  });
+  CHECK(seen == 2);
+  CHECK(met.load());
+}
+
 TEST_CASE("parallel.with_executor.nests_and_restores") {
   std::size_t outer = 0, inner = 0, back = 0;
   const int r = mr::with_executor(mr::cpu{.threads = 3}, [&] {

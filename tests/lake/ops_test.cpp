@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <millrace/core.hpp>
 #include <millrace/lake/brute_force.hpp>
 #include <millrace/lake/ops.hpp>
 #include <millrace/synth/lake.hpp>

@@ -1,9 +1,9 @@
 // Conformance tests for ops::divide_and_conquer: results, cut policy, stack safety, errors, threads.
 #include <doctest/doctest.h>
 
+#include <millrace/core.hpp>
 #include <millrace/ops/divide_and_conquer.hpp>
 
-#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <array>
@@ -19,10 +19,10 @@ namespace ops = millrace::ops;
 
 namespace {
 
+// The ops run on the current executor's backend: give them `threads` threads of the oneTBB one.
 template <class F>
 auto in_arena(int threads, F&& f) {
-  tbb::task_arena arena(threads);
-  return arena.execute(std::forward<F>(f));
+  return millrace::with_executor(millrace::cpu{.threads = static_cast<std::size_t>(threads)}, std::forward<F>(f));
 }
 
 // Merge sort over a span with a scratch buffer of the same length.

@@ -2,9 +2,8 @@
 // (revealed by a non-commutative, non-associative string reducer), child order, threads, errors.
 #include <doctest/doctest.h>
 
+#include <millrace/core.hpp>
 #include <millrace/ops/mapreduce_tree.hpp>
-
-#include <oneapi/tbb/task_arena.h>
 
 #include <cstdint>
 #include <numeric>
@@ -17,10 +16,10 @@ namespace ops = millrace::ops;
 
 namespace {
 
+// The ops run on the current executor's backend: give them `threads` threads of the oneTBB one.
 template <class F>
 auto in_arena(int threads, F&& f) {
-  tbb::task_arena arena(threads);
-  return arena.execute(std::forward<F>(f));
+  return millrace::with_executor(millrace::cpu{.threads = static_cast<std::size_t>(threads)}, std::forward<F>(f));
 }
 
 // Neither commutative nor associative: the result spells out the exact grouping.

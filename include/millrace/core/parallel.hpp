@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <iterator>
@@ -100,6 +101,45 @@ void parallel_for(std::size_t begin, std::size_t end, std::size_t grain, F&& bod
   if (end <= begin) return;
   auto shifted = [&body, begin](std::size_t b, std::size_t e) { body(begin + b, begin + e); };
   current_backend().for_chunks(end - begin, grain ? grain : 1, chunk_body(shifted));
+}
+
+namespace detail {
+// The current backend seen through a cap: chunks are pulled from a shared counter by at most
+// `max` tasks of the base backend, so no more than `max` threads run them at once, and nested
+// parallel work inside a chunk sees the cap too.
+class capped_backend final : public parallel_backend {
+ public:
+  capped_backend(const parallel_backend& base, std::size_t max) noexcept : base_(base), max_(max) {}
+  std::size_t concurrency() const noexcept override { return std::min(max_, base_.concurrency()); }
+  void for_chunks(std::size_t n, std::size_t grain, chunk_body body) const override {
+    if (grain == 0) grain = 1;
+    const std::size_t chunks = (n + grain - 1) / grain, pullers = std::min(concurrency(), chunks);
+    std::atomic<std::size_t> next{0};
+    auto pull = [&](std::size_t b, std::size_t e) {
+      backend_scope scope(*this);
+      for (std::size_t w = b; w < e; ++w)
+        for (std::size_t c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;)
+          body(c * grain, std::min(n, (c + 1) * grain));
+    };
+    base_.for_chunks(pullers, 1, chunk_body(pull));
+  }
+
+ private:
+  const parallel_backend& base_;
+  std::size_t max_;
+};
+}  // namespace detail
+
+/// Runs f() with the current backend limited to at most `max` threads (0: no limit), for an
+/// operator whose options carry a thread count. It never adds threads: under the serial executor
+/// everything stays on one thread.
+template <class F>
+decltype(auto) with_concurrency_limit(std::size_t max, F&& f) {
+  const parallel_backend& base = current_backend();
+  if (max == 0 || max >= base.concurrency()) return std::forward<F>(f)();
+  const detail::capped_backend capped(base, max);
+  backend_scope scope(capped);
+  return std::forward<F>(f)();
 }
 
 /// One T per thread that asks for it (local()), for scratch buffers reused across chunks in place

@@ -3,11 +3,6 @@
 //   auto pairs = millrace::dedup::all_pairs_jaccard(sets, 0.5);   // sets: sorted, unique, per document
 #pragma once
 
-#include <tbb/blocked_range.h>
-#include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
-#include <tbb/parallel_sort.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -17,6 +12,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <millrace/core/parallel.hpp>
 
 namespace millrace::dedup {
 
@@ -93,7 +90,7 @@ inline std::vector<jaccard_pair> all_pairs_jaccard(const std::vector<std::vector
   occ.reserve(total);
   for (std::uint32_t i = 0; i < n; ++i)
     for (auto t : sets[i]) occ.push_back({t, i});
-  tbb::parallel_sort(occ.begin(), occ.end(), [](const occurrence& x, const occurrence& y) {
+  millrace::parallel_sort(occ.begin(), occ.end(), [](const occurrence& x, const occurrence& y) {
     return x.token != y.token ? x.token < y.token : x.set < y.set;
   });
   std::vector<std::size_t> group_start;  // group g = occ[group_start[g], group_start[g + 1])
@@ -115,8 +112,8 @@ inline std::vector<jaccard_pair> all_pairs_jaccard(const std::vector<std::vector
   for (std::size_t g = 0; g < distinct; ++g)
     for (std::size_t k = group_start[g]; k < group_start[g + 1]; ++k) ranked[occ[k].set].push_back(rank_of[g]);
   occ = {};
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n), [&](const tbb::blocked_range<std::size_t>& r) {
-    for (std::size_t i = r.begin(); i != r.end(); ++i) std::sort(ranked[i].begin(), ranked[i].end());
+  millrace::parallel_for(0, n, 1, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i != hi; ++i) std::sort(ranked[i].begin(), ranked[i].end());
   });
 
   // 3. Processing order: by size, then index; empty sets drop out.
@@ -153,11 +150,11 @@ inline std::vector<jaccard_pair> all_pairs_jaccard(const std::vector<std::vector
     std::vector<std::uint32_t> candidates;
     std::vector<jaccard_pair> found;
   };
-  tbb::enumerable_thread_specific<scratch> local;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, m, 16), [&](const tbb::blocked_range<std::size_t>& r) {
+  millrace::per_thread<scratch> local;
+  millrace::parallel_for(0, m, 16, [&](std::size_t lo_p, std::size_t hi_p) {
     scratch& sc = local.local();
     if (sc.stamp.size() < m) sc.stamp.assign(m, 0);
-    for (std::size_t p = r.begin(); p != r.end(); ++p) {
+    for (std::size_t p = lo_p; p != hi_p; ++p) {
       const auto& x = ranked[order[p]];
       // size filter: a partner y (|y| <= |x|) needs |y| >= min_overlap(|x|)
       const std::size_t min_size = min_jaccard <= 0 ? 1 : detail::min_overlap(x.size(), min_jaccard);
@@ -187,7 +184,7 @@ inline std::vector<jaccard_pair> all_pairs_jaccard(const std::vector<std::vector
   });
 
   std::vector<jaccard_pair> result;
-  for (auto& sc : local) result.insert(result.end(), sc.found.begin(), sc.found.end());
+  local.for_each([&](scratch& sc) { result.insert(result.end(), sc.found.begin(), sc.found.end()); });
   std::sort(result.begin(), result.end(),
             [](const jaccard_pair& x, const jaccard_pair& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
   return result;

@@ -14,10 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include <tbb/blocked_range.h>
-#include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
-
+#include <millrace/core/parallel.hpp>
 #include <millrace/dedup/jaccard.hpp>
 #include <millrace/dedup/lsh.hpp>
 #include <millrace/dedup/minhash.hpp>
@@ -119,17 +116,17 @@ class near_dedup_batch {
   lsh_params lsh() const { return lsh_; }
   std::size_t size() const { return nonempty_.size(); }
 
-  // Appends documents numbered size(), size()+1, ... (uses TBB in the current arena).
+  // Appends documents numbered size(), size()+1, ... (in parallel on the current run's backend).
   void add(std::span<const std::string_view> texts) {
     const std::size_t base = nonempty_.size(), n = texts.size(), b = lsh_.bands;
     if (base + n > 0xFFFFFFFEull) throw std::length_error("near_dedup: more than 2^32 - 2 documents");
     keys_.resize((base + n) * b);
     nonempty_.resize(base + n);
     if (o_.verify) sets_.resize(base + n);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16), [&](const auto& r) {
+    millrace::parallel_for(0, n, 16, [&](std::size_t lo, std::size_t hi) {
       auto& s = scratch_.local();
       s.sig.resize(o_.num_perm);
-      for (std::size_t i = r.begin(); i < r.end(); ++i) {
+      for (std::size_t i = lo; i < hi; ++i) {
         detail::shingle_hashes(texts[i], o_, s.norm, s.hashes);
         const std::size_t d = base + i;
         nonempty_[d] = !s.hashes.empty();
@@ -150,14 +147,17 @@ class near_dedup_batch {
   near_dedup_result finish() const {
     const std::size_t n = nonempty_.size(), b = lsh_.bands;
     std::vector<std::vector<doc_edge>> per_band(b), heads_per_band(o_.verify ? b : 0);
-    tbb::parallel_for(std::size_t{0}, b, [&](std::size_t band) {
+    millrace::parallel_for(0, b, 1, [&](std::size_t band_lo, std::size_t band_hi) {
       std::vector<band_entry> e;
-      e.reserve(n);
-      for (std::size_t d = 0; d < n; ++d)
-        if (nonempty_[d]) e.push_back({keys_[d * b + band], static_cast<std::uint32_t>(d)});
-      std::sort(e.begin(), e.end());
-      link_band(e, per_band[band]);
-      if (o_.verify) link_band_heads(e, heads_per_band[band]);
+      for (std::size_t band = band_lo; band < band_hi; ++band) {
+        e.clear();
+        e.reserve(n);
+        for (std::size_t d = 0; d < n; ++d)
+          if (nonempty_[d]) e.push_back({keys_[d * b + band], static_cast<std::uint32_t>(d)});
+        std::sort(e.begin(), e.end());
+        link_band(e, per_band[band]);
+        if (o_.verify) link_band_heads(e, heads_per_band[band]);
+      }
     });
     auto merge = [](std::vector<std::vector<doc_edge>>& parts) {
       std::vector<doc_edge> all;
@@ -166,7 +166,7 @@ class near_dedup_batch {
       all.reserve(total);
       for (auto& v : parts) all.insert(all.end(), v.begin(), v.end());
       parts.clear();
-      std::sort(all.begin(), all.end());
+      millrace::parallel_sort(all.begin(), all.end());  // (a, b) is a total order: std::sort's result
       all.erase(std::unique(all.begin(), all.end()), all.end());
       return all;
     };
@@ -181,8 +181,8 @@ class near_dedup_batch {
       const std::size_t chain = edges.size();
       edges.insert(edges.end(), extra.begin(), extra.end());
       std::vector<char> ok(edges.size());
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, edges.size(), 256), [&](const auto& r) {
-        for (std::size_t i = r.begin(); i < r.end(); ++i)
+      millrace::parallel_for(0, edges.size(), 256, [&](std::size_t lo, std::size_t hi) {
+        for (std::size_t i = lo; i < hi; ++i)
           ok[i] = exact_jaccard(sets_[edges[i].a], sets_[edges[i].b]) >= o_.threshold;
       });
       std::size_t k = 0;
@@ -208,11 +208,11 @@ class near_dedup_batch {
   std::vector<std::uint64_t> keys_;  // doc-major: bands keys per document
   std::vector<char> nonempty_;
   std::vector<std::vector<std::uint64_t>> sets_;  // sorted unique shingle sets, only with verify
-  tbb::enumerable_thread_specific<detail::shingle_scratch> scratch_;
+  millrace::per_thread<detail::shingle_scratch> scratch_;
 };
 
-// Deterministic for any thread count: uses TBB in the current arena (wrap the call in a
-// tbb::task_arena to bound the threads).
+// Deterministic for any thread count: parallel on the current run's backend, serial outside a run;
+// give it threads with mr::with_executor(mr::cpu{.threads = N}, [&] { return near_dedup(texts); }).
 inline near_dedup_result near_dedup(std::span<const std::string_view> texts, const near_dedup_options& opts = {}) {
   near_dedup_batch batch(opts);
   batch.add(texts);

@@ -12,10 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include <tbb/blocked_range.h>
-#include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
-
+#include <millrace/core/parallel.hpp>
 #include <millrace/dedup/near_dedup.hpp>
 
 namespace millrace::dedup {
@@ -46,10 +43,10 @@ class near_streaming_index {
     keys_.resize(n * b);
     nonempty_.resize(n);
     if (o_.verify) sets_.resize(n);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16), [&](const auto& r) {
+    millrace::parallel_for(0, n, 16, [&](std::size_t lo, std::size_t hi) {
       auto& s = scratch_.local();
       s.sig.resize(o_.num_perm);
-      for (std::size_t i = r.begin(); i < r.end(); ++i) {
+      for (std::size_t i = lo; i < hi; ++i) {
         detail::shingle_hashes(texts[i], o_, s.norm, s.hashes);
         nonempty_[i] = !s.hashes.empty();
         mh_.sign(s.hashes, s.sig);
@@ -126,7 +123,7 @@ class near_streaming_index {
   std::vector<std::uint64_t> keys_;
   std::vector<char> nonempty_;
   std::vector<std::vector<std::uint64_t>> sets_;
-  tbb::enumerable_thread_specific<detail::shingle_scratch> scratch_;
+  millrace::per_thread<detail::shingle_scratch> scratch_;
 };
 
 }  // namespace millrace::dedup

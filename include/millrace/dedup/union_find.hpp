@@ -9,9 +9,7 @@
 #include <span>
 #include <vector>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-
+#include <millrace/core/parallel.hpp>
 #include <millrace/dedup/lsh.hpp>
 
 namespace millrace::dedup {
@@ -52,16 +50,16 @@ class concurrent_union_find {
   std::vector<std::atomic<std::uint32_t>> parent_;
 };
 
-// Connected components of `n` nodes: out[i] = the smallest index of i's component. Parallel (TBB,
-// current arena) over the edges, then over the nodes.
+// Connected components of `n` nodes: out[i] = the smallest index of i's component. Parallel (the
+// current run's backend: serial under serial_executor) over the edges, then over the nodes.
 inline std::vector<std::uint64_t> connected_components(std::size_t n, std::span<const doc_edge> edges) {
   concurrent_union_find uf(n);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, edges.size(), 4096), [&](const auto& r) {
-    for (std::size_t i = r.begin(); i < r.end(); ++i) uf.unite(edges[i].a, edges[i].b);
+  millrace::parallel_for(0, edges.size(), 4096, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) uf.unite(edges[i].a, edges[i].b);
   });
   std::vector<std::uint64_t> out(n);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const auto& r) {
-    for (std::size_t i = r.begin(); i < r.end(); ++i) out[i] = uf.find(static_cast<std::uint32_t>(i));
+  millrace::parallel_for(0, n, 4096, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) out[i] = uf.find(static_cast<std::uint32_t>(i));
   });
   return out;
 }

@@ -16,11 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include <tbb/blocked_range.h>
-#include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
-
+#include <millrace/core/parallel.hpp>
 #include <millrace/lake/table.hpp>
 
 namespace millrace::lake {
@@ -33,7 +29,7 @@ struct containment_options {
   semantics mode = semantics::set;
   std::size_t sample = 16;        // rows of B probed before the exact check (0: no sampled check)
   bool statistics = true;         // stage 2 on/off (off only to measure its effect)
-  int threads = 0;                // 0: all cores
+  int threads = 0;                // at most this many of the current executor's threads; 0: all of them
   // Called from worker threads as stage-3 work units finish: (done, total).
   std::function<void(std::size_t, std::size_t)> on_progress = {};
 };
@@ -162,12 +158,9 @@ inline containment_result find_containments(const std::vector<table>& tables,
   std::sort(group_pairs.begin(), group_pairs.end());
   res.stages.push_back({"schema", schema_edges, seconds_since(t0)});
 
-  std::unique_ptr<tbb::task_arena> arena;
-  if (opt.threads > 0) arena = std::make_unique<tbb::task_arena>(opt.threads);
-  auto in_arena = [&](auto&& f) {
-    if (arena) arena->execute(f);
-    else f();
-  };
+  // The parallel stages run on the current executor's backend (serial outside a run: wrap the
+  // call in mr::with_executor for threads), at most opt.threads of its threads.
+  auto limited = [&](auto&& f) { millrace::with_concurrency_limit(opt.threads > 0 ? std::size_t(opt.threads) : 0, f); };
 
   // Position of each of sub's keys among super's sorted keys (same for every table of a group).
   auto key_positions = [&](std::uint32_t super, std::uint32_t sub) {
@@ -197,9 +190,9 @@ inline containment_result find_containments(const std::vector<table>& tables,
     for (auto a : group_tables[group_pairs[p].first]) items.emplace_back(static_cast<std::uint32_t>(p), a);
   }
   std::vector<unit> item_units(items.size());
-  in_arena([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, items.size(), 8), [&](const auto& rg) {
-      for (std::size_t it = rg.begin(); it != rg.end(); ++it) {
+  limited([&] {
+    millrace::parallel_for(0, items.size(), 8, [&](std::size_t lo, std::size_t hi) {
+      for (std::size_t it = lo; it != hi; ++it) {
         const auto [p, a] = items[it];
         const auto [h, g] = group_pairs[p];
         const auto& pos = positions[p];
@@ -242,11 +235,11 @@ inline containment_result find_containments(const std::vector<table>& tables,
   std::atomic<std::uint64_t> after_sample{0};
   std::atomic<std::int64_t> sample_ns{0}, exact_ns{0};
   std::atomic<std::size_t> done{0};
-  tbb::enumerable_thread_specific<content_scratch> scratch;
-  in_arena([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, units.size(), 1), [&](const auto& rg) {
+  millrace::per_thread<content_scratch> scratch;
+  limited([&] {
+    millrace::parallel_for(0, units.size(), 1, [&](std::size_t lo, std::size_t hi) {
       content_scratch& sc = scratch.local();
-      for (std::size_t ui = rg.begin(); ui != rg.end(); ++ui) {
+      for (std::size_t ui = lo; ui != hi; ++ui) {
         const unit& u = units[ui];
         const table& A = tables[u.a];
         const auto& pos = positions[unit_pair[ui]];

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include <millrace/core.hpp>
+#include <millrace/core/compose.hpp>
 #include <millrace/lake/containment.hpp>
 #include <millrace/lake/read_table.hpp>
 

@@ -1,5 +1,6 @@
-// Divide and conquer (FastFlow ff_DC shape) lowered to tbb::task_group recursion, with a serial,
-// iterative path below a depth/size cutoff so that a tiny cutoff cannot overflow the stack.
+// Divide and conquer (FastFlow ff_DC shape): children solved with parallel_for on the current
+// executor's backend (serial under serial_executor and outside a run), with a serial, iterative
+// path below a depth/size cutoff so that a tiny cutoff cannot overflow the stack.
 //   int sum = mr::ops::divide_and_conquer(std::span<const int>(v), is_small, add_all, halve, add);
 #pragma once
 
@@ -17,8 +18,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <oneapi/tbb/task_arena.h>
-#include <oneapi/tbb/task_group.h>
+#include <millrace/core/parallel.hpp>
 
 namespace millrace::ops {
 
@@ -30,7 +30,8 @@ struct dc_policy {
   // A problem with size() < parallel_grain is solved serially, without spawning tasks (0: off).
   std::size_t parallel_grain = 0;
   // Recursion levels that spawn tasks; deeper levels run serially and iteratively.
-  // 0 = auto: bit_width(arena concurrency) + 5, and fully serial in a 1-thread arena. Capped at
+  // 0 = auto: bit_width(parallel_concurrency()) + 5, and fully serial on a 1-thread backend (the
+  // serial executor, or outside a run). Capped at
   // max_parallel_depth_cap so that the parallel (recursive) part stays shallow on any input.
   std::size_t max_parallel_depth = 0;
   static constexpr std::size_t max_parallel_depth_cap = 48;
@@ -153,7 +154,7 @@ class dc_solver {
                   "divide_and_conquer: divide must return a list of Problem");
     std::size_t depth_limit = policy_.max_parallel_depth;
     if (depth_limit == 0) {
-      const auto c = static_cast<unsigned>(std::max(1, tbb::this_task_arena::max_concurrency()));
+      const auto c = static_cast<unsigned>(std::max<std::size_t>(1, millrace::parallel_concurrency()));
       depth_limit = c <= 1 ? 0 : static_cast<std::size_t>(std::bit_width(c)) + 5;
     }
     depth_limit = std::min(depth_limit, dc_policy::max_parallel_depth_cap);
@@ -209,25 +210,14 @@ class dc_solver {
     if (n == 1) {
       results.emplace(0, solve_parallel(P(detail::take_child(children, 0)), depth + 1, depth_limit));
     } else if (n > 1) {
-      tbb::task_group tg;
-      try {
-        for (std::size_t i = n - 1; i >= 1; --i) {
-          tg.run([&, i] {
-            P child(detail::take_child(children, i));
-            results.emplace(i, solve_parallel(std::move(child), depth + 1, depth_limit));
-          });
+      // One chunk per child; parallel_for returns when all are done and rethrows the first
+      // exception of a child, so no child outlives this frame.
+      millrace::parallel_for(0, n, 1, [&](std::size_t lo, std::size_t hi) {
+        for (std::size_t i = lo; i < hi; ++i) {
+          P child(detail::take_child(children, i));
+          results.emplace(i, solve_parallel(std::move(child), depth + 1, depth_limit));
         }
-        results.emplace(0, solve_parallel(P(detail::take_child(children, 0)), depth + 1, depth_limit));
-      } catch (...) {
-        // The spawned children reference this frame: they must finish before it unwinds.
-        tg.cancel();
-        try {
-          tg.wait();
-        } catch (...) {
-        }
-        throw;
-      }
-      tg.wait();  // rethrows the first exception of a child
+      });
     }
     return combine<P, R>(p, results.span());
   }
@@ -288,7 +278,8 @@ auto make_divide_and_conquer(IsBase&& is_base, SolveBase&& solve_base, Divide&& 
       std::forward<Combine>(combine), policy);
 }
 
-// One-shot form: solves `problem` in the current task arena.
+// One-shot form: solves `problem` on the current executor's backend (mr::with_executor for threads
+// outside a run).
 template <class P, class IsBase, class SolveBase, class Divide, class Combine>
 auto divide_and_conquer(P problem, IsBase&& is_base, SolveBase&& solve_base, Divide&& divide, Combine&& combine,
                         dc_policy policy = {}) {

@@ -17,7 +17,7 @@
 namespace millrace::ops {
 
 // mr::map that solves each record with `solver` (a dc_solver, copied into the operator). The
-// solver spawns its tasks in the pipeline's arena, next to the pipeline's own.
+// solver's children run on the run's backend, next to the pipeline's own tasks.
 template <class P, class Solver>
 auto dc_map(Solver solver, std::string name = "divide_and_conquer") {
   return millrace::map([solver = std::move(solver)](P problem) { return solver.solve(std::move(problem)); },
