@@ -4,7 +4,7 @@
 //   auto p = mr::io::read_jsonl({"in/"}) | mr::io::write_jsonl("out/", {.max_records_per_shard = 100000, .zstd = true});
 #pragma once
 
-#include <millrace/core.hpp>
+#include <millrace/core/compose.hpp>
 #include <millrace/io/csv.hpp>
 #include <millrace/io/fields.hpp>
 #include <millrace/io/json_record.hpp>
