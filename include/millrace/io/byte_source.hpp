@@ -22,7 +22,8 @@ namespace millrace::io {
 
 class byte_source {
  public:
-  explicit byte_source(const std::filesystem::path& file) : name_(file.string()) {
+  // start > 0: read a plain file from that byte on (a zstd stream cannot start mid-file: error).
+  explicit byte_source(const std::filesystem::path& file, std::uint64_t start = 0) : name_(file.string()) {
     fp_ = std::fopen(name_.c_str(), "rb");
     if (!fp_) throw input_error(name_, 0, std::string("cannot open: ") + std::strerror(errno));
     // Sniff the magic number rather than trusting the extension alone: shards get renamed. The
@@ -44,6 +45,15 @@ class byte_source {
       std::memcpy(in_buf_.data(), magic_, sniffed_);
       in_ = ZSTD_inBuffer{in_buf_.data(), sniffed_, 0};
       sniff_pos_ = sniffed_;   // already in the decoder's input
+    }
+    if (start > 0) {
+      if (zstd_) throw input_error(name_, 0, "cannot start reading a zstd stream at byte " + std::to_string(start));
+      if (::fseeko(fp_, static_cast<off_t>(start), SEEK_SET) != 0)
+        throw input_error(name_, 0, "cannot seek to byte " + std::to_string(start) + ": " + std::strerror(errno));
+      sniff_pos_ = sniffed_;   // the sniffed bytes lie before start
+      file_bytes_ = 0;
+      read_eof_ = false;
+      error_.clear();
     }
   }
   byte_source(const byte_source&) = delete;

@@ -7,6 +7,7 @@
 #include <millrace/io/error.hpp>
 #include <millrace/io/utf8.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -44,6 +45,8 @@ class csv_reader {
   const std::string& file() const { return in_->name(); }
   // Line on which the last returned (or rejected) record started, 1-based.
   std::size_t line() const { return record_line_; }
+  // Byte offset of that record's first byte in the (decompressed) file: its record_position.
+  std::uint64_t offset() const { return record_offset_; }
   // Column index of a header name, or -1.
   std::ptrdiff_t column(std::string_view name) const {
     for (std::size_t i = 0; i < header_.size(); ++i)
@@ -74,6 +77,7 @@ class csv_reader {
   int get() {
     if (pos_ == end_) {
       if (at_end_) return -1;
+      base_ += end_;
       end_ = in_->read(buf_.data(), buf_.size());
       pos_ = 0;
       if (end_ == 0) {
@@ -117,6 +121,7 @@ class csv_reader {
       break;
     }
     record_line_ = line_;
+    record_offset_ = base_ + pos_ - (pending_cr_ ? 1 : 0);   // a pending CR was taken already
     std::string field;
     std::string bad;    // first problem in this record; raised after the record is consumed
     for (;;) {
@@ -182,6 +187,7 @@ class csv_reader {
   bool at_end_ = false, first_ = true, pending_cr_ = false, stream_error_raised_ = false;
   std::size_t line_ = 1, record_line_ = 0, header_line_ = 0;
   std::size_t width_ = 0;
+  std::uint64_t base_ = 0, record_offset_ = 0;   // bytes before buf_; offset of the last record
   std::vector<std::string> header_;
 };
 

@@ -45,7 +45,12 @@ class parallel_chunk_reader {
  public:
   parallel_chunk_reader(std::vector<std::filesystem::path> files, chunk_options copt = {},
                         std::vector<bool> skip = {}, parallel_read_options popt = {})
-      : files_(std::move(files)), copt_(copt), popt_(popt) {
+      : parallel_chunk_reader(chunk_reader::whole_files(files), copt, std::move(skip), popt) {}
+  // The ranges of a partitioned input (input_part::ranges), or whole files; skip by range index.
+  parallel_chunk_reader(std::vector<input_range> ranges, chunk_options copt, std::vector<bool> skip,
+                        parallel_read_options popt)
+      : ranges_(std::move(ranges)), copt_(copt), popt_(popt) {
+    for (auto& r : ranges_) files_.push_back(r.file);
     skip.resize(files_.size(), false);
     for (std::size_t i = 0; i < files_.size(); ++i)
       if (!skip[i]) order_.push_back(i);
@@ -176,7 +181,7 @@ class parallel_chunk_reader {
       lk.unlock();
       std::exception_ptr err;
       try {
-        if (!r) r = std::make_unique<chunk_reader>(files_, copt_);
+        if (!r) r = std::make_unique<chunk_reader>(ranges_, copt_);
         r->start_file(file);
         for (;;) {
           if (c.data.capacity() < copt_.chunk_bytes) {
@@ -213,6 +218,7 @@ class parallel_chunk_reader {
     }
   }
 
+  std::vector<input_range> ranges_;
   std::vector<std::filesystem::path> files_;
   chunk_options copt_;
   parallel_read_options popt_;

@@ -4,13 +4,20 @@
 //   auto recs = millrace::io::parse_json_chunk(std::move(chunk), "a.jsonl");
 #pragma once
 
+#include <millrace/core/position.hpp>
 #include <millrace/io/chunk_reader.hpp>
 #include <millrace/io/fields.hpp>
 #include <millrace/io/json.hpp>
 #include <millrace/io/json_record.hpp>
 #include <millrace/io/utf8.hpp>
 
+#include <concepts>
 #include <cstring>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -23,7 +30,8 @@ struct checked {
   std::string error;          // empty: good record
   std::string raw;            // bad record only
   std::uint32_t input = 0;
-  std::size_t line = 0;
+  std::size_t line = 0;       // 1-based; 0: the whole file, or not known (a part that starts mid-file)
+  record_position position{}; // {input, byte offset of the line in the decompressed file}
   bool ok() const { return error.empty(); }
 };
 
@@ -34,15 +42,21 @@ struct checked {
 struct raw_line {
   std::string text;
   std::uint32_t input = 0;
-  std::size_t line = 0;
+  std::size_t line = 0;        // 1-based; 0 when not known (a part of a partitioned input that starts mid-file)
   std::string error;
+  record_position position{};  // {input, byte offset of the line's first byte in the decompressed file}
 };
 
 // Splits a chunk into lines (the newline removed, a CR before it kept), appending to out; the
 // bytes of a line over the chunk's max_line_bytes become an error line holding a prefix.
 inline void split_chunk(const text_chunk& c, std::vector<raw_line>& out) {
   if (!c.error.empty()) {
-    out.push_back(raw_line{c.data, c.input, c.first_line, c.error});
+    raw_line& r = out.emplace_back();
+    r.text = c.data;
+    r.input = c.input;
+    r.line = c.first_line;
+    r.error = c.error;
+    r.position = {c.input, c.first_offset};
     return;
   }
   const char* base = c.data.data();
@@ -55,6 +69,7 @@ inline void split_chunk(const text_chunk& c, std::vector<raw_line>& out) {
     raw_line& r = out.emplace_back();
     r.input = c.input;
     r.line = line;
+    r.position = {c.input, c.first_offset + pos};
     if (len > c.max_line_bytes) {
       r.text.assign(base + pos, std::min(len, c.reject_prefix_bytes));
       r.error = "line longer than " + std::to_string(c.max_line_bytes) + " bytes";
@@ -63,7 +78,7 @@ inline void split_chunk(const text_chunk& c, std::vector<raw_line>& out) {
       r.text.assign(base + pos, len);
     }
     pos = end + 1;
-    ++line;
+    if (line) ++line;   // 0 stays 0: not known
   }
 }
 
@@ -76,7 +91,23 @@ checked<T> bad(raw_line&& l, std::string why) {
   r.raw = std::move(l.text);
   r.input = l.input;
   r.line = l.line;
+  r.position = l.position;
   return r;
+}
+
+// A record type with a `record_position position` member gets the line's position.
+template <class T>
+void set_position(T& v, record_position p) {
+  if constexpr (requires { requires std::same_as<std::remove_cvref_t<decltype(v.position)>, record_position>; })
+    v.position = p;
+}
+
+template <class T>
+void mark_good(checked<T>& r, const raw_line& l) {
+  r.input = l.input;
+  r.line = l.line;
+  r.position = l.position;
+  set_position(r.value, l.position);
 }
 
 inline bool blank(std::string_view s) {
@@ -148,8 +179,7 @@ inline checked<json_record> parse_json_line(raw_line&& l, const std::string& fil
   r.value.file = file;
   r.value.line = l.line;
   r.value.input = l.input;
-  r.input = l.input;
-  r.line = l.line;
+  detail::mark_good(r, l);
   return r;
 }
 
@@ -162,8 +192,171 @@ checked<T> parse_typed_line(raw_line&& l, const field_map<B...>& map) {
   std::string err = detail::parse_record(l.text, obj);
   if (err.empty()) err = obj.dom ? decode_fields(obj.obj, map, r.value) : decode_fields(obj.members, map, r.value);
   if (!err.empty()) return detail::bad<T>(std::move(l), std::move(err));
-  r.input = l.input;
-  r.line = l.line;
+  detail::mark_good(r, l);
+  return r;
+}
+
+/// Thrown by a read_jsonl_as decoder to make a line a bad record: the reader fails the run with
+/// "file:line: reason" or sends the line to the rejects file, as for invalid JSON.
+///   if (!text) throw mr::io::bad_record("no string field \"text\"");
+struct bad_record : std::runtime_error {
+  explicit bad_record(const std::string& reason) : std::runtime_error(reason) {}
+};
+
+/// One JSONL line as a read_jsonl_as decoder sees it: validated already (a JSON object, valid
+/// UTF-8; numbers of any size accepted), its bytes, its provenance, and its top-level fields.
+/// A key that repeats: the last occurrence is the field's value (as json_record and field maps).
+///   auto d = [](mr::io::json_line& l) { Doc d; d.text = l.get_string("text").value(); d.raw = l.take_text(); return d; };
+class json_line {
+ public:
+  /// The line's bytes without its '\n' (a CR before it stays).
+  std::string_view text() const { return line_->text; }
+  /// Moves the bytes out, without a copy (to write them back byte for byte later). Fields can no
+  /// longer be read afterwards; a decoder that throws bad_record after it leaves no raw bytes for
+  /// the rejects file, so take the text last.
+  std::string take_text() {
+    taken_ = true;
+    return std::move(line_->text);
+  }
+  const std::string& file() const { return *file_; }
+  /// 1-based line number; 0 when not known (a part of a partitioned input that starts mid-file).
+  std::size_t line() const { return line_->line; }
+  record_position position() const { return line_->position; }
+  std::uint32_t input() const { return line_->input; }
+
+  /// A top-level string field (unescaped); nullopt when absent or not a string.
+  std::optional<std::string> get_string(std::string_view field) const {
+    std::optional<std::string> out;
+    std::string_view s;
+    with_value(field, [&](simdjson::dom::element el) {
+      if (!el.get_string().get(s)) out.emplace(s);
+    });
+    return out;
+  }
+  std::optional<std::int64_t> get_int(std::string_view field) const {
+    std::optional<std::int64_t> out;
+    std::int64_t x;
+    with_value(field, [&](simdjson::dom::element el) {
+      if (!el.get_int64().get(x)) out = x;
+    });
+    return out;
+  }
+  std::optional<double> get_double(std::string_view field) const {
+    std::optional<double> out;
+    double x;
+    with_value(field, [&](simdjson::dom::element el) {
+      if (!el.get_double().get(x)) out = x;
+    });
+    return out;
+  }
+  std::optional<bool> get_bool(std::string_view field) const {
+    std::optional<bool> out;
+    bool x;
+    with_value(field, [&](simdjson::dom::element el) {
+      if (!el.get_bool().get(x)) out = x;
+    });
+    return out;
+  }
+  /// The field's value as minified JSON text (any type), e.g. "123", "\"a\"" or "{\"a\":1}". A
+  /// number simdjson cannot hold (beyond 64 bits, exponent beyond double range) comes as written.
+  std::optional<std::string> get_json(std::string_view field) const {
+    check_not_taken();
+    if (obj_.dom) {
+      std::optional<simdjson::dom::element> v;
+      for (simdjson::dom::key_value_pair kv : obj_.obj)
+        if (kv.key == field) v = kv.value;
+      if (!v) return std::nullopt;
+      return simdjson::minify(*v);
+    }
+    const std::string_view* text = member(field);
+    if (!text) return std::nullopt;
+    std::string out(text->size(), '\0');
+    std::size_t len = 0;
+    if (simdjson::minify(text->data(), text->size(), out.data(), len)) return std::nullopt;
+    out.resize(len);
+    return out;
+  }
+  bool has(std::string_view field) const {
+    check_not_taken();
+    if (!obj_.dom) return member(field) != nullptr;
+    for (simdjson::dom::key_value_pair kv : obj_.obj)
+      if (kv.key == field) return true;
+    return false;
+  }
+  /// Fills t through a field map (fields.hpp); returns the error text ("missing field 'id'"),
+  /// empty on success.
+  template <class T, class... B>
+  std::string decode(const field_map<B...>& map, T& t) const {
+    check_not_taken();
+    return obj_.dom ? decode_fields(obj_.obj, map, t) : decode_fields(obj_.members, map, t);
+  }
+
+ private:
+  template <class D>
+  friend auto parse_json_line_as(raw_line&& l, const std::string& file, const D& decode);
+
+  json_line(raw_line& l, const std::string& file) : line_(&l), file_(&file) {}
+
+  void check_not_taken() const {
+    if (taken_) throw std::logic_error("millrace::io::json_line: a field read after take_text()");
+  }
+  // The last member named field on the text path (numbers simdjson cannot hold), or null.
+  const std::string_view* member(std::string_view field) const {
+    const std::string_view* found = nullptr;
+    for (const auto& m : obj_.members)
+      if (m.key == field) found = &m.value;
+    return found;
+  }
+  // Calls f with the field's last value as a DOM element. On the text path the value is parsed
+  // on its own; one holding a number simdjson cannot hold is none of string/int/double/bool, so
+  // f is not called for it (the getters give nullopt, as json_record's do).
+  template <class F>
+  void with_value(std::string_view field, F&& f) const {
+    check_not_taken();
+    if (obj_.dom) {
+      std::optional<simdjson::dom::element> v;
+      for (simdjson::dom::key_value_pair kv : obj_.obj)
+        if (kv.key == field) v = kv.value;
+      if (v) f(*v);
+      return;
+    }
+    const std::string_view* text = member(field);
+    if (!text) return;
+    // Not the per-thread parser: the DOM of this line may still live in it.
+    thread_local simdjson::dom::parser value_parser;
+    auto padded = detail::padded_view(text->data(), text->size(), 0);
+    simdjson::dom::element el;
+    if (!value_parser.parse(padded.data(), padded.size(), false).get(el)) f(el);
+  }
+
+  raw_line* line_;
+  const std::string* file_;
+  detail::parsed_object obj_;
+  bool taken_ = false;
+};
+
+namespace detail {
+template <class D>
+using decoded_t = std::remove_cvref_t<std::invoke_result_t<const D&, json_line&>>;
+}  // namespace detail
+
+/// One JSON line through a decoder: `T decode(io::json_line&)`, called only for a line that is a
+/// valid JSON object; it may throw bad_record("reason") to make the line bad. A T with a
+/// `record_position position` member gets the line's position. Other exceptions fail the run.
+template <class D>
+auto parse_json_line_as(raw_line&& l, const std::string& file, const D& decode) {
+  using T = detail::decoded_t<D>;
+  if (!l.error.empty()) return detail::bad<T>(std::move(l), std::move(l.error));
+  json_line jl(l, file);
+  std::string err = detail::parse_record(l.text, jl.obj_);
+  if (!err.empty()) return detail::bad<T>(std::move(l), std::move(err));
+  checked<T> r;
+  try {
+    r.value = std::invoke(decode, jl);
+  } catch (const bad_record& e) {
+    return detail::bad<T>(std::move(l), e.what());
+  }
+  detail::mark_good(r, l);
   return r;
 }
 
@@ -175,8 +368,7 @@ inline checked<std::string> parse_plain_line(raw_line&& l, bool validate_utf8) {
   if (validate_utf8 && !utf8_valid(l.text)) return detail::bad<std::string>(std::move(l), "invalid UTF-8");
   checked<std::string> r;
   r.value = std::move(l.text);
-  r.input = l.input;
-  r.line = l.line;
+  detail::mark_good(r, l);
   return r;
 }
 

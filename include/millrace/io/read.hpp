@@ -13,6 +13,7 @@
 #include <millrace/io/manifest.hpp>
 #include <millrace/io/parallel_chunk_reader.hpp>
 #include <millrace/io/parse.hpp>
+#include <millrace/io/partition.hpp>
 #include <millrace/io/rejects.hpp>
 
 #include <oneapi/tbb/task_arena.h>
@@ -21,6 +22,8 @@
 #include <exception>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
+#include <type_traits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,6 +61,7 @@ struct csv_row {
   std::string file;
   std::size_t line = 0;
   std::uint32_t input = 0;
+  record_position position{};   // {input, byte offset of the record's first byte in the decompressed file}
   const std::string* get(std::string_view name) const {
     if (header)
       for (std::size_t i = 0; i < header->size() && i < fields.size(); ++i)
@@ -68,68 +72,95 @@ struct csv_row {
 
 namespace detail {
 
-// Which inputs a resumable output directory already holds.
-inline std::vector<bool> completed_inputs(const std::filesystem::path& out_dir,
-                                          const std::vector<std::filesystem::path>& files) {
-  std::vector<bool> skip(files.size(), false);
+// The state of one run of a stage object. The stage rule (docs/io.md, "Stage objects"): a stage
+// object is its configuration plus the state of one run; mr::run lowers a copy of it, so every
+// run starts from the object as built, and mr::stage(std::ref(obj)) runs on the user's object.
+// What a run opens (files, reader threads, a rejects file, a shard writer) cannot be copied: a
+// copy of a run_state is empty, created at the copy's first use, so a copy starts a run of its own.
+template <class S>
+class run_state {
+ public:
+  run_state() = default;
+  run_state(const run_state&) {}
+  run_state& operator=(const run_state& o) {
+    if (this != &o) p_.reset();
+    return *this;
+  }
+  run_state(run_state&&) noexcept = default;
+  run_state& operator=(run_state&&) noexcept = default;
+  template <class... A>
+  S& get(A&&... a) {
+    if (!p_) p_ = std::make_unique<S>(std::forward<A>(a)...);
+    return *p_;
+  }
+  const S* peek() const { return p_.get(); }
+
+ private:
+  std::unique_ptr<S> p_;
+};
+
+// What a reader reads: ranges of inputs (whole files, or a part made by partition_inputs) and
+// their names by input index.
+struct input_set {
+  std::vector<input_range> ranges;
+  std::vector<std::filesystem::path> files;   // files[i]: ranges[i].file
+  std::vector<std::string> names;             // names[i]: ranges[i].file as text
+  bool dense = true;                          // ranges[i].input == i: the whole input list
+  explicit input_set(const std::vector<std::string>& entries) : files(expand_inputs(entries)) {
+    ranges = chunk_reader::whole_files(files);
+    for (auto& f : files) names.push_back(f.string());
+  }
+  explicit input_set(const input_part& part) : ranges(part.ranges), dense(false) {
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+      if (i > 0 && ranges[i].input <= ranges[i - 1].input)
+        throw std::invalid_argument("millrace::io: an input_part's ranges must be in input order, one per file");
+      files.push_back(ranges[i].file);
+      names.push_back(ranges[i].file.string());
+    }
+  }
+  // Index in ranges of an input, or ranges.size().
+  std::size_t find(std::uint64_t input) const {
+    if (dense) return input < ranges.size() ? std::size_t(input) : ranges.size();
+    auto it = std::lower_bound(ranges.begin(), ranges.end(), input,
+                               [](const input_range& r, std::uint64_t x) { return r.input < x; });
+    return it != ranges.end() && it->input == input ? std::size_t(it - ranges.begin()) : ranges.size();
+  }
+  const std::string& name(std::uint64_t input) const {
+    static const std::string none;
+    const std::size_t i = find(input);
+    return i < names.size() ? names[i] : none;
+  }
+};
+
+// Which ranges a resumable output directory already holds (by input index and path).
+inline std::vector<bool> completed_inputs(const std::filesystem::path& out_dir, const input_set& in) {
+  std::vector<bool> skip(in.ranges.size(), false);
   if (out_dir.empty()) return skip;
   auto m = manifest::load(out_dir / "manifest.json");
   if (!m) return skip;
   if (!m->per_input)
     throw input_error((out_dir / "manifest.json").string(), 0, "not written by a resumable writer (write_options::resume)");
-  for (auto& in : m->inputs) {
-    if (in.index >= files.size() || (!in.path.empty() && in.path != files[in.index].string()))
+  for (auto& mi : m->inputs) {
+    const std::size_t i = in.find(mi.index);
+    if (i == in.ranges.size() && !in.dense) continue;   // an input of another part
+    if (i == in.ranges.size() || (!mi.path.empty() && mi.path != in.names[i]))
       throw input_error((out_dir / "manifest.json").string(), 0,
-                        "resume: input " + std::to_string(in.index) + " was '" + in.path + "', now '" +
-                            (in.index < files.size() ? files[in.index].string() : std::string("(none)")) +
+                        "resume: input " + std::to_string(mi.index) + " was '" + mi.path + "', now '" +
+                            (i < in.ranges.size() ? in.names[i] : std::string("(none)")) +
                             "': give the same inputs as the interrupted run");
-    skip[in.index] = true;
+    skip[i] = true;
   }
   return skip;
 }
 
-struct input_set {
-  std::vector<std::filesystem::path> files;
-  std::vector<std::string> names;
-  explicit input_set(const std::vector<std::string>& entries) : files(expand_inputs(entries)) {
-    for (auto& f : files) names.push_back(f.string());
-  }
-};
-
-// The serial part of reading: files -> chunks -> lines (raw_line records).
+// The serial part of reading: ranges -> chunks -> lines (raw_line records).
 class line_source {
  public:
   using value_type = raw_line;
-  line_source(std::shared_ptr<const input_set> in, read_options opt) : st_(std::make_shared<state>()) {
-    st_->in = std::move(in);
-    st_->opt = std::move(opt);
-  }
+  line_source(std::shared_ptr<const input_set> in, read_options opt) : in_(std::move(in)), opt_(std::move(opt)) {}
   bool fill(std::vector<raw_line>& out, std::size_t max) {
-    auto& s = *st_;
-    if (!s.reader) {
-      // Opened at run time, not when the pipeline is built: the manifest is read when it matters.
-      chunk_options co;
-      co.chunk_bytes = s.opt.chunk_bytes;
-      co.max_line_bytes = s.opt.max_line_bytes;
-      co.max_skip_bytes = s.opt.max_skip_bytes;
-      co.empty_file_is_error = s.opt.empty_file_is_error;
-      auto skip = completed_inputs(s.opt.resume_from, s.in->files);
-      std::size_t files = s.opt.parallel_files;
-      if (files == 0) {
-        // One reader per two threads (max_concurrency is the arena's thread count inside
-        // mr::run(cpu), the machine's elsewhere): one reader decompresses and splits about twice
-        // as fast as one thread parses, and on 2 cores a second reader only costs CPU
-        // (bench/io/RESULTS.md, "parallel shard reading").
-        files = std::clamp<std::size_t>(std::size_t(std::max(1, tbb::this_task_arena::max_concurrency())) / 2, 1, 8);
-      }
-      files = std::min<std::size_t>(files, std::size_t(std::count(skip.begin(), skip.end(), false)));
-      parallel_read_options po;
-      po.files = files;
-      po.max_buffered_bytes = s.opt.max_buffered_bytes;
-      po.max_buffered_bytes_per_file = s.opt.max_buffered_bytes_per_file;
-      po.split_lines = true;   // keeps the serial source down to moving lines
-      s.reader = std::make_unique<reader_t>(s.in->files, co, std::move(skip), s.opt.prefetch, po);
-    }
+    auto& s = st_.get();
+    if (!s.reader) s.reader = open();   // at run time, not when the pipeline is built: the manifest is read when it matters
     if (s.pending) std::rethrow_exception(std::exchange(s.pending, nullptr));
     while (out.size() < max) {
       if (s.pos == s.lines.size()) {
@@ -153,7 +184,7 @@ class line_source {
   // One of three readers behind one next(), all giving the same chunks in the same order: plain
   // (no thread), prefetching (one helper thread), parallel (several files at once).
   struct reader_t {
-    reader_t(std::vector<std::filesystem::path> f, chunk_options co, std::vector<bool> skip, bool prefetch,
+    reader_t(std::vector<input_range> f, chunk_options co, std::vector<bool> skip, bool prefetch,
              parallel_read_options po) {
       if (!prefetch) plain = std::make_unique<chunk_reader>(std::move(f), co, std::move(skip));
       else if (po.files <= 1) pre = std::make_unique<prefetching_chunk_reader>(std::move(f), co, std::move(skip), 4);
@@ -170,39 +201,79 @@ class line_source {
     std::unique_ptr<prefetching_chunk_reader> pre;
     std::unique_ptr<parallel_chunk_reader> par;
   };
+  std::unique_ptr<reader_t> open() const {
+    chunk_options co;
+    co.chunk_bytes = opt_.chunk_bytes;
+    co.max_line_bytes = opt_.max_line_bytes;
+    co.max_skip_bytes = opt_.max_skip_bytes;
+    co.empty_file_is_error = opt_.empty_file_is_error;
+    auto skip = completed_inputs(opt_.resume_from, *in_);
+    std::size_t files = opt_.parallel_files;
+    if (files == 0) {
+      // One reader per two threads (max_concurrency is the arena's thread count inside
+      // mr::run(cpu), the machine's elsewhere): one reader decompresses and splits about twice
+      // as fast as one thread parses, and on 2 cores a second reader only costs CPU
+      // (bench/io/RESULTS.md, "parallel shard reading").
+      files = std::clamp<std::size_t>(std::size_t(std::max(1, tbb::this_task_arena::max_concurrency())) / 2, 1, 8);
+    }
+    files = std::min<std::size_t>(files, std::size_t(std::count(skip.begin(), skip.end(), false)));
+    parallel_read_options po;
+    po.files = files;
+    po.max_buffered_bytes = opt_.max_buffered_bytes;
+    po.max_buffered_bytes_per_file = opt_.max_buffered_bytes_per_file;
+    po.split_lines = true;   // keeps the serial source down to moving lines
+    return std::make_unique<reader_t>(in_->ranges, co, std::move(skip), opt_.prefetch, po);
+  }
   struct state {
-    std::shared_ptr<const input_set> in;
-    read_options opt;
     std::unique_ptr<reader_t> reader;
     text_chunk chunk;
     std::vector<raw_line> lines;
     std::size_t pos = 0;
     std::exception_ptr pending;   // a read error held back until the lines before it are out
   };
-  std::shared_ptr<state> st_;
+  std::shared_ptr<const input_set> in_;   // configuration: immutable, shared by copies
+  read_options opt_;
+  run_state<state> st_;
 };
+
+// Keeps the good records of a batch in order; a bad one fails the run (input_error naming the
+// file and line, or the byte offset where the line is not known) or goes to the log.
+template <class T>
+std::vector<T> settle_in(std::vector<checked<T>>&& batch, on_bad_record policy, reject_log& log, const input_set& in) {
+  std::vector<T> out;
+  out.reserve(batch.size());
+  log.add_seen(batch.size());
+  for (auto& r : batch) {
+    if (r.ok()) {
+      out.push_back(std::move(r.value));
+      continue;
+    }
+    // Line 0 at offset 0 concerns the whole file ("empty file"); line 0 past it: not known.
+    const bool line_known = r.line > 0 || r.position.offset == 0;
+    const std::string& file = in.name(r.input);
+    if (policy == on_bad_record::fail) throw input_error(file, r.line, r.position.offset, line_known, r.error);
+    log.write(file, r.line, r.position.offset, line_known, r.error, r.raw);
+  }
+  return out;
+}
 
 // The serial step after parallel parsing: fail on, or reject, bad records in input order.
 template <class T>
 class settle_stage {
  public:
   settle_stage(std::shared_ptr<const input_set> in, const read_options& opt)
-      : st_(std::make_shared<state>(std::move(in), opt)) {}
-  std::vector<T> process(std::vector<checked<T>>&& batch) {
-    return settle(std::move(batch), st_->policy, st_->log, st_->in->names);
-  }
-  std::uint64_t rejected_count() const { return st_->log.count(); }
-  void commit() { st_->log.commit(); }   // the rejects file, once the run succeeded
+      : in_(std::move(in)), policy_(opt.policy), rejects_file_(opt.rejects_file), max_rejects_(opt.max_rejects) {}
+  std::vector<T> process(std::vector<checked<T>>&& batch) { return settle_in(std::move(batch), policy_, log(), *in_); }
+  std::uint64_t rejected_count() const { return st_.peek() ? st_.peek()->count() : 0; }
+  void commit() { log().commit(); }   // the rejects file, once the run succeeded
 
  private:
-  struct state {
-    state(std::shared_ptr<const input_set> i, const read_options& o)
-        : in(std::move(i)), policy(o.policy), log(o.rejects_file, o.max_rejects) {}
-    std::shared_ptr<const input_set> in;
-    on_bad_record policy;
-    reject_log log;
-  };
-  std::shared_ptr<state> st_;
+  reject_log& log() { return st_.get(rejects_file_, max_rejects_); }
+  std::shared_ptr<const input_set> in_;
+  on_bad_record policy_;
+  std::filesystem::path rejects_file_;
+  reject_limit max_rejects_;
+  run_state<reject_log> st_;
 };
 
 // CSV is parsed serially in the source (quoted newlines make chunks unsplittable).
@@ -210,31 +281,34 @@ class csv_source {
  public:
   using value_type = checked<csv_row>;
   csv_source(std::shared_ptr<const input_set> in, csv_options copt, read_options opt)
-      : st_(std::make_shared<state>()) {
-    st_->in = std::move(in);
-    st_->copt = copt;
-    st_->copt.validate_utf8 = opt.validate_utf8;
-    st_->opt = std::move(opt);
+      : in_(std::move(in)), copt_(copt), opt_(std::move(opt)) {
+    copt_.validate_utf8 = opt_.validate_utf8;
+    for (auto& r : in_->ranges)
+      if (!r.whole())
+        throw std::invalid_argument("millrace::io::read_csv: " + r.file.string() + " is split at byte " +
+                                    std::to_string(r.begin) +
+                                    " (CSV records may hold newlines): partition with split_files = false");
   }
   bool fill(std::vector<checked<csv_row>>& out, std::size_t max) {
-    auto& s = *st_;
+    auto& s = st_.get();
     if (!s.started) {
       s.started = true;
-      s.skip = completed_inputs(s.opt.resume_from, s.in->files);
+      s.skip = completed_inputs(opt_.resume_from, *in_);
     }
     while (out.size() < max) {
       if (!s.reader) {
-        while (s.next < s.in->files.size() && s.skip[s.next]) ++s.next;
-        if (s.next >= s.in->files.size()) return false;
-        s.input = static_cast<std::uint32_t>(s.next++);
+        while (s.next < in_->ranges.size() && s.skip[s.next]) ++s.next;
+        if (s.next >= in_->ranges.size()) return false;
+        s.cur = s.next++;
+        s.input = static_cast<std::uint32_t>(in_->ranges[s.cur].input);
         try {
-          s.reader = std::make_unique<csv_reader>(s.in->files[s.input], s.copt);
+          s.reader = std::make_unique<csv_reader>(in_->ranges[s.cur].file, copt_);
         } catch (const input_error& e) {
-          out.push_back(bad(e.line, e.reason));   // a bad header row
+          out.push_back(bad(s, e.line, e.reason));   // a bad header row
           continue;
         }
-        if (s.reader->empty_file() && s.opt.empty_file_is_error) {
-          out.push_back(bad(0, "empty file"));
+        if (s.reader->empty_file() && opt_.empty_file_is_error) {
+          out.push_back(bad(s, 0, "empty file"));
           s.reader.reset();
           continue;
         }
@@ -248,81 +322,81 @@ class csv_source {
           continue;
         }
       } catch (const input_error& e) {
-        out.push_back(bad(e.line, e.reason));
+        out.push_back(bad(s, e.line, e.reason));
         continue;
       }
       r.value.header = s.header;
-      r.value.file = s.in->names[s.input];
+      r.value.file = in_->names[s.cur];
       r.value.line = s.reader->line();
       r.value.input = s.input;
+      r.value.position = {s.input, s.reader->offset()};
       r.input = s.input;
       r.line = r.value.line;
+      r.position = r.value.position;
       out.push_back(std::move(r));
     }
     return true;
   }
 
  private:
-  checked<csv_row> bad(std::size_t line, std::string why) {
-    checked<csv_row> r;
-    r.error = std::move(why);
-    r.input = st_->input;
-    r.line = line;
-    return r;
-  }
   struct state {
-    std::shared_ptr<const input_set> in;
-    csv_options copt;
-    read_options opt;
     bool started = false;
     std::vector<bool> skip;
-    std::size_t next = 0;
+    std::size_t next = 0, cur = 0;
     std::uint32_t input = 0;
     std::unique_ptr<csv_reader> reader;
     std::shared_ptr<const std::vector<std::string>> header;
   };
-  std::shared_ptr<state> st_;
+  static checked<csv_row> bad(const state& s, std::size_t line, std::string why) {
+    checked<csv_row> r;
+    r.error = std::move(why);
+    r.input = s.input;
+    r.line = line;
+    r.position = {s.input, s.reader ? s.reader->offset() : 0};
+    return r;
+  }
+  std::shared_ptr<const input_set> in_;
+  csv_options copt_;
+  read_options opt_;
+  run_state<state> st_;
 };
 
-}  // namespace detail
-
-/// JSON lines as json_record (original bytes + provenance). Ops: "read_jsonl" (lines),
-/// "read_jsonl.parse" (parallel), "read_jsonl.check" (rejected count).
-inline auto read_jsonl(const std::vector<std::string>& inputs, read_options opt = {}) {
-  auto in = std::make_shared<const detail::input_set>(inputs);
-  return millrace::source(detail::line_source(in, opt), "read_jsonl") |
+template <class Parse>
+auto jsonl_reader(std::shared_ptr<const input_set> in, const read_options& opt, Parse parse) {
+  using T = std::remove_cvref_t<decltype(parse(std::declval<raw_line&&>(), std::declval<const input_set&>()).value)>;
+  return millrace::source(line_source(in, opt), "read_jsonl") |
          millrace::batch_map(
-             [in](std::vector<raw_line>&& b) {
-               std::vector<checked<json_record>> out;
-               out.reserve(b.size());
-               for (auto& l : b) out.push_back(parse_json_line(std::move(l), in->names[l.input]));
-               return out;
-             },
-             "read_jsonl.parse") |
-         millrace::stage(detail::settle_stage<json_record>(in, opt), "read_jsonl.check");
-}
-
-/// JSON lines as T, fields bound by name (see fields.hpp); a missing field is a bad record.
-template <class T, class... B>
-auto read_jsonl(const std::vector<std::string>& inputs, field_map<B...> map, read_options opt = {}) {
-  auto in = std::make_shared<const detail::input_set>(inputs);
-  return millrace::source(detail::line_source(in, opt), "read_jsonl") |
-         millrace::batch_map(
-             [map](std::vector<raw_line>&& b) {
+             [in, parse](std::vector<raw_line>&& b) {
                std::vector<checked<T>> out;
                out.reserve(b.size());
-               for (auto& l : b) out.push_back(parse_typed_line<T>(std::move(l), map));
+               for (auto& l : b) out.push_back(parse(std::move(l), *in));
                return out;
              },
              "read_jsonl.parse") |
-         millrace::stage(detail::settle_stage<T>(in, opt), "read_jsonl.check");
+         millrace::stage(settle_stage<T>(in, opt), "read_jsonl.check");
 }
 
-/// Plain lines (newline and trailing CR removed) as std::string.
-inline auto read_lines(const std::vector<std::string>& inputs, read_options opt = {}) {
-  auto in = std::make_shared<const detail::input_set>(inputs);
+inline auto json_reader(std::shared_ptr<const input_set> in, const read_options& opt) {
+  return jsonl_reader(std::move(in), opt,
+                      [](raw_line&& l, const input_set& s) { return parse_json_line(std::move(l), s.name(l.input)); });
+}
+template <class T, class Map>
+auto typed_reader(std::shared_ptr<const input_set> in, const read_options& opt, Map map) {
+  return jsonl_reader(std::move(in), opt,
+                      [map](raw_line&& l, const input_set&) { return parse_typed_line<T>(std::move(l), map); });
+}
+template <class D>
+auto decoding_reader(std::shared_ptr<const input_set> in, const read_options& opt, D decode) {
+  static_assert(std::is_invocable_v<const D&, json_line&>,
+                "millrace::io::read_jsonl_as: the decoder must be callable as T(millrace::io::json_line&) const");
+  return jsonl_reader(std::move(in), opt, [decode = std::move(decode)](raw_line&& l, const input_set& s) {
+    const std::string& file = s.name(l.input);
+    return parse_json_line_as(std::move(l), file, decode);
+  });
+}
+inline auto lines_reader(std::shared_ptr<const input_set> in, const read_options& opt) {
   const bool utf8 = opt.validate_utf8;
-  return millrace::source(detail::line_source(in, opt), "read_lines") |
+  return millrace::source(line_source(in, opt), "read_lines") |
          millrace::batch_map(
              [utf8](std::vector<raw_line>&& b) {
                std::vector<checked<std::string>> out;
@@ -331,15 +405,72 @@ inline auto read_lines(const std::vector<std::string>& inputs, read_options opt 
                return out;
              },
              "read_lines.parse") |
-         millrace::stage(detail::settle_stage<std::string>(in, opt), "read_lines.check");
+         millrace::stage(settle_stage<std::string>(in, opt), "read_lines.check");
+}
+inline auto csv_reader_pipeline(std::shared_ptr<const input_set> in, const csv_options& copt, const read_options& opt) {
+  return millrace::source(csv_source(in, copt, opt), "read_csv") |
+         millrace::stage(settle_stage<csv_row>(in, opt), "read_csv.check");
+}
+
+}  // namespace detail
+
+// Every reader takes either an input list (files, directories, globs: expand_inputs) or one
+// input_part of partition_inputs (partition.hpp): a part reads only its ranges, and its records
+// carry the same positions as in a read of the whole input. In a part that starts mid-file the
+// line numbers are not known: `line` is 0 and errors name the byte offset ("a.jsonl: byte
+// 1048576: invalid JSON ..."; rejects file: "offset" instead of "line").
+
+/// JSON lines as json_record (original bytes + provenance). Ops: "read_jsonl" (lines),
+/// "read_jsonl.parse" (parallel), "read_jsonl.check" (rejected count).
+inline auto read_jsonl(const std::vector<std::string>& inputs, read_options opt = {}) {
+  return detail::json_reader(std::make_shared<const detail::input_set>(inputs), opt);
+}
+inline auto read_jsonl(const input_part& part, read_options opt = {}) {
+  return detail::json_reader(std::make_shared<const detail::input_set>(part), opt);
+}
+
+/// JSON lines as T, fields bound by name (see fields.hpp); a missing field is a bad record. A T
+/// with a `record_position position` member gets each line's position.
+template <class T, class... B>
+auto read_jsonl(const std::vector<std::string>& inputs, field_map<B...> map, read_options opt = {}) {
+  return detail::typed_reader<T>(std::make_shared<const detail::input_set>(inputs), opt, map);
+}
+template <class T, class... B>
+auto read_jsonl(const input_part& part, field_map<B...> map, read_options opt = {}) {
+  return detail::typed_reader<T>(std::make_shared<const detail::input_set>(part), opt, map);
+}
+
+/// JSON lines through a decoder, in parallel: `T decode(io::json_line& line)` sees each valid
+/// JSON object line (bytes, file, line, position, fields; see json_line) and returns the record,
+/// or throws io::bad_record("reason") to make it a bad record (read_options' policy: fail with
+/// file:line, or the rejects file). Called concurrently from several threads. Same ops as read_jsonl.
+///   auto p = mr::io::read_jsonl_as({"in/"}, [](mr::io::json_line& l) {
+///     auto t = l.get_string("text"); if (!t) throw mr::io::bad_record("no text");
+///     return Doc{std::move(*t), l.take_text()}; });
+template <class D>
+auto read_jsonl_as(const std::vector<std::string>& inputs, D decode, read_options opt = {}) {
+  return detail::decoding_reader(std::make_shared<const detail::input_set>(inputs), opt, std::move(decode));
+}
+template <class D>
+auto read_jsonl_as(const input_part& part, D decode, read_options opt = {}) {
+  return detail::decoding_reader(std::make_shared<const detail::input_set>(part), opt, std::move(decode));
+}
+
+/// Plain lines (newline and trailing CR removed) as std::string.
+inline auto read_lines(const std::vector<std::string>& inputs, read_options opt = {}) {
+  return detail::lines_reader(std::make_shared<const detail::input_set>(inputs), opt);
+}
+inline auto read_lines(const input_part& part, read_options opt = {}) {
+  return detail::lines_reader(std::make_shared<const detail::input_set>(part), opt);
 }
 
 /// CSV records (RFC 4180) as csv_row; bad records (unterminated quote, wrong width, invalid
-/// UTF-8) fail the run or are rejected.
+/// UTF-8) fail the run or are rejected. A part must hold whole files (partition_options::split_files = false).
 inline auto read_csv(const std::vector<std::string>& inputs, csv_options copt = {}, read_options opt = {}) {
-  auto in = std::make_shared<const detail::input_set>(inputs);
-  return millrace::source(detail::csv_source(in, copt, opt), "read_csv") |
-         millrace::stage(detail::settle_stage<csv_row>(in, opt), "read_csv.check");
+  return detail::csv_reader_pipeline(std::make_shared<const detail::input_set>(inputs), copt, opt);
+}
+inline auto read_csv(const input_part& part, csv_options copt = {}, read_options opt = {}) {
+  return detail::csv_reader_pipeline(std::make_shared<const detail::input_set>(part), copt, opt);
 }
 
 }  // namespace millrace::io

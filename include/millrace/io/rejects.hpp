@@ -47,6 +47,8 @@ struct reject_limit {
 
 // The rejects file: one JSON object per bad record,
 //   {"file":"a.jsonl","line":7,"reason":"invalid JSON: ...","raw":"<the line>"}
+// ("offset": the byte offset instead of "line" where the line number is not known: a part of a
+// partitioned input that starts mid-file)
 // with "raw_base64" instead of "raw" when the bytes are not valid UTF-8 (JSON cannot hold them),
 // so a rejected record is kept byte for byte. Over-long lines keep a prefix (chunk_options).
 // Written through an atomic_file created at the first reject and renamed into place by commit()
@@ -66,9 +68,14 @@ class reject_log {
   void add_seen(std::uint64_t n) { seen_ += n; }
 
   void write(std::string_view file, std::size_t line, std::string_view reason, std::string_view raw) {
+    write(file, line, 0, true, reason, raw);
+  }
+  // line_known false (a part that starts mid-file): the record says "offset" instead of "line".
+  void write(std::string_view file, std::size_t line, std::uint64_t offset, bool line_known, std::string_view reason,
+             std::string_view raw) {
     ++count_;
     if (limit_.max && count_ > limit_.max && double(count_) > limit_.fraction * double(seen_))
-      throw input_error(std::string(file), line,
+      throw input_error(std::string(file), line, offset, line_known,
                         "more than " + std::to_string(limit_.max) + " records rejected (" + std::to_string(count_) +
                             " of " + std::to_string(seen_) + " read; the last: " + std::string(reason) +
                             "): is this the right input? (raise read_options::max_rejects, or --max-rejects)");
@@ -80,7 +87,8 @@ class reject_log {
     line_buf_.clear();
     line_buf_ += "{\"file\":";
     json_append_string(line_buf_, file);
-    line_buf_ += ",\"line\":" + std::to_string(line) + ",\"reason\":";
+    if (line_known) line_buf_ += ",\"line\":" + std::to_string(line) + ",\"reason\":";
+    else line_buf_ += ",\"offset\":" + std::to_string(offset) + ",\"reason\":";
     json_append_string(line_buf_, reason);
     if (utf8_valid(raw)) {
       line_buf_ += ",\"raw\":";
@@ -117,9 +125,12 @@ std::vector<T> settle(std::vector<checked<T>>&& batch, on_bad_record policy, rej
   log.add_seen(batch.size());
   for (auto& r : batch) {
     if (r.ok()) { out.push_back(std::move(r.value)); continue; }
-    const std::string& file = r.input < files.size() ? files[r.input] : std::string();
-    if (policy == on_bad_record::fail) throw input_error(file, r.line, r.error);
-    log.write(file, r.line, r.error, r.raw);
+    static const std::string none;
+    const std::string& file = r.input < files.size() ? files[r.input] : none;
+    // Line 0 at offset 0 concerns the whole file ("empty file"); line 0 past it: not known.
+    const bool line_known = r.line > 0 || r.position.offset == 0;
+    if (policy == on_bad_record::fail) throw input_error(file, r.line, r.position.offset, line_known, r.error);
+    log.write(file, r.line, r.position.offset, line_known, r.error, r.raw);
   }
   return out;
 }

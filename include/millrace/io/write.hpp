@@ -30,47 +30,47 @@ concept has_provenance = requires(const T& t) {
 };
 
 // Sink object: formats each record (Format appends its bytes, newline included) and hands it to a
-// shard_writer created at run time. Copies share the writer (the core holds stages by copy).
+// shard_writer created at run time. Follows the stage rule (read.hpp, run_state): the object is
+// the configuration plus the state of one run; each mr::run works on a fresh copy, so running a
+// pipeline again rewrites the output directory the same way.
 template <class T, class Format>
 class writer_sink {
  public:
   writer_sink(std::filesystem::path dir, write_options opt, std::string ext, Format fmt)
-      : st_(std::make_shared<state>(std::move(dir), std::move(opt), std::move(ext), std::move(fmt))) {
-    if (st_->opt.resume && !has_provenance<T>)
+      : dir_(std::move(dir)), opt_(std::move(opt)), ext_(std::move(ext)), fmt_(std::move(fmt)) {
+    if (opt_.resume && !has_provenance<T>)
       throw std::invalid_argument("write_options::resume needs records that carry their input "
                                   "(json_record, csv_row, or a type with `input` and `file` members)");
   }
   void process(std::vector<T>&& batch) {
-    auto& s = *st_;
-    auto& w = s.writer();
+    auto& s = st_.get();
+    auto& w = writer(s);
     for (const auto& r : batch) {
       if constexpr (has_provenance<T>)
-        if (s.opt.resume) w.begin_input(static_cast<std::uint32_t>(r.input), r.file);
+        if (opt_.resume) w.begin_input(static_cast<std::uint32_t>(r.input), r.file);
       s.buf.clear();
-      s.fmt(s.buf, r);
+      fmt_(s.buf, r);
       w.append(s.buf);
     }
   }
-  void finish() { st_->writer().finish(); }
-  // The writer (after the run: its manifest); null before the run starts.
-  const shard_writer* writer() const { return st_->w.get(); }
+  void finish() { writer(st_.get()).finish(); }
+  // The writer of this object's run (after a run through std::ref: its manifest); null before.
+  const shard_writer* writer() const { return st_.peek() ? st_.peek()->w.get() : nullptr; }
 
  private:
   struct state {
-    state(std::filesystem::path d, write_options o, std::string e, Format f)
-        : dir(std::move(d)), opt(std::move(o)), ext(std::move(e)), fmt(std::move(f)) {}
-    shard_writer& writer() {
-      if (!w) w = std::make_unique<shard_writer>(dir, opt, ext);
-      return *w;
-    }
-    std::filesystem::path dir;
-    write_options opt;
-    std::string ext;
-    Format fmt;
     std::string buf;
     std::unique_ptr<shard_writer> w;
   };
-  std::shared_ptr<state> st_;
+  shard_writer& writer(state& s) {
+    if (!s.w) s.w = std::make_unique<shard_writer>(dir_, opt_, ext_);
+    return *s.w;
+  }
+  std::filesystem::path dir_;
+  write_options opt_;
+  std::string ext_;
+  Format fmt_;
+  run_state<state> st_;
 };
 
 struct raw_json_format {
