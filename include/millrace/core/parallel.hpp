@@ -188,7 +188,8 @@ std::size_t merge_path_split(It a, std::size_t na, It b, std::size_t nb, std::si
   std::size_t lo = d > nb ? d - nb : 0, hi = std::min(d, na);
   while (lo < hi) {
     const std::size_t mid = lo + (hi - lo) / 2;
-    if (!cmp(b[d - mid - 1], a[mid]))
+    using diff = typename std::iterator_traits<It>::difference_type;
+    if (!cmp(b[static_cast<diff>(d - mid - 1)], a[static_cast<diff>(mid)]))
       lo = mid + 1;
     else
       hi = mid;
@@ -203,6 +204,8 @@ std::size_t merge_path_split(It a, std::size_t na, It b, std::size_t nb, std::si
 template <class RandomIt, class Compare, class SortRun>
 void parallel_merge_sort(RandomIt first, RandomIt last, Compare& cmp, SortRun sort_run) {
   using T = typename std::iterator_traits<RandomIt>::value_type;
+  using diff = typename std::iterator_traits<RandomIt>::difference_type;
+  auto home = [first](std::size_t i) { return first + static_cast<diff>(i); };  // data's i-th slot
   const std::size_t n = static_cast<std::size_t>(last - first);
   const std::size_t threads = current_backend().concurrency();
   if (threads <= 1 || n < 2 * parallel_sort_cutoff) {
@@ -213,13 +216,13 @@ void parallel_merge_sort(RandomIt first, RandomIt last, Compare& cmp, SortRun so
   std::vector<std::size_t> bounds(runs + 1);
   for (std::size_t r = 0; r <= runs; ++r) bounds[r] = n * r / runs;
   parallel_for(0, runs, 1, [&](std::size_t b, std::size_t e) {
-    for (std::size_t r = b; r < e; ++r) sort_run(first + bounds[r], first + bounds[r + 1]);
+    for (std::size_t r = b; r < e; ++r) sort_run(home(bounds[r]), home(bounds[r + 1]));
   });
   if (runs == 1) return;
 
   std::vector<T> buf(std::make_move_iterator(first), std::make_move_iterator(last));
   T* src = buf.data();  // after the move the data is in buf; `first` holds moved-from values
-  RandomIt out_it = first;  // rounds read from one side and write the other, in_buf says which
+  // rounds read from one side (buf or the data) and write the other, in_buf says which
   bool in_buf = true;
   const std::size_t piece = std::max<std::size_t>(parallel_sort_cutoff, n / (4 * threads));
   struct merge_piece {
@@ -237,7 +240,7 @@ void parallel_merge_sort(RandomIt first, RandomIt last, Compare& cmp, SortRun so
         const std::size_t d = total * c / cuts;
         const std::size_t i = c == cuts ? a1 - a0
                                         : (in_buf ? merge_path_split(src + a0, a1 - a0, src + b0, b1 - b0, d, cmp)
-                                                  : merge_path_split(out_it + a0, a1 - a0, out_it + b0, b1 - b0, d, cmp));
+                                                  : merge_path_split(home(a0), a1 - a0, home(b0), b1 - b0, d, cmp));
         pieces.push_back({a0 + prev_i, a0 + i, b0 + (prev_d - prev_i), b0 + (d - i), a0 + prev_d});
         prev_i = i;
         prev_d = d;
@@ -249,10 +252,10 @@ void parallel_merge_sort(RandomIt first, RandomIt last, Compare& cmp, SortRun so
         const auto& p = pieces[k];
         if (in_buf)
           std::merge(std::make_move_iterator(src + p.a0), std::make_move_iterator(src + p.a1),
-                     std::make_move_iterator(src + p.b0), std::make_move_iterator(src + p.b1), out_it + p.out, cmp);
+                     std::make_move_iterator(src + p.b0), std::make_move_iterator(src + p.b1), home(p.out), cmp);
         else
-          std::merge(std::make_move_iterator(out_it + p.a0), std::make_move_iterator(out_it + p.a1),
-                     std::make_move_iterator(out_it + p.b0), std::make_move_iterator(out_it + p.b1), src + p.out, cmp);
+          std::merge(std::make_move_iterator(home(p.a0)), std::make_move_iterator(home(p.a1)),
+                     std::make_move_iterator(home(p.b0)), std::make_move_iterator(home(p.b1)), src + p.out, cmp);
       }
     });
     in_buf = !in_buf;
@@ -260,7 +263,7 @@ void parallel_merge_sort(RandomIt first, RandomIt last, Compare& cmp, SortRun so
   }
   if (in_buf)  // the sorted data ended in the buffer: move it home
     parallel_for(0, n, parallel_sort_cutoff, [&](std::size_t b, std::size_t e) {
-      std::move(src + b, src + e, out_it + b);
+      std::move(src + b, src + e, home(b));
     });
 }
 
