@@ -9,7 +9,14 @@
 #include <string>
 #include <vector>
 
+// The operators build on the composition half of the core: no executor, no oneTBB.
+#include <millrace/augment/module.hpp>
 #include <millrace/augment/operators.hpp>
+#ifdef TBB_VERSION_MAJOR
+#error "millrace/augment/operators.hpp or module.hpp includes oneTBB (an executor)"
+#endif
+
+#include <millrace/core.hpp>
 
 #include "wordnet_fixture.hpp"
 
@@ -132,7 +139,6 @@ TEST_CASE("augment.augmented_doc.to_json") {
   CHECK(o.to_json() == R"({"id":"a","text":"t","x":1})");
 }
 
-#include <millrace/augment/module.hpp>
 
 TEST_CASE("augment.module.config_and_same_output_as_chain") {
   const auto& wn = test::shared_wordnet();

@@ -8,8 +8,13 @@
 #include <string>
 #include <vector>
 
-#include <millrace/core.hpp>
+// The operators build on the composition half of the core: no executor, no oneTBB.
 #include <millrace/dedup/operators.hpp>
+#ifdef TBB_VERSION_MAJOR
+#error "millrace/dedup/operators.hpp includes oneTBB (an executor)"
+#endif
+
+#include <millrace/core.hpp>
 
 #include "corpus.hpp"
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include <millrace/augment/operators.hpp>
-#include <millrace/core.hpp>
+#include <millrace/core/compose.hpp>
 
 namespace millrace::augment {
 

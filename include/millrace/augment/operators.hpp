@@ -19,7 +19,7 @@
 
 #include <millrace/augment/augmenter.hpp>
 #include <millrace/augment/guard.hpp>
-#include <millrace/core.hpp>
+#include <millrace/core/compose.hpp>
 #include <millrace/core/position.hpp>
 #include <millrace/dedup/detail/record_order.hpp>
 #include <millrace/io/json.hpp>

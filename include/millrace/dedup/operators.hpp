@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include <millrace/core.hpp>
+#include <millrace/core/compose.hpp>
 #include <millrace/core/parallel.hpp>
 #include <millrace/core/position.hpp>
 #include <millrace/dedup/exact.hpp>
