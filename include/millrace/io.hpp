@@ -3,6 +3,8 @@
 //   auto p = mr::io::read_jsonl({"shards/*.jsonl.zst"}) | mr::io::write_jsonl("out/");
 #pragma once
 
+// The io headers include no executor; this umbrella adds the core's (run, cpu, serial).
+#include "core.hpp"
 #include "io/atomic_file.hpp"
 #include "io/csv.hpp"
 #include "io/error.hpp"

@@ -5,7 +5,7 @@
 //   auto p = mr::io::read_jsonl({"shards/*.jsonl.zst"}) | mr::filter(keep) | mr::io::write_jsonl("out/");
 #pragma once
 
-#include <millrace/core.hpp>
+#include <millrace/core/compose.hpp>
 #include <millrace/io/chunk_reader.hpp>
 #include <millrace/io/csv.hpp>
 #include <millrace/io/fields.hpp>
@@ -15,8 +15,6 @@
 #include <millrace/io/parse.hpp>
 #include <millrace/io/partition.hpp>
 #include <millrace/io/rejects.hpp>
-
-#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <exception>
@@ -210,11 +208,11 @@ class line_source {
     auto skip = completed_inputs(opt_.resume_from, *in_);
     std::size_t files = opt_.parallel_files;
     if (files == 0) {
-      // One reader per two threads (max_concurrency is the arena's thread count inside
-      // mr::run(cpu), the machine's elsewhere): one reader decompresses and splits about twice
-      // as fast as one thread parses, and on 2 cores a second reader only costs CPU
+      // One reader per two threads of the run (parallel_concurrency: the executor's thread
+      // count; 1 under the serial executor): one reader decompresses and splits about twice as
+      // fast as one thread parses, and on 2 cores a second reader only costs CPU
       // (bench/io/RESULTS.md, "parallel shard reading").
-      files = std::clamp<std::size_t>(std::size_t(std::max(1, tbb::this_task_arena::max_concurrency())) / 2, 1, 8);
+      files = std::clamp<std::size_t>(millrace::parallel_concurrency() / 2, 1, 8);
     }
     files = std::min<std::size_t>(files, std::size_t(std::count(skip.begin(), skip.end(), false)));
     parallel_read_options po;
