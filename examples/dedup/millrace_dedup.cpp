@@ -1,6 +1,7 @@
 // millrace-dedup: exact or near (MinHash-LSH) deduplication of JSONL shards. Kept records are
 // written unchanged, in input order; optional per-document clusters file and JSON report.
 //   millrace-dedup --input data/sample/ --output out/ --threshold 0.8 --clusters clusters.jsonl --report report.json
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -9,12 +10,14 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <millrace/core.hpp>
+#include <millrace/dedup/near_out_of_core.hpp>
 #include <millrace/dedup/operators.hpp>
 #include <millrace/io/atomic_file.hpp>
 #include <millrace/io/json.hpp>
@@ -35,8 +38,10 @@ struct job_config {
   double threshold = 0.8;
   std::size_t num_perm = 0, bands = 0, rows = 0, ngram = 0, threads = 0, batch_size = 1024, shard_records = 0;
   std::size_t max_index_docs = 0;
+  std::string memory, tmp, index;
   std::int64_t max_rejects = -1;   // -1: the default limit (io::reject_limit)
   std::uint64_t seed = 1;
+  bool in_memory = false, no_resume = false;
   bool no_fsync = false, verify = false, streaming = false, no_normalize = false, exact_normalize = false, zstd = false, quiet = false;
 };
 
@@ -44,6 +49,7 @@ struct job_config {
 // its id as JSON text (a string or a number as given; null when absent).
 struct doc {
   std::string raw, text, id_json;
+  mr::record_position position;  // where it is in the input: the out-of-core passes check they saw the same records
 };
 
 // Parallel: one JSON parse per line; a line without a string text field is a bad record. As the
@@ -52,6 +58,8 @@ io::checked<doc> parse_doc(io::raw_line&& l, const std::string& text_field, cons
   io::checked<doc> r;
   r.input = l.input;
   r.line = l.line;
+  r.position = l.position;
+  r.value.position = l.position;
   if (!l.error.empty()) {
     r.error = std::move(l.error);
     r.raw = std::move(l.text);
@@ -88,6 +96,52 @@ io::checked<doc> parse_doc(io::raw_line&& l, const std::string& text_field, cons
   }
   r.value.raw = std::move(l.text);
   return r;
+}
+
+// "512M", "4G", "1.5G", "65536": bytes (K, M, G, T are powers of 1024; a trailing B or iB is allowed).
+std::size_t parse_size(const std::string& text, const char* flag) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  if (!unit.empty() && (unit.back() == 'B' || unit.back() == 'b')) unit.pop_back();
+  if (unit.size() == 2 && unit[1] == 'i') unit.pop_back();
+  double mult = 1;
+  if (unit == "K" || unit == "k") mult = 1024.0;
+  else if (unit == "M" || unit == "m") mult = 1024.0 * 1024;
+  else if (unit == "G" || unit == "g") mult = 1024.0 * 1024 * 1024;
+  else if (unit == "T" || unit == "t") mult = 1024.0 * 1024 * 1024 * 1024;
+  else if (!unit.empty()) used = 0;
+  if (used == 0 || !(v > 0) || v * mult < 65536.0 || v * mult > 1e18)
+    throw std::invalid_argument(std::string(flag) + " '" + text + "': give a size of at least 64K, such as 512M or 4G");
+  return static_cast<std::size_t>(v * mult);
+}
+
+// A quarter of the machine's RAM: room for the union-find, the page cache and everything else.
+std::size_t default_memory_budget() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return std::size_t(1) << 30;
+  return std::max<std::size_t>(std::size_t(pages) * std::size_t(page) / 4, std::size_t(64) << 20);
+}
+
+// Names the stage outputs of one job: the same inputs (paths, sizes, modification times) and the
+// same options that shape the clusters give the same key, so a rerun after a kill resumes.
+std::string fingerprint(const job_config& c, const dd::near_dedup_options& no, const std::vector<std::filesystem::path>& files) {
+  const auto lsh = no.resolved_lsh();
+  std::string s = fmt::format("millrace-dedup/1|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", no.threshold, no.num_perm, no.ngram,
+                              no.shingle == dd::shingle_kind::word ? "word" : "char", lsh.bands, lsh.rows, no.verify,
+                              no.normalize, no.seed, c.family, c.text_field, c.id_field, c.on_bad, c.max_rejects);
+  for (const auto& f : files) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(f, ec);
+    const auto mtime = std::filesystem::last_write_time(f, ec).time_since_epoch().count();
+    s += fmt::format("|{}|{}|{}", f.string(), ec ? 0 : size, ec ? 0 : mtime);
+  }
+  return fmt::format("{:016x}", XXH3_64bits(s.data(), s.size()));
 }
 
 // --clusters: one JSON line per input document, in input order, written through an atomic_file
@@ -143,6 +197,17 @@ int main(int argc, char** argv) {
   app.add_option("--shingle", c.shingle, "near: word or char shingles")->check(CLI::IsMember({"word", "char"}))->capture_default_str();
   app.add_flag("--verify", c.verify, "near: drop candidate pairs whose exact Jaccard is below the threshold");
   app.add_flag("--streaming", c.streaming, "near: streaming mode (online index of kept records, no barrier)");
+  app.add_option("--memory", c.memory, "near: memory budget for the sorted exchanges, e.g. 512M, 4G (default: a quarter of "
+                 "the RAM); beyond it sorted runs spill to --tmp. The union-find's 8 bytes per document come on top");
+  app.add_option("--tmp", c.tmp, "near: directory for spill files and stage outputs (default: the output directory); "
+                 "it holds a millrace-near-<fingerprint> directory while the job runs, removed at the end");
+  app.add_flag("--no-resume", c.no_resume, "near: do not keep stage outputs for a resumed run (an interrupted run then starts "
+               "again from the beginning; stages that fit the budget then never touch the disk)");
+  app.add_option("--index", c.index, "near: a reference index directory: documents near-duplicate to an indexed one are "
+                 "removed too, and this run's survivors are added to it (created when missing; cross-dataset dedup). "
+                 "Clusters then number the indexed documents first");
+  app.add_flag("--in-memory", c.in_memory, "near: the in-memory operator (holds every record until the end: about 2x the input "
+               "in RAM); same output, for comparison");
   app.add_option("--max-index-docs", c.max_index_docs, "near --streaming: index at most N kept records (0 = all)")->capture_default_str();
   app.add_option("--family", c.family, "near: MinHash family, mersenne61 ((a*x+b) mod 2^61-1) or fast32")
       ->check(CLI::IsMember({"mersenne61", "fast32"}))->capture_default_str();
@@ -168,6 +233,7 @@ int main(int argc, char** argv) {
   app.add_flag("--quiet,-q", c.quiet, "no progress bar (it is only drawn when stderr is a terminal anyway)");
   CLI11_PARSE(app, argc, argv);
 
+  const auto job_start = std::chrono::steady_clock::now();
   try {
     // Near-dedup options: preset first, then explicit flags.
     dd::near_dedup_options no;
@@ -184,6 +250,8 @@ int main(int argc, char** argv) {
     no.seed = c.seed;
     no.family = c.family == "fast32" ? dd::hash_family::fast32 : dd::hash_family::mersenne61;
     const bool near = c.mode == "near";
+    if (!c.index.empty() && (!near || c.streaming || c.in_memory))
+      throw std::invalid_argument("--index works with --mode near (not --streaming, not --in-memory)");
     const dd::lsh_params lsh = no.resolved_lsh();
     if (near) dd::check_lsh(no.num_perm, lsh);
 
@@ -198,7 +266,8 @@ int main(int argc, char** argv) {
     auto in = std::make_shared<const io::detail::input_set>(c.inputs);  // throws if an input matches nothing
 
     const std::string text_field = c.text_field, id_field = c.id_field;
-    auto front = mr::source(io::detail::line_source(in, ro), "read") |
+    auto make_front = [&](const io::read_options& r) {
+      return mr::source(io::detail::line_source(in, r), "read") |
                  mr::batch_map(
                      [text_field, id_field](std::vector<io::raw_line>&& b) {
                        std::vector<io::checked<doc>> out;
@@ -207,7 +276,9 @@ int main(int argc, char** argv) {
                        return out;
                      },
                      "parse") |
-                 mr::stage(io::detail::settle_stage<doc>(in, ro), "check");
+                 mr::stage(io::detail::settle_stage<doc>(in, r), "check");
+    };
+    auto front = make_front(ro);
     auto to_record = mr::map(
         [](doc d) {
           io::json_record r;
@@ -231,23 +302,73 @@ int main(int argc, char** argv) {
 
     mr::run_report report;
     dd::near_dedup_result batch_result;
+    std::string stages_json;
+    std::size_t budget = 0;
     if (!near) {
       dd::exact_options eo;
       eo.normalize = c.exact_normalize;
       report = mr::run(front | dd::exact(eo, text_of, on_cluster, "dedup.exact") | to_record | sink, exec, opts);
     } else if (c.streaming) {
       report = mr::run(front | dd::near_streaming(no, text_of, c.max_index_docs, on_cluster) | to_record | sink, exec, opts);
-    } else {
+    } else if (c.in_memory) {
       auto st = dd::make_near_stage(no, text_of, on_cluster);
       report = mr::run(front | mr::stage(std::ref(st), "dedup.near") | to_record | sink, exec, opts);
       batch_result = st.result();  // the run worked on st itself (std::ref)
+    } else {
+      // Out of core: sign -> exchange -> link -> components, then a second pass writes the survivors.
+      budget = c.memory.empty() ? default_memory_budget() : parse_size(c.memory, "--memory");
+      const std::filesystem::path tmp = c.tmp.empty() ? std::filesystem::path(c.output) : std::filesystem::path(c.tmp);
+      if (!c.tmp.empty()) io::check_outputs(c.inputs, {.dir = c.tmp, .files = {}});
+      dd::out_of_core_options xo;
+      xo.memory_budget = budget;
+      xo.tmp_dir = tmp;
+      xo.fsync = !c.no_fsync;
+      if (!c.no_resume) xo.resume_key = fingerprint(c, no, in->files);
+      if (!c.index.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(c.index, ec);
+        io::check_outputs(c.inputs, {.dir = c.index, .files = {}});
+        xo.index_dir = c.index;
+      }
+
+      const bool tty = !c.quiet && ::isatty(STDERR_FILENO);
+      xo.on_stage = [tty](const dd::stage_report& r) {
+        if (tty && !r.finished) fmt::print(stderr, "millrace-dedup: stage {}\n", r.name);
+      };
+      dd::near_dedup_out_of_core nd(no, xo);
+      if (!nd.done("sign")) {
+        // The sign pass only counts rejects (same policy and limit); the output pass writes the file.
+        io::read_options ro1 = ro;
+        ro1.rejects_file.clear();
+        mr::run_options o1;
+        if (tty) o1.on_progress = mr::progress_bar("millrace-dedup [1/4 sign]");
+        mr::run(make_front(ro1) | nd.sign(text_of), exec, o1);
+        nd.end_sign();
+      }
+      nd.cluster();
+      if (tty) opts.on_progress = mr::progress_bar("millrace-dedup [4/4 output]");
+      report = mr::run(front | nd.survivors<doc>(on_cluster) | to_record | sink, exec, opts);
+      nd.close();
+      const auto& sm = nd.summary();
+      batch_result.candidate_edges = sm.candidate_edges;
+      batch_result.verified_edges = sm.verified_edges;
+      batch_result.head_edges = sm.head_edges;
+      for (const auto& st : sm.stages)
+        stages_json += fmt::format("{}{{\"name\":\"{}\",\"resumed\":{},\"seconds\":{:.6f},\"records\":{},\"bytes_spilled\":{},"
+                                   "\"peak_rss_bytes\":{}}}",
+                                   stages_json.empty() ? "" : ",", st.name, st.resumed, st.seconds, st.records,
+                                   st.bytes_spilled, st.peak_rss_bytes);
     }
     clusters.commit();
 
     const std::uint64_t lines = report.find("read") ? report.find("read")->records_out : 0;
     const std::uint64_t rejected = report.rejected(), docs = clusters.docs(), kept = clusters.kept();
     const std::uint64_t written = report.records_out();
-    const double secs = std::chrono::duration<double>(report.wall).count();
+    // every pass of the job (the out-of-core mode reads the input twice)
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - job_start).count();
+    struct rusage ru {};
+    ::getrusage(RUSAGE_SELF, &ru);
+    const std::uint64_t peak_rss = std::uint64_t(ru.ru_maxrss) * 1024;
     const std::uint64_t input_bytes = clusters.bytes();
     if (lines != docs + rejected || written != kept) {
       fmt::print(stderr, "millrace-dedup: internal error: counts do not add up (lines {}, documents {}, rejected {}, kept {}, written {})\n",
@@ -259,17 +380,18 @@ int main(int argc, char** argv) {
     if (near)
       params = fmt::format(
           "\"threshold\":{},\"num_perm\":{},\"bands\":{},\"rows\":{},\"shingle\":\"{}\",\"ngram\":{},\"normalize\":{},"
-          "\"verify\":{},\"streaming\":{},\"family\":\"{}\",\"seed\":{},\"candidate_edges\":{},\"verified_edges\":{},\"head_edges\":{},",
+          "\"verify\":{},\"streaming\":{},\"in_memory\":{},\"family\":\"{}\",\"seed\":{},\"candidate_edges\":{},\"verified_edges\":{},\"head_edges\":{},"
+          "\"memory_budget\":{},\"stages\":[{}],",
           no.threshold, no.num_perm, lsh.bands, lsh.rows, no.shingle == dd::shingle_kind::word ? "word" : "char", no.ngram,
-          no.normalize, no.verify, c.streaming, c.family, no.seed, batch_result.candidate_edges, batch_result.verified_edges,
-          batch_result.head_edges);
+          no.normalize, no.verify, c.streaming, c.in_memory, c.family, no.seed, batch_result.candidate_edges, batch_result.verified_edges,
+          batch_result.head_edges, budget, stages_json);
     else
       params = fmt::format("\"normalize\":{},", c.exact_normalize);
     const std::string json = fmt::format(
         "{{\"mode\":\"{}\",\"lines\":{},\"documents\":{},\"kept\":{},\"duplicates\":{},\"rejected\":{},\"document_bytes\":{},"
-        "\"wall_s\":{:.6f},\"mb_per_s\":{:.3f},\"threads\":{},{}\"run\":{}}}\n",
+        "\"wall_s\":{:.6f},\"mb_per_s\":{:.3f},\"peak_rss_bytes\":{},\"threads\":{},{}\"run\":{}}}\n",
         c.mode, lines, docs, kept, docs - kept, rejected, input_bytes, secs, secs > 0 ? double(input_bytes) / 1e6 / secs : 0.0,
-        report.threads, params, report.to_json());
+        peak_rss, report.threads, params, report.to_json());
     if (!c.report_file.empty()) io::write_file_atomically(c.report_file, json);
     fmt::print("millrace-dedup ({}{}): {} lines, {} documents, {} kept, {} duplicates, {} rejected; {:.1f} MB in {:.2f} s "
                "({:.1f} MB/s) -> {}\n",
