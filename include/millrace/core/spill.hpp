@@ -165,6 +165,7 @@ class run_reader {
     if (std::memcmp(h, s::file_magic, 8) != 0) fail("not a millrace run file (bad magic)");
     if (s::get<std::uint32_t>(h + 8) != s::version)
       fail("unsupported run-file version " + std::to_string(s::get<std::uint32_t>(h + 8)));
+    if (s::get<std::uint32_t>(h + 12) != 0) fail("corrupt file header (reserved bytes are not zero)");
     char f[s::footer_bytes];
     end_ = n - s::footer_bytes;
     file_.read_at(end_, f, sizeof f);
@@ -460,19 +461,7 @@ class external_sorter {
   /// several sorters under one shared budget.
   void spill() {
     check_usable();
-    if (buffer_.empty()) return;
-    try {
-      sort_buffer();
-      auto path = dir_->next_file(prefix_);
-      write_run(path, buffer_);
-      runs_.files.push_back(std::move(path));
-      ++stats_.runs;
-      buffer_.clear();
-      buffered_ = 0;
-    } catch (...) {
-      fail_cleanup();
-      throw;
-    }
+    spill_buffer();
   }
 
   /// All records, sorted. The sorter is used up.
@@ -481,7 +470,7 @@ class external_sorter {
     finished_ = true;
     sorted_reader r;
     try {
-      if (!runs_.files.empty() && buffered_ > opts_.memory_budget / 2) spill();  // keep merge memory in budget
+      if (!runs_.files.empty() && buffered_ > opts_.memory_budget / 2) spill_buffer();  // keep merge memory in budget
       sort_buffer();
       const std::size_t fan = detail::spill::fan_in_for(opts_.memory_budget);
       // the in-memory tail takes one of the merge's inputs
@@ -590,6 +579,22 @@ class external_sorter {
   const spill_options& options() const { return opts_; }
 
  private:
+  void spill_buffer() {
+    if (buffer_.empty()) return;
+    try {
+      sort_buffer();
+      auto path = dir_->next_file(prefix_);
+      write_run(path, buffer_);
+      runs_.files.push_back(std::move(path));
+      ++stats_.runs;
+      buffer_.clear();
+      buffered_ = 0;
+    } catch (...) {
+      fail_cleanup();
+      throw;
+    }
+  }
+
   static std::size_t record_bytes(const T& v) { return serializer<T>::size(v) + sizeof(T); }
 
   void check_usable() const {
@@ -600,7 +605,7 @@ class external_sorter {
     ++stats_.records;
     buffered_ += b;
     stats_.peak_buffered_bytes = std::max<std::uint64_t>(stats_.peak_buffered_bytes, buffered_);
-    if (buffered_ > opts_.memory_budget) spill();
+    if (buffered_ > opts_.memory_budget) spill_buffer();
   }
   void sort_buffer() { parallel_stable_sort(buffer_.begin(), buffer_.end(), less_); }
 
