@@ -52,50 +52,19 @@ struct doc {
   mr::record_position position;  // where it is in the input: the out-of-core passes check they saw the same records
 };
 
-// Parallel: one JSON parse per line; a line without a string text field is a bad record. As the
-// io readers: numbers simdjson cannot hold are kept as text, and of duplicate keys the last wins.
-io::checked<doc> parse_doc(io::raw_line&& l, const std::string& text_field, const std::string& id_field) {
-  io::checked<doc> r;
-  r.input = l.input;
-  r.line = l.line;
-  r.position = l.position;
-  r.value.position = l.position;
-  if (!l.error.empty()) {
-    r.error = std::move(l.error);
-    r.raw = std::move(l.text);
-    return r;
-  }
-  io::detail::parsed_object obj;
-  std::string err = io::detail::parse_record(l.text, obj);
-  if (err.empty() && obj.dom) {
-    std::optional<simdjson::dom::element> text, id;
-    for (simdjson::dom::key_value_pair kv : obj.obj) {
-      if (kv.key == text_field) text = kv.value;
-      if (kv.key == id_field) id = kv.value;
-    }
-    std::string_view t;
-    if (!text || text->get_string().get(t)) err = "no string field \"" + text_field + "\"";
-    else {
-      r.value.text.assign(t);
-      r.value.id_json = id ? simdjson::minify(*id) : "null";
-    }
-  } else if (err.empty()) {   // a number too large for simdjson somewhere: the slower exact path
-    io::json_record rec;
-    rec.raw = l.text;
-    if (auto t = rec.get_string(text_field)) {
-      r.value.text = std::move(*t);
-      r.value.id_json = rec.get_json(id_field).value_or("null");
-    } else {
-      err = "no string field \"" + text_field + "\"";
-    }
-  }
-  if (!err.empty()) {
-    r.error = std::move(err);
-    r.raw = std::move(l.text);
-    return r;
-  }
-  r.value.raw = std::move(l.text);
-  return r;
+// The reader's decode hook, run in parallel per line with its file:line provenance: a line
+// without a string text field is a bad record (fail or reject, per --on-bad). The raw bytes are
+// taken, not copied, and written back unchanged.
+auto doc_decoder(std::string text_field, std::string id_field) {
+  return [text_field = std::move(text_field), id_field = std::move(id_field)](io::json_line& l) {
+    auto t = l.get_string(text_field);
+    if (!t) throw io::bad_record("no string field \"" + text_field + "\"");
+    doc d;
+    d.text = std::move(*t);
+    d.id_json = l.get_json(id_field).value_or("null");
+    d.raw = l.take_text();  // last: fields cannot be read after it
+    return d;
+  };
 }
 
 // "512M", "4G", "1.5G", "65536": bytes (K, M, G, T are powers of 1024; a trailing B or iB is allowed).
@@ -263,21 +232,10 @@ int main(int argc, char** argv) {
     if (c.max_rejects >= 0) ro.max_rejects = {.max = std::uint64_t(c.max_rejects), .fraction = 0};
     // Before reading anything: an output that overlaps an input, or that cannot be written, stops here.
     io::check_outputs(c.inputs, {.dir = c.output, .files = {c.report_file, c.clusters_file, c.rejects}});
-    auto in = std::make_shared<const io::detail::input_set>(c.inputs);  // throws if an input matches nothing
+    const auto files = io::expand_inputs(c.inputs);  // throws if an input matches nothing
 
-    const std::string text_field = c.text_field, id_field = c.id_field;
-    auto make_front = [&](const io::read_options& r) {
-      return mr::source(io::detail::line_source(in, r), "read") |
-                 mr::batch_map(
-                     [text_field, id_field](std::vector<io::raw_line>&& b) {
-                       std::vector<io::checked<doc>> out;
-                       out.reserve(b.size());
-                       for (auto& l : b) out.push_back(parse_doc(std::move(l), text_field, id_field));
-                       return out;
-                     },
-                     "parse") |
-                 mr::stage(io::detail::settle_stage<doc>(in, r), "check");
-    };
+    const auto decode = doc_decoder(c.text_field, c.id_field);
+    auto make_front = [&](const io::read_options& r) { return io::read_jsonl_as(c.inputs, decode, r); };
     auto front = make_front(ro);
     auto to_record = mr::map(
         [](doc d) {
@@ -323,7 +281,7 @@ int main(int argc, char** argv) {
       xo.memory_budget = budget;
       xo.tmp_dir = tmp;
       xo.fsync = !c.no_fsync;
-      if (!c.no_resume) xo.resume_key = fingerprint(c, no, in->files);
+      if (!c.no_resume) xo.resume_key = fingerprint(c, no, files);
       if (!c.index.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(c.index, ec);
@@ -361,7 +319,7 @@ int main(int argc, char** argv) {
     }
     clusters.commit();
 
-    const std::uint64_t lines = report.find("read") ? report.find("read")->records_out : 0;
+    const std::uint64_t lines = report.find("read_jsonl") ? report.find("read_jsonl")->records_out : 0;
     const std::uint64_t rejected = report.rejected(), docs = clusters.docs(), kept = clusters.kept();
     const std::uint64_t written = report.records_out();
     // every pass of the job (the out-of-core mode reads the input twice)
