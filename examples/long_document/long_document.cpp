@@ -4,13 +4,12 @@
 // shingles), then report sections that are near-duplicates of each other.
 //   long_document [--input data/long_document/handbook.md] [--threshold 0.7] [--threads 0]
 //                 [--expect data/long_document/planted.tsv]
+#include <millrace/core.hpp>
 #include <millrace/dedup/minhash.hpp>
 #include <millrace/ops/mapreduce_tree.hpp>
 #include <millrace/text/markdown.hpp>
 #include <millrace/text/normalize.hpp>
 #include <millrace/text/shingle.hpp>
-
-#include <oneapi/tbb/task_arena.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -139,8 +138,10 @@ int run_main(int argc, char** argv) {
     for (std::size_t i = 0; i < a.signature.size(); ++i) a.signature[i] = std::min(a.signature[i], b.signature[i]);
     return a;
   });
-  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
-  const std::vector<stats> per_node = arena.execute([&] { return ops::mapreduce_tree(doc, map, reduce); });
+  // the ops run on the executor's backend: cpu{.threads = 0} is all cores
+  const std::vector<stats> per_node = millrace::with_executor(
+      millrace::cpu{.threads = static_cast<std::size_t>(threads > 0 ? threads : 0)},
+      [&] { return ops::mapreduce_tree(doc, map, reduce); });
 
   // Counts add up: the root's totals equal a plain count over the nodes.
   std::uint64_t paragraphs = 0, sections = 0;
