@@ -1,0 +1,166 @@
+// millrace/filters/c4.hpp — C4's line and document rules (Raffel et al. 2020), with datatrove's
+// C4QualityFilter defaults and reasons: lines without terminal punctuation, with few words, with
+// "javascript" or cookie/policy phrases are removed; "lorem ipsum", '{' or too few sentences drop.
+//   std::string kept;
+//   auto why = mr::filters::c4_quality{}.check(mr::filters::analyze(text), nullptr, &kept);
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <millrace/filters/detail/check.hpp>
+#include <millrace/filters/detail/unicode.hpp>
+#include <millrace/filters/filter_result.hpp>
+#include <millrace/filters/text_view.hpp>
+
+namespace millrace::filters {
+
+/// datatrove's C4QualityFilter parameters (split_paragraph = true, its default: lines are units).
+struct c4_quality_params {
+  bool remove_citations = true;          ///< drop "[1]", "[edit]", "[citation needed]" from lines
+  bool filter_no_terminal_punct = true;  ///< keep lines ending in . ? ! " ' (not "...")
+  int min_num_sentences = 5;             ///< in the kept lines; -1: off
+  int min_words_per_line = 3;            ///< whitespace-separated words; -1: off
+  int max_word_length = 1000;            ///< drop lines with a longer word (code points); -1: off
+  bool filter_lorem_ipsum = true;        ///< drop the document
+  bool filter_javascript = true;         ///< drop the line
+  bool filter_curly_bracket = true;      ///< drop the document
+  bool filter_policy = true;             ///< drop lines with "terms of use", "privacy policy", cookies
+  bool remove_lines = true;              ///< write the kept lines back as the text (datatrove does)
+};
+
+namespace detail {
+
+inline constexpr std::array<std::string_view, 6> c4_policy = {"terms of use", "privacy policy", "cookie policy",
+                                                              "uses cookies", "use of cookies", "use cookies"};
+
+// CITATION_REGEX = \[\d*]|\[edit]|\[citation needed]  (removed from a line)
+inline std::string remove_citations(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == '[') {
+      std::size_t j = i + 1;
+      while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+      std::size_t end = 0;
+      if (j < s.size() && s[j] == ']') end = j + 1;
+      else if (s.substr(i).starts_with("[edit]")) end = i + 6;
+      else if (s.substr(i).starts_with("[citation needed]")) end = i + 17;
+      if (end) {
+        i = end;
+        continue;
+      }
+    }
+    out.push_back(s[i++]);
+  }
+  return out;
+}
+
+// Sentences in a line, standing in for NLTK's punkt: a run of sentence-ending marks (any
+// script's, datatrove's TERMINAL_PUNCTUATION) followed by closing quotes/brackets and then
+// whitespace or the end of the line ends a sentence; a line with text holds at least one.
+inline std::size_t count_sentences(std::string_view s) {
+  std::size_t n = 0, i = 0;
+  bool content = false, pending = false;
+  while (i < s.size()) {
+    const char32_t c = decode(s, i);
+    const cclass k = classify(c);
+    if (is_terminal_punctuation(c)) {
+      pending = pending || content;
+    } else if (pending && (c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x201d || c == 0x2019)) {
+      // closing marks after the full stop: the sentence still ends here
+    } else if (k == cclass::space) {
+      if (pending) ++n, content = false;
+      pending = false;
+    } else {
+      pending = false;  // "3.14", "e.g": no sentence end inside a token
+      content = content || k == cclass::letter || k == cclass::digit || k == cclass::ideograph;
+    }
+  }
+  if (pending || content) ++n;
+  return n == 0 && !s.empty() ? 1 : n;
+}
+
+}  // namespace detail
+
+/// C4 quality: line removal plus document rules. With `kept_text`, receives the kept lines
+/// joined by '\n' (when params.remove_lines and the document passes).
+struct c4_quality {
+  c4_quality_params params{};
+  std::string name = "c4_quality";
+
+  std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* kept_text = nullptr) const {
+    detail::checker ck{name, out};
+    const auto& p = params;
+    std::size_t sentences = 0, kept = 0, removed = 0;
+    std::string joined;
+    std::size_t n_lines = st.lines.size();
+    if (n_lines && st.lines.back().size == 0) --n_lines;  // str.splitlines()
+    for (std::size_t li = 0; li < n_lines; ++li) {
+      const line_span& L = st.lines[li];
+      if (p.max_word_length != -1 && L.max_ws_token_chars > std::size_t(p.max_word_length)) {
+        ++removed;
+        continue;
+      }
+      std::string_view line = st.stripped_line(li);
+      std::string cleaned;
+      if (p.remove_citations && line.find('[') != std::string_view::npos) {
+        cleaned = detail::remove_citations(line);
+        line = cleaned;
+      }
+      if (p.filter_no_terminal_punct) {
+        const bool ends = !line.empty() && (line.back() == '.' || line.back() == '?' || line.back() == '!' ||
+                                            line.back() == '"' || line.back() == '\'');
+        if (!ends || line.ends_with("...")) {
+          ++removed;
+          continue;
+        }
+      }
+      if (int(L.ws_tokens) < p.min_words_per_line) {
+        ++removed;
+        continue;
+      }
+      if (p.filter_lorem_ipsum && detail::contains_nocase(line, "lorem ipsum")) {
+        ck.fail(true, "lorem_ipsum");
+        break;  // the whole document goes
+      }
+      if (p.filter_javascript && detail::contains_nocase(line, "javascript")) {
+        ++removed;
+        continue;
+      }
+      if (p.filter_curly_bracket && line.find('{') != std::string_view::npos) {
+        ck.fail(true, "curly_bracket");
+        break;
+      }
+      if (p.filter_policy) {
+        bool policy = false;
+        for (auto s : detail::c4_policy) policy = policy || detail::contains_nocase(line, s);
+        if (policy) {
+          ++removed;
+          continue;
+        }
+      }
+      if (p.min_num_sentences != -1) sentences += detail::count_sentences(line);
+      if (kept_text && p.remove_lines) {
+        if (kept) joined.push_back('\n');
+        joined.append(line);
+      }
+      ++kept;
+    }
+    ck.stat("lines_kept", double(kept));
+    ck.stat("lines_removed", double(removed));
+    ck.stat("sentences", double(sentences));
+    if (!ck.reason.empty() && !out) return ck.reason;
+    if (ck.fail(int(sentences) < p.min_num_sentences, "too_few_sentences")) return ck.reason;
+    if (ck.reason.empty() && kept_text && p.remove_lines) {
+      // datatrove strips the joined text; the lines are stripped already, so only empty ends remain.
+      *kept_text = std::move(joined);
+    }
+    return ck.finish();
+  }
+};
+
+}  // namespace millrace::filters

@@ -1,0 +1,100 @@
+// millrace/filters/detail/check.hpp — private: the bookkeeping every filter's check() shares
+// (first failing reason, statistics in annotate mode) and a flat hash table of 64-bit keys for
+// the duplicate and n-gram counts.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <millrace/filters/filter_result.hpp>
+
+namespace millrace::filters::detail {
+
+/// In drop mode (out == nullptr) a filter stops at its first failing test, as datatrove's do;
+/// in annotate mode it measures everything, writes each statistic, and records the first reason.
+struct checker {
+  std::string_view filter;
+  filter_result* out;
+  std::string_view reason{};
+
+  void stat(std::string_view name, double v) const {
+    if (out) out->set(filter, name, v);
+  }
+  /// True when the caller should return now (a test failed and nothing is annotated).
+  bool fail(bool failed, std::string_view why) {
+    if (failed && reason.empty()) reason = why;
+    return failed && !out;
+  }
+  std::string_view finish() const {
+    if (out && !reason.empty()) out->failures.emplace_back(std::string(filter), std::string(reason));
+    return reason;
+  }
+};
+
+inline std::uint64_t mix64(std::uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb33fe1a85ec9ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+/// 64-bit FNV-1a then a finalizer: hashes of words, lines, paragraphs. Two different strings
+/// share a hash with probability ~2^-64; the filters count such a pair as duplicates.
+inline std::uint64_t hash_bytes(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return mix64(h ^ s.size());
+}
+
+/// Open-addressing table of 64-bit keys with a count and the index of the first insertion.
+class key_table {
+ public:
+  struct slot {
+    std::uint64_t key = 0;  // 0: empty (keys are forced non-zero)
+    std::uint32_t count = 0, first = 0;
+  };
+  explicit key_table(std::size_t expected) {
+    std::size_t cap = 16;
+    while (cap < expected * 2) cap <<= 1;
+    slots_.assign(cap, slot{});
+  }
+  /// Adds one occurrence of key; returns its slot (count == 1: the first time it is seen).
+  slot& add(std::uint64_t key, std::uint32_t index) {
+    key |= key == 0;
+    std::size_t m = slots_.size() - 1, i = mix64(key) & m;
+    while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & m;
+    auto& s = slots_[i];
+    if (s.key == 0) s.key = key, s.first = index;
+    ++s.count;
+    return s;
+  }
+  /// True when key was already there (then it is not added again).
+  bool seen_or_add(std::uint64_t key) { return add(key, 0).count > 1; }
+  const std::vector<slot>& slots() const { return slots_; }
+
+ private:
+  std::vector<slot> slots_;
+};
+
+/// Does `hay` contain `needle` (lower-case ASCII), ignoring ASCII case?
+inline bool contains_nocase(std::string_view hay, std::string_view needle) {
+  if (needle.size() > hay.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    std::size_t k = 0;
+    while (k < needle.size()) {
+      char c = hay[i + k];
+      if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+      if (c != needle[k]) break;
+      ++k;
+    }
+    if (k == needle.size()) return true;
+  }
+  return false;
+}
+
+}  // namespace millrace::filters::detail

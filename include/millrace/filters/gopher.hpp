@@ -1,0 +1,238 @@
+// millrace/filters/gopher.hpp — Gopher's quality and repetition heuristics (Rae et al. 2021,
+// Table A1), with datatrove's GopherQualityFilter / GopherRepetitionFilter defaults and reasons.
+//   auto st = mr::filters::analyze(text);
+//   std::string_view why = mr::filters::gopher_quality{}.check(st);   // "" or "gopher_short_doc", ...
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <millrace/filters/detail/check.hpp>
+#include <millrace/filters/filter_result.hpp>
+#include <millrace/filters/text_view.hpp>
+
+namespace millrace::filters {
+
+/// Thresholds of gopher_quality; std::nullopt switches a test off (datatrove's None).
+struct gopher_quality_params {
+  std::optional<std::size_t> min_doc_words = 50;
+  std::optional<std::size_t> max_doc_words = 100000;
+  std::optional<double> min_avg_word_length = 3;
+  std::optional<double> max_avg_word_length = 10;
+  std::optional<double> max_symbol_word_ratio = 0.1;     ///< '#' per token, and ellipses per token
+  std::optional<double> max_bullet_lines_ratio = 0.9;    ///< lines starting with • or -
+  std::optional<double> max_ellipsis_lines_ratio = 0.3;  ///< lines ending with ... or …
+  std::optional<double> min_alpha_words_ratio = 0.8;     ///< datatrove's max_non_alpha_words_ratio
+  std::optional<std::size_t> min_stop_words = 2;         ///< distinct stop words present
+  std::vector<std::string> stop_words = {"the", "be", "to", "of", "and", "that", "have", "with"};
+};
+
+/// Gopher quality: word count and mean word length (over words), '#' and ellipsis per token,
+/// bullet and ellipsis-ending line fractions, fraction of tokens with a letter, stop words.
+struct gopher_quality {
+  gopher_quality_params params{};
+  std::string name = "gopher_quality";
+
+  /// The reason the document fails ("" when it passes). With `out`, every statistic is written
+  /// as "gopher_quality.<stat>" and all tests run.
+  std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
+    detail::checker ck{name, out};
+    const auto& p = params;
+    const std::size_t n_words = st.words.size();
+    const std::size_t n_tokens = st.tokens();
+    ck.stat("words", double(n_words));
+    if (ck.fail(p.min_doc_words && n_words < *p.min_doc_words, "gopher_short_doc")) return ck.reason;
+    if (ck.fail(p.max_doc_words && n_words > *p.max_doc_words, "gopher_long_doc")) return ck.reason;
+
+    if (n_words > 0) {  // numpy's mean of nothing is NaN, which fails no comparison
+      std::size_t chars = 0;
+      for (auto& w : st.words) chars += w.chars;
+      const double mean = double(chars) / double(n_words);
+      ck.stat("mean_word_length", mean);
+      if (ck.fail(p.min_avg_word_length && mean < *p.min_avg_word_length, "gopher_below_avg_threshold")) return ck.reason;
+      if (ck.fail(p.max_avg_word_length && mean > *p.max_avg_word_length, "gopher_above_avg_threshold")) return ck.reason;
+    }
+    const double per_token = n_tokens ? 1.0 / double(n_tokens) : 0.0;
+    ck.stat("hash_ratio", double(st.hashes) * per_token);
+    if (ck.fail(p.max_symbol_word_ratio && double(st.hashes) * per_token > *p.max_symbol_word_ratio, "gopher_too_many_hashes"))
+      return ck.reason;
+    ck.stat("ellipsis_ratio", double(st.ellipses) * per_token);
+    if (ck.fail(p.max_symbol_word_ratio && double(st.ellipses) * per_token > *p.max_symbol_word_ratio, "gopher_too_many_ellipsis"))
+      return ck.reason;
+
+    // str.splitlines(): no last empty line after a final '\n', no line at all in "".
+    std::size_t n_lines = st.lines.size();
+    if (n_lines && st.lines.back().size == 0) --n_lines;
+    std::size_t bullets = 0, ellipsis_end = 0;
+    for (std::size_t i = 0; i < n_lines; ++i) {
+      const std::string_view s = st.stripped_line(i);
+      if (s.starts_with("\xe2\x80\xa2") || s.starts_with("-")) ++bullets;
+      if (s.ends_with("...") || s.ends_with("\xe2\x80\xa6")) ++ellipsis_end;
+    }
+    const double per_line = n_lines ? 1.0 / double(n_lines) : 0.0;
+    ck.stat("bullet_lines_ratio", double(bullets) * per_line);
+    if (ck.fail(p.max_bullet_lines_ratio && double(bullets) * per_line > *p.max_bullet_lines_ratio, "gopher_too_many_bullets"))
+      return ck.reason;
+    ck.stat("ellipsis_lines_ratio", double(ellipsis_end) * per_line);
+    if (ck.fail(p.max_ellipsis_lines_ratio && double(ellipsis_end) * per_line > *p.max_ellipsis_lines_ratio,
+                "gopher_too_many_end_ellipsis"))
+      return ck.reason;
+
+    std::size_t alpha = 0;
+    for (auto& w : st.words) alpha += w.alpha;
+    const double alpha_ratio = double(alpha) * per_token;
+    ck.stat("alpha_words_ratio", alpha_ratio);
+    if (ck.fail(p.min_alpha_words_ratio && n_tokens && alpha_ratio < *p.min_alpha_words_ratio, "gopher_below_alpha_threshold"))
+      return ck.reason;
+
+    if (p.min_stop_words || out) {
+      std::vector<bool> found(p.stop_words.size());
+      std::size_t distinct = 0;
+      for (std::size_t i = 0; i < n_words && (!p.min_stop_words || out || distinct < *p.min_stop_words); ++i) {
+        const std::string_view w = st.word(i);
+        for (std::size_t k = 0; k < p.stop_words.size(); ++k)
+          if (!found[k] && w == p.stop_words[k]) found[k] = true, ++distinct;
+      }
+      ck.stat("stop_words", double(distinct));
+      if (ck.fail(p.min_stop_words && distinct < *p.min_stop_words, "gopher_enough_stop_words")) return ck.reason;
+    }
+    return ck.finish();
+  }
+};
+
+/// Thresholds of gopher_repetition (fractions; std::nullopt or an empty list switches off).
+struct gopher_repetition_params {
+  std::optional<double> dup_line_frac = 0.3;       ///< duplicate lines / lines
+  std::optional<double> dup_para_frac = 0.3;       ///< duplicate paragraphs / paragraphs
+  std::optional<double> dup_line_char_frac = 0.2;  ///< characters in duplicate lines / characters
+  std::optional<double> dup_para_char_frac = 0.2;  ///< characters in duplicate paragraphs / characters
+  /// (n, max fraction): characters of the most frequent word n-gram ("w1 w2", times its count).
+  std::vector<std::pair<int, double>> top_n_grams = {{2, 0.2}, {3, 0.18}, {4, 0.16}};
+  /// (n, max fraction): characters in repeated word n-grams (non-overlapping, as datatrove).
+  std::vector<std::pair<int, double>> dup_n_grams = {{5, 0.15}, {6, 0.14}, {7, 0.13}, {8, 0.12}, {9, 0.11}, {10, 0.10}};
+};
+
+namespace detail {
+
+// (duplicate elements, their characters) as datatrove's find_duplicates: the first occurrence
+// of each string is unique, every later one a duplicate.
+template <class Get>
+std::pair<std::size_t, std::size_t> find_duplicates(std::size_t n, Get get) {
+  key_table seen(n);
+  std::size_t dups = 0, chars = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto [text, nchars] = get(i);
+    if (seen.seen_or_add(hash_bytes(text))) ++dups, chars += nchars;
+  }
+  return {dups, chars};
+}
+
+// The key of words [i, i+n).
+inline std::uint64_t ngram_key(const std::vector<std::uint64_t>& h, std::size_t i, std::size_t n) {
+  std::uint64_t k = 0x9e3779b97f4a7c15ULL * n;
+  for (std::size_t j = 0; j < n; ++j) k = mix64(k ^ h[i + j]) + j;
+  return k;
+}
+
+}  // namespace detail
+
+/// Gopher repetition: duplicate paragraphs and lines (by count and by characters), the share of
+/// the most frequent 2..4-gram, and the share of characters inside repeated 5..10-grams.
+struct gopher_repetition {
+  gopher_repetition_params params{};
+  std::string name = "gopher_repetition";
+
+  std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
+    detail::checker ck{name, out};
+    const auto& p = params;
+    const double per_char = st.chars ? 1.0 / double(st.chars) : 0.0;
+
+    const auto [para_dups, para_chars] = detail::find_duplicates(st.paragraphs.size(), [&](std::size_t i) {
+      return std::pair{st.paragraph(i), std::size_t(st.paragraphs[i].chars)};
+    });
+    ck.stat("dup_para_frac", double(para_dups) / double(st.paragraphs.size()));
+    if (ck.fail(p.dup_para_frac && double(para_dups) / double(st.paragraphs.size()) > *p.dup_para_frac, "dup_para_frac"))
+      return ck.reason;
+    ck.stat("dup_para_char_frac", double(para_chars) * per_char);
+    if (ck.fail(p.dup_para_char_frac && double(para_chars) * per_char > *p.dup_para_char_frac, "dup_para_char_frac"))
+      return ck.reason;
+
+    // re.split("\n+", text): the '\n'-split lines without the empty ones, except first and last.
+    std::vector<std::uint32_t> kept;
+    kept.reserve(st.lines.size());
+    for (std::size_t i = 0; i < st.lines.size(); ++i)
+      if (st.lines[i].size > 0 || i == 0 || i + 1 == st.lines.size()) kept.push_back(std::uint32_t(i));
+    const auto [line_dups, line_chars] = detail::find_duplicates(kept.size(), [&](std::size_t i) {
+      return std::pair{st.line(kept[i]), std::size_t(st.lines[kept[i]].chars)};
+    });
+    ck.stat("dup_line_frac", double(line_dups) / double(kept.size()));
+    if (ck.fail(p.dup_line_frac && double(line_dups) / double(kept.size()) > *p.dup_line_frac, "dup_line_frac")) return ck.reason;
+    ck.stat("dup_line_char_frac", double(line_chars) * per_char);
+    if (ck.fail(p.dup_line_char_frac && double(line_chars) * per_char > *p.dup_line_char_frac, "dup_line_char_frac"))
+      return ck.reason;
+
+    const std::size_t nw = st.words.size();
+    if (p.top_n_grams.empty() && p.dup_n_grams.empty()) return ck.finish();
+    std::vector<std::uint64_t> h(nw);
+    std::vector<std::size_t> prefix(nw + 1, 0);  // code points of words [0, i)
+    for (std::size_t i = 0; i < nw; ++i) h[i] = detail::hash_bytes(st.word(i)), prefix[i + 1] = prefix[i] + st.words[i].chars;
+
+    for (auto [n_, frac] : p.top_n_grams) {
+      const auto n = std::size_t(n_);
+      if (n == 0 || nw < n) continue;  // no n-grams: datatrove skips the test
+      detail::key_table t(nw - n + 1);
+      for (std::size_t i = 0; i + n <= nw; ++i) t.add(detail::ngram_key(h, i, n), std::uint32_t(i));
+      // Counter.most_common(1): the highest count, the earliest first occurrence among ties.
+      const detail::key_table::slot* top = nullptr;
+      for (auto& s : t.slots())
+        if (s.key && (!top || s.count > top->count || (s.count == top->count && s.first < top->first))) top = &s;
+      const std::size_t gram_chars = prefix[top->first + n] - prefix[top->first] + (n - 1);  // joined by ' '
+      const double v = double(gram_chars * top->count) * per_char;
+      ck.stat(fmt::format("top_{}_gram", n), v);
+      if (ck.fail(v > frac, fmt_reason(n, true))) return ck.reason;
+    }
+    for (auto [n_, frac] : p.dup_n_grams) {
+      const auto n = std::size_t(n_);
+      std::size_t repeated = 0;
+      if (n > 0 && nw >= n) {
+        detail::key_table t(nw - n + 1);
+        std::size_t i = 0;
+        while (i + n <= nw) {
+          if (t.seen_or_add(detail::ngram_key(h, i, n))) {
+            repeated += prefix[i + n] - prefix[i];  // "".join: no separators
+            i += n;
+          } else {
+            ++i;
+          }
+        }
+      }
+      const double v = double(repeated) * per_char;
+      ck.stat(fmt::format("duplicated_{}_n_grams", n), v);
+      if (ck.fail(v > frac, fmt_reason(n, false))) return ck.reason;
+    }
+    return ck.finish();
+  }
+
+ private:
+  // Reasons are string_views: datatrove's names for n = 1..10, built once.
+  static std::string_view fmt_reason(std::size_t n, bool top) {
+    static const auto names = [] {
+      std::vector<std::string> v;
+      for (int k = 0; k <= 32; ++k) v.push_back(fmt::format("top_{}_gram", k));
+      for (int k = 0; k <= 32; ++k) v.push_back(fmt::format("duplicated_{}_n_grams", k));
+      return v;
+    }();
+    if (n > 32) return top ? "top_n_gram" : "duplicated_n_grams";
+    return names[(top ? 0 : 33) + n];
+  }
+};
+
+}  // namespace millrace::filters
