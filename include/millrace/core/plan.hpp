@@ -38,6 +38,8 @@ using stage_list = std::vector<runtime_stage>;
 struct async_callbacks {
   std::function<void(any_batch)> done;
   std::function<void(std::exception_ptr)> fail;
+  /// True once the run has failed elsewhere: work still in flight may stop early (empty: never).
+  std::function<bool()> cancelled = {};
 };
 
 struct runtime_source {

@@ -226,6 +226,8 @@ class completion {
   explicit completion(detail::async_callbacks cb) : cb_(std::move(cb)) {}
   void done(std::vector<Out> out) const { cb_.done(detail::any_batch(std::move(out))); }
   void fail(std::exception_ptr e) const { cb_.fail(std::move(e)); }
+  /// True once the run failed elsewhere: in-flight work may stop and fail() early.
+  bool cancelled() const { return cb_.cancelled && cb_.cancelled(); }
 
  private:
   detail::async_callbacks cb_;
@@ -274,7 +276,8 @@ struct async_op : detail::element_tag {
                 fail(std::current_exception());
               }
             }
-          }};
+          },
+          cb.cancelled};
       try {
         o->submit(std::move(in), completion<out_type>(wrapped));
       } catch (...) {

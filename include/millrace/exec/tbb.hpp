@@ -271,7 +271,8 @@ class flow_runner {
                                           fail(std::move(e));
                                           next(t);
                                           gwp->release_wait();
-                                        }});
+                                        },
+                                        [this] { return failed_.load(); }});
             } catch (...) {
               fail(std::current_exception());
               next(t);
