@@ -60,13 +60,13 @@ struct gopher_quality {
       if (ck.fail(p.min_avg_word_length && mean < *p.min_avg_word_length, "gopher_below_avg_threshold")) return ck.reason;
       if (ck.fail(p.max_avg_word_length && mean > *p.max_avg_word_length, "gopher_above_avg_threshold")) return ck.reason;
     }
-    const double per_token = n_tokens ? 1.0 / double(n_tokens) : 0.0;
-    ck.stat("hash_ratio", double(st.hashes) * per_token);
-    if (ck.fail(p.max_symbol_word_ratio && double(st.hashes) * per_token > *p.max_symbol_word_ratio, "gopher_too_many_hashes"))
-      return ck.reason;
-    ck.stat("ellipsis_ratio", double(st.ellipses) * per_token);
-    if (ck.fail(p.max_symbol_word_ratio && double(st.ellipses) * per_token > *p.max_symbol_word_ratio, "gopher_too_many_ellipsis"))
-      return ck.reason;
+    // Ratios are one division, as in Python, so a value on a threshold compares as written.
+    const auto ratio = [](std::size_t a, std::size_t b) { return b ? double(a) / double(b) : 0.0; };
+    const double hash_ratio = ratio(st.hashes, n_tokens), ellipsis_ratio = ratio(st.ellipses, n_tokens);
+    ck.stat("hash_ratio", hash_ratio);
+    if (ck.fail(p.max_symbol_word_ratio && hash_ratio > *p.max_symbol_word_ratio, "gopher_too_many_hashes")) return ck.reason;
+    ck.stat("ellipsis_ratio", ellipsis_ratio);
+    if (ck.fail(p.max_symbol_word_ratio && ellipsis_ratio > *p.max_symbol_word_ratio, "gopher_too_many_ellipsis")) return ck.reason;
 
     // str.splitlines(): no last empty line after a final '\n', no line at all in "".
     std::size_t n_lines = st.lines.size();
@@ -77,18 +77,16 @@ struct gopher_quality {
       if (s.starts_with("\xe2\x80\xa2") || s.starts_with("-")) ++bullets;
       if (s.ends_with("...") || s.ends_with("\xe2\x80\xa6")) ++ellipsis_end;
     }
-    const double per_line = n_lines ? 1.0 / double(n_lines) : 0.0;
-    ck.stat("bullet_lines_ratio", double(bullets) * per_line);
-    if (ck.fail(p.max_bullet_lines_ratio && double(bullets) * per_line > *p.max_bullet_lines_ratio, "gopher_too_many_bullets"))
-      return ck.reason;
-    ck.stat("ellipsis_lines_ratio", double(ellipsis_end) * per_line);
-    if (ck.fail(p.max_ellipsis_lines_ratio && double(ellipsis_end) * per_line > *p.max_ellipsis_lines_ratio,
-                "gopher_too_many_end_ellipsis"))
+    const double bullet_ratio = ratio(bullets, n_lines), end_ellipsis_ratio = ratio(ellipsis_end, n_lines);
+    ck.stat("bullet_lines_ratio", bullet_ratio);
+    if (ck.fail(p.max_bullet_lines_ratio && bullet_ratio > *p.max_bullet_lines_ratio, "gopher_too_many_bullets")) return ck.reason;
+    ck.stat("ellipsis_lines_ratio", end_ellipsis_ratio);
+    if (ck.fail(p.max_ellipsis_lines_ratio && end_ellipsis_ratio > *p.max_ellipsis_lines_ratio, "gopher_too_many_end_ellipsis"))
       return ck.reason;
 
     std::size_t alpha = 0;
     for (auto& w : st.words) alpha += w.alpha;
-    const double alpha_ratio = double(alpha) * per_token;
+    const double alpha_ratio = ratio(alpha, n_tokens);
     ck.stat("alpha_words_ratio", alpha_ratio);
     if (ck.fail(p.min_alpha_words_ratio && n_tokens && alpha_ratio < *p.min_alpha_words_ratio, "gopher_below_alpha_threshold"))
       return ck.reason;
@@ -153,7 +151,7 @@ struct gopher_repetition {
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto& p = params;
-    const double per_char = st.chars ? 1.0 / double(st.chars) : 0.0;
+    const auto of_text = [&](std::size_t a) { return st.chars ? double(a) / double(st.chars) : 0.0; };
 
     const auto [para_dups, para_chars] = detail::find_duplicates(st.paragraphs.size(), [&](std::size_t i) {
       return std::pair{st.paragraph(i), std::size_t(st.paragraphs[i].chars)};
@@ -161,8 +159,8 @@ struct gopher_repetition {
     ck.stat("dup_para_frac", double(para_dups) / double(st.paragraphs.size()));
     if (ck.fail(p.dup_para_frac && double(para_dups) / double(st.paragraphs.size()) > *p.dup_para_frac, "dup_para_frac"))
       return ck.reason;
-    ck.stat("dup_para_char_frac", double(para_chars) * per_char);
-    if (ck.fail(p.dup_para_char_frac && double(para_chars) * per_char > *p.dup_para_char_frac, "dup_para_char_frac"))
+    ck.stat("dup_para_char_frac", of_text(para_chars));
+    if (ck.fail(p.dup_para_char_frac && of_text(para_chars) > *p.dup_para_char_frac, "dup_para_char_frac"))
       return ck.reason;
 
     // re.split("\n+", text): the '\n'-split lines without the empty ones, except first and last.
@@ -175,8 +173,8 @@ struct gopher_repetition {
     });
     ck.stat("dup_line_frac", double(line_dups) / double(kept.size()));
     if (ck.fail(p.dup_line_frac && double(line_dups) / double(kept.size()) > *p.dup_line_frac, "dup_line_frac")) return ck.reason;
-    ck.stat("dup_line_char_frac", double(line_chars) * per_char);
-    if (ck.fail(p.dup_line_char_frac && double(line_chars) * per_char > *p.dup_line_char_frac, "dup_line_char_frac"))
+    ck.stat("dup_line_char_frac", of_text(line_chars));
+    if (ck.fail(p.dup_line_char_frac && of_text(line_chars) > *p.dup_line_char_frac, "dup_line_char_frac"))
       return ck.reason;
 
     const std::size_t nw = st.words.size();
@@ -195,7 +193,7 @@ struct gopher_repetition {
       for (auto& s : t.slots())
         if (s.key && (!top || s.count > top->count || (s.count == top->count && s.first < top->first))) top = &s;
       const std::size_t gram_chars = prefix[top->first + n] - prefix[top->first] + (n - 1);  // joined by ' '
-      const double v = double(gram_chars * top->count) * per_char;
+      const double v = of_text(gram_chars * top->count);
       ck.stat(fmt::format("top_{}_gram", n), v);
       if (ck.fail(v > frac, fmt_reason(n, true))) return ck.reason;
     }
@@ -214,7 +212,7 @@ struct gopher_repetition {
           }
         }
       }
-      const double v = double(repeated) * per_char;
+      const double v = of_text(repeated);
       ck.stat(fmt::format("duplicated_{}_n_grams", n), v);
       if (ck.fail(v > frac, fmt_reason(n, false))) return ck.reason;
     }
