@@ -11,7 +11,8 @@ message; "first N" faults count attempts per distinct user message:
   [[malformed]]  body is not JSON                              [[missing]] the reply lacks its last field
   [[badscore]]   score is "high"                               [[delay=MS]] sleeps MS ms first
   [[echo-auth]]  400 whose body quotes the Authorization header
-GET /stats returns {"attempts": {user: n}, "times": {user: [t...]}, "auth_ok": bool, "total": n}.
+GET /stats returns {"attempts": {user: n}, "times": {user: [t...]}, "auth_ok": bool, "total": n,
+"max_in_flight": n} ([[track]] requests only; PUT /reset-max zeroes it).
 Usage: fake_openai_server.py --port-file FILE --key KEY (port 0: a free one, written to FILE).
 """
 import argparse, hashlib, json, re, socket, threading, time
@@ -19,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 lock = threading.Lock()
 attempts, times = {}, {}
-state = {"auth_ok": True, "total": 0}
+state = {"auth_ok": True, "total": 0, "in_flight": 0, "max_in_flight": 0}
 KEY = ""
 
 
@@ -39,6 +40,11 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def do_PUT(self):  # /reset-max
+        with lock:
+            state["max_in_flight"] = 0
+        self.send(200, "{}")
+
     def do_GET(self):
         with lock:
             self.send(200, json.dumps({"attempts": attempts, "times": times, **state}))
@@ -46,6 +52,18 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
         req = json.loads(self.rfile.read(n))
+        # Only [[track]] requests count towards max_in_flight (other tests' hung requests may linger).
+        track = "[[track]]" in req["messages"][-1]["content"]
+        with lock:
+            state["in_flight"] += track
+            state["max_in_flight"] = max(state["max_in_flight"], state["in_flight"])
+        try:
+            self.answer(req)
+        finally:
+            with lock:
+                state["in_flight"] -= track
+
+    def answer(self, req):
         msgs = req["messages"]
         system = next((m["content"] for m in msgs if m["role"] == "system"), "")
         user = msgs[-1]["content"]

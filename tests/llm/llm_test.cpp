@@ -77,6 +77,16 @@ struct fake_server {
     return body;
   }
   std::int64_t total() const { return stat_int("/total"); }
+  std::int64_t max_in_flight() const { return stat_int("/max_in_flight"); }
+  void reset_max() const {
+    CURL* e = curl_easy_init();
+    const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/reset-max";
+    curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT");
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, +[](char*, std::size_t n, std::size_t m, void*) { return n * m; });
+    REQUIRE(curl_easy_perform(e) == CURLE_OK);
+    curl_easy_cleanup(e);
+  }
   bool auth_ok() const { return stat_bool("/auth_ok"); }
   std::int64_t attempts(const std::string& user) const {
     simdjson::dom::parser p;
@@ -387,4 +397,52 @@ TEST_CASE("llm.cancel.failure_elsewhere_stops_in_flight") {
   // The hanging replies take 30 s each (and retries would add more); cancelled, the run ends far sooner.
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20));
   CHECK(server().attempts("Write a question about: hang 0 [[hang]]") == 1);
+}
+
+TEST_CASE("llm.limits.concurrency_bound") {
+  auto o = opts();
+  o.concurrency = 2;
+  std::vector<llm::record> in;
+  for (int i = 0; i < 12; ++i) in.push_back(rec("bounded " + std::to_string(i) + " [[delay=60]] [[track]]", std::to_string(i)));
+  server().reset_max();
+  std::vector<llm::record> out;
+  // One batch, so one operator client holds every request: the server never sees more than 2.
+  mr::run(mr::from_range(in) | llm::generate(qa, o) | mr::collect(out), mr::serial_executor{});
+  CHECK(out.size() == 12);
+  CHECK(server().max_in_flight() <= 2);
+  CHECK(server().max_in_flight() >= 1);
+}
+
+TEST_CASE("llm.limits.requests_per_second") {
+  auto o = opts();
+  o.requests_per_second = 10;  // 6 requests: the last starts >= 0.5 s after the first
+  std::vector<llm::record> in;
+  for (int i = 0; i < 6; ++i) in.push_back(rec("paced " + std::to_string(i), std::to_string(i)));
+  std::vector<llm::record> out;
+  mr::run(mr::from_range(in) | llm::generate(qa, o) | mr::collect(out), mr::serial_executor{});
+  REQUIRE(out.size() == 6);
+  double lo = 1e18, hi = 0;
+  for (int i = 0; i < 6; ++i) {
+    auto t = server().times("Write a question about: paced " + std::to_string(i));
+    REQUIRE(t.size() == 1);
+    lo = std::min(lo, t[0]);
+    hi = std::max(hi, t[0]);
+  }
+  CHECK(hi - lo >= 0.45);
+}
+
+TEST_CASE("llm.failure.fail_policy_does_not_wait_for_slow_requests") {
+  auto o = opts();
+  o.failure = llm::on_failure::fail;
+  o.max_retries = 0;
+  o.timeout = std::chrono::milliseconds(60000);
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    run_one({rec("stuck [[hang]]", "0"), rec("broken [[always500]]", "1")}, llm::generate(qa, o, "gen"));
+    FAIL("expected operator_error");
+  } catch (const mr::operator_error& e) {
+    CHECK(e.op_name() == "gen");
+    CHECK(std::string(e.what()).find("HTTP 500") != std::string::npos);
+  }
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20));  // the hang is 30 s
 }

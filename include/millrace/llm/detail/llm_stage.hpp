@@ -72,6 +72,7 @@ class llm_stage {
     // Not owned: the stage owns the runtime, and its client (joined first) ends every request.
     runtime* rt;
     std::atomic<std::size_t> remaining{0};
+    std::atomic<bool> reported{false};  // done() or fail() called (exactly once)
     std::mutex mu;
     std::exception_ptr error;
   };
@@ -102,6 +103,7 @@ class llm_stage {
   // One record settled (kept, dropped, rejected or failed); the last one completes the batch.
   static void settle(const std::shared_ptr<batch>& b) {
     if (b->remaining.fetch_sub(1) != 1) return;
+    if (b->reported.exchange(true)) return;  // already failed early
     if (b->error) return b->c.fail(b->error);
     std::vector<record> out;
     out.reserve(b->recs.size());
@@ -115,8 +117,14 @@ class llm_stage {
     const auto& cfg = *b->rt->cfg;
     b->rt->use->failures.fetch_add(1, std::memory_order_relaxed);
     if (cancelled || cfg.opts.failure == on_failure::fail) {
-      std::lock_guard lock(b->mu);
-      if (!b->error) b->error = std::make_exception_ptr(std::runtime_error(reason));
+      std::exception_ptr first;
+      {
+        std::lock_guard lock(b->mu);
+        if (!b->error) first = b->error = std::make_exception_ptr(std::runtime_error(reason));
+      }
+      // Fail the batch now, not when its slowest request ends: the run stops, and the executor's
+      // cancellation then ends this batch's other requests too.
+      if (first && !b->reported.exchange(true)) b->c.fail(first);
     } else {
       b->keep[i] = 0;
       b->rt->use->add_reject({b->recs[i], cfg.name, std::move(reason), std::move(raw)});
