@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -105,7 +106,12 @@ class filter_stage {
  public:
   static constexpr bool parallel = true;
 
-  explicit filter_stage(apply_options<Rec> opt, F... f) : opt_(std::move(opt)), filters_(std::move(f)...) {}
+  explicit filter_stage(apply_options<Rec> opt, F... f) : opt_(std::move(opt)), filters_(std::move(f)...) {
+    if constexpr (!requires(Rec& r) { r.filter_result; })
+      if (opt_.action == on_fail::annotate)
+        throw std::invalid_argument(
+            "mr::filters::apply: on_fail::annotate needs records with a `mr::filters::filter_result filter_result` member");
+  }
 
   std::vector<Rec> process(std::vector<Rec>&& batch) {
     std::vector<std::pair<std::string, filter_tally::counts>> counts;
@@ -136,12 +142,6 @@ class filter_stage {
           new_text = std::move(text), rewrite = true;  // later filters of the group read the text as it came
         }
       };
-      if (opt_.action == on_fail::annotate) {
-        if constexpr (!requires { r.filter_result; })
-          static_assert(sizeof(Rec) == 0,
-                        "millrace: mr::filters::apply with on_fail::annotate needs records with a "
-                        "`mr::filters::filter_result filter_result` member");
-      }
       std::apply([&](const auto&... f) { (run_one(f), ...); }, filters_);
       if (opt_.action == on_fail::drop && !fail_reason.empty()) {
         if (opt_.exclusions) dropped.push_back({std::move(r), std::string(fail_filter), std::string(fail_reason)});

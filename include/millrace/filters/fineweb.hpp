@@ -20,7 +20,7 @@ namespace millrace::filters {
 struct fineweb_quality_params {
   double line_punct_thr = 0.12;          ///< min fraction of lines ending in terminal punctuation
   bool line_punct_exclude_zero = false;  ///< a fraction of exactly 0 passes
-  std::vector<char32_t> stop_chars{};    ///< empty: datatrove's TERMINAL_PUNCTUATION (many scripts)
+  std::vector<char32_t> stop_chars;      ///< empty: datatrove's TERMINAL_PUNCTUATION (many scripts)
   double short_line_thr = 0.67;          ///< max fraction of lines of <= short_line_length chars
   std::size_t short_line_length = 30;
   double char_duplicates_ratio = 0.01;   ///< max characters in duplicate lines / characters without '\n'
