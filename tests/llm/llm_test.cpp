@@ -369,7 +369,12 @@ TEST_CASE("llm.cache.rerun_pays_nothing_and_is_identical") {
   o3.endpoint.model = "other-model";
   run_one(in, llm::generate(qa, o3));
   CHECK(o3.usage->cache_hits.load() == 0);
-  for (auto& e : fs::directory_iterator(dir)) CHECK(e.path().filename().string().front() != '.');  // no temp left
+  for (auto& e : fs::directory_iterator(dir)) {
+    CHECK(e.path().filename().string().front() != '.');  // no temporary file left
+    std::ifstream f(e.path());
+    const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    CHECK(text.find(kKey) == std::string::npos);  // the key is not part of the cache
+  }
   fs::remove_all(dir);
 }
 

@@ -170,7 +170,9 @@ class llm_stage {
     chat_request req;
     req.body = *body;
     req.jitter_key = splitmix64(std::hash<std::string>{}(*body) ^ std::uint64_t(parse_tries));
-    req.cancelled = [b] { return b->c.cancelled(); };
+    // Once the batch is reported its other requests are moot; and the executor may be gone, so
+    // its cancellation flag is not read any more.
+    req.cancelled = [b] { return b->reported.load() || b->c.cancelled(); };
     b->rt->cl->submit(std::move(req), [b, i, body, parse_tries](chat_reply r) {
       const auto& cfg = *b->rt->cfg;
       if (!r.ok) return give_up(b, i, r.error, r.body, r.cancelled);
