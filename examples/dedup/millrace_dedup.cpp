@@ -41,7 +41,7 @@ struct job_config {
   std::string memory, tmp, index;
   std::int64_t max_rejects = -1;   // -1: the default limit (io::reject_limit)
   std::uint64_t seed = 1;
-  bool in_memory = false, no_resume = false;
+  bool in_memory = false, no_resume = false, no_check = false;
   bool no_fsync = false, verify = false, streaming = false, no_normalize = false, exact_normalize = false, zstd = false, quiet = false;
 };
 
@@ -165,6 +165,9 @@ int main(int argc, char** argv) {
   app.add_option("--ngram", c.ngram, "near: shingle size (default 5 words, or 24 characters with --shingle char)");
   app.add_option("--shingle", c.shingle, "near: word or char shingles")->check(CLI::IsMember({"word", "char"}))->capture_default_str();
   app.add_flag("--verify", c.verify, "near: drop candidate pairs whose exact Jaccard is below the threshold");
+  app.add_flag("--no-signature-check", c.no_check, "near: keep every candidate pair of a bucket (datatrove's behaviour); by "
+               "default a pair whose Jaccard, estimated from 2-bit sketches of the signatures (32 bytes per document), is "
+               "clearly below the threshold does not merge clusters (a pair at the threshold is kept with ~99% probability)");
   app.add_flag("--streaming", c.streaming, "near: streaming mode (online index of kept records, no barrier)");
   app.add_option("--memory", c.memory, "near: memory budget for the sorted exchanges, e.g. 512M, 4G (default: a quarter of "
                  "the RAM); beyond it sorted runs spill to --tmp. The union-find's 8 bytes per document come on top");
@@ -213,8 +216,16 @@ int main(int argc, char** argv) {
     if (c.ngram) no.ngram = c.ngram;
     else if (app.count("--shingle") && no.shingle == dd::shingle_kind::character) no.ngram = 24;
     if (c.bands) no.lsh = dd::lsh_params{c.bands, c.rows};
-    else if (app.count("--threshold") || app.count("--num-perm")) no.lsh.reset();  // re-chosen for the new values
+    else if (!c.preset.empty() && app.count("--num-perm"))
+      // a preset's bands x rows are never replaced behind the user's back
+      throw std::invalid_argument("--preset " + c.preset + " with --num-perm: give --bands and --rows too (the preset's " +
+                                  std::to_string(no.lsh->bands) + "x" + std::to_string(no.lsh->rows) + " bands may not fit)");
+    else if (c.preset.empty() && (app.count("--threshold") || app.count("--num-perm")))
+      no.lsh.reset();  // no preset: bands x rows chosen for the threshold and num_perm
+    // With a preset, --threshold keeps the preset's bands x rows: it sets the threshold of the
+    // signature check and of --verify only (the progress line and the report show both).
     no.verify = c.verify;
+    no.check_signatures = !c.no_check;
     no.normalize = !c.no_normalize;
     no.seed = c.seed;
     no.family = c.family == "fast32" ? dd::hash_family::fast32 : dd::hash_family::mersenne61;
@@ -309,6 +320,8 @@ int main(int argc, char** argv) {
       nd.close();
       const auto& sm = nd.summary();
       batch_result.candidate_edges = sm.candidate_edges;
+      batch_result.check_dropped = sm.check_dropped;
+      batch_result.verify_dropped = sm.verify_dropped;
       batch_result.verified_edges = sm.verified_edges;
       batch_result.head_edges = sm.head_edges;
       for (const auto& st : sm.stages)
@@ -338,11 +351,12 @@ int main(int argc, char** argv) {
     if (near)
       params = fmt::format(
           "\"threshold\":{},\"num_perm\":{},\"bands\":{},\"rows\":{},\"shingle\":\"{}\",\"ngram\":{},\"normalize\":{},"
-          "\"verify\":{},\"streaming\":{},\"in_memory\":{},\"family\":\"{}\",\"seed\":{},\"candidate_edges\":{},\"verified_edges\":{},\"head_edges\":{},"
+          "\"verify\":{},\"streaming\":{},\"in_memory\":{},\"family\":\"{}\",\"seed\":{},\"signature_check\":{},\"candidate_edges\":{},\"verified_edges\":{},\"head_edges\":{},"
+          "\"check_dropped\":{},\"verify_dropped\":{},"
           "\"memory_budget\":{},\"stages\":[{}],",
           no.threshold, no.num_perm, lsh.bands, lsh.rows, no.shingle == dd::shingle_kind::word ? "word" : "char", no.ngram,
-          no.normalize, no.verify, c.streaming, c.in_memory, c.family, no.seed, batch_result.candidate_edges, batch_result.verified_edges,
-          batch_result.head_edges, budget, stages_json);
+          no.normalize, no.verify, c.streaming, c.in_memory, c.family, no.seed, no.check_signatures, batch_result.candidate_edges, batch_result.verified_edges,
+          batch_result.head_edges, batch_result.check_dropped, batch_result.verify_dropped, budget, stages_json);
     else
       params = fmt::format("\"normalize\":{},", c.exact_normalize);
     const std::string json = fmt::format(
@@ -353,7 +367,7 @@ int main(int argc, char** argv) {
     if (!c.report_file.empty()) io::write_file_atomically(c.report_file, json);
     fmt::print("millrace-dedup ({}{}): {} lines, {} documents, {} kept, {} duplicates, {} rejected; {:.1f} MB in {:.2f} s "
                "({:.1f} MB/s) -> {}\n",
-               c.mode, near ? fmt::format(", {}x{} bands, threshold {}", lsh.bands, lsh.rows, no.threshold) : std::string(),
+               c.mode, near ? fmt::format(", {}x{} bands, threshold {}{}{}", lsh.bands, lsh.rows, no.threshold, no.check_signatures ? ", signature check" : "", no.verify ? ", verify" : "") : std::string(),
                lines, docs, kept, docs - kept, rejected, double(input_bytes) / 1e6, secs,
                secs > 0 ? double(input_bytes) / 1e6 / secs : 0.0, c.output);
     io::check_stdout();

@@ -158,7 +158,16 @@ TEST_CASE("near_dedup.batch.deterministic.1T_vs_2T.verify_and_not.both_families"
       CHECK(r1.candidate_edges == r2.candidate_edges);
       CHECK(r1.verified_edges == r2.verified_edges);
       CHECK(r1.verified_edges <= r1.candidate_edges);
-      if (!verify) CHECK(r1.verified_edges == r1.candidate_edges);
+      CHECK(r1.verified_edges + r1.check_dropped + r1.verify_dropped >= r1.candidate_edges);  // + head pairs
+      if (!verify) CHECK(r1.verify_dropped == 0);
+      {  // the signature check off: every candidate pair merges (datatrove's behaviour)
+        dd::near_dedup_options off = o;
+        off.check_signatures = false;
+        auto r0 = dd::near_dedup(texts, off);
+        CHECK(r0.candidate_edges == r1.candidate_edges);
+        CHECK(r0.check_dropped == 0);
+        if (!verify) CHECK(r0.verified_edges == r0.candidate_edges);
+      }
       // adding in pieces gives the same as adding at once
       dd::near_dedup_batch b(o);
       const std::size_t half = texts.size() / 2;

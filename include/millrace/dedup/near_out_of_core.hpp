@@ -69,6 +69,7 @@
 #include <millrace/dedup/lsh.hpp>
 #include <millrace/dedup/minhash.hpp>
 #include <millrace/dedup/near_dedup.hpp>
+#include <millrace/dedup/signature_check.hpp>
 #include <millrace/io/atomic_file.hpp>
 #include <millrace/observe/memory.hpp>
 
@@ -109,6 +110,7 @@ struct near_out_of_core_summary {
   std::uint64_t documents = 0, kept = 0;   ///< of this run's documents
   std::uint64_t index_documents = 0;      ///< in the reference index before this run (their ordinals come first)
   std::uint64_t candidate_edges = 0, verified_edges = 0, head_edges = 0;
+  std::uint64_t check_dropped = 0, verify_dropped = 0;  ///< pairs dropped by the signature check, by verification
   std::vector<stage_report> stages;
 };
 
@@ -142,6 +144,7 @@ struct signed_batch {
   std::vector<std::uint64_t> keys;
   std::vector<char> nonempty;
   std::vector<std::vector<std::uint64_t>> sets;
+  std::vector<std::uint64_t> sketches;     // signature_check words per document, with check_signatures
   std::vector<record_position> positions;  // only for positioned records
   std::size_t size = 0;
 };
@@ -184,6 +187,7 @@ class near_dedup_out_of_core {
     if (!(o_.threshold > 0.0 && o_.threshold <= 1.0)) throw std::invalid_argument("near_dedup: threshold must be in (0, 1]");
     check_lsh(o_.num_perm, lsh_);
     mh_ = std::make_shared<const minhasher>(minhash_params{o_.num_perm, o_.seed, o_.family});
+    if (o_.check_signatures) check_ = signature_check(o_.num_perm, o_.threshold);
     if (!x_.index_dir.empty()) load_index();
     open_work_dir();
   }
@@ -216,9 +220,10 @@ class near_dedup_out_of_core {
     begin_stage("sign");
     bands_ = std::make_unique<band_sorter>(spill_options{budget_for_sign(), spill_dir(), false});
     if (o_.verify) sets_ = detail::shingle_set_writer(work_ / "sets.bin", x_.fsync);
+    if (o_.check_signatures && persist()) sketch_writer_ = std::make_unique<run_writer<std::uint64_t>>(work_ / "sketches.run");
     sign_emitter_.owner = this;
     sign_emitter_.base = index_.documents;
-    auto sign_batch = [mh = mh_, o = o_, lsh = lsh_, access = std::move(access)](std::vector<T>&& batch) {
+    auto sign_batch = [mh = mh_, o = o_, lsh = lsh_, check = check_, access = std::move(access)](std::vector<T>&& batch) {
       std::vector<detail::signed_batch> out(1);
       auto& sb = out[0];
       const std::size_t n = batch.size(), b = lsh.bands;
@@ -226,6 +231,8 @@ class near_dedup_out_of_core {
       sb.keys.resize(n * b);
       sb.nonempty.resize(n);
       if (o.verify) sb.sets.resize(n);
+      const std::size_t w = check.words();
+      if (o.check_signatures) sb.sketches.resize(n * w);
       if constexpr (positioned<T>) {
         sb.positions.resize(n);
         for (std::size_t i = 0; i < n; ++i) sb.positions[i] = batch[i].position;
@@ -238,6 +245,7 @@ class near_dedup_out_of_core {
         sb.nonempty[i] = !hashes.empty();
         mh->sign(hashes, sig);
         for (std::size_t band = 0; band < b; ++band) sb.keys[i * b + band] = band_key(sig, band, lsh.rows);
+        if (o.check_signatures) check.sketch(sig, sb.sketches.data() + i * w);
         if (o.verify) {
           std::sort(hashes.begin(), hashes.end());
           hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
@@ -261,6 +269,10 @@ class near_dedup_out_of_core {
     if (persist()) {
       m_.band_runs = relative(bands_->finish_to_runs(work_));
       if (o_.verify) write_offsets();
+      if (sketch_writer_) {
+        sketch_writer_->commit();
+        sketch_writer_.reset();
+      }
       const auto spilled = bands_->stats().bytes_spilled;
       bands_.reset();
       m_.sign = true;
@@ -285,6 +297,8 @@ class near_dedup_out_of_core {
     sum_.candidate_edges = m_.candidate_edges;
     sum_.verified_edges = m_.verified_edges;
     sum_.head_edges = m_.head_edges;
+    sum_.check_dropped = m_.check_dropped;
+    sum_.verify_dropped = m_.verify_dropped;
   }
 
   /// The output stage: append to a pipeline over the same input as the sign stage (same records
@@ -328,6 +342,11 @@ class near_dedup_out_of_core {
           if (sb.nonempty[i])
             for (std::size_t band = 0; band < b; ++band) s.bands_->push(detail::band_entry64{band, sb.keys[i * b + band], d});
           if (s.o_.verify) s.sets_.append(sb.sets[i]);
+        }
+        if (s.sketch_writer_) {  // streamed to disk: memory stays flat while signing
+          for (std::uint64_t x : sb.sketches) s.sketch_writer_->write(x);
+        } else {
+          s.sketches_.insert(s.sketches_.end(), sb.sketches.begin(), sb.sketches.end());
         }
         detail::test_kill_point("sign", next);
       }
@@ -403,7 +422,7 @@ class near_dedup_out_of_core {
       for (const auto& e : buf) {
         if (have_prev && e.band == prev.band && e.key == prev.key) {
           edges.push(detail::edge_entry64{prev.doc, 2 * e.doc});
-          if (o_.verify && head.doc != prev.doc) edges.push(detail::edge_entry64{head.doc, 2 * e.doc + 1});
+          if ((o_.verify || o_.check_signatures) && head.doc != prev.doc) edges.push(detail::edge_entry64{head.doc, 2 * e.doc + 1});
         } else {
           head = e;
         }
@@ -445,26 +464,46 @@ class near_dedup_out_of_core {
       if (sets_offsets_.empty() && m_.documents > 0) read_offsets();
       sets = std::make_unique<detail::shingle_set_reader>(work_ / "sets.bin", std::move(sets_offsets_));
     }
+    // The sketches of every ordinal: the index's first, then this run's.
+    std::vector<std::uint64_t> sketches;
+    const std::size_t w = check_.words();
+    if (o_.check_signatures) {
+      if (!index_.sketches.empty()) sketches = read_words(x_.index_dir / index_.sketches, index_.documents * w);
+      if (sketches_.empty() && m_.documents > 0) sketches_ = read_words(work_ / "sketches.run", m_.documents * w);
+      sketches.insert(sketches.end(), sketches_.begin(), sketches_.end());
+      std::vector<std::uint64_t>().swap(sketches_);
+      if (sketches.size() != (index_.documents + m_.documents) * w)
+        throw std::runtime_error((work_ / "sketches.run").string() + ": sketches for a different number of documents");
+    }
     std::vector<detail::edge_entry64> buf, pending;
-    std::vector<char> ok;
+    std::vector<char> ok;  // 0 passed, 1 dropped by the check, 2 by verification
     std::uint64_t last_a = ~0ull, last_b = ~0ull, distinct = 0;
-    std::uint64_t candidate = 0, verified = 0, heads = 0;
+    std::uint64_t candidate = 0, verified = 0, heads = 0, check_dropped = 0, verify_dropped = 0;
     auto flush = [&] {
       if (pending.empty()) return;
-      ok.assign(pending.size(), 1);
-      if (sets) {
+      ok.assign(pending.size(), 0);
+      if (sets || o_.check_signatures) {
         const double t = o_.threshold;
         parallel_for(0, pending.size(), 256, [&](std::size_t b, std::size_t e) {
           std::vector<std::uint64_t> sa, sb;
           for (std::size_t i = b; i < e; ++i) {
-            sets->get(pending[i].a, sa);
-            sets->get(pending[i].b(), sb);
-            ok[i] = exact_jaccard(sa, sb) >= t;
+            const std::uint64_t x = pending[i].a, y = pending[i].b();
+            if (o_.check_signatures && !check_.keep(sketches.data() + x * w, sketches.data() + y * w)) {
+              ok[i] = 1;
+              continue;
+            }
+            if (sets) {
+              sets->get(x, sa);
+              sets->get(y, sb);
+              if (exact_jaccard(sa, sb) < t) ok[i] = 2;
+            }
           }
         });
       }
       for (std::size_t i = 0; i < pending.size(); ++i) {
-        if (!ok[i]) continue;
+        if (ok[i] == 1) ++check_dropped;
+        if (ok[i] == 2) ++verify_dropped;
+        if (ok[i]) continue;
         (pending[i].head() ? heads : verified) += 1;
         forest.unite(pending[i].a, pending[i].b());
       }
@@ -493,8 +532,10 @@ class near_dedup_out_of_core {
     for (std::uint64_t i = index_.documents; i < index_.documents + m_.documents; ++i) kept += forest.root(i) == i;
     m_.kept = kept;
     m_.candidate_edges = candidate;
-    m_.verified_edges = o_.verify ? verified : candidate;
-    m_.head_edges = o_.verify ? heads : 0;
+    m_.verified_edges = verified;
+    m_.head_edges = heads;
+    m_.check_dropped = check_dropped;
+    m_.verify_dropped = verify_dropped;
     std::uint64_t spilled = 0;
     if (persist()) {
       {
@@ -513,6 +554,10 @@ class near_dedup_out_of_core {
         std::filesystem::remove(work_ / "sets.bin", ec);
         std::filesystem::remove(work_ / "offsets.run", ec);
       }
+      if (o_.check_signatures && x_.index_dir.empty()) {  // with an index: read again by its update
+        std::error_code ec;
+        std::filesystem::remove(work_ / "sketches.run", ec);
+      }
       save_manifest();
     } else {
       roots_ = forest.release();
@@ -525,7 +570,7 @@ class near_dedup_out_of_core {
   struct stage_manifest {
     bool sign = false, link = false, components = false;
     std::uint64_t documents = 0, position_hash = 0, kept = 0;
-    std::uint64_t candidate_edges = 0, verified_edges = 0, head_edges = 0;
+    std::uint64_t candidate_edges = 0, verified_edges = 0, head_edges = 0, check_dropped = 0, verify_dropped = 0;
     std::vector<std::string> band_runs, edge_runs;
     std::string roots;
   };
@@ -545,7 +590,8 @@ class near_dedup_out_of_core {
   // index.json: {"format", "options" (what shapes band keys; must match), "documents", "bands"}.
   struct index_state {
     std::uint64_t documents = 0;
-    std::string bands;  // sorted band entries of the indexed documents ("" when empty)
+    std::string bands;     // sorted band entries of the indexed documents ("" when empty)
+    std::string sketches;  // their signature sketches in ordinal order ("" when none)
     std::uint64_t generation = 0;
     std::string digest;  // of index.json, part of the work directory's name
   };
@@ -606,15 +652,20 @@ class near_dedup_out_of_core {
     index_.documents = num("documents");
     index_.generation = num("generation");
     index_.bands = str("bands");
+    index_.sketches = str("sketches");
     // This very run (same resume key) already updated the index and was killed before it could
     // remove its work directory: it runs again against the index as it was before, which the
     // update kept for this case, and reaches the same result.
     if (!x_.resume_key.empty() && str("applied_key") == x_.resume_key && index_.generation > 0) {
       index_.documents = num("previous_documents");
       index_.bands = str("previous_bands");
+      index_.sketches = str("previous_sketches");
       --index_.generation;
     }
-    for (const auto& b : {index_.bands})
+    if (o_.check_signatures && index_.documents > 0 && index_.sketches.empty())
+      throw std::invalid_argument(path.string() + ": the index keeps no signature sketches (built with the check off): "
+                                  "turn the check off for it too (--no-signature-check)");
+    for (const auto& b : {index_.bands, index_.sketches})
       if (b.find('/') != std::string::npos || b == "." || b == "..") fail("a bands file name with a path");
     if (index_.documents > 0 && index_.bands.empty()) fail("documents without bands");
     index_.digest = "g" + std::to_string(index_.generation);
@@ -656,21 +707,36 @@ class near_dedup_out_of_core {
       }
       w.commit();
     }
+    std::string sketch_name;
+    if (o_.check_signatures) {
+      const std::size_t w = check_.words();
+      sketch_name = fmt::format("sketches-{}.run", index_.generation + 1);
+      run_writer<std::uint64_t> sw(x_.index_dir / sketch_name);
+      if (!index_.sketches.empty())
+        for (std::uint64_t x : read_words(x_.index_dir / index_.sketches, m * w)) sw.write(x);
+      const auto mine = read_words(work_ / "sketches.run", n * w);
+      for (std::uint64_t i = 0; i < n; ++i)
+        if (renumber[i] != ~0ull)
+          for (std::size_t k = 0; k < w; ++k) sw.write(mine[i * w + k]);
+      sw.commit();
+    }
     const std::string text = fmt::format(
-        "{{\"format\":\"{}\",\"options\":{},\"documents\":{},\"generation\":{},\"bands\":{},"
-        "\"applied_key\":{},\"previous_documents\":{},\"previous_bands\":{}}}\n",
-        index_format, json::quote(index_options()), next, index_.generation + 1, json::quote(name), json::quote(x_.resume_key),
-        index_.documents, json::quote(index_.bands));
+        "{{\"format\":\"{}\",\"options\":{},\"documents\":{},\"generation\":{},\"bands\":{},\"sketches\":{},"
+        "\"applied_key\":{},\"previous_documents\":{},\"previous_bands\":{},\"previous_sketches\":{}}}\n",
+        index_format, json::quote(index_options()), next, index_.generation + 1, json::quote(name), json::quote(sketch_name),
+        json::quote(x_.resume_key), index_.documents, json::quote(index_.bands), json::quote(index_.sketches));
     io::write_file_atomically(x_.index_dir / "index.json", text, x_.fsync ? io::durability::fsync : io::durability::no_fsync);
     // Files of generations before the previous one are no longer named by index.json.
     std::error_code ec;
     for (auto& e : std::filesystem::directory_iterator(x_.index_dir, ec)) {
       const auto f = e.path().filename().string();
-      if (f.starts_with("bands-") && f.ends_with(".run") && f != name && f != index_.bands)
+      if ((f.starts_with("bands-") || f.starts_with("sketches-")) && f.ends_with(".run") && f != name && f != index_.bands &&
+          f != sketch_name && f != index_.sketches)
         std::filesystem::remove(e.path(), ec);
     }
     index_.documents = next;
     index_.bands = name;
+    index_.sketches = sketch_name;
     ++index_.generation;
   }
 
@@ -733,6 +799,7 @@ class near_dedup_out_of_core {
       keep.push_back("sets.bin");
       keep.push_back("offsets.run");
     }
+    if (m_.sign && o_.check_signatures && (!m_.components || !x_.index_dir.empty())) keep.push_back("sketches.run");
     std::error_code ec;
     for (auto& e : std::filesystem::directory_iterator(work_, ec)) {
       const auto name = e.path().filename().string();
@@ -759,6 +826,17 @@ class near_dedup_out_of_core {
     return out;
   }
 
+  static std::vector<std::uint64_t> read_words(const std::filesystem::path& path, std::uint64_t expect) {
+    run_reader<std::uint64_t> r(path);
+    std::vector<std::uint64_t> v;
+    v.reserve(static_cast<std::size_t>(expect));
+    std::uint64_t x = 0;
+    while (r.next(x)) v.push_back(x);
+    if (v.size() != expect)
+      throw std::runtime_error(path.string() + ": " + std::to_string(v.size()) + " values, expected " + std::to_string(expect));
+    return v;
+  }
+
   void write_offsets() {
     run_writer<std::uint64_t> w(work_ / "offsets.run");
     for (std::uint64_t off : sets_offsets_) w.write(off);
@@ -783,9 +861,10 @@ class near_dedup_out_of_core {
     const std::string text = fmt::format(
         "{{\"format\":\"{}\",\"key\":{},\"sign\":{},\"link\":{},\"components\":{},\"documents\":{},"
         "\"position_hash\":\"{:016x}\",\"kept\":{},\"candidate_edges\":{},\"verified_edges\":{},\"head_edges\":{},"
+        "\"check_dropped\":{},\"verify_dropped\":{},"
         "\"band_runs\":{},\"edge_runs\":{},\"roots\":{}}}\n",
         manifest_format, json::quote(x_.resume_key), m_.sign, m_.link, m_.components, m_.documents, m_.position_hash,
-        m_.kept, m_.candidate_edges, m_.verified_edges, m_.head_edges, list(m_.band_runs), list(m_.edge_runs),
+        m_.kept, m_.candidate_edges, m_.verified_edges, m_.head_edges, m_.check_dropped, m_.verify_dropped, list(m_.band_runs), list(m_.edge_runs),
         json::quote(m_.roots));
     io::write_file_atomically(work_ / "stages.json", text, x_.fsync ? io::durability::fsync : io::durability::no_fsync);
   }
@@ -835,6 +914,8 @@ class near_dedup_out_of_core {
     m_.candidate_edges = num("candidate_edges");
     m_.verified_edges = num("verified_edges");
     m_.head_edges = num("head_edges");
+    m_.check_dropped = num("check_dropped");
+    m_.verify_dropped = num("verify_dropped");
     if (!get("position_hash").is_string()) fail("\"position_hash\" is not a string");
     m_.position_hash = std::strtoull(std::get<std::string>(get("position_hash").v).c_str(), nullptr, 16);
     m_.band_runs = names("band_runs");
@@ -884,6 +965,9 @@ class near_dedup_out_of_core {
   std::unique_ptr<band_sorter> bands_;
   detail::shingle_set_writer sets_;
   std::vector<std::uint64_t> sets_offsets_;
+  signature_check check_;
+  std::vector<std::uint64_t> sketches_;  // this run's documents, check_.words() each (sign -> components)
+  std::unique_ptr<run_writer<std::uint64_t>> sketch_writer_;  // instead, when stage outputs are files
   // kept in memory between stages when nothing is persisted
   std::optional<sorted_reader<detail::band_entry64>> band_reader_;
   std::optional<sorted_reader<detail::edge_entry64>> edge_reader_;
