@@ -404,3 +404,10 @@ TEST_CASE("fineweb_quality.list_ratio") {
   CHECK(fw(s, {.new_line_ratio = 0.25}) == "");
   CHECK(fw(s, {.new_line_ratio = 0.24}) == "list_ratio");
 }
+
+TEST_CASE("fineweb_quality.custom_stop_chars") {
+  std::string s;
+  for (std::size_t i = 0; i < 4; ++i) s += "the " + word(4 * i, 6) + " " + word(4 * i + 1, 6) + " " + word(4 * i + 2, 6) + " " + word(4 * i + 3, 6) + ";\n";
+  CHECK(fw(s) == "line_punct_ratio");  // ';' is no terminal punctuation by default
+  CHECK(fw(s, {.stop_chars = U";"}) == "");
+}

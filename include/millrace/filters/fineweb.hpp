@@ -4,11 +4,9 @@
 //   auto why = mr::filters::fineweb_quality{}.check(mr::filters::analyze(text));
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include <millrace/filters/detail/check.hpp>
 #include <millrace/filters/detail/unicode.hpp>
@@ -20,7 +18,7 @@ namespace millrace::filters {
 struct fineweb_quality_params {
   double line_punct_thr = 0.12;          ///< min fraction of lines ending in terminal punctuation
   bool line_punct_exclude_zero = false;  ///< a fraction of exactly 0 passes
-  std::vector<char32_t> stop_chars;      ///< empty: datatrove's TERMINAL_PUNCTUATION (many scripts)
+  std::u32string_view stop_chars{};      ///< empty: datatrove's TERMINAL_PUNCTUATION (many scripts); e.g. U".!?"
   double short_line_thr = 0.67;          ///< max fraction of lines of <= short_line_length chars
   std::size_t short_line_length = 30;
   double char_duplicates_ratio = 0.01;   ///< max characters in duplicate lines / characters without '\n'
@@ -43,7 +41,7 @@ struct fineweb_quality {
       // line.endswith(stop_chars): the raw line's last code point ('\r' and spaces count).
       const char32_t last = detail::last_code_point(st.line(i));
       const bool ends = p.stop_chars.empty() ? detail::is_terminal_punctuation(last)
-                                             : std::find(p.stop_chars.begin(), p.stop_chars.end(), last) != p.stop_chars.end();
+                                             : p.stop_chars.find(last) != std::u32string_view::npos;
       punct += ends;
       short_lines += L.chars <= p.short_line_length;
     }

@@ -133,13 +133,6 @@ std::pair<std::size_t, std::size_t> find_duplicates(std::size_t n, Get get) {
   return {dups, chars};
 }
 
-// The key of words [i, i+n).
-inline std::uint64_t ngram_key(const std::vector<std::uint64_t>& h, std::size_t i, std::size_t n) {
-  std::uint64_t k = 0x9e3779b97f4a7c15ULL * n;
-  for (std::size_t j = 0; j < n; ++j) k = mix64(k ^ h[i + j]) + j;
-  return k;
-}
-
 }  // namespace detail
 
 /// Gopher repetition: duplicate paragraphs and lines (by count and by characters), the share of
@@ -183,28 +176,43 @@ struct gopher_repetition {
     std::vector<std::size_t> prefix(nw + 1, 0);  // code points of words [0, i)
     for (std::size_t i = 0; i < nw; ++i) h[i] = detail::hash_bytes(st.word(i)), prefix[i + 1] = prefix[i] + st.words[i].chars;
 
+    // Keys of all n-grams for growing n, one mix per word per n: key[i] covers words [i, i+n).
+    // (Multiply-add, not xor: "x x" must not give one key for every repeated word.)
+    // The tests run in increasing n within each list (datatrove's order); keys are rebuilt only
+    // when a list asks for a smaller n than the last one.
+    std::vector<std::uint64_t> key(h);
+    std::size_t key_n = 1;
+    auto keys_for = [&](std::size_t n) -> const std::vector<std::uint64_t>& {
+      if (n < key_n) key = h, key_n = 1;
+      for (; key_n < n; ++key_n)
+        for (std::size_t i = 0; i + key_n < nw; ++i) key[i] = detail::mix64(key[i] * 0x9e3779b97f4a7c15ULL + h[i + key_n]);
+      return key;
+    };
+    detail::key_table t(nw);
     for (auto [n_, frac] : p.top_n_grams) {
       const auto n = std::size_t(n_);
       if (n == 0 || nw < n) continue;  // no n-grams: datatrove skips the test
-      detail::key_table t(nw - n + 1);
-      for (std::size_t i = 0; i + n <= nw; ++i) t.add(detail::ngram_key(h, i, n), std::uint32_t(i));
+      const auto& k = keys_for(n);
+      t.clear();
+      for (std::size_t i = 0; i + n <= nw; ++i) t.add(k[i], std::uint32_t(i));
       // Counter.most_common(1): the highest count, the earliest first occurrence among ties.
       const detail::key_table::slot* top = nullptr;
       for (auto& s : t.slots())
         if (s.key && (!top || s.count > top->count || (s.count == top->count && s.first < top->first))) top = &s;
       const std::size_t gram_chars = prefix[top->first + n] - prefix[top->first] + (n - 1);  // joined by ' '
       const double v = of_text(gram_chars * top->count);
-      ck.stat(fmt::format("top_{}_gram", n), v);
+      ck.stat(fmt_reason(n, true), v);
       if (ck.fail(v > frac, fmt_reason(n, true))) return ck.reason;
     }
     for (auto [n_, frac] : p.dup_n_grams) {
       const auto n = std::size_t(n_);
       std::size_t repeated = 0;
       if (n > 0 && nw >= n) {
-        detail::key_table t(nw - n + 1);
+        const auto& k = keys_for(n);
+        t.clear();
         std::size_t i = 0;
         while (i + n <= nw) {
-          if (t.seen_or_add(detail::ngram_key(h, i, n))) {
+          if (t.seen_or_add(k[i])) {
             repeated += prefix[i + n] - prefix[i];  // "".join: no separators
             i += n;
           } else {
@@ -213,7 +221,7 @@ struct gopher_repetition {
         }
       }
       const double v = of_text(repeated);
-      ck.stat(fmt::format("duplicated_{}_n_grams", n), v);
+      ck.stat(fmt_reason(n, false), v);
       if (ck.fail(v > frac, fmt_reason(n, false))) return ck.reason;
     }
     return ck.finish();

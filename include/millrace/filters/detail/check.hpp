@@ -3,6 +3,7 @@
 // the duplicate and n-gram counts.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -76,6 +77,8 @@ class key_table {
   /// True when key was already there (then it is not added again).
   bool seen_or_add(std::uint64_t key) { return add(key, 0).count > 1; }
   const std::vector<slot>& slots() const { return slots_; }
+  /// Empties the table, keeping its capacity (one table serves every n of a document).
+  void clear() { std::fill(slots_.begin(), slots_.end(), slot{}); }
 
  private:
   std::vector<slot> slots_;
