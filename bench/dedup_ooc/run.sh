@@ -21,7 +21,7 @@ repo=$(cd "$here/../.." && pwd)
 
 usage() {
   cat <<EOF
-usage: $0 [--build DIR] [--quick] [--work DIR] [--out DIR] [--memory SIZE] [--threads N]
+usage: $0 [--build DIR] [--quick] [--work DIR] [--out DIR] [--memory "SIZE..."] [--threads N]
           [--reps N] [--sizes "1 2 5 10"] [--unit-mb MB] [--dedup BIN] [--gen BIN] [--python PY] [--keep]
   --build DIR    build directory holding examples/dedup/millrace-dedup and
                  examples/gen_corpus/millrace-gen-corpus (default: \$repo/build)
@@ -29,9 +29,11 @@ usage: $0 [--build DIR] [--quick] [--work DIR] [--out DIR] [--memory SIZE] [--th
   --work DIR     parent of the temporary directory for corpora, outputs and spill files
                  (default: the build directory); the temporary directory is removed at the end
   --out DIR      where results.csv and rss_vs_size.png go (default: $here; --quick: BUILD/dedup_ooc-quick)
-  --memory SIZE  exchange budget of the out-of-core mode (default 1G; --quick: 1M)
+  --memory LIST  exchange budget(s) of the out-of-core mode (default 1G; --quick: 1M); with several,
+                 e.g. "1G 256M", the comparison uses the first and the sweep runs every size with each
   --threads N    worker threads of every run (default: all cores, $(nproc))
-  --reps N       in-memory / out-of-core pairs on the comparison corpus, alternating order (default 2)
+  --reps N       in-memory / out-of-core pairs on the comparison corpus, alternating order
+                 (default 2; 0: no comparison, the sweep only)
   --sizes LIST   corpus sizes in shards for the out-of-core sweep (default "1 2 5 10")
   --unit-mb MB   shard size in MB (1e6 bytes; default 1000; --quick: 5)
   --dedup BIN, --gen BIN   the binaries, if not in --build
@@ -86,7 +88,8 @@ fi
 for b in "$dedup" "$gen" /usr/bin/time; do
   [[ -x "$b" ]] || { echo "run.sh: $b: not found or not executable (build the millrace-dedup and millrace-gen-corpus targets)" >&2; exit 2; }
 done
-if ! "$dedup" --help | grep -q -- '--in-memory'; then
+help=$("$dedup" --help)  # not piped into grep -q: with pipefail its early exit would fail the pipe
+if [[ $help != *--in-memory* ]]; then
   echo "run.sh: $dedup has no --in-memory flag (this benchmark needs the out-of-core near mode of issue 12)" >&2
   exit 2
 fi
@@ -146,11 +149,11 @@ common=(--mode near --threshold 0.8 --threads "$threads" --no-fsync -q)
 runs_tsv="$work/runs.tsv"
 printf 'label\tmode\tshards\tinput_bytes\tdocs_generated\tmemory_flag\tloadavg_before\treport\ttime\trc\toutput_bytes\ttmp_left_bytes\n' >"$runs_tsv"
 one_run() {
-  local label=$1 mode=$2 n=$3
+  local label=$1 mode=$2 n=$3 budget=${4:-}
   local o="$work/out-$label" rep="$work/runs/$label.json" tv="$work/runs/$label.time"
   local -a inputs flags
   mapfile -t inputs < <(shards_of "$n")
-  if [[ $mode == in-memory ]]; then flags=(--in-memory); else flags=(--memory "$memory" --tmp "$work/tmp"); fi
+  if [[ $mode == in-memory ]]; then flags=(--in-memory); else flags=(--memory "$budget" --tmp "$work/tmp"); fi
   local bytes=0 i
   for ((i = 0; i < n; i++)); do bytes=$((bytes + $(stat -c %s "$(printf '%s/corpus/shard-%03d.jsonl' "$work" "$i")"))); done
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
@@ -170,16 +173,18 @@ one_run() {
   tl=$((tl - $(stat -c %s "$work/tmp")))  # the directory entry itself is not a leftover
   ((tl > 0)) && echo "   note: $tl bytes left in --tmp after the run:" && find "$work/tmp" -mindepth 1 | head
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$mode" "$n" "$bytes" "$((n * docs_per_shard))" \
-    "$([[ $mode == in-memory ]] && echo - || echo "$memory")" "$load" "$rep" "$tv" "$rc" "$ob" "$tl" >>"$runs_tsv"
+    "$([[ $mode == in-memory ]] && echo - || echo "$budget")" "$load" "$rep" "$tv" "$rc" "$ob" "$tl" >>"$runs_tsv"
   return 0
 }
 
 # 1. The comparison on one shard (fits in RAM): pairs in alternating order, so a change in the
 #    machine's load during the run hurts both modes alike. Outputs must be byte-identical.
+read -r -a budgets <<<"$memory"
 identical=yes
+((reps > 0)) || identical=n/a
 for ((r = 1; r <= reps; r++)); do
   if ((r % 2)); then order=(in-memory out-of-core); else order=(out-of-core in-memory); fi
-  for m in "${order[@]}"; do one_run "cmp-$m-$r" "$m" 1; done
+  for m in "${order[@]}"; do one_run "cmp-$m-$r" "$m" 1 "${budgets[0]}"; done
   if ! diff -r -q "$work/out-cmp-in-memory-$r" "$work/out-cmp-out-of-core-$r" >"$work/runs/diff-$r.txt" 2>&1; then
     identical=no
     echo "   outputs of pair $r DIFFER:" && head "$work/runs/diff-$r.txt"
@@ -187,10 +192,15 @@ for ((r = 1; r <= reps; r++)); do
   rm -rf "$work/out-cmp-in-memory-$r" "$work/out-cmp-out-of-core-$r"
 done
 
-# 2. The sweep: the out-of-core mode alone, growing corpus.
-for n in $sizes; do
-  one_run "ooc-${n}" out-of-core "$n"
-  rm -rf "$work/out-ooc-${n}"
+# 2. The sweep: the out-of-core mode alone, growing corpus (for each budget; labels ooc-N for the
+#    first budget, ooc-<budget>-N for the others).
+for bi in "${!budgets[@]}"; do
+  for n in $sizes; do
+    label="ooc-${n}"
+    ((bi == 0)) || label="ooc-${budgets[bi]}-${n}"
+    one_run "$label" out-of-core "$n" "${budgets[bi]}"
+    rm -rf "$work/out-$label"
+  done
 done
 
 # 3. Table, CSV, plot.

@@ -6,9 +6,14 @@
 Reads, for every run listed in runs.tsv, the job's JSON report (--report) and /usr/bin/time -v's
 output. Throughput is input bytes / elapsed wall time of the whole process (1 MB = 1e6 bytes);
 MB per CPU-second divides by user + system time instead, which does not depend on how much of a
-shared machine the run got. Peak RSS: time -v's "Maximum resident set size" (the kernel's
-ru_maxrss of the process) and the report's peak_rss_bytes (the job's own getrusage).
-RSS per document above the budget = (peak RSS - memory_budget) / documents.
+shared machine the run got. Peak RSS: the largest of time -v's "Maximum resident set size", the report's peak_rss_bytes and
+the report's per-stage peak_rss_bytes. The out-of-core job resets the kernel's high-water mark
+(VmHWM, via /proc/self/clear_refs) before each stage, which also resets what getrusage and wait4
+report as ru_maxrss: both then give the peak of the last stage only, and the per-stage peaks are
+the only record of the process's peak. RSS per document above the budget =
+(peak RSS - memory_budget) / documents.
+
+    python3 bench/dedup_ooc/summarize.py --from-csv bench/dedup_ooc/results.csv   # table again
 """
 import argparse
 import csv
@@ -64,14 +69,64 @@ def fmt_num(x, digits=1):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--runs", required=True)
-    ap.add_argument("--csv", required=True)
-    ap.add_argument("--identical", default="?")
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--runs", help="runs.tsv written by run.sh")
+    src.add_argument("--from-csv", action="append", help="an earlier results.csv: recompute the table from it "
+                     "(repeatable: the rows of several invocations, e.g. two budgets, in one table and CSV)")
+    ap.add_argument("--csv", help="write results.csv here")
+    ap.add_argument("--identical", default="")
     ap.add_argument("--machine", default="")
     ap.add_argument("--unit-mb", type=float, default=1000)
     a = ap.parse_args()
 
-    with open(a.runs, encoding="utf-8") as f:
+    if a.from_csv:
+        rows, stage_names = [], []
+        for path in a.from_csv:
+            r, n = rows_from_csv(path)
+            rows += r
+            stage_names += [x for x in n if x not in stage_names]
+    else:
+        rows, stage_names = rows_from_runs(a.runs)
+    for row in rows:
+        derive(row, stage_names)
+    if a.csv:
+        write_csv(a.csv, rows, stage_names)
+    print_tables(rows, stage_names, a)
+    return 1 if any(r["exit_status"] != 0 for r in rows) else 0
+
+
+STAGE_KEYS = ("seconds", "records", "bytes_spilled", "peak_rss_bytes", "resumed")
+INT_FIELDS = ("shards", "input_bytes", "documents", "kept", "duplicates", "threads", "memory_budget",
+              "peak_rss_bytes_time", "peak_rss_bytes_report", "output_bytes", "tmp_left_bytes", "exit_status")
+FLOAT_FIELDS = ("wall_s", "cpu_s", "report_wall_s", "loadavg_before")
+
+
+def rows_from_csv(path):
+    with open(path, encoding="utf-8") as f:
+        raw = list(csv.DictReader(f))
+    rows, stage_names = [], []
+    for r in raw:
+        row = {}
+        for k, v in r.items():
+            if "." in k:
+                n, key = k.rsplit(".", 1)
+                if n not in stage_names:
+                    stage_names.append(n)
+                if v == "":
+                    continue
+                row[k] = (v == "True") if key == "resumed" else (float(v) if key == "seconds" else int(v))
+            elif k in INT_FIELDS:
+                row[k] = int(v) if v != "" else None
+            elif k in FLOAT_FIELDS:
+                row[k] = float(v) if v != "" else None
+            else:
+                row[k] = v
+        rows.append(row)
+    return rows, stage_names
+
+
+def rows_from_runs(path):
+    with open(path, encoding="utf-8") as f:
         runs = list(csv.DictReader(f, delimiter="\t"))
 
     rows = []
@@ -79,70 +134,86 @@ def main():
     for r in runs:
         t = parse_time_v(r["time"])
         rep = load_report(r["report"]) or {}
-        input_bytes = int(r["input_bytes"])
-        docs = rep.get("documents")
-        wall = t.get("elapsed_s")
-        cpu = (t.get("user_s", 0.0) + t.get("sys_s", 0.0)) if "user_s" in t else None
-        budget = rep.get("memory_budget")
-        rss = t.get("max_rss_bytes")
         row = {
             "label": r["label"],
             "mode": r["mode"],
             "shards": int(r["shards"]),
-            "input_bytes": input_bytes,
-            "documents": docs,
+            "input_bytes": int(r["input_bytes"]),
+            "documents": rep.get("documents"),
             "kept": rep.get("kept"),
             "duplicates": rep.get("duplicates"),
             "threads": rep.get("threads"),
             "memory_flag": r["memory_flag"],
-            "memory_budget": budget if r["mode"] != "in-memory" else "",
-            "wall_s": wall,
-            "cpu_s": cpu,
-            "mb_per_s": mb(input_bytes) / wall if wall else None,
-            "mb_per_cpu_s": mb(input_bytes) / cpu if cpu else None,
+            "memory_budget": rep.get("memory_budget") if r["mode"] != "in-memory" else None,
+            "wall_s": t.get("elapsed_s"),
+            "cpu_s": (t.get("user_s", 0.0) + t.get("sys_s", 0.0)) if "user_s" in t else None,
             "report_wall_s": rep.get("wall_s"),
-            "peak_rss_bytes_time": rss,
+            "peak_rss_bytes_time": t.get("max_rss_bytes"),
             "peak_rss_bytes_report": rep.get("peak_rss_bytes"),
-            "rss_above_budget_per_doc": ((rss - budget) / docs)
-            if (r["mode"] != "in-memory" and rss and budget is not None and docs) else "",
-            "rss_per_doc": (rss / docs) if (rss and docs) else None,
-            "bytes_spilled_total": sum(s.get("bytes_spilled", 0) for s in rep.get("stages", [])) if "stages" in rep else "",
             "output_bytes": int(r["output_bytes"]),
             "tmp_left_bytes": int(r["tmp_left_bytes"]),
             "loadavg_before": float(r["loadavg_before"]),
             "exit_status": int(r["rc"]),
         }
-        for s in rep.get("stages", []):
-            n = s["name"]
+        for st in rep.get("stages", []):
+            n = st["name"]
             if n not in stage_names:
                 stage_names.append(n)
-            for k in ("seconds", "records", "bytes_spilled", "peak_rss_bytes", "resumed"):
-                row[f"{n}.{k}"] = s.get(k)
+            for k in STAGE_KEYS:
+                row[f"{n}.{k}"] = st.get(k)
         rows.append(row)
+    return rows, stage_names
 
-    fields = list(rows[0].keys()) if rows else []
-    for n in stage_names:
-        for k in ("seconds", "records", "bytes_spilled", "peak_rss_bytes", "resumed"):
-            if f"{n}.{k}" not in fields:
-                fields.append(f"{n}.{k}")
-    with open(a.csv, "w", newline="", encoding="utf-8") as f:
+
+def derive(row, stage_names):
+    """Figures computed from the measured ones (so that --from-csv recomputes them too)."""
+    b, docs, wall, cpu, budget = (row.get(k) for k in ("input_bytes", "documents", "wall_s", "cpu_s", "memory_budget"))
+    row["mb_per_s"] = mb(b) / wall if wall else None
+    row["mb_per_cpu_s"] = mb(b) / cpu if cpu else None
+    stage_peaks = [row[f"{n}.peak_rss_bytes"] for n in stage_names if row.get(f"{n}.peak_rss_bytes") is not None]
+    row["peak_rss_bytes_stages"] = max(stage_peaks) if stage_peaks else None
+    peaks = [x for x in (row.get("peak_rss_bytes_time"), row.get("peak_rss_bytes_report"), row["peak_rss_bytes_stages"])
+             if x is not None]
+    rss = max(peaks) if peaks else None
+    row["peak_rss_bytes"] = rss
+    row["rss_per_doc"] = rss / docs if (rss and docs) else None
+    row["rss_above_budget_per_doc"] = (rss - budget) / docs if (rss and budget is not None and docs) else None
+    spilled = [row[f"{n}.bytes_spilled"] for n in stage_names if row.get(f"{n}.bytes_spilled") is not None]
+    row["bytes_spilled_total"] = sum(spilled) if spilled else None
+    row["bytes_spilled_per_doc"] = sum(spilled) / docs if (spilled and docs) else None
+
+
+FIELDS = ("label", "mode", "shards", "input_bytes", "documents", "kept", "duplicates", "threads", "memory_flag",
+          "memory_budget", "wall_s", "cpu_s", "mb_per_s", "mb_per_cpu_s", "report_wall_s", "peak_rss_bytes",
+          "peak_rss_bytes_time", "peak_rss_bytes_report", "peak_rss_bytes_stages", "rss_per_doc",
+          "rss_above_budget_per_doc", "bytes_spilled_total", "bytes_spilled_per_doc", "output_bytes",
+          "tmp_left_bytes", "loadavg_before", "exit_status")
+
+
+def write_csv(path, rows, stage_names):
+    fields = list(FIELDS) + [f"{n}.{k}" for n in stage_names for k in STAGE_KEYS]
+    with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()
         for row in rows:
             w.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in fields})
 
-    print(f"machine: {a.machine}")
-    hdr = ("run", "mode", "MB in", "docs", "wall s", "MB/s", "MB/CPU-s", "RSS MB (time)",
-           "RSS MB (report)", "B/doc > budget", "spilled MB", "exit")
+
+def print_tables(rows, stage_names, a):
+    if a.machine:
+        print(f"machine: {a.machine}")
+    hdr = ("run", "mode", "budget", "MB in", "docs", "wall s", "MB/s", "MB/CPU-s", "load", "peak RSS MB",
+           "time -v MB", "report MB", "B/doc > budget", "spilled MB", "spilled B/doc", "exit")
+
+    def m(x):
+        return fmt_num(mb(x)) if x is not None else "-"
     table = []
     for r in rows:
-        table.append((r["label"], r["mode"], fmt_num(mb(r["input_bytes"])), fmt_num(r["documents"]),
+        table.append((r["label"], r["mode"], r["memory_flag"], m(r["input_bytes"]), fmt_num(r["documents"]),
                       fmt_num(r["wall_s"]), fmt_num(r["mb_per_s"]), fmt_num(r["mb_per_cpu_s"]),
-                      fmt_num(mb(r["peak_rss_bytes_time"]) if r["peak_rss_bytes_time"] else None),
-                      fmt_num(mb(r["peak_rss_bytes_report"]) if r["peak_rss_bytes_report"] else None),
-                      fmt_num(r["rss_above_budget_per_doc"]),
-                      fmt_num(mb(r["bytes_spilled_total"]) if r["bytes_spilled_total"] != "" else None),
-                      str(r["exit_status"])))
+                      fmt_num(r["loadavg_before"]), m(r["peak_rss_bytes"]), m(r["peak_rss_bytes_time"]),
+                      m(r["peak_rss_bytes_report"]), fmt_num(r["rss_above_budget_per_doc"]),
+                      m(r["bytes_spilled_total"]), fmt_num(r["bytes_spilled_per_doc"]), str(r["exit_status"])))
     widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(hdr)]
     print("  ".join(h.rjust(w) for h, w in zip(hdr, widths)))
     for t in table:
@@ -185,26 +256,34 @@ def main():
               f"best {best_oc:.1f} / {best_in:.1f} MB/s = {best_oc / best_in:.2f}x "
               f"(pairs: {', '.join(f'{x:.2f}' for x in ratios)}; median {statistics.median(ratios):.2f}x); "
               f"per CPU-second: {', '.join(f'{x:.2f}' for x in cpu_ratios)} -- goal >= 0.8x: {status}")
-        rin = max(p[1]["peak_rss_bytes_time"] or 0 for p in pairs)
-        roc = max(p[0]["peak_rss_bytes_time"] or 0 for p in pairs)
+        rin = max(p[1]["peak_rss_bytes"] or 0 for p in pairs)
+        roc = max(p[0]["peak_rss_bytes"] or 0 for p in pairs)
         print(f"peak RSS on that corpus: in-memory {mb(rin):.0f} MB, out-of-core {mb(roc):.0f} MB")
-    print(f"outputs of the two modes byte-identical: {a.identical}")
-    sweep = [r for r in rows if r["label"].startswith("ooc-") and r["exit_status"] == 0]
-    if sweep:
-        worst = max((r for r in sweep if r["rss_above_budget_per_doc"] != ""),
-                    key=lambda r: r["rss_above_budget_per_doc"], default=None)
-        big = max(sweep, key=lambda r: r["input_bytes"])
-        if worst:
-            print(f"RSS per document above the budget, worst of the sweep: {worst['rss_above_budget_per_doc']:.1f} B "
-                  f"({worst['label']}) -- goal <= 64: {'met' if worst['rss_above_budget_per_doc'] <= 64 else 'NOT met'}")
-        goal = (f" -- goal <= 1500 MB with --memory 1G: {'met' if big['peak_rss_bytes_time'] <= 1.5e9 else 'NOT met'}"
+    if a.identical:
+        print(f"outputs of the two modes byte-identical: {a.identical}")
+    all_sweeps = [r for r in rows if r["label"].startswith("ooc-") and r["exit_status"] == 0 and r["peak_rss_bytes"]]
+    for budget in dict.fromkeys(r["memory_flag"] for r in all_sweeps):
+        sweep = sorted((r for r in all_sweeps if r["memory_flag"] == budget), key=lambda r: r["input_bytes"])
+        print(f"sweep with --memory {budget}:")
+        big = sweep[-1]
+        v = big["rss_above_budget_per_doc"]
+        if v is not None:
+            print(f"RSS per document above the budget on the largest corpus: {v:.1f} B "
+                  f"-- goal <= 64: {'met' if v <= 64 else 'NOT met'}")
+        goal = (f" -- goal <= 1500 MB with --memory 1G: {'met' if big['peak_rss_bytes'] <= 1.5e9 else 'NOT met'}"
                 if big["memory_flag"] == "1G" else "")
         print(f"peak RSS on the largest corpus ({mb(big['input_bytes']):.0f} MB, --memory {big['memory_flag']}): "
-              f"{mb(big['peak_rss_bytes_time']):.0f} MB{goal}")
+              f"{mb(big['peak_rss_bytes']):.0f} MB{goal}")
+        for lo, hi in zip(sweep, sweep[1:]):
+            d = (hi["peak_rss_bytes"] - lo["peak_rss_bytes"]) / (hi["documents"] - lo["documents"])
+            print(f"  RSS growth {lo['label']} -> {hi['label']}: {d:.1f} B per added document")
+        if any(r["peak_rss_bytes_stages"] and r["peak_rss_bytes_time"]
+               and r["peak_rss_bytes_stages"] > 1.05 * r["peak_rss_bytes_time"] for r in sweep):
+            print("  note: time -v's maximum RSS is below the per-stage peaks: the job resets the high-water mark "
+                  "per stage, so time -v and the report's top-level peak_rss_bytes show the last stage only")
     bad = [r["label"] for r in rows if r["exit_status"] != 0]
     if bad:
         print(f"FAILED runs: {', '.join(bad)}")
-    return 1 if bad else 0
 
 
 if __name__ == "__main__":
