@@ -166,8 +166,8 @@ int main(int argc, char** argv) {
   app.add_option("--shingle", c.shingle, "near: word or char shingles")->check(CLI::IsMember({"word", "char"}))->capture_default_str();
   app.add_flag("--verify", c.verify, "near: drop candidate pairs whose exact Jaccard is below the threshold");
   app.add_flag("--no-signature-check", c.no_check, "near: keep every candidate pair of a bucket (datatrove's behaviour); by "
-               "default a pair whose Jaccard, estimated from 2-bit sketches of the signatures (32 bytes per document), is "
-               "clearly below the threshold does not merge clusters (a pair at the threshold is kept with ~99% probability)");
+               "default a pair whose Jaccard, estimated from 4-bit sketches of the signatures (56 bytes per document), is "
+               "clearly below the threshold does not merge clusters (kept with ~90% probability at the threshold, ~99% 0.05 above it; not with --verify, which is exact)");
   app.add_flag("--streaming", c.streaming, "near: streaming mode (online index of kept records, no barrier)");
   app.add_option("--memory", c.memory, "near: memory budget for the sorted exchanges, e.g. 512M, 4G (default: a quarter of "
                  "the RAM); beyond it sorted runs spill to --tmp. The union-find's 8 bytes per document come on top");
@@ -225,7 +225,7 @@ int main(int argc, char** argv) {
     // With a preset, --threshold keeps the preset's bands x rows: it sets the threshold of the
     // signature check and of --verify only (the progress line and the report show both).
     no.verify = c.verify;
-    no.check_signatures = !c.no_check;
+    no.check_signatures = !c.no_check && !c.verify;  // --verify is exact: it decides every pair
     no.normalize = !c.no_normalize;
     no.seed = c.seed;
     no.family = c.family == "fast32" ? dd::hash_family::fast32 : dd::hash_family::mersenne61;

@@ -36,8 +36,8 @@ struct near_dedup_options {
   bool verify = false;            // drop candidate edges whose exact Jaccard is below threshold
   // Drop candidate edges whose Jaccard estimated from b-bit sketches of the signatures is clearly
   // below the threshold (see signature_check.hpp: a pair at the threshold is kept with ~99%
-  // probability); 32 bytes per document for 112 permutations. Off: datatrove's behaviour (every
-  // candidate pair of a bucket merges clusters).
+  // probability); 56 bytes per document for 112 permutations. Off: datatrove's behaviour (every
+  // candidate pair of a bucket merges clusters). Not used with verify (exact, and stays exact).
   bool check_signatures = true;
   bool normalize = true;          // text::normalize (default options) before shingling
   std::uint64_t seed = 1;
@@ -118,6 +118,9 @@ class near_dedup_batch {
       : o_(std::move(o)), lsh_(o_.resolved_lsh()), mh_({o_.num_perm, o_.seed, o_.family}) {
     if (!(o_.threshold > 0.0 && o_.threshold <= 1.0)) throw std::invalid_argument("near_dedup: threshold must be in (0, 1]");
     check_lsh(o_.num_perm, lsh_);
+    // With verify the exact Jaccard decides every pair, and stays exact: the estimate would only
+    // lose pairs that verification accepts.
+    if (o_.verify) o_.check_signatures = false;
     if (o_.check_signatures) check_ = signature_check(o_.num_perm, o_.threshold);
   }
 

@@ -187,6 +187,9 @@ class near_dedup_out_of_core {
     if (!(o_.threshold > 0.0 && o_.threshold <= 1.0)) throw std::invalid_argument("near_dedup: threshold must be in (0, 1]");
     check_lsh(o_.num_perm, lsh_);
     mh_ = std::make_shared<const minhasher>(minhash_params{o_.num_perm, o_.seed, o_.family});
+    // With verify the exact Jaccard decides every pair, and stays exact: the estimate would only
+    // lose pairs that verification accepts.
+    if (o_.verify) o_.check_signatures = false;
     if (o_.check_signatures) check_ = signature_check(o_.num_perm, o_.threshold);
     if (!x_.index_dir.empty()) load_index();
     open_work_dir();
