@@ -411,3 +411,19 @@ TEST_CASE("fineweb_quality.custom_stop_chars") {
   CHECK(fw(s) == "line_punct_ratio");  // ';' is no terminal punctuation by default
   CHECK(fw(s, {.stop_chars = U";"}) == "");
 }
+
+TEST_CASE("c4_quality.policy_and_javascript_phrases") {
+  std::string body;
+  for (std::size_t i = 0; i < 6; ++i) body += sentence(i) + "\n";
+  for (const char* line : {"This site USES COOKIES for you.", "Read the terms of use first.", "Our privacy policy is here.",
+                           "See our Cookie Policy page.", "We use of cookies sometimes.", "Sites use cookies a lot.",
+                           "Please turn on JavaScript here."}) {
+    std::string kept;
+    CHECK(c4(body + line + "\n", &kept) == "");
+    CHECK(kept.find(line) == std::string::npos);
+  }
+  std::string kept;
+  c4(body + "Terms are of use here.\n", &kept);  // no phrase: kept
+  CHECK(kept.ends_with("Terms are of use here."));
+  CHECK(c4(body + "Lorem Ipsum is common text.\n") == "lorem_ipsum");
+}

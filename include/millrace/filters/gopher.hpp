@@ -194,11 +194,15 @@ struct gopher_repetition {
       if (n == 0 || nw < n) continue;  // no n-grams: datatrove skips the test
       const auto& k = keys_for(n);
       t.clear();
-      for (std::size_t i = 0; i + n <= nw; ++i) t.add(k[i], std::uint32_t(i));
-      // Counter.most_common(1): the highest count, the earliest first occurrence among ties.
-      const detail::key_table::slot* top = nullptr;
-      for (auto& s : t.slots())
-        if (s.key && (!top || s.count > top->count || (s.count == top->count && s.first < top->first))) top = &s;
+      // Counter.most_common(1): the highest count, the earliest first occurrence among ties;
+      // tracked as counts grow (each n-gram is compared when it reaches its final count).
+      std::uint32_t top_count = 0, top_first = 0;
+      for (std::size_t i = 0; i + n <= nw; ++i) {
+        const auto& s = t.add(k[i], std::uint32_t(i));
+        if (s.count > top_count || (s.count == top_count && s.first < top_first)) top_count = s.count, top_first = s.first;
+      }
+      const detail::key_table::slot top_slot{0, top_count, top_first};
+      const auto* top = &top_slot;
       const std::size_t gram_chars = prefix[top->first + n] - prefix[top->first] + (n - 1);  // joined by ' '
       const double v = of_text(gram_chars * top->count);
       ck.stat(fmt_reason(n, true), v);

@@ -12,6 +12,11 @@
 
 #include <millrace/filters/filter_result.hpp>
 
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL
+#endif
+#include <xxhash.h>
+
 namespace millrace::filters::detail {
 
 /// In drop mode (out == nullptr) a filter stops at its first failing test, as datatrove's do;
@@ -44,13 +49,9 @@ inline std::uint64_t mix64(std::uint64_t x) {
   return x;
 }
 
-/// 64-bit FNV-1a then a finalizer: hashes of words, lines, paragraphs. Two different strings
-/// share a hash with probability ~2^-64; the filters count such a pair as duplicates.
-inline std::uint64_t hash_bytes(std::string_view s) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
-  return mix64(h ^ s.size());
-}
+/// XXH3-64 of words, lines, paragraphs. Two different strings share a hash with probability
+/// ~2^-64; the filters count such a pair as duplicates.
+inline std::uint64_t hash_bytes(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
 
 /// Open-addressing table of 64-bit keys with a count and the index of the first insertion.
 class key_table {
@@ -63,6 +64,7 @@ class key_table {
     std::size_t cap = 16;
     while (cap < expected * 2) cap <<= 1;
     slots_.assign(cap, slot{});
+    used_.reserve(expected);
   }
   /// Adds one occurrence of key; returns its slot (count == 1: the first time it is seen).
   slot& add(std::uint64_t key, std::uint32_t index) {
@@ -70,7 +72,7 @@ class key_table {
     std::size_t m = slots_.size() - 1, i = mix64(key) & m;
     while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & m;
     auto& s = slots_[i];
-    if (s.key == 0) s.key = key, s.first = index;
+    if (s.key == 0) s.key = key, s.first = index, used_.push_back(std::uint32_t(i));
     ++s.count;
     return s;
   }
@@ -78,26 +80,14 @@ class key_table {
   bool seen_or_add(std::uint64_t key) { return add(key, 0).count > 1; }
   const std::vector<slot>& slots() const { return slots_; }
   /// Empties the table, keeping its capacity (one table serves every n of a document).
-  void clear() { std::fill(slots_.begin(), slots_.end(), slot{}); }
+  void clear() {
+    for (auto i : used_) slots_[i] = slot{};  // only the slots in use: at most half the table
+    used_.clear();
+  }
 
  private:
   std::vector<slot> slots_;
+  std::vector<std::uint32_t> used_;
 };
-
-/// Does `hay` contain `needle` (lower-case ASCII), ignoring ASCII case?
-inline bool contains_nocase(std::string_view hay, std::string_view needle) {
-  if (needle.size() > hay.size()) return false;
-  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    std::size_t k = 0;
-    while (k < needle.size()) {
-      char c = hay[i + k];
-      if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-      if (c != needle[k]) break;
-      ++k;
-    }
-    if (k == needle.size()) return true;
-  }
-  return false;
-}
 
 }  // namespace millrace::filters::detail
