@@ -272,6 +272,7 @@ int main(int argc, char** argv) {
     mr::run_report report;
     dd::near_dedup_result batch_result;
     std::string stages_json;
+    std::vector<std::uint64_t> stage_peaks;
     std::size_t budget = 0;
     if (!near) {
       dd::exact_options eo;
@@ -324,6 +325,7 @@ int main(int argc, char** argv) {
       batch_result.verify_dropped = sm.verify_dropped;
       batch_result.verified_edges = sm.verified_edges;
       batch_result.head_edges = sm.head_edges;
+      for (const auto& st : sm.stages) stage_peaks.push_back(st.peak_rss_bytes);
       for (const auto& st : sm.stages)
         stages_json += fmt::format("{}{{\"name\":\"{}\",\"resumed\":{},\"seconds\":{:.6f},\"records\":{},\"bytes_spilled\":{},"
                                    "\"peak_rss_bytes\":{}}}",
@@ -339,7 +341,10 @@ int main(int argc, char** argv) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - job_start).count();
     struct rusage ru {};
     ::getrusage(RUSAGE_SELF, &ru);
-    const std::uint64_t peak_rss = std::uint64_t(ru.ru_maxrss) * 1024;
+    // The out-of-core stages reset the kernel's peak (VmHWM, and with it ru_maxrss) to measure their
+    // own: the job's peak is the largest of theirs and of what came after.
+    std::uint64_t peak_rss = std::uint64_t(ru.ru_maxrss) * 1024;
+    for (auto p : stage_peaks) peak_rss = std::max(peak_rss, p);
     const std::uint64_t input_bytes = clusters.bytes();
     if (lines != docs + rejected || written != kept) {
       fmt::print(stderr, "millrace-dedup: internal error: counts do not add up (lines {}, documents {}, rejected {}, kept {}, written {})\n",
