@@ -65,9 +65,27 @@ grep -q "millrace-near-" err || fail "the error does not name the file: $(cat er
 grep -q '"complete": true' out/manifest.json 2> /dev/null && fail "a failed run says complete"
 [ -z "$(ls -A tmp)" ] || fail "work files left after the failure"
 
+# --index: A (already deduplicated), then B, keeps exactly what one run over A+B keeps of B.
+rm -rf out* idx ab* a.jsonl b.jsonl cl*
+"$job" -q -i in-a.jsonl -o outA > /dev/null
+cp outA/dedup-00000.jsonl a.jsonl
+zstd -dcq in-b.jsonl.zst > b.jsonl
+na=$(wc -l < a.jsonl)
+"$job" -q -i a.jsonl -i b.jsonl -o ab --clusters ab.cl > /dev/null
+awk -v na="$na" 'NR > na && /"kept":true/ { print NR - na }' ab.cl > keep_b
+awk 'NR==FNR { want[$1] = 1; next } (FNR in want)' keep_b b.jsonl > want_b.jsonl
+"$job" -q -i a.jsonl -o out1 --index idx --memory 64K > /dev/null
+cmp a.jsonl out1/dedup-00000.jsonl || fail "--index: an already deduplicated A lost documents"
+"$job" -q -i b.jsonl -o out2 --index idx --memory 64K --threads 1 --batch-size 33 --clusters cl2 > /dev/null
+cmp want_b.jsonl out2/dedup-00000.jsonl || fail "--index: B against the index differs from the B part of one run over A+B"
+awk -v na="$na" 'NR > na' ab.cl | cmp - cl2 || fail "--index: clusters differ from the B part of one run over A+B"
+[ "$(wc -l < want_b.jsonl)" -lt "$(wc -l < b.jsonl)" ] || fail "--index: nothing of B was a near-duplicate (weak test)"
+! "$job" -q -i b.jsonl -o out3 --index idx --seed 9 2> err > /dev/null || fail "--index with other options gave exit 0"
+grep -q "other near-dedup options" err || fail "--index with other options: unclear error: $(cat err)"
+
 # A --tmp that cannot be made (under a regular file; as root, permissions would not stop us):
 # an error naming it, before any work.
-! "$job" -q -i 'in-*' -o out2 --tmp corpus.jsonl/tmp 2> err > /dev/null || fail "an impossible --tmp gave exit 0"
+! "$job" -q -i 'in-*' -o out4 --tmp corpus.jsonl/tmp 2> err > /dev/null || fail "an impossible --tmp gave exit 0"
 grep -q "corpus.jsonl/tmp" err || fail "the error does not name --tmp: $(cat err)"
-[ ! -e out2/manifest.json ] || ! grep -q '"complete": true' out2/manifest.json || fail "a failed run says complete"
-echo "ok: out-of-core near-dedup equals --in-memory; resumes after kill -9 in every stage; damage detected"
+[ ! -e out4/manifest.json ] || ! grep -q "\"complete\": true" out4/manifest.json || fail "a failed run says complete"
+echo "ok: out-of-core near-dedup equals --in-memory; resumes after kill -9 in every stage; damage detected; --index A then B = A+B"
