@@ -181,10 +181,32 @@ inline doc_stats analyze(std::string_view text) {
         w = word_span{std::uint32_t(at), 0, 0, false};
         in_word = true;
       }
-      w.size = std::uint32_t(i - w.begin);
       ++w.chars;
       w.alpha |= k == cclass::letter;
       if (k != cclass::mark) prev_word_char = k;
+      // Fast path: the ASCII letters and digits that follow, in a tight loop (most of a text).
+      std::size_t j = i;
+      bool letters = false;
+      cclass last = prev_word_char;
+      while (j < text.size()) {
+        const auto b = static_cast<unsigned char>(text[j]);
+        if (b >= 0x80) break;
+        const cclass kb = detail::ascii_class[b];
+        if (kb != cclass::letter && kb != cclass::digit) break;
+        letters |= kb == cclass::letter;
+        last = kb;
+        ++j;
+      }
+      if (j > i) {
+        const std::size_t run = j - i;
+        st.chars += run, line_chars += run, w.chars += std::uint32_t(run);
+        ws_token_chars += std::uint32_t(run);
+        w.alpha |= letters;
+        prev_word_char = last;
+        i = j;
+        line.strip_size = std::uint32_t(i - line.strip_begin);
+      }
+      w.size = std::uint32_t(i - w.begin);
       prev_sym = 0;
       continue;
     }
