@@ -1,10 +1,12 @@
 // millrace/filters.hpp — the quality-filter subsystem: one Unicode-aware scan per document
 // (text_view.hpp) feeding Gopher, C4 and FineWeb heuristics (gopher.hpp, c4.hpp, fineweb.hpp),
-// run as a pipeline operator that drops or annotates (apply.hpp). Needs utf8proc.
+// run as a pipeline operator that drops or annotates (apply.hpp); length/ratio filters, take,
+// when, count_by_key and whitespace normalization (basic.hpp). Needs utf8proc.
 //   auto q = mr::filters::apply<Doc>(mr::filters::gopher_quality{}, mr::filters::fineweb_quality{});
 #pragma once
 
 #include "filters/apply.hpp"
+#include "filters/basic.hpp"
 #include "filters/c4.hpp"
 #include "filters/filter_result.hpp"
 #include "filters/fineweb.hpp"

@@ -44,6 +44,11 @@ struct doc_stats {
   std::size_t newlines = 0;       ///< '\n' bytes
   std::size_t hashes = 0;         ///< '#'
   std::size_t ellipses = 0;       ///< non-overlapping "..." plus "…" (U+2026)
+  std::size_t letters = 0;        ///< code points in L*
+  std::size_t uppercase = 0;      ///< code points in Lu
+  std::size_t digits = 0;         ///< code points in N*
+  std::size_t spaces = 0;         ///< White_Space code points, '\n' included
+  std::size_t symbols = 0;        ///< code points in P* and S*
   std::size_t symbol_tokens = 0;  ///< punctuation/symbol tokens: each P*/S* code point, a run of one repeated character counted once
   std::vector<word_span> words;
   std::vector<line_span> lines;
@@ -153,6 +158,7 @@ inline doc_stats analyze(std::string_view text) {
     ++st.chars;
     if (c == '\n') {
       ++st.newlines;
+      ++st.spaces;
       end_line(at);
       line = line_span{};
       line.begin = std::uint32_t(i);
@@ -165,6 +171,7 @@ inline doc_stats analyze(std::string_view text) {
     ++line_chars;
     const cclass k = detail::classify(c);
     if (k == cclass::space) {
+      ++st.spaces;
       end_word();
       end_ws_token();
       prev_sym = 0;
@@ -177,6 +184,11 @@ inline doc_stats analyze(std::string_view text) {
     ++ws_token_chars;
 
     if (detail::word_class(k)) {
+      if (k == cclass::letter) {
+        ++st.letters;
+        st.uppercase += c < 0x80 ? (c >= 'A' && c <= 'Z') : detail::is_upper(c);
+      }
+      st.digits += k == cclass::digit;
       if (!in_word) {
         w = word_span{std::uint32_t(at), 0, 0, false};
         in_word = true;
@@ -188,15 +200,19 @@ inline doc_stats analyze(std::string_view text) {
       std::size_t j = i;
       bool letters = false;
       cclass last = prev_word_char;
+      std::size_t n_letters = 0, n_upper = 0;
       while (j < text.size()) {
         const auto b = static_cast<unsigned char>(text[j]);
         if (b >= 0x80) break;
         const cclass kb = detail::ascii_class[b];
         if (kb != cclass::letter && kb != cclass::digit) break;
-        letters |= kb == cclass::letter;
+        n_letters += kb == cclass::letter;
+        n_upper += unsigned(b - 'A') < 26u;
         last = kb;
         ++j;
       }
+      letters = n_letters > 0;
+      st.letters += n_letters, st.uppercase += n_upper, st.digits += (j - i) - n_letters;
       if (j > i) {
         const std::size_t run = j - i;
         st.chars += run, line_chars += run, w.chars += std::uint32_t(run);
@@ -211,6 +227,7 @@ inline doc_stats analyze(std::string_view text) {
       continue;
     }
     if (k == cclass::ideograph) {
+      ++st.letters;
       end_word();
       st.words.push_back({std::uint32_t(at), std::uint32_t(i - at), 1, true});
       ++line.n_words;
@@ -218,6 +235,7 @@ inline doc_stats analyze(std::string_view text) {
       continue;
     }
     if (k == cclass::punct) {
+      ++st.symbols;
       // Joiners inside a word: ' ’ . between letters/digits, , between digits ("don't", "3.14").
       if (in_word && (c == '\'' || c == 0x2019 || c == '.' || c == ',') && i < text.size()) {
         std::size_t j = i;
