@@ -20,3 +20,6 @@
 #if __has_include("lake.hpp")
 #include "lake.hpp"
 #endif
+#if __has_include("filters.hpp")
+#include "filters.hpp"
+#endif
