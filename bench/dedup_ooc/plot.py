@@ -44,7 +44,8 @@ def main():
         ax1.plot(x, y, "o-", color=c, label=f"out-of-core --memory {bud}, peak RSS")
         b = next(float(r["memory_budget"]) for r in rows if sweep(r) and r["memory_flag"] == bud)
         ax1.axhline(b / 1e6, ls="--", color=c, lw=1, alpha=0.6)
-        ax1.annotate(f"budget {bud} = {b / 1e6:.0f} MB", (0, b / 1e6), textcoords="offset points", xytext=(4, 4),
+        ax1.annotate(f"budget {bud} = {b / 1e6:.0f} MB", (0.3 + 0.25 * i, b / 1e6), textcoords="offset points",
+                     xytext=(4, -11),  # below the line and away from the points, which sit above it
                      xycoords=("axes fraction", "data"), color=c, fontsize=8)
     x, y = pts(inmem, "peak_rss_bytes", 1e6)
     if x:
