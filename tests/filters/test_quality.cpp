@@ -427,3 +427,19 @@ TEST_CASE("c4_quality.policy_and_javascript_phrases") {
   CHECK(kept.ends_with("Terms are of use here."));
   CHECK(c4(body + "Lorem Ipsum is common text.\n") == "lorem_ipsum");
 }
+
+TEST_CASE("gopher_repetition.larger_n_after_no_repeat") {
+  // No repeated 5-gram, but a repeated 7-gram cannot exist either; a repeated 6-gram implies a
+  // repeated 5-gram, so the skip must still find 6-grams when 5-grams repeat.
+  const std::string t = "a b c d e f x a b c d e f y";
+  mf::filter_result r;
+  mf::gopher_repetition{}.check(mf::analyze(t), &r);
+  CHECK(r.score("gopher_repetition.duplicated_5_n_grams") > 0);
+  CHECK(r.score("gopher_repetition.duplicated_6_n_grams") == doctest::Approx(6.0 / 27));
+  CHECK(r.score("gopher_repetition.duplicated_7_n_grams") == 0);
+  CHECK(r.score("gopher_repetition.duplicated_10_n_grams") == 0);
+  // Lists not in increasing order: a larger n first finds none; a smaller one is still measured.
+  mf::filter_result r2;
+  mf::gopher_repetition{.params = {.dup_n_grams = {{8, 1.0}, {5, 1.0}}}}.check(mf::analyze(t), &r2);
+  CHECK(r2.score("gopher_repetition.duplicated_5_n_grams") > 0);
+}

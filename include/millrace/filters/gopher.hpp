@@ -208,10 +208,13 @@ struct gopher_repetition {
       ck.stat(fmt_reason(n, true), v);
       if (ck.fail(v > frac, fmt_reason(n, true))) return ck.reason;
     }
+    // No n-gram repeating means no longer one repeats either (it would contain a repeated
+    // n-gram): once a size finds none, the larger sizes are 0 without a pass.
+    std::size_t none_from = SIZE_MAX;
     for (auto [n_, frac] : p.dup_n_grams) {
       const auto n = std::size_t(n_);
       std::size_t repeated = 0;
-      if (n > 0 && nw >= n) {
+      if (n > 0 && nw >= n && n < none_from) {
         const auto& k = keys_for(n);
         t.clear();
         std::size_t i = 0;
@@ -224,6 +227,7 @@ struct gopher_repetition {
           }
         }
       }
+      if (repeated == 0 && n > 0) none_from = std::min(none_from, n);
       const double v = of_text(repeated);
       ck.stat(fmt_reason(n, false), v);
       if (ck.fail(v > frac, fmt_reason(n, false))) return ck.reason;
