@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -37,24 +38,38 @@ namespace detail {
 
 enum : unsigned { c4_lorem = 1, c4_javascript = 2, c4_curly = 4, c4_policy = 8 };
 
-// Which of C4's substrings a line holds, in one pass over its bytes (ASCII case folded): at each
-// byte only the phrases starting with that letter are compared.
+// ASCII lower case of a byte (other bytes unchanged).
+inline constexpr auto c4_lower = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) t[std::size_t(c)] = (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : (unsigned char)c;
+  return t;
+}();
+// The first two (lower-case) bytes of every phrase: a line is compared with the phrases only
+// where such a pair starts, so the scan is one table look-up per byte.
+inline constexpr auto c4_anchor = [] {
+  std::array<std::uint64_t, 65536 / 64> bits{};
+  for (const char* w : {"lorem ipsum", "javascript", "terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies",
+                        "use cookies"}) {
+    const unsigned k = unsigned((unsigned char)w[0]) << 8 | (unsigned char)w[1];
+    bits[k >> 6] |= std::uint64_t(1) << (k & 63);
+  }
+  return bits;
+}();
+
+// Which of C4's substrings a line holds, in one pass over its bytes (ASCII case folded).
 inline unsigned c4_line_flags(std::string_view s) {
   unsigned f = 0;
   auto at = [&](std::size_t i, std::string_view w) {
     if (s.size() - i < w.size()) return false;
-    for (std::size_t k = 1; k < w.size(); ++k) {
-      char c = s[i + k];
-      if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-      if (c != w[k]) return false;
-    }
+    for (std::size_t k = 2; k < w.size(); ++k)
+      if (c4_lower[(unsigned char)s[i + k]] != (unsigned char)w[k]) return false;
     return true;
   };
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-    switch (c) {
-      case '{': f |= c4_curly; break;
+  if (s.find('{') != std::string_view::npos) f |= c4_curly;
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    const unsigned k = unsigned(c4_lower[(unsigned char)s[i]]) << 8 | c4_lower[(unsigned char)s[i + 1]];
+    if (!((c4_anchor[k >> 6] >> (k & 63)) & 1)) continue;
+    switch (k >> 8) {
       case 'l': if (at(i, "lorem ipsum")) f |= c4_lorem; break;
       case 'j': if (at(i, "javascript")) f |= c4_javascript; break;
       case 't': if (at(i, "terms of use")) f |= c4_policy; break;
