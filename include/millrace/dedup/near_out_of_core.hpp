@@ -276,11 +276,13 @@ class near_dedup_out_of_core {
         sketch_writer_->commit();
         sketch_writer_.reset();
       }
-      const auto spilled = bands_->stats().bytes_spilled;
       bands_.reset();
       m_.sign = true;
       save_manifest();
-      end_stage(m_.documents, spilled + detail::dir_bytes(absolute(m_.band_runs)));
+      // what the stage left on disk (runs spilled while signing were moved into these, not copied)
+      auto files = absolute(m_.band_runs);
+      for (const char* f : {"sketches.run", "sets.bin", "offsets.run"}) files.push_back(work_ / f);
+      end_stage(m_.documents, detail::dir_bytes(files));
     } else {
       band_reader_.emplace(bands_->finish());
       const auto spilled = bands_->stats().bytes_spilled;
@@ -440,7 +442,7 @@ class near_dedup_out_of_core {
     std::uint64_t spilled = edges.stats().bytes_spilled;
     if (persist()) {
       m_.edge_runs = relative(edges.finish_to_runs(work_));
-      spilled += detail::dir_bytes(absolute(m_.edge_runs));
+      spilled = detail::dir_bytes(absolute(m_.edge_runs));  // spilled runs were moved into these
       m_.link = true;
       save_manifest();
       if (x_.index_dir.empty()) {  // no longer needed (with an index: for its update in close())
