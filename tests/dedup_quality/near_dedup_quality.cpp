@@ -8,7 +8,7 @@
 #include <millrace/synth/score.hpp>
 
 #include <doctest/doctest.h>
-#include <tbb/task_arena.h>
+#include <millrace/core.hpp>  // with_executor: the library functions run on the executor given
 
 #include <algorithm>
 #include <cmath>
@@ -225,7 +225,7 @@ TEST_CASE("near_dedup.batch.2T.verify.precision_recall.t0.8") {
   const auto sets = shingle_sets(c, o);
   const auto truth = dd::all_pairs_jaccard(sets, o.threshold);
   dd::near_dedup_result r;
-  tbb::task_arena(2).execute([&] { r = dd::near_dedup(c.views, o); });
+  r = millrace::with_executor(millrace::cpu{.threads = 2}, [&] { return dd::near_dedup(c.views, o); });
   check_cluster_invariants(r, c.views.size());
   const auto pr = precision_recall(r.cluster, sets, truth, o.threshold, o.threshold + 0.05);
   MESSAGE("t=0.8 verify: predicted pairs " << pr.predicted_pairs << ", precision " << pr.precision() << " (strict "
@@ -239,7 +239,7 @@ TEST_CASE("near_dedup.batch.2T.verify.precision_recall.t0.8") {
   // Without verification the LSH false positives stay: precision may only drop, recall may only rise.
   o.verify = false;
   dd::near_dedup_result raw;
-  tbb::task_arena(2).execute([&] { raw = dd::near_dedup(c.views, o); });
+  raw = millrace::with_executor(millrace::cpu{.threads = 2}, [&] { return dd::near_dedup(c.views, o); });
   const auto pr_raw = precision_recall(raw.cluster, sets, truth, o.threshold, o.threshold + 0.05);
   MESSAGE("t=0.8 no verify: precision " << pr_raw.precision() << ", recall " << pr_raw.recall());
   CHECK(pr_raw.recall() >= pr.recall());
@@ -253,8 +253,8 @@ TEST_CASE("near_dedup.batch.1T_equals_2T") {
     dd::near_dedup_options o;
     o.verify = verify;
     dd::near_dedup_result one, two;
-    tbb::task_arena(1).execute([&] { one = dd::near_dedup(c.views, o); });
-    tbb::task_arena(2).execute([&] { two = dd::near_dedup(c.views, o); });
+    one = millrace::with_executor(millrace::cpu{.threads = 1}, [&] { return dd::near_dedup(c.views, o); });
+    two = millrace::with_executor(millrace::cpu{.threads = 2}, [&] { return dd::near_dedup(c.views, o); });
     CHECK(one.cluster == two.cluster);
     CHECK(one.kept == two.kept);
     CHECK(one.candidate_edges == two.candidate_edges);
@@ -273,7 +273,7 @@ TEST_CASE("near_dedup.preset.datatrove_and_nemo.verify") {
     const auto sets = shingle_sets(c, o);
     const auto truth = dd::all_pairs_jaccard(sets, o.threshold);
     dd::near_dedup_result r;
-    tbb::task_arena(2).execute([&] { r = dd::near_dedup(c.views, o); });
+    r = millrace::with_executor(millrace::cpu{.threads = 2}, [&] { return dd::near_dedup(c.views, o); });
     check_cluster_invariants(r, c.views.size());
     // Recall is judged where the preset's S-curve is high: J >= 0.9 (P(collide) >= 0.99 for 14x8, 0.98 for 20x13).
     const auto pr = precision_recall(r.cluster, sets, truth, o.threshold, 0.9);
@@ -290,7 +290,7 @@ namespace {
 std::vector<std::uint64_t> run_streaming(const corpus& c, const dd::near_dedup_options& o, std::size_t batch, int threads) {
   dd::near_streaming_index idx(o);
   std::vector<std::uint64_t> all, part;
-  tbb::task_arena(threads).execute([&] {
+  millrace::with_executor(millrace::cpu{.threads = std::size_t(threads)}, [&] {
     for (std::size_t i = 0; i < c.views.size(); i += batch) {
       const std::size_t n = std::min(batch, c.views.size() - i);
       idx.process(std::span<const std::string_view>(c.views.data() + i, n), part);
