@@ -49,14 +49,14 @@ d822="$tmp/deb822"; mkdir -p "$d822/sources.list.d"
 cat >"$d822/sources.list.d/debian.sources" <<'EOF'
 Types: deb deb-src
 # http://snapshot.example.org/archive/debian/20250520T000000Z
-URIs: http://apt-cache.internal:3142/debian
+URIs: http://apt-cache.example.net:3142/debian
 Suites: trixie trixie-updates
 Components: main contrib
  non-free-firmware
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
 Types: deb
-URIs: http://apt-cache.internal:3142/debian-security
+URIs: http://apt-cache.example.net:3142/debian-security
 Suites: trixie-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
@@ -81,19 +81,19 @@ EOF
 echo 'Types: deb' >"$d822/sources.list.d/nodesource.sources.disabled-by-farm"
 key=$'\037 -----BEGIN PGP PUBLIC KEY BLOCK-----\037 .\037 mQINBGRAND0M\037 -----END PGP PUBLIC KEY BLOCK-----'
 check "deb822: entries" \
-"deb|http://apt-cache.internal:3142/debian|trixie|main contrib non-free-firmware|/usr/share/keyrings/debian-archive-keyring.gpg
-deb|http://apt-cache.internal:3142/debian|trixie-updates|main contrib non-free-firmware|/usr/share/keyrings/debian-archive-keyring.gpg
-deb-src|http://apt-cache.internal:3142/debian|trixie|main contrib non-free-firmware|/usr/share/keyrings/debian-archive-keyring.gpg
-deb-src|http://apt-cache.internal:3142/debian|trixie-updates|main contrib non-free-firmware|/usr/share/keyrings/debian-archive-keyring.gpg
-deb|http://apt-cache.internal:3142/debian-security|trixie-security|main|/usr/share/keyrings/debian-archive-keyring.gpg
+"deb|http://apt-cache.example.net:3142/debian|trixie|main contrib non-free-firmware|/usr/share/keyrings/debian-archive-keyring.gpg
+deb|http://apt-cache.example.net:3142/debian|trixie-updates|main contrib non-free-firmware|/usr/share/keyrings/debian-archive-keyring.gpg
+deb-src|http://apt-cache.example.net:3142/debian|trixie|main contrib non-free-firmware|/usr/share/keyrings/debian-archive-keyring.gpg
+deb-src|http://apt-cache.example.net:3142/debian|trixie-updates|main contrib non-free-firmware|/usr/share/keyrings/debian-archive-keyring.gpg
+deb|http://apt-cache.example.net:3142/debian-security|trixie-security|main|/usr/share/keyrings/debian-archive-keyring.gpg
 deb|https://vendor.example.com/apt|trixie|stable|$key
 deb|https://vendor-mirror.example.com/apt|trixie|stable|$key" \
   "$(apt_sources_entries "$d822")"
-check "deb822: mirror" "http://apt-cache.internal:3142/debian|main contrib non-free-firmware|/usr/share/keyrings/debian-archive-keyring.gpg" \
+check "deb822: mirror" "http://apt-cache.example.net:3142/debian|main contrib non-free-firmware|/usr/share/keyrings/debian-archive-keyring.gpg" \
   "$(apt_sources_mirror "$d822" trixie)"
 check "deb822: deb-src stanzas" \
 "Types: deb-src
-URIs: http://apt-cache.internal:3142/debian-security
+URIs: http://apt-cache.example.net:3142/debian-security
 Suites: trixie-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
