@@ -66,6 +66,23 @@ struct run_file_options {
 /// (format: docs/exchange.md). The file appears at `path` only on commit() (a rename from a
 /// hidden temporary name next to it); a writer destroyed uncommitted removes its temporary file.
 /// Every write is checked: a full disk throws spill_error naming the file.
+namespace detail::spill {
+// Appends up to max records of a reader with next(T&) to out; returns how many (0 at the end).
+template <class Reader, class T>
+std::size_t read_into(Reader& r, std::vector<T>& out, std::size_t max) {
+  std::size_t k = 0;
+  while (k < max) {
+    out.emplace_back();
+    if (!r.next(out.back())) {
+      out.pop_back();
+      break;
+    }
+    ++k;
+  }
+  return k;
+}
+}  // namespace detail::spill
+
 template <serializable T>
 class run_writer {
  public:
@@ -195,18 +212,7 @@ class run_reader {
     return true;
   }
   /// Appends up to max records to out; returns how many (0 at the end).
-  std::size_t read(std::vector<T>& out, std::size_t max) {
-    std::size_t k = 0;
-    while (k < max) {
-      out.emplace_back();
-      if (!next(out.back())) {
-        out.pop_back();
-        break;
-      }
-      ++k;
-    }
-    return k;
-  }
+  std::size_t read(std::vector<T>& out, std::size_t max) { return detail::spill::read_into(*this, out, max); }
 
   const std::filesystem::path& path() const { return file_.path(); }
   /// Records in the file (from the footer).
@@ -380,18 +386,7 @@ class sorted_reader {
     return false;
   }
   /// Appends up to max records to out; returns how many (0 at the end).
-  std::size_t read(std::vector<T>& out, std::size_t max) {
-    std::size_t k = 0;
-    while (k < max) {
-      out.emplace_back();
-      if (!next(out.back())) {
-        out.pop_back();
-        break;
-      }
-      ++k;
-    }
-    return k;
-  }
+  std::size_t read(std::vector<T>& out, std::size_t max) { return detail::spill::read_into(*this, out, max); }
   /// The sorter's counters as of finish() (for merge(): the merge passes and bytes written).
   const spill_stats& stats() const { return stats_; }
 

@@ -175,6 +175,55 @@ inline std::uint64_t dir_bytes(const std::vector<std::filesystem::path>& files) 
   return n;
 }
 
+// The fields of a small JSON object file (the stage manifest, index.json), each read with its
+// type checked; `fail` throws, naming the file and what is wrong.
+class json_fields {
+ public:
+  using fail_fn = std::function<void(const std::string&)>;
+  json_fields(const std::string& text, fail_fn fail) : fail_(std::move(fail)) {
+    try {
+      v_ = json::parse(text);
+    } catch (const std::exception& e) {
+      fail_(e.what());
+    }
+    if (!v_.is_object()) fail_("not an object");
+  }
+  const json::value& get(const char* k) const {
+    const auto& o = v_.as_object();
+    auto it = o.find(k);
+    if (it == o.end()) fail_(std::string("no \"") + k + "\"");
+    return it->second;
+  }
+  std::string str(const char* k) const {
+    if (!get(k).is_string()) fail_(std::string("\"") + k + "\" is not a string");
+    return std::get<std::string>(get(k).v);
+  }
+  std::uint64_t num(const char* k) const {
+    if (!get(k).is_number()) fail_(std::string("\"") + k + "\" is not a number");
+    return static_cast<std::uint64_t>(std::get<double>(get(k).v));
+  }
+  bool flag(const char* k) const { return get(k).is_bool() && std::get<bool>(get(k).v); }
+  // A file name inside the directory ("" allowed): never a path that leads out of it.
+  std::string file_name(const char* k) const { return checked_name(str(k), true); }
+  std::vector<std::string> file_names(const char* k) const {
+    if (!get(k).is_array()) fail_(std::string("\"") + k + "\" is not a list");
+    std::vector<std::string> out;
+    for (auto& e : get(k).as_array()) {
+      if (!e.is_string()) fail_(std::string("\"") + k + "\" holds a non-string");
+      out.push_back(checked_name(std::get<std::string>(e.v), false));
+    }
+    return out;
+  }
+
+ private:
+  std::string checked_name(std::string s, bool empty_ok) const {
+    if ((s.empty() && !empty_ok) || s.find('/') != std::string::npos || s == "." || s == "..") fail_("a file name with a path");
+    return s;
+  }
+  json::value v_;
+  fail_fn fail_;
+};
+
 }  // namespace detail
 
 class near_dedup_out_of_core {
@@ -630,48 +679,30 @@ class near_dedup_out_of_core {
       index_.digest = "new";
       return;
     }
-    const std::string text = read_text(path);
     auto fail = [&](const std::string& why) -> void { throw std::runtime_error(path.string() + ": not a usable index (" + why + ")"); };
-    json::value v;
-    try {
-      v = json::parse(text);
-    } catch (const std::exception& e) {
-      fail(e.what());
-    }
-    if (!v.is_object()) fail("not an object");
-    const auto& o = v.as_object();
-    auto str = [&](const char* k) -> std::string {
-      auto it = o.find(k);
-      if (it == o.end() || !it->second.is_string()) fail(std::string("no string \"") + k + "\"");
-      return std::get<std::string>(it->second.v);
-    };
-    auto num = [&](const char* k) -> std::uint64_t {
-      auto it = o.find(k);
-      if (it == o.end() || !it->second.is_number()) fail(std::string("no number \"") + k + "\"");
-      return static_cast<std::uint64_t>(std::get<double>(it->second.v));
-    };
+    const detail::json_fields f(read_text(path), fail);
+    auto str = [&](const char* k) { return f.str(k); };
+    auto num = [&](const char* k) { return f.num(k); };
     if (str("format") != index_format) fail("unknown format");
     if (str("options") != index_options())
       throw std::invalid_argument(path.string() + ": the index was built with other near-dedup options (" + str("options") +
                                   "; now " + index_options() + "): band keys would not match");
     index_.documents = num("documents");
     index_.generation = num("generation");
-    index_.bands = str("bands");
-    index_.sketches = str("sketches");
+    index_.bands = f.file_name("bands");
+    index_.sketches = f.file_name("sketches");
     // This very run (same resume key) already updated the index and was killed before it could
     // remove its work directory: it runs again against the index as it was before, which the
     // update kept for this case, and reaches the same result.
     if (!x_.resume_key.empty() && str("applied_key") == x_.resume_key && index_.generation > 0) {
       index_.documents = num("previous_documents");
-      index_.bands = str("previous_bands");
-      index_.sketches = str("previous_sketches");
+      index_.bands = f.file_name("previous_bands");
+      index_.sketches = f.file_name("previous_sketches");
       --index_.generation;
     }
     if (o_.check_signatures && index_.documents > 0 && index_.sketches.empty())
       throw std::invalid_argument(path.string() + ": the index keeps no signature sketches (built with the check off): "
                                   "turn the check off for it too (--no-signature-check)");
-    for (const auto& b : {index_.bands, index_.sketches})
-      if (b.find('/') != std::string::npos || b == "." || b == "..") fail("a bands file name with a path");
     if (index_.documents > 0 && index_.bands.empty()) fail("documents without bands");
     index_.digest = "g" + std::to_string(index_.generation);
   }
@@ -876,41 +907,14 @@ class near_dedup_out_of_core {
 
   void load_manifest() {
     const auto path = work_ / "stages.json";
-    const std::string text = read_text(path);
     auto fail = [&](const std::string& why) -> void {
       throw std::runtime_error(path.string() + ": not a usable stage manifest (" + why +
                                "); remove the directory " + work_.string() + " to start afresh");
     };
-    json::value v;
-    try {
-      v = json::parse(text);
-    } catch (const std::exception& e) {
-      fail(e.what());
-    }
-    if (!v.is_object()) fail("not an object");
-    const auto& o = v.as_object();
-    auto get = [&](const char* k) -> const json::value& {
-      auto it = o.find(k);
-      if (it == o.end()) fail(std::string("no \"") + k + "\"");
-      return it->second;
-    };
-    if (!get("format").is_string() || std::get<std::string>(get("format").v) != manifest_format) fail("unknown format");
-    auto flag = [&](const char* k) { return get(k).is_bool() && std::get<bool>(get(k).v); };
-    auto num = [&](const char* k) -> std::uint64_t {
-      if (!get(k).is_number()) fail(std::string("\"") + k + "\" is not a number");
-      return static_cast<std::uint64_t>(std::get<double>(get(k).v));
-    };
-    auto names = [&](const char* k) {
-      std::vector<std::string> out;
-      if (!get(k).is_array()) fail(std::string("\"") + k + "\" is not a list");
-      for (auto& e : get(k).as_array()) {
-        if (!e.is_string()) fail(std::string("\"") + k + "\" holds a non-string");
-        const auto& s = std::get<std::string>(e.v);
-        if (s.empty() || s.find('/') != std::string::npos || s == "." || s == "..") fail("a file name with a path");
-        out.push_back(s);
-      }
-      return out;
-    };
+    const detail::json_fields f(read_text(path), fail);
+    if (!f.get("format").is_string() || f.str("format") != manifest_format) fail("unknown format");
+    auto flag = [&](const char* k) { return f.flag(k); };
+    auto num = [&](const char* k) { return f.num(k); };
     m_.sign = flag("sign");
     m_.link = flag("link");
     m_.components = flag("components");
@@ -921,12 +925,10 @@ class near_dedup_out_of_core {
     m_.head_edges = num("head_edges");
     m_.check_dropped = num("check_dropped");
     m_.verify_dropped = num("verify_dropped");
-    if (!get("position_hash").is_string()) fail("\"position_hash\" is not a string");
-    m_.position_hash = std::strtoull(std::get<std::string>(get("position_hash").v).c_str(), nullptr, 16);
-    m_.band_runs = names("band_runs");
-    m_.edge_runs = names("edge_runs");
-    if (!get("roots").is_string()) fail("\"roots\" is not a string");
-    m_.roots = std::get<std::string>(get("roots").v);
+    m_.position_hash = std::strtoull(f.str("position_hash").c_str(), nullptr, 16);
+    m_.band_runs = f.file_names("band_runs");
+    m_.edge_runs = f.file_names("edge_runs");
+    m_.roots = f.str("roots");
     if (m_.components && m_.roots.empty()) fail("components complete without roots");
     for (auto [name, done] : {std::pair{"sign", m_.sign}, {"link", m_.link}, {"components", m_.components}})
       if (done) {

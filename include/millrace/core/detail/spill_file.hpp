@@ -1,12 +1,14 @@
-// millrace/core/detail/spill_file.hpp — the files under spill.hpp: checked POSIX writes into a
-// temporary name renamed into place on commit (the equivalent of io::atomic_file, which core may not
-// include: io sits above core), positioned reads, the run-file format's constants, and the private
+// millrace/core/detail/spill_file.hpp — the files under spill.hpp: checked writes into a temporary
+// name renamed into place on commit (core/detail/atomic_file.hpp, the mechanism io::atomic_file
+// uses too), positioned reads, the run-file format's constants, and the private
 // spill directory (mkdtemp, removed with everything in it by its destructor).
 #pragma once
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "atomic_file.hpp"
 
 #include <atomic>
 #include <cerrno>
@@ -50,8 +52,6 @@ inline constexpr std::uint32_t block_magic = 0x4b42524du;   // "MRBK"
 inline constexpr std::uint32_t footer_magic = 0x5446524du;  // "MRFT"
 inline constexpr std::size_t file_header_bytes = 16, block_header_bytes = 24, footer_bytes = 32;
 
-inline std::string errno_text(int e) { return std::strerror(e); }
-
 template <class U>
 void put(char* p, U v) {
   std::memcpy(p, &v, sizeof v);
@@ -63,121 +63,19 @@ U get(const char* p) {
   return v;
 }
 
-inline std::uint64_t unpredictable_u64() {
-  thread_local std::random_device rd;
-  return (std::uint64_t(rd()) << 32) ^ std::uint64_t(rd());
-}
+using files::errno_text;
+using files::parent_or_dot;
+using files::unpredictable_u64;
+inline void sync_directory(const std::filesystem::path& dir) { files::sync_directory<spill_error>(dir); }
 
-inline std::filesystem::path parent_or_dot(const std::filesystem::path& p) {
-  auto d = p.parent_path();
-  return d.empty() ? std::filesystem::path(".") : d;
-}
-
-inline void sync_directory(const std::filesystem::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw spill_error(dir, "cannot open directory to sync it: " + errno_text(errno));
-  const int rc = ::fsync(fd);
-  const int e = errno;
-  ::close(fd);
-  if (rc != 0 && e != EINVAL && e != EROFS) throw spill_error(dir, "cannot sync directory: " + errno_text(e));
-}
-
-/// A file written under ".<name>.<16 hex>.tmp" next to its target (io::atomic_file's naming, so
-/// io::remove_stale_temps recognises what a killed run left) and renamed into place by commit().
-/// Every write, fsync, close and rename is checked; an uncommitted file is removed.
-class out_file {
+/// A run file being written: core/detail/atomic_file.hpp's mechanism (io::atomic_file's too, so
+/// io::remove_stale_temps recognises what a killed run left), throwing spill_error, unbuffered
+/// (run_writer writes whole blocks).
+class out_file : public files::basic_atomic_file<spill_error> {
  public:
   out_file() = default;
-  explicit out_file(std::filesystem::path target, bool fsync) : target_(std::move(target)), fsync_(fsync) {
-    const auto dir = parent_or_dot(target_);
-    const auto name = target_.filename().string();
-    if (name.empty() || name == "." || name == "..") throw spill_error(target_, "not a file name");
-    for (int attempt = 0; attempt < 16 && fd_ < 0; ++attempt) {
-      char suffix[24];
-      std::snprintf(suffix, sizeof suffix, ".%016llx.tmp", static_cast<unsigned long long>(unpredictable_u64()));
-      temp_ = dir / ("." + name + suffix);
-      fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-      if (fd_ < 0 && errno != EEXIST)
-        throw spill_error(target_, "cannot create a file in " + dir.string() + ": " + errno_text(errno));
-    }
-    if (fd_ < 0) throw spill_error(target_, "cannot find a free temporary name");
-  }
-  out_file(out_file&& o) noexcept { swap(o); }
-  out_file& operator=(out_file&& o) noexcept {
-    if (this != &o) {
-      discard();
-      swap(o);
-    }
-    return *this;
-  }
-  out_file(const out_file&) = delete;
-  out_file& operator=(const out_file&) = delete;
-  ~out_file() { discard(); }
-
-  bool is_open() const { return fd_ >= 0; }
-  const std::filesystem::path& path() const { return target_; }
-  std::uint64_t bytes_written() const { return written_; }
-
-  void write(const char* p, std::size_t n) {
-    if (fd_ < 0) throw spill_error(target_, "write after commit or discard");
-    while (n) {
-      const ssize_t k = ::write(fd_, p, n);
-      if (k < 0) {
-        if (errno == EINTR) continue;
-        fail_errno("cannot write");
-      }
-      if (k == 0) {
-        errno = EIO;
-        fail_errno("cannot write");
-      }
-      p += k;
-      n -= std::size_t(k);
-      written_ += std::uint64_t(k);
-    }
-  }
-
-  void commit() {
-    if (fd_ < 0) throw spill_error(target_, "commit after commit or discard");
-    if (fsync_ && ::fsync(fd_) != 0) fail_errno("cannot sync");
-    const int fd = std::exchange(fd_, -1);
-    if (::close(fd) != 0) {
-      const int e = errno;
-      ::unlink(temp_.c_str());
-      throw spill_error(target_, "cannot write: " + errno_text(e));
-    }
-    if (::rename(temp_.c_str(), target_.c_str()) != 0) {
-      const int e = errno;
-      ::unlink(temp_.c_str());
-      throw spill_error(target_, "cannot rename " + temp_.filename().string() + " into place: " + errno_text(e));
-    }
-    if (fsync_) sync_directory(parent_or_dot(target_));
-  }
-
-  void discard() noexcept {
-    if (fd_ < 0) return;
-    ::close(fd_);
-    fd_ = -1;
-    ::unlink(temp_.c_str());
-  }
-
- private:
-  void swap(out_file& o) noexcept {
-    std::swap(target_, o.target_);
-    std::swap(temp_, o.temp_);
-    std::swap(fd_, o.fd_);
-    std::swap(fsync_, o.fsync_);
-    std::swap(written_, o.written_);
-  }
-  [[noreturn]] void fail_errno(const char* what) {
-    const int e = errno;
-    discard();
-    throw spill_error(target_, std::string(what) + ": " + errno_text(e));
-  }
-
-  std::filesystem::path target_, temp_;
-  int fd_ = -1;
-  bool fsync_ = false;
-  std::uint64_t written_ = 0;
+  out_file(std::filesystem::path target, bool fsync) : basic_atomic_file(std::move(target), fsync, 0) {}
+  void write(const char* p, std::size_t n) { basic_atomic_file::write(std::string_view(p, n)); }
 };
 
 /// A file read with pread(2) at explicit offsets.
