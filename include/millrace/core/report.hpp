@@ -3,14 +3,15 @@
 //   auto r = mr::run(p);  fmt::print("{}\n", r);  write(r.to_json());
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
-#include "json_value.hpp"
+#include "../detail/config.hpp"
 
 namespace millrace {
 
@@ -48,18 +49,10 @@ struct run_report {
     return nullptr;
   }
 
-  std::string to_json() const {
-    std::string s = fmt::format("{{\"executor\":{},\"threads\":{},\"wall_s\":{:.6f},\"records_in\":{},\"records_out\":{},\"rejected\":{},\"operators\":[",
-                                json::quote(executor), threads, std::chrono::duration<double>(wall).count(), records_in(), records_out(), rejected());
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-      const auto& o = ops[i];
-      s += fmt::format("{}{{\"name\":{},\"kind\":\"{}\",\"stage\":{},\"in\":{},\"out\":{},\"rejected\":{},\"busy_s\":{:.6f}}}",
-                       i ? "," : "", json::quote(o.name), o.kind, json::quote(o.stage), o.records_in, o.records_out, o.rejected,
-                       std::chrono::duration<double>(o.busy).count());
-    }
-    return s + "]}";
-  }
-
+  /// {"executor":..,"threads":..,"wall_s":..,"records_in":..,"records_out":..,"rejected":..,"operators":[..]}
+  std::string to_json() const;
+  /// The table fmt::print("{}", report) prints.
+  std::string to_text() const;
 };
 
 }  // namespace millrace
@@ -69,13 +62,11 @@ struct fmt::formatter<millrace::run_report> {
   constexpr auto parse(format_parse_context& ctx) { return ctx.begin(); }
   template <class Ctx>
   auto format(const millrace::run_report& r, Ctx& ctx) const {
-    auto out = fmt::format_to(ctx.out(), "millrace run: {} executor, {} thread(s), {:.3f} s wall, {} in, {} out, {} rejected\n",
-                              r.executor, r.threads, std::chrono::duration<double>(r.wall).count(), r.records_in(),
-                              r.records_out(), r.rejected());
-    out = fmt::format_to(out, "  {:<24} {:<10} {:>12} {:>12} {:>9} {:>10}  {}\n", "operator", "kind", "in", "out", "rejected", "busy ms", "stage");
-    for (const auto& o : r.ops)
-      out = fmt::format_to(out, "  {:<24} {:<10} {:>12} {:>12} {:>9} {:>10.1f}  {}\n", o.name, o.kind, o.records_in,
-                           o.records_out, o.rejected, std::chrono::duration<double, std::milli>(o.busy).count(), o.stage);
-    return out;
+    const std::string text = r.to_text();
+    return std::copy(text.begin(), text.end(), ctx.out());
   }
 };
+
+#if MILLRACE_HEADER_ONLY
+#include "detail/report_impl.hpp"
+#endif

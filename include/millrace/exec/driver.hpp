@@ -12,6 +12,7 @@
 #include "../core/pipeline.hpp"
 #include "../core/plan.hpp"
 #include "../core/report.hpp"
+#include "../detail/config.hpp"
 #include "options.hpp"
 
 namespace millrace::detail {
@@ -63,13 +64,7 @@ class progress_tracker {
 
 // In stage order, so that a stage's commit() (its side outputs made durable) comes before the
 // sinks after it finish and, e.g., mark their manifest complete.
-inline void finish_sinks(stage_list& list, std::size_t begin, std::size_t end) {
-  for (std::size_t i = begin; i < end; ++i) {
-    for (auto& b : list[i].branches) finish_sinks(b, 0, b.size());
-    if (list[i].commit) list[i].commit();
-    if (list[i].finish_sink) list[i].finish_sink();
-  }
-}
+void finish_sinks(stage_list& list, std::size_t begin, std::size_t end);
 
 /// Runs the plan segment by segment. run_segment(source, stages, begin, end, tracker, first)
 /// runs stages [begin, end) fed by source; a barrier's finish() then feeds the next segment.
@@ -94,42 +89,11 @@ void drive(plan& pl, progress_tracker& tracker, RunSegment&& run_segment) {
   tracker.finish();
 }
 
-inline void collect_stage_info(const stage_list& list, std::vector<std::pair<std::string, std::uint64_t>>& info,
-                               std::vector<std::size_t>& op_stage_ref, std::vector<std::uint64_t>& rejected) {
-  for (const auto& st : list) {
-    info.emplace_back(st.name, st.stats->busy_ns.load());
-    for (auto op : st.ops) op_stage_ref[op] = info.size() - 1;
-    if (st.rejected && !st.ops.empty()) rejected[st.ops.front()] += st.rejected();
-    for (const auto& b : st.branches) collect_stage_info(b, info, op_stage_ref, rejected);
-  }
-}
-
-inline run_report make_report(plan& pl, std::string executor, std::size_t threads, std::chrono::nanoseconds wall) {
-  run_report r;
-  r.executor = std::move(executor);
-  r.threads = threads;
-  r.wall = wall;
-  std::vector<std::pair<std::string, std::uint64_t>> info;
-  std::vector<std::size_t> ref(pl.ops.size(), std::size_t(-1));
-  std::vector<std::uint64_t> rejected(pl.ops.size(), 0);
-  collect_stage_info(pl.stages, info, ref, rejected);
-  for (std::size_t i = 0; i < pl.ops.size(); ++i) {
-    const auto& o = pl.ops[i];
-    op_report rep;
-    rep.name = o.name;
-    rep.kind = o.kind;
-    rep.records_in = o.in.load();
-    rep.records_out = o.out.load();
-    rep.rejected = o.rejected.load() + rejected[i];
-    if (ref[i] != std::size_t(-1)) {
-      rep.stage = info[ref[i]].first;
-      rep.busy = std::chrono::nanoseconds(info[ref[i]].second);
-    } else {
-      rep.stage = o.name;
-    }
-    r.ops.push_back(std::move(rep));
-  }
-  return r;
-}
+/// The report of a plan that has run: per operator, its counters and its stage's busy time.
+run_report make_report(plan& pl, std::string executor, std::size_t threads, std::chrono::nanoseconds wall);
 
 }  // namespace millrace::detail
+
+#if MILLRACE_HEADER_ONLY
+#include "detail/driver_impl.hpp"
+#endif
