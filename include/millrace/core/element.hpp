@@ -22,9 +22,23 @@ template <class In, class Op, bool Accepts = Op::template accepts<In>>
 struct connect_one {
   using type = typename Op::template output<In>;
 };
+// A refused connection: the operator's own diagnosis when it has one (Op::refusal<In> names a
+// type such as predicate_must_return_bool<...>, see traits.hpp), else cannot_connect_operator.
+template <class In, class Op>
+struct refusal_of {
+  using type = void;
+};
+template <class In, class Op>
+  requires requires { typename Op::template refusal<In>; }
+struct refusal_of<In, Op> {
+  using type = typename Op::template refusal<In>;
+};
+
 template <class In, class Op>
 struct connect_one<In, Op, false> {
-  using type = typename cannot_connect_operator<In, typename Op::expects, Op>::type;
+  using diagnosis = typename refusal_of<In, Op>::type;
+  using type = typename std::conditional_t<std::is_void_v<diagnosis>, cannot_connect_operator<In, typename Op::expects, Op>,
+                                           diagnosis>::type;
 };
 
 /// Output type of element E fed with In, with a readable error when they do not connect.

@@ -26,14 +26,21 @@ struct map_op : detail::row_op_tag {
   static constexpr bool one_to_one = true;  // in == out: the fused loop need not count
   using expects = detail::first_param_t<F>;
   template <class In>
-  static constexpr bool accepts = std::is_invocable_v<const F&, In&&>;
+  static constexpr bool accepts = [] {
+    if constexpr (std::is_invocable_v<const F&, In&&>)
+      return !std::is_void_v<std::invoke_result_t<const F&, In&&>>;
+    else
+      return false;
+  }();
   template <class In>
   using output = std::remove_cvref_t<std::invoke_result_t<const F&, In&&>>;
+  template <class In>
+  using refusal = typename std::conditional_t<std::is_invocable_v<const F&, In&&>,
+                                              std::type_identity<detail::map_callable_returns_void<map_op>>,
+                                              detail::row_refusal<map_op, F, In>>::type;
 
   template <class In, class Emit>
   void apply(In&& x, Emit&& emit) const {
-    static_assert(!std::is_void_v<output<In>>,
-                  "millrace: mr::map's callable returns void; use mr::inspect to look at records");
     emit(std::invoke(fn, std::forward<In>(x)));
   }
 };
@@ -50,6 +57,11 @@ struct filter_op : detail::row_op_tag {
   static constexpr bool accepts = std::is_invocable_r_v<bool, const F&, const In&>;
   template <class In>
   using output = In;
+  template <class In>
+  using refusal = typename std::conditional_t<
+      std::is_invocable_v<const F&, const In&>,
+      std::type_identity<detail::predicate_must_return_bool<filter_op, detail::invoke_result_or_void_t<const F&, const In&>>>,
+      detail::row_refusal<filter_op, F, In>>::type;
 
   template <class In, class Emit>
   void apply(In&& x, Emit&& emit) const {
@@ -74,6 +86,8 @@ struct flat_map_op : detail::row_op_tag {
   }();
   template <class In>
   using output = std::ranges::range_value_t<std::invoke_result_t<const F&, In&&>>;
+  template <class In>
+  using refusal = typename detail::row_refusal<flat_map_op, F, In>::type;
 
   template <class In, class Emit>
   void apply(In&& x, Emit&& emit) const {
@@ -94,6 +108,8 @@ struct inspect_op : detail::row_op_tag {
   static constexpr bool accepts = std::is_invocable_v<const F&, const In&>;
   template <class In>
   using output = In;
+  template <class In>
+  using refusal = typename detail::row_refusal<inspect_op, F, In>::type;
 
   template <class In, class Emit>
   void apply(In&& x, Emit&& emit) const {

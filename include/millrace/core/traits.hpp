@@ -90,6 +90,127 @@ struct cannot_connect_operator {
   using type = invalid_record;
 };
 
+// ---- the specific diagnoses of a refused connection (element.hpp picks one) -------------
+// Each is instantiated instead of cannot_connect_operator when it explains the refusal better;
+// its template arguments are what the compiler prints next to the message.
+
+/// Parameters a callable takes (not a template): its operator()'s or function's; -1 when unknown.
+template <class F, class = void>
+struct arity : std::integral_constant<int, -1> {};
+template <class R, class... A>
+struct arity<R (*)(A...)> : std::integral_constant<int, int(sizeof...(A))> {};
+template <class R, class C, class... A>
+struct arity<R (C::*)(A...)> : std::integral_constant<int, int(sizeof...(A))> {};
+template <class R, class C, class... A>
+struct arity<R (C::*)(A...) const> : arity<R (C::*)(A...)> {};
+template <class R, class C, class... A>
+struct arity<R (C::*)(A...) noexcept> : arity<R (C::*)(A...)> {};
+template <class R, class C, class... A>
+struct arity<R (C::*)(A...) const noexcept> : arity<R (C::*)(A...)> {};
+template <class F>
+struct arity<F, std::void_t<decltype(&F::operator())>> : arity<decltype(&F::operator())> {};
+template <class F>
+inline constexpr int arity_v = arity<std::remove_cvref_t<F>>::value;
+
+/// The (non-template) first parameter type of a callable, with its reference kept.
+template <class F, class = void>
+struct first_param_exact {
+  using type = generic_parameter;
+};
+template <class R, class A, class... Rest>
+struct first_param_exact<R (*)(A, Rest...)> {
+  using type = A;
+};
+template <class R, class C, class A, class... Rest>
+struct first_param_exact<R (C::*)(A, Rest...)> {
+  using type = A;
+};
+template <class R, class C, class A, class... Rest>
+struct first_param_exact<R (C::*)(A, Rest...) const> {
+  using type = A;
+};
+template <class R, class C, class A, class... Rest>
+struct first_param_exact<R (C::*)(A, Rest...) noexcept> {
+  using type = A;
+};
+template <class R, class C, class A, class... Rest>
+struct first_param_exact<R (C::*)(A, Rest...) const noexcept> {
+  using type = A;
+};
+template <class F>
+struct first_param_exact<F, std::void_t<decltype(&F::operator())>> : first_param_exact<decltype(&F::operator())> {};
+
+/// True when F's (non-template) parameter is a non-const lvalue reference: it cannot bind the
+/// record the operator hands over (an rvalue, or a const T&).
+template <class F>
+inline constexpr bool takes_mutable_reference = [] {
+  using A = typename first_param_exact<std::remove_cvref_t<F>>::type;
+  return std::is_lvalue_reference_v<A> && !std::is_const_v<std::remove_reference_t<A>>;
+}();
+
+/// std::invoke_result_t, or void when F cannot be called with Args (for naming it in a diagnosis).
+template <class F, class... Args>
+struct invoke_result_or_void {
+  using type = void;
+};
+template <class F, class... Args>
+  requires std::is_invocable_v<F, Args...>
+struct invoke_result_or_void<F, Args...> {
+  using type = std::invoke_result_t<F, Args...>;
+};
+template <class F, class... Args>
+using invoke_result_or_void_t = typename invoke_result_or_void<F, Args...>::type;
+
+template <class Operator, class Callable, int Parameters>
+struct operator_callable_must_take_one_parameter {
+  static_assert(always_false<Operator>,
+                "millrace: this operator's callable must take exactly one parameter, the record; it takes "
+                "the number of parameters given as the 3rd template argument");
+  using type = invalid_record;
+};
+
+template <class Operator, class Parameter>
+struct operator_callable_takes_record_by_non_const_reference {
+  static_assert(always_false<Operator>,
+                "millrace: this operator's callable takes the record by non-const reference (the 2nd "
+                "template argument); take it by value (T) to change and return it, or by const T& to "
+                "read it");
+  using type = invalid_record;
+};
+
+template <class Operator, class Returned>
+struct predicate_must_return_bool {
+  static_assert(always_false<Operator>,
+                "millrace: mr::filter's predicate must return bool (or something convertible to bool); "
+                "it returns the 2nd template argument");
+  using type = invalid_record;
+};
+
+template <class Operator>
+struct map_callable_returns_void {
+  static_assert(always_false<Operator>,
+                "millrace: mr::map's callable returns void, so the map has no output; use mr::inspect to "
+                "look at records, or return the changed record");
+  using type = invalid_record;
+};
+
+/// Why a row operator with callable F refuses In, when one of the diagnoses above says it better
+/// than cannot_connect_operator; `type` is that diagnosis or void.
+template <class Operator, class F, class In>
+struct row_refusal {
+  using type = void;
+};
+template <class Operator, class F, class In>
+  requires(arity_v<F> >= 0 && arity_v<F> != 1)
+struct row_refusal<Operator, F, In> {
+  using type = operator_callable_must_take_one_parameter<Operator, F, arity_v<F>>;
+};
+template <class Operator, class F, class In>
+  requires(arity_v<F> == 1 && takes_mutable_reference<F>)
+struct row_refusal<Operator, F, In> {
+  using type = operator_callable_takes_record_by_non_const_reference<Operator, typename first_param_exact<std::remove_cvref_t<F>>::type>;
+};
+
 template <class Operator>
 struct cannot_connect_after_sink {
   static_assert(always_false<Operator>,
