@@ -198,6 +198,7 @@ struct exchange_op : detail::element_tag {
   exchange_options opts;
   std::string name;
   static constexpr const char* kind = "exchange";
+  static constexpr bool is_barrier = true;
   using expects = std::conditional_t<std::is_same_v<KeyFn, detail::identity_key>, generic_parameter,
                                      detail::first_param_t<KeyFn>>;
   template <class In>

@@ -67,6 +67,37 @@ struct merged {
                                            std::type_identity<invalid_record>, merged_valid<Outs...>>::type;
 };
 
+// ---- no barrier inside a branch --------------------------------------------------------------
+// A branch sees the stream batch by batch and the merge needs every branch's output for each
+// batch, so an element that holds everything back until the end (a stage with finish(), an
+// exchange, a tree reduce) cannot run in one. Elements say so with `static constexpr bool
+// is_barrier`; sinks that finish (collect, mr::reduce_into) are fine.
+template <class E>
+inline constexpr bool is_barrier_element = [] {
+  if constexpr (requires { E::is_barrier; })
+    return bool(E::is_barrier);
+  else
+    return false;
+}();
+template <class E>
+struct contains_barrier : std::bool_constant<is_barrier_element<E>> {};
+template <class... Es>
+struct contains_barrier<chain<Es...>> : std::bool_constant<(contains_barrier<Es>::value || ...)> {};
+
+template <class Branch, bool HasBarrier = contains_barrier<Branch>::value>
+struct barrier_free_branch {
+  static constexpr bool value = true;
+};
+template <class Branch>
+struct barrier_free_branch<Branch, true> {
+  static_assert(always_false<Branch>,
+                "millrace: a barrier (a stage with finish(), mr::exchange, ops::tree_reduce, ...) cannot run "
+                "inside a branch of mr::broadcast / mr::route (the template argument is the branch): the "
+                "branches' outputs are merged batch by batch. Put the barrier after the branches merge, or "
+                "fold the branch's records into a result with mr::reduce_into (a sink, which works in a branch)");
+  static constexpr bool value = false;
+};
+
 template <class In, class Out, class... Chains>
 runtime_stage lower_branches(plan& p, const std::tuple<Chains...>& chains, std::string name, const char* kind) {
   runtime_stage st;
@@ -145,6 +176,8 @@ template <class... Bs>
   requires(sizeof...(Bs) >= 2 && (chainable<Bs> && ...))
 auto broadcast(Bs&&... bs) {
   using B = broadcast_op<decltype(detail::to_chain(std::forward<Bs>(bs)))...>;
+  constexpr bool checked = (detail::barrier_free_branch<decltype(detail::to_chain(std::forward<Bs>(bs)))>::value && ...);
+  static_assert(checked || !checked);  // (the check's own static_assert names the branch)
   return B{{}, std::make_tuple(detail::to_chain(std::forward<Bs>(bs))...), "broadcast"};
 }
 
@@ -189,6 +222,9 @@ template <class Pred, class T, class F>
 auto route(Pred&& pred, T&& if_true, F&& if_false, std::string name = "route") {
   using R = route_op<std::decay_t<Pred>, decltype(detail::to_chain(std::forward<T>(if_true))),
                      decltype(detail::to_chain(std::forward<F>(if_false)))>;
+  constexpr bool checked = detail::barrier_free_branch<decltype(detail::to_chain(std::forward<T>(if_true)))>::value &&
+                           detail::barrier_free_branch<decltype(detail::to_chain(std::forward<F>(if_false)))>::value;
+  static_assert(checked || !checked);  // (the check's own static_assert names the branch)
   return R{{}, std::forward<Pred>(pred),
            std::make_tuple(detail::to_chain(std::forward<T>(if_true)), detail::to_chain(std::forward<F>(if_false))),
            std::move(name)};

@@ -62,4 +62,18 @@ auto collect(std::vector<T, A>& out, std::string name = "collect") {
   return sink([v = &out](T&& x) { v->push_back(std::move(x)); }, std::move(name));
 }
 
+/// mr::reduce_into(result, op): folds every record into result, in input order:
+/// result = op(std::move(result), record). A sink, so it also works inside a branch of
+/// mr::broadcast / mr::route, where a barrier such as ops::tree_reduce cannot run. result must
+/// outlive the run.
+///   long total = 0;  ... | mr::broadcast(mr::reduce_into(total, [](long t, const Doc& d) { return t + d.size; }), ...)
+template <class T, class Op>
+auto reduce_into(T& result, Op op, std::string name = "reduce_into") {
+  using Record = detail::second_param_t<Op>;
+  static_assert(!std::is_same_v<Record, generic_parameter>,
+                "millrace: mr::reduce_into's operation must take (T accumulated, const Record&) with a named "
+                "Record type (not auto)");
+  return sink([r = &result, op = std::move(op)](Record&& x) { *r = op(std::move(*r), std::as_const(x)); }, std::move(name));
+}
+
 }  // namespace millrace

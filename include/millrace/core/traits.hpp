@@ -54,6 +54,37 @@ struct first_param<F, std::void_t<decltype(&F::operator())>> : first_param<declt
 template <class F>
 using first_param_t = typename first_param<std::remove_cvref_t<F>>::type;
 
+// ---- second parameter of a callable (when it is not a template) --------------------------
+template <class F, class = void>
+struct second_param {
+  using type = generic_parameter;
+};
+template <class R, class A, class B, class... Rest>
+struct second_param<R (*)(A, B, Rest...)> {
+  using type = std::remove_cvref_t<B>;
+};
+template <class R, class C, class A, class B, class... Rest>
+struct second_param<R (C::*)(A, B, Rest...)> {
+  using type = std::remove_cvref_t<B>;
+};
+template <class R, class C, class A, class B, class... Rest>
+struct second_param<R (C::*)(A, B, Rest...) const> {
+  using type = std::remove_cvref_t<B>;
+};
+template <class R, class C, class A, class B, class... Rest>
+struct second_param<R (C::*)(A, B, Rest...) noexcept> {
+  using type = std::remove_cvref_t<B>;
+};
+template <class R, class C, class A, class B, class... Rest>
+struct second_param<R (C::*)(A, B, Rest...) const noexcept> {
+  using type = std::remove_cvref_t<B>;
+};
+template <class F>
+struct second_param<F, std::void_t<decltype(&F::operator())>> : second_param<decltype(&F::operator())> {};
+
+template <class F>
+using second_param_t = typename second_param<std::remove_cvref_t<F>>::type;
+
 template <class T>
 struct vector_value {
   using type = generic_parameter;
