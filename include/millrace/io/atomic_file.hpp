@@ -12,6 +12,7 @@
 #pragma once
 
 #include <millrace/core/detail/atomic_file.hpp>
+#include <millrace/detail/config.hpp>
 #include <millrace/io/error.hpp>
 
 #include <fcntl.h>
@@ -40,14 +41,7 @@ using millrace::detail::files::parent_or_dot;
 }  // namespace detail
 
 /// True when name is one of atomic_file's temporary names (".<name>.<16 hex>.tmp").
-inline bool is_atomic_temp_name(std::string_view name) {
-  if (name.size() < 1 + 1 + 17 + 4 || name.front() != '.' || !name.ends_with(".tmp")) return false;
-  const auto hex = name.substr(name.size() - 4 - 16, 16);
-  if (name[name.size() - 4 - 17] != '.') return false;
-  for (char c : hex)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
+bool is_atomic_temp_name(std::string_view name);
 
 /// Removes the temporary files in `dir` that a killed run left: atomic_file's names for which
 /// `ours(name)` holds, regular files of this user only (unlink never follows a symlink).
@@ -66,12 +60,16 @@ void remove_stale_temps_in(const std::filesystem::path& dir, Pred ours) {
 
 /// The temporary files of `target` that a killed run left (".<name>.<16 hex>.tmp"). Jobs call it
 /// for their outputs at start.
-inline void remove_stale_temps(const std::filesystem::path& target) {
-  const auto prefix = "." + target.filename().string() + ".";
-  remove_stale_temps_in(detail::parent_or_dot(target), [&](std::string_view name) {
-    return name.starts_with(prefix) && name.size() == prefix.size() + 16 + 4;
-  });
-}
+void remove_stale_temps(const std::filesystem::path& target);
+
+}  // namespace millrace::io
+
+#if !MILLRACE_HEADER_ONLY
+// One compiled copy of the mechanism with io's error type (src/io.cpp).
+extern template class millrace::detail::files::basic_atomic_file<millrace::io::output_error>;
+#endif
+
+namespace millrace::io {
 
 /// See the top of this file; the mechanism is core/detail/atomic_file.hpp (shared with the spill
 /// files), here with io's error type and a 1 MiB write buffer.
@@ -84,11 +82,11 @@ class atomic_file : public millrace::detail::files::basic_atomic_file<output_err
 };
 
 /// The whole file at once: write_file_atomically("report.json", text).
-inline void write_file_atomically(const std::filesystem::path& target, std::string_view text,
-                                  durability d = durability::fsync) {
-  atomic_file f(target, d);
-  f.write(text);
-  f.commit();
-}
+void write_file_atomically(const std::filesystem::path& target, std::string_view text,
+                           durability d = durability::fsync);
 
 }  // namespace millrace::io
+
+#if MILLRACE_HEADER_ONLY
+#include "detail/atomic_file_impl.hpp"
+#endif

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <millrace/core/position.hpp>
+#include <millrace/detail/config.hpp>
 #include <millrace/io/chunk_reader.hpp>
 #include <millrace/io/fields.hpp>
 #include <millrace/io/json.hpp>
@@ -49,38 +50,7 @@ struct raw_line {
 
 // Splits a chunk into lines (the newline removed, a CR before it kept), appending to out; the
 // bytes of a line over the chunk's max_line_bytes become an error line holding a prefix.
-inline void split_chunk(const text_chunk& c, std::vector<raw_line>& out) {
-  if (!c.error.empty()) {
-    raw_line& r = out.emplace_back();
-    r.text = c.data;
-    r.input = c.input;
-    r.line = c.first_line;
-    r.error = c.error;
-    r.position = {c.input, c.first_offset};
-    return;
-  }
-  const char* base = c.data.data();
-  const std::size_t size = c.data.size();
-  std::size_t pos = 0, line = c.first_line;
-  while (pos < size) {
-    const char* nl = static_cast<const char*>(std::memchr(base + pos, '\n', size - pos));
-    const std::size_t end = nl ? std::size_t(nl - base) : size;
-    const std::size_t len = end - pos;
-    raw_line& r = out.emplace_back();
-    r.input = c.input;
-    r.line = line;
-    r.position = {c.input, c.first_offset + pos};
-    if (len > c.max_line_bytes) {
-      r.text.assign(base + pos, std::min(len, c.reject_prefix_bytes));
-      r.error = "line longer than " + std::to_string(c.max_line_bytes) + " bytes";
-    } else {
-      r.text.reserve(len + simdjson::SIMDJSON_PADDING);   // lets simdjson parse it in place
-      r.text.assign(base + pos, len);
-    }
-    pos = end + 1;
-    if (line) ++line;   // 0 stays 0: not known
-  }
-}
+void split_chunk(const text_chunk& c, std::vector<raw_line>& out);
 
 namespace detail {
 
@@ -110,33 +80,17 @@ void mark_good(checked<T>& r, const raw_line& l) {
   set_position(r.value, l.position);
 }
 
-inline bool blank(std::string_view s) {
-  for (char ch : s)
-    if (ch != ' ' && ch != '\t' && ch != '\r') return false;
-  return true;
-}
+bool blank(std::string_view s);
 
 // simdjson refuses valid JSON whose numbers it cannot hold (integers beyond 64 bits, exponents
 // beyond double range): those lines are checked again by our grammar checker (numbers as text).
 // (simdjson 3.0 says NUMBER_ERROR or NUMBER_OUT_OF_RANGE; later versions add BIGINT_ERROR, to
 // be added here when the project moves to one.)
-inline bool number_error(simdjson::error_code e) {
-  return e == simdjson::NUMBER_ERROR || e == simdjson::NUMBER_OUT_OF_RANGE;
-}
+bool number_error(simdjson::error_code e);
 
 // Parses one line as a JSON object with the per-thread DOM parser (full validation, UTF-8 too).
 // Strict: a line with a number simdjson cannot hold is "invalid JSON" here (see parse_record).
-inline std::string parse_object(const std::string& line, simdjson::dom::object& obj) {
-  if (blank(line)) return "empty line (not a JSON object)";
-  auto& parser = thread_dom_parser();
-  auto padded = padded_view(line.data(), line.size(), line.capacity());
-  simdjson::dom::element el;
-  auto err = parser.parse(padded.data(), padded.size(), false).get(el);
-  if (err == simdjson::UTF8_ERROR) return "invalid UTF-8";
-  if (err) return std::string("invalid JSON: ") + simdjson::error_message(err);
-  if (el.get_object().get(obj)) return "not a JSON object";
-  return {};
-}
+std::string parse_object(const std::string& line, simdjson::dom::object& obj);
 
 // A line parsed as a JSON object: the simdjson DOM object, or, when simdjson cannot hold one of
 // its numbers, its top-level members as text (checked by millrace::json::check_grammar).
@@ -147,41 +101,12 @@ struct parsed_object {
 };
 
 // As parse_object, but valid JSON with huge numbers is accepted (members as text).
-inline std::string parse_record(const std::string& line, parsed_object& out) {
-  out.dom = true;
-  if (blank(line)) return "empty line (not a JSON object)";
-  auto& parser = thread_dom_parser();
-  auto padded = padded_view(line.data(), line.size(), line.capacity());
-  simdjson::dom::element el;
-  auto err = parser.parse(padded.data(), padded.size(), false).get(el);
-  if (!err) return el.get_object().get(out.obj) ? "not a JSON object" : "";
-  if (err == simdjson::UTF8_ERROR) return "invalid UTF-8";
-  std::string msg = std::string("invalid JSON: ") + simdjson::error_message(err);
-  if (!number_error(err)) return msg;
-  if (!utf8_valid(line)) return "invalid UTF-8";
-  out.members.clear();
-  if (auto why = millrace::json::check_grammar(line, &out.members); !why.empty())
-    return why == "not a JSON object" ? why : msg;
-  out.dom = false;
-  return {};
-}
+std::string parse_record(const std::string& line, parsed_object& out);
 
 }  // namespace detail
 
 // One JSON line into a json_record (raw bytes kept, validated as a JSON object with valid UTF-8).
-inline checked<json_record> parse_json_line(raw_line&& l, const std::string& file) {
-  if (!l.error.empty()) return detail::bad<json_record>(std::move(l), std::move(l.error));
-  detail::parsed_object obj;
-  std::string err = detail::parse_record(l.text, obj);
-  if (!err.empty()) return detail::bad<json_record>(std::move(l), std::move(err));
-  checked<json_record> r;
-  r.value.raw = std::move(l.text);
-  r.value.file = file;
-  r.value.line = l.line;
-  r.value.input = l.input;
-  detail::mark_good(r, l);
-  return r;
-}
+checked<json_record> parse_json_line(raw_line&& l, const std::string& file);
 
 // One JSON line into T through a field map; a missing or mistyped field makes the line bad.
 template <class T, class... B>
@@ -225,64 +150,14 @@ class json_line {
   std::uint32_t input() const { return line_->input; }
 
   /// A top-level string field (unescaped); nullopt when absent or not a string.
-  std::optional<std::string> get_string(std::string_view field) const {
-    std::optional<std::string> out;
-    std::string_view s;
-    with_value(field, [&](simdjson::dom::element el) {
-      if (!el.get_string().get(s)) out.emplace(s);
-    });
-    return out;
-  }
-  std::optional<std::int64_t> get_int(std::string_view field) const {
-    std::optional<std::int64_t> out;
-    std::int64_t x;
-    with_value(field, [&](simdjson::dom::element el) {
-      if (!el.get_int64().get(x)) out = x;
-    });
-    return out;
-  }
-  std::optional<double> get_double(std::string_view field) const {
-    std::optional<double> out;
-    double x;
-    with_value(field, [&](simdjson::dom::element el) {
-      if (!el.get_double().get(x)) out = x;
-    });
-    return out;
-  }
-  std::optional<bool> get_bool(std::string_view field) const {
-    std::optional<bool> out;
-    bool x;
-    with_value(field, [&](simdjson::dom::element el) {
-      if (!el.get_bool().get(x)) out = x;
-    });
-    return out;
-  }
+  std::optional<std::string> get_string(std::string_view field) const;
+  std::optional<std::int64_t> get_int(std::string_view field) const;
+  std::optional<double> get_double(std::string_view field) const;
+  std::optional<bool> get_bool(std::string_view field) const;
   /// The field's value as minified JSON text (any type), e.g. "123", "\"a\"" or "{\"a\":1}". A
   /// number simdjson cannot hold (beyond 64 bits, exponent beyond double range) comes as written.
-  std::optional<std::string> get_json(std::string_view field) const {
-    check_not_taken();
-    if (obj_.dom) {
-      std::optional<simdjson::dom::element> v;
-      for (simdjson::dom::key_value_pair kv : obj_.obj)
-        if (kv.key == field) v = kv.value;
-      if (!v) return std::nullopt;
-      return simdjson::minify(*v);
-    }
-    const std::string_view* text = member(field);
-    if (!text) return std::nullopt;
-    std::string out(text->size(), '\0');
-    std::size_t len = 0;
-    if (simdjson::minify(text->data(), text->size(), out.data(), len)) return std::nullopt;
-    out.resize(len);
-    return out;
-  }
-  bool has(std::string_view field) const {
-    check_not_taken();
-    if (!obj_.dom) return member(field) != nullptr;
-    for (simdjson::dom::key_value_pair kv : obj_.obj)
-      if (kv.key == field) return true;
-    return false;
-  }
+  std::optional<std::string> get_json(std::string_view field) const;
+  bool has(std::string_view field) const;
   /// Fills t through a field map (fields.hpp); returns the error text ("missing field 'id'"),
   /// empty on success.
   template <class T, class... B>
@@ -297,16 +172,9 @@ class json_line {
 
   json_line(raw_line& l, const std::string& file) : line_(&l), file_(&file) {}
 
-  void check_not_taken() const {
-    if (taken_) throw std::logic_error("millrace::io::json_line: a field read after take_text()");
-  }
+  void check_not_taken() const;
   // The last member named field on the text path (numbers simdjson cannot hold), or null.
-  const std::string_view* member(std::string_view field) const {
-    const std::string_view* found = nullptr;
-    for (const auto& m : obj_.members)
-      if (m.key == field) found = &m.value;
-    return found;
-  }
+  const std::string_view* member(std::string_view field) const;
   // Calls f with the field's last value as a DOM element. On the text path the value is parsed
   // on its own; one holding a number simdjson cannot hold is none of string/int/double/bool, so
   // f is not called for it (the getters give nullopt, as json_record's do).
@@ -362,25 +230,10 @@ auto parse_json_line_as(raw_line&& l, const std::string& file, const D& decode) 
 
 // One plain line (a CR before the newline removed, as documented for read_lines); optionally
 // UTF-8 checked.
-inline checked<std::string> parse_plain_line(raw_line&& l, bool validate_utf8) {
-  if (!l.error.empty()) return detail::bad<std::string>(std::move(l), std::move(l.error));
-  if (!l.text.empty() && l.text.back() == '\r') l.text.pop_back();
-  if (validate_utf8 && !utf8_valid(l.text)) return detail::bad<std::string>(std::move(l), "invalid UTF-8");
-  checked<std::string> r;
-  r.value = std::move(l.text);
-  detail::mark_good(r, l);
-  return r;
-}
+checked<std::string> parse_plain_line(raw_line&& l, bool validate_utf8);
 
 // Whole chunks at once (for use without a pipeline).
-inline std::vector<checked<json_record>> parse_json_chunk(const text_chunk& c, const std::string& file) {
-  std::vector<raw_line> lines;
-  split_chunk(c, lines);
-  std::vector<checked<json_record>> out;
-  out.reserve(lines.size());
-  for (auto& l : lines) out.push_back(parse_json_line(std::move(l), file));
-  return out;
-}
+std::vector<checked<json_record>> parse_json_chunk(const text_chunk& c, const std::string& file);
 template <class T, class... B>
 std::vector<checked<T>> parse_typed_chunk(const text_chunk& c, const field_map<B...>& map) {
   std::vector<raw_line> lines;
@@ -390,13 +243,10 @@ std::vector<checked<T>> parse_typed_chunk(const text_chunk& c, const field_map<B
   for (auto& l : lines) out.push_back(parse_typed_line<T>(std::move(l), map));
   return out;
 }
-inline std::vector<checked<std::string>> parse_line_chunk(const text_chunk& c, bool validate_utf8) {
-  std::vector<raw_line> lines;
-  split_chunk(c, lines);
-  std::vector<checked<std::string>> out;
-  out.reserve(lines.size());
-  for (auto& l : lines) out.push_back(parse_plain_line(std::move(l), validate_utf8));
-  return out;
-}
+std::vector<checked<std::string>> parse_line_chunk(const text_chunk& c, bool validate_utf8);
 
 }  // namespace millrace::io
+
+#if MILLRACE_HEADER_ONLY
+#include "detail/parse_impl.hpp"
+#endif
