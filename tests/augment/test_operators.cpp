@@ -149,6 +149,11 @@ TEST_CASE("augment.module.config_and_same_output_as_chain") {
   CHECK(m.guard_lo == 0.35);
   CHECK(mr::describe(m).find("guard_hi") != std::string::npos);
   CHECK_THROWS_AS(mr::load_config(m, R"({"no_such_param": 1})"), mr::config_error);
+  CHECK_THROWS_WITH_AS(mr::load_config(m, R"({"guard_ngram": 0})"), "config: parameter 'guard_ngram' must be in [1, 64], got 0",
+                       mr::config_error);
+  CHECK_THROWS_WITH_AS(mr::load_config(m, R"({"mode": "sideways"})"),
+                       "config: parameter 'mode' must be one of cycle, chain, got \"sideways\"", mr::config_error);
+  CHECK(m.guard_ngram == 2);
   std::vector<au::augmented_doc> a, b;
   mr::run(mr::from_range(docs) | m | mr::collect(a), mr::cpu{.threads = 2, .batch_size = 16});
   auto aug = std::make_shared<const au::augmenter>(&wn, au::augment_options{.ops = au::parse_ops("synonym,swap,delete"), .variants = 3, .seed = 5});

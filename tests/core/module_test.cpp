@@ -88,6 +88,44 @@ TEST_CASE("module.load_config.errors_name_the_parameter") {
   CHECK_THROWS_AS(mr::load_config(c, R"({"ratio": )"), mr::json::parse_error);
 }
 
+namespace {
+struct Shingler {  // parameters with checks: a range and a choice
+  std::size_t ngram = 5;
+  double threshold = 0.8;
+  std::string unit = "word";
+  auto parameters() {
+    return mr::params(mr::param("ngram", ngram, "shingle size").range(1, 64),
+                      mr::param("threshold", threshold, "Jaccard threshold").range(0, 1),
+                      mr::param("unit", unit, "what a shingle is made of").one_of({"word", "char"}));
+  }
+};
+struct Outer {
+  Shingler shingles;
+  auto parameters() { return mr::params(mr::param("shingles", shingles)); }
+};
+}  // namespace
+
+TEST_CASE("module.load_config.ranges_and_choices_name_the_parameter") {
+  Outer o;
+  CHECK_THROWS_WITH_AS(mr::load_config(o, R"({"shingles": {"ngram": 0}})"),
+                       "config: parameter 'shingles.ngram' must be in [1, 64], got 0", mr::config_error);
+  CHECK_THROWS_WITH_AS(mr::load_config(o, R"({"shingles": {"threshold": 1.7}})"),
+                       "config: parameter 'shingles.threshold' must be in [0, 1], got 1.7", mr::config_error);
+  CHECK_THROWS_WITH_AS(mr::load_config(o, R"({"shingles": {"unit": "byte"}})"),
+                       "config: parameter 'shingles.unit' must be one of word, char, got \"byte\"", mr::config_error);
+  // a refused value leaves the parameter as it was; accepted ones at the bounds go through
+  CHECK(o.shingles.ngram == 5);
+  CHECK(o.shingles.threshold == 0.8);
+  CHECK(o.shingles.unit == "word");
+  mr::load_config(o, R"({"shingles": {"ngram": 64, "threshold": 0, "unit": "char"}})");
+  CHECK(o.shingles.ngram == 64);
+  CHECK(o.shingles.threshold == 0.0);
+  CHECK(o.shingles.unit == "char");
+  const std::string d = mr::describe(o);
+  CHECK(d.find("shingles.ngram = 64  # shingle size [1, 64]") != std::string::npos);
+  CHECK(d.find("shingles.unit = \"char\"  # what a shingle is made of one of word, char") != std::string::npos);
+}
+
 // Found by the config fuzzer (tests/fuzz/module_config/crashes-fixed/): each used to terminate the
 // program or be undefined behaviour; now each is a config or parse error.
 TEST_CASE("module.load_config.hostile_input.clear_errors") {

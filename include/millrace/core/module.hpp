@@ -18,6 +18,8 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <initializer_list>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -25,17 +27,41 @@
 
 namespace millrace {
 
-/// A named reference to one tunable member.
+/// A named reference to one tunable member, with optional checks that load_config applies before
+/// it assigns (the error names the parameter):
+///   mr::param("ngram", ngram, "shingle size").range(1, 64)
+///   mr::param("mode", mode, "cycle or chain").one_of({"cycle", "chain"})
 template <class T>
 struct param_ref {
   std::string_view name;
-  T* value;
+  T* value = nullptr;
   std::string_view doc;
+  double min = -std::numeric_limits<double>::infinity();  ///< numbers: the closed range allowed
+  double max = std::numeric_limits<double>::infinity();
+  std::vector<std::string_view> choices;  ///< strings: the values allowed (empty: any)
+
+  param_ref range(double lo, double hi) const {
+    static_assert(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>, "millrace: param(...).range() is for numbers");
+    param_ref r = *this;
+    r.min = lo;
+    r.max = hi;
+    return r;
+  }
+  param_ref one_of(std::initializer_list<std::string_view> allowed) const {
+    static_assert(std::is_convertible_v<const T&, std::string_view>, "millrace: param(...).one_of() is for strings");
+    param_ref r = *this;
+    r.choices.assign(allowed.begin(), allowed.end());
+    return r;
+  }
 };
 
 template <class T>
 param_ref<T> param(std::string_view name, T& value, std::string_view doc = {}) {
-  return {name, &value, doc};
+  param_ref<T> p;
+  p.name = name;
+  p.value = &value;
+  p.doc = doc;
+  return p;
 }
 
 template <class... Ps>
@@ -106,6 +132,35 @@ void set_param(T& target, const json::value& v, const std::string& path) {
   }
 }
 
+// The checks a param_ref carries: a value outside them is an error naming the parameter.
+template <class T>
+void check_param(const param_ref<T>& p, const T& v, const std::string& path) {
+  if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+    if (double(v) < p.min || double(v) > p.max)
+      throw config_error(fmt::format("config: parameter '{}' must be in [{}, {}], got {}", path, p.min, p.max, v));
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    if (p.choices.empty()) return;
+    for (auto c : p.choices)
+      if (c == std::string_view(v)) return;
+    std::string list;
+    for (auto c : p.choices) list += (list.empty() ? "" : ", ") + std::string(c);
+    throw config_error(fmt::format("config: parameter '{}' must be one of {}, got {}", path, list, json::quote(std::string_view(v))));
+  }
+}
+
+// Sets one parameter: a module in place, a value through a copy that must pass check_param first.
+template <class T>
+void load_param(const param_ref<T>& p, const json::value& val, const std::string& path) {
+  if constexpr (has_parameters<T>) {
+    set_param(*p.value, val, path);
+  } else {
+    T v = *p.value;
+    set_param(v, val, path);
+    check_param(p, v, path);
+    *p.value = std::move(v);
+  }
+}
+
 template <class M>
 void load_object(M& m, const json::object& obj, const std::string& prefix) {
   auto list = m.parameters();
@@ -113,7 +168,7 @@ void load_object(M& m, const json::object& obj, const std::string& prefix) {
     const std::string& key = entry.first;  // (clang 14 cannot capture structured bindings)
     const json::value& val = entry.second;
     bool found = false;
-    std::apply([&](auto&... p) { ((p.name == key ? (set_param(*p.value, val, prefix + key), found = true) : false), ...); },
+    std::apply([&](auto&... p) { ((p.name == key ? (load_param(p, val, prefix + key), found = true) : false), ...); },
                list.items);
     if (!found) {
       std::string known;
@@ -134,7 +189,14 @@ void describe_into(M& m, const std::string& prefix, std::string& out) {
              describe_into(*p.value, prefix + std::string(p.name) + ".", out);
            } else {
              out += fmt::format("{}{} = {}", prefix, p.name, param_value_json(*p.value));
-             if (!p.doc.empty()) out += fmt::format("  # {}", p.doc);
+             std::string limits;
+             if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+               if (std::isfinite(p.min) || std::isfinite(p.max)) limits = fmt::format("[{}, {}]", p.min, p.max);
+             } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+               for (auto c : p.choices) limits += (limits.empty() ? "one of " : ", ") + std::string(c);
+             }
+             if (!p.doc.empty() || !limits.empty())
+               out += fmt::format("  # {}{}{}", p.doc, !p.doc.empty() && !limits.empty() ? " " : "", limits);
              out += '\n';
            }
          }()),

@@ -118,6 +118,18 @@ batch_map_op<std::decay_t<F>> batch_map(F&& f, std::string name = "batch_map") {
 /// bool parallel`, rejected_count(), and commit(): called once when the stream ended without error,
 /// after the stage's last batch and before the sinks after it finish (a side output made durable,
 /// e.g. a rejects file); on failure it is not called and the object's destructor cleans up.
+namespace detail {
+template <class O, class In>
+struct object_refusal {
+  using type = void;
+};
+template <class O, class In>
+  requires requires { typename O::template refusal<In>; }
+struct object_refusal<O, In> {
+  using type = typename O::template refusal<In>;
+};
+}  // namespace detail
+
 template <class Obj>
 struct stage_op : detail::element_tag {
   Obj obj;
@@ -144,6 +156,10 @@ struct stage_op : detail::element_tag {
   static constexpr bool accepts = std::is_same_v<In, expects>;
   template <class In>
   using output = std::conditional_t<is_sink, no_output, typename detail::vector_value<std::remove_cvref_t<result>>::type>;
+  /// The object's own diagnosis of a refused input type, when it has one (`template <class In>
+  /// using refusal = ...;` naming a struct whose static_assert explains, see core/traits.hpp).
+  template <class In>
+  using refusal = typename detail::object_refusal<object, In>::type;
 
   template <class In>
   void lower(detail::plan& p, detail::stage_list& stages) const {
