@@ -5,6 +5,7 @@
 #include <millrace/io.hpp>
 
 #include <CLI/CLI.hpp>
+#include <zstd.h>
 #include <fmt/core.h>
 
 #include <chrono>
