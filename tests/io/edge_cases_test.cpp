@@ -486,3 +486,15 @@ TEST_CASE("edge.rejects_file_valid_json_for_a_non_utf8_file_name") {
   CHECK(valid_json(r.rejects[0]));
   CHECK(r.rejects[0].find("in\xEF\xBF\xBD.jsonl") != std::string::npos);
 }
+
+TEST_CASE("edge.no_input_matches.message_has_no_line_number") {
+  const std::string pattern = (fs::temp_directory_path() / "millrace-no-such-dir-7d1e" / "*.jsonl").string();
+  try {
+    (void)io::expand_inputs({pattern});
+    FAIL("expand_inputs accepted a pattern that matches nothing");
+  } catch (const io::input_error& e) {
+    CHECK(std::string(e.what()) == pattern + ": no input file matches");
+    CHECK(e.line == 0);
+    CHECK(e.file == pattern);
+  }
+}

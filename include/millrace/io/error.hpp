@@ -11,13 +11,15 @@
 
 namespace millrace::io {
 
-// Bad input at a known place. what() is "file:line: reason" so that a user can jump to it; where
+// Bad input at a known place. what() is "file:line: reason" so that a user can jump to it
+// ("file: reason" when it concerns the whole file); where
 // the line number is not known (a part of a partitioned input that starts mid-file, see
 // partition.hpp) it is "file: byte N: reason", N the offset of the record's first byte in the
 // file's decompressed bytes.
 struct input_error : std::runtime_error {
+  // line_ 0 (the whole file, or no file matched a pattern): "file: reason", no ":0:".
   input_error(std::string file_, std::size_t line_, std::string reason_)
-      : std::runtime_error(file_ + ":" + std::to_string(line_) + ": " + reason_),
+      : std::runtime_error(line_ ? file_ + ":" + std::to_string(line_) + ": " + reason_ : file_ + ": " + reason_),
         file(std::move(file_)), line(line_), reason(std::move(reason_)) {}
   // line_known false: the message names the byte offset instead of the line (line is then 0).
   input_error(std::string file_, std::size_t line_, std::uint64_t offset_, bool line_known, std::string reason_)
