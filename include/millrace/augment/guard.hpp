@@ -12,6 +12,11 @@
 #include <unordered_set>
 #include <vector>
 
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL
+#endif
+#include <xxhash.h>
+
 #include <millrace/dedup/minhash.hpp>
 #include <millrace/text/normalize.hpp>
 #include <millrace/text/shingle.hpp>

@@ -3,52 +3,34 @@
 // depend on the order in which edges arrive (the out-of-core near-dedup feeds it edges from a
 // merged, spilled stream; any executor or partitioning gives the same components).
 //   millrace::dedup::min_root_forest f(n); f.unite(3, 7); f.flatten(); f.root(7) == 3;
+// This header declares; dedup/detail/components_impl.hpp defines.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
-#include <string>
 #include <utility>
 #include <vector>
+
+#include <millrace/detail/config.hpp>
 
 namespace millrace::dedup {
 
 class min_root_forest {
  public:
-  explicit min_root_forest(std::uint64_t n = 0) { reset(n); }
+  explicit min_root_forest(std::uint64_t n = 0);
 
-  void reset(std::uint64_t n) {
-    parent_.resize(static_cast<std::size_t>(n));
-    for (std::uint64_t i = 0; i < n; ++i) parent_[static_cast<std::size_t>(i)] = i;
-  }
+  void reset(std::uint64_t n);
   std::uint64_t size() const { return parent_.size(); }
 
   // Path halving; parent[x] <= x always, so every step moves to a smaller ordinal.
-  std::uint64_t find(std::uint64_t x) {
-    check(x);
-    while (parent_[x] != x) {
-      parent_[x] = parent_[parent_[x]];
-      x = parent_[x];
-    }
-    return x;
-  }
+  std::uint64_t find(std::uint64_t x);
 
   // Links the larger root under the smaller; returns true when two sets were merged.
-  bool unite(std::uint64_t a, std::uint64_t b) {
-    a = find(a);
-    b = find(b);
-    if (a == b) return false;
-    if (a < b) std::swap(a, b);
-    parent_[a] = b;
-    return true;
-  }
+  bool unite(std::uint64_t a, std::uint64_t b);
 
   // After the last unite: parent[i] becomes i's root for every i, in one pass in ordinal order
   // (parent[i] < i is already final when i is reached).
-  void flatten() {
-    for (std::size_t i = 0; i < parent_.size(); ++i) parent_[i] = parent_[parent_[i]];
-  }
+  void flatten();
   // After flatten(): the smallest ordinal of i's component.
   std::uint64_t root(std::uint64_t i) const { return parent_[static_cast<std::size_t>(i)]; }
   const std::vector<std::uint64_t>& roots() const { return parent_; }
@@ -56,11 +38,12 @@ class min_root_forest {
   std::size_t memory_bytes() const { return parent_.capacity() * sizeof(std::uint64_t); }
 
  private:
-  void check(std::uint64_t x) const {
-    if (x >= parent_.size())
-      throw std::out_of_range("min_root_forest: ordinal " + std::to_string(x) + " >= " + std::to_string(parent_.size()));
-  }
+  void check(std::uint64_t x) const;
   std::vector<std::uint64_t> parent_;
 };
 
 }  // namespace millrace::dedup
+
+#if MILLRACE_HEADER_ONLY
+#include <millrace/dedup/detail/components_impl.hpp>
+#endif

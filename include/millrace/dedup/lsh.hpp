@@ -1,24 +1,17 @@
 // LSH banding for MinHash signatures: choosing bands x rows for a threshold, the collision
 // probability (the S-curve), band keys and candidate edges from sorted buckets (k docs -> k-1 edges).
 //   auto p = millrace::dedup::choose_lsh_params(0.8, 112);   // minimizes weighted FP + FN areas
+// This header declares; dedup/detail/lsh_impl.hpp defines (and includes xxhash.h).
 #pragma once
 
-#include <algorithm>
-#include <cmath>
+#include <compare>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <span>
-#include <stdexcept>
-#include <utility>
 #include <vector>
 
-#ifndef XXH_INLINE_ALL
-#define XXH_INLINE_ALL
-#endif
-#include <xxhash.h>
-
 #include <millrace/dedup/minhash.hpp>
+#include <millrace/detail/config.hpp>
 
 namespace millrace::dedup {
 
@@ -29,9 +22,7 @@ struct lsh_params {
 };
 
 // Probability that two documents of Jaccard similarity J share at least one band: 1 - (1 - J^r)^b.
-inline double lsh_collision_probability(double jaccard, lsh_params p) {
-  return 1.0 - std::pow(1.0 - std::pow(jaccard, static_cast<double>(p.rows)), static_cast<double>(p.bands));
-}
+double lsh_collision_probability(double jaccard, lsh_params p);
 
 namespace detail {
 // Composite Simpson's rule with 256 intervals: smooth integrands, error far below what matters.
@@ -48,57 +39,20 @@ double simpson(F f, double lo, double hi) {
 
 // The objective choose_lsh_params minimizes (as datasketch): fp_weight * (area under the S-curve
 // below the threshold) + fn_weight * (area above it, over the threshold).
-inline double lsh_objective(double threshold, lsh_params p, double fp_weight = 0.5, double fn_weight = 0.5) {
-  const double fp = detail::simpson([&](double s) { return lsh_collision_probability(s, p); }, 0.0, threshold);
-  const double fn = detail::simpson([&](double s) { return 1.0 - lsh_collision_probability(s, p); }, threshold, 1.0);
-  return fp_weight * fp + fn_weight * fn;
-}
+double lsh_objective(double threshold, lsh_params p, double fp_weight = 0.5, double fn_weight = 0.5);
 
 // Searches every b x r with b*r <= num_perm; ties go to the smaller b, then the smaller r.
-inline lsh_params choose_lsh_params(double threshold, std::size_t num_perm, double fp_weight = 0.5,
-                                    double fn_weight = 0.5) {
-  if (!(threshold > 0.0 && threshold < 1.0)) throw std::invalid_argument("choose_lsh_params: threshold must be in (0, 1)");
-  if (num_perm == 0) throw std::invalid_argument("choose_lsh_params: num_perm must be > 0");
-  lsh_params best{1, 1};
-  double best_err = std::numeric_limits<double>::infinity();
-  for (std::size_t b = 1; b <= num_perm; ++b) {
-    for (std::size_t r = 1; r <= num_perm / b; ++r) {
-      const double err = lsh_objective(threshold, {b, r}, fp_weight, fn_weight);
-      if (err < best_err) {
-        best_err = err;
-        best = {b, r};
-      }
-    }
-  }
-  return best;
-}
+lsh_params choose_lsh_params(double threshold, std::size_t num_perm, double fp_weight = 0.5,
+                             double fn_weight = 0.5);
 
-inline void check_lsh(std::size_t signature_size, lsh_params p) {
-  if (p.bands == 0 || p.rows == 0) throw std::invalid_argument("lsh: bands and rows must be > 0");
-  if (p.bands * p.rows > signature_size)
-    throw std::invalid_argument("lsh: bands * rows exceeds the signature size (num_perm)");
-}
+void check_lsh(std::size_t signature_size, lsh_params p);
 
 // True when some band (r consecutive signature values) is equal in both; a band made only of
 // UINT64_MAX (an empty set) never matches.
-inline bool lsh_collide(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b, lsh_params p) {
-  check_lsh(std::min(a.size(), b.size()), p);
-  for (std::size_t band = 0; band < p.bands; ++band) {
-    const std::size_t o = band * p.rows;
-    bool eq = true, all_empty = true;
-    for (std::size_t k = 0; k < p.rows; ++k) {
-      eq = eq && a[o + k] == b[o + k];
-      all_empty = all_empty && a[o + k] == empty_minhash;
-    }
-    if (eq && !all_empty) return true;
-  }
-  return false;
-}
+bool lsh_collide(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b, lsh_params p);
 
 // 64-bit key of one band: xxh3-64 of its r values (native byte order), seeded with the band index.
-inline std::uint64_t band_key(std::span<const std::uint64_t> signature, std::size_t band, std::size_t rows) {
-  return XXH3_64bits_withSeed(signature.data() + band * rows, rows * sizeof(std::uint64_t), band);
-}
+std::uint64_t band_key(std::span<const std::uint64_t> signature, std::size_t band, std::size_t rows);
 
 // A candidate pair of documents, a < b (input indices).
 struct doc_edge {
@@ -119,20 +73,14 @@ struct band_entry {
 };
 
 // Appends the chain edges of one sorted band to `out`: consecutive documents of a bucket.
-inline void link_band(std::span<const band_entry> sorted_entries, std::vector<doc_edge>& out) {
-  for (std::size_t i = 1; i < sorted_entries.size(); ++i)
-    if (sorted_entries[i].key == sorted_entries[i - 1].key)
-      out.push_back({sorted_entries[i - 1].doc, sorted_entries[i].doc});
-}
+void link_band(std::span<const band_entry> sorted_entries, std::vector<doc_edge>& out);
 
 // Appends (bucket's first document, member) for every member from the third on: used with
 // verification, where a dissimilar document in the middle of a chain would otherwise cut it.
-inline void link_band_heads(std::span<const band_entry> sorted_entries, std::vector<doc_edge>& out) {
-  std::size_t head = 0;
-  for (std::size_t i = 1; i < sorted_entries.size(); ++i) {
-    if (sorted_entries[i].key != sorted_entries[i - 1].key) head = i;
-    else if (head != i - 1) out.push_back({sorted_entries[head].doc, sorted_entries[i].doc});
-  }
-}
+void link_band_heads(std::span<const band_entry> sorted_entries, std::vector<doc_edge>& out);
 
 }  // namespace millrace::dedup
+
+#if MILLRACE_HEADER_ONLY
+#include <millrace/dedup/detail/lsh_impl.hpp>
+#endif

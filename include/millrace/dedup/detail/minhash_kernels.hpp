@@ -1,13 +1,16 @@
 // MinHash inner loops: for each permutation, the minimum of its hash over a block of shingle
 // hashes. Portable, AVX2 and AVX-512 versions, picked at run time; all give identical results
 // (integer arithmetic), which tests/dedup/test_minhash.cpp checks against the 128-bit formula.
-// Internal to dedup/minhash.hpp.
+// Internal to dedup/detail/minhash_impl.hpp (the kernels' interface: detail/minhash_kernel_fn.hpp).
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+
+#include <millrace/dedup/detail/minhash_kernel_fn.hpp>
+#include <millrace/detail/config.hpp>
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__)) && \
     !defined(MILLRACE_NO_SIMD_DISPATCH)
@@ -18,24 +21,7 @@
 #endif
 
 namespace millrace::dedup {
-
-inline constexpr std::uint64_t mersenne61 = (std::uint64_t{1} << 61) - 1;
-
 namespace detail {
-
-inline constexpr std::size_t minhash_block = 512;  // shingles per block: the split hashes stay in L1
-
-// Per-permutation parameters, a and c split into 32-bit halves (a = a0 + 2^32 a1).
-// mersenne61 uses a and b; fast32 uses a, c and b.
-struct perm_params {
-  const std::uint32_t *a0, *a1, *c0, *c1;
-  const std::uint64_t* b;
-  std::size_t m;
-};
-
-// A kernel lowers sig[i] (i < m) to min(sig[i], min_j h_i(x[j])) over one block of
-// 1 <= n <= minhash_block raw shingle hashes.
-using kernel_fn = void (*)(const perm_params&, const std::uint64_t* x, std::size_t n, std::uint64_t* sig);
 
 inline std::uint64_t reduce_m61(std::uint64_t x) {
   x = (x & mersenne61) + (x >> 61);
@@ -271,8 +257,7 @@ MILLRACE_AVX2 inline void f32_avx2(const perm_params& p, const std::uint64_t* x,
 #endif
 #endif  // MILLRACE_MINHASH_DISPATCH
 
-// 2 = AVX-512, 1 = AVX2, 0 = portable; all give identical results (integer arithmetic).
-inline int simd_level() {
+MILLRACE_INLINE int simd_level() {
 #if MILLRACE_MINHASH_DISPATCH
   static const int level = [] {
     __builtin_cpu_init();
