@@ -8,6 +8,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <millrace/detail/config.hpp>

@@ -4,10 +4,15 @@
 // This header declares; dedup/detail/lsh_impl.hpp defines (and includes xxhash.h).
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include <millrace/dedup/minhash.hpp>

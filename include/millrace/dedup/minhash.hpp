@@ -5,10 +5,12 @@
 // This header declares; dedup/detail/minhash_impl.hpp defines (with the kernels).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include <millrace/dedup/detail/minhash_kernel_fn.hpp>

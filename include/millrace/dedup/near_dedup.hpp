@@ -4,10 +4,13 @@
 // This header declares; dedup/detail/near_dedup_impl.hpp defines.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -4,6 +4,7 @@
 // This header declares; dedup/detail/near_streaming_impl.hpp defines.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>

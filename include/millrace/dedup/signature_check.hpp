@@ -18,9 +18,13 @@
 // This header declares; dedup/detail/signature_check_impl.hpp defines.
 #pragma once
 
+#include <algorithm>
+#include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 
 #include <millrace/detail/config.hpp>
 

@@ -4,10 +4,16 @@
 // This header declares; text/detail/markdown_impl.hpp defines.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <millrace/detail/config.hpp>
 #include <millrace/ops/tree.hpp>

@@ -4,10 +4,13 @@
 // This header declares; text/detail/normalize_impl.hpp defines (and includes utf8proc).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "../detail/config.hpp"
 

@@ -8,8 +8,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <millrace/detail/config.hpp>
