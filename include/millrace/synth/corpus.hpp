@@ -171,7 +171,7 @@ inline std::string make_word(rng& r, double non_ascii, std::uint64_t syl) {
     w += vowels[r.below(std::size(vowels))];
     w += codas[r.below(std::size(codas))];
   }
-  if (w.empty()) w = "a";
+  if (w.empty()) w.push_back('a');  // not w = "a": g++ 12 -O3 warns (-Wrestrict, PR 105329) in some inlinings
   return w;
 }
 
