@@ -77,6 +77,22 @@ struct string_text {
   std::string_view operator()(const std::string& s) const { return s; }
 };
 
+/// Instantiated when a dedup operator built without a text accessor (it reads std::string
+/// records) follows a stage producing another record type: the message says what to add.
+template <class Record>
+struct dedup_needs_a_text_accessor {
+  static_assert(millrace::detail::always_false<Record>,
+                "millrace::dedup: this operator was built without a text accessor, so it reads std::string "
+                "records, but the records here are the template argument; pass one that returns the text: "
+                "dedup::near(options, [](const Record& r) { return std::string_view(r.text); })");
+  using type = millrace::detail::invalid_record;
+};
+
+/// A dedup stage's refusal of In (see core/element.hpp): the missing accessor, when that is why.
+template <class A, class In>
+using accessor_refusal = std::conditional_t<std::is_same_v<A, string_text> && !std::is_same_v<In, std::string>,
+                                            dedup_needs_a_text_accessor<In>, void>;
+
 template <class A>
 void check_accessor() {
   using T = accessor_record<A>;
@@ -97,6 +113,8 @@ void check_accessor() {
 template <class T, class A>
 class exact_stage {
  public:
+  template <class In>
+  using refusal = detail::accessor_refusal<A, In>;
   exact_stage(exact_options o, A access) : opts_(std::move(o)), access_(std::move(access)) {}
 
   std::vector<T> process(std::vector<T>&& batch) {
@@ -175,6 +193,8 @@ auto exact(exact_options o, A access, cluster_callback<detail::accessor_record<A
 template <class T, class A>
 class near_stage {
  public:
+  template <class In>
+  using refusal = detail::accessor_refusal<A, In>;
   near_stage(near_dedup_options o, A access, cluster_callback<T> cb)
       : batch_(std::move(o)), access_(std::move(access)), on_cluster_(std::move(cb)) {}
 
@@ -240,6 +260,8 @@ inline auto near(near_dedup_options o = {}, std::string name = "dedup.near") {
 template <class T, class A>
 class near_streaming_stage {
  public:
+  template <class In>
+  using refusal = detail::accessor_refusal<A, In>;
   near_streaming_stage(near_dedup_options o, A access, std::size_t max_index_docs, cluster_callback<T> cb)
       : index_(std::move(o), max_index_docs), access_(std::move(access)), on_cluster_(std::move(cb)) {}
 
