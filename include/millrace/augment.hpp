@@ -3,5 +3,5 @@
 //   auto p = src | mr::augment::number() | mr::augment::generate(aug) | mr::augment::guard(g) | sink;
 #pragma once
 
-#include "augment/module.hpp"
-#include "augment/operators.hpp"
+#include <millrace/augment/module.hpp>
+#include <millrace/augment/operators.hpp>

@@ -4,9 +4,9 @@
 //   auto r = mr::run(mr::from_range(v) | mr::map(f) | mr::filter(g) | mr::collect(out));
 #pragma once
 
-#include "core/compose.hpp"
-#include "exec/executor.hpp"
-#include "exec/options.hpp"
-#include "exec/run.hpp"
-#include "observe/dot.hpp"
-#include "observe/progress_bar.hpp"
+#include <millrace/core/compose.hpp>
+#include <millrace/exec/executor.hpp>
+#include <millrace/exec/options.hpp>
+#include <millrace/exec/run.hpp>
+#include <millrace/observe/dot.hpp>
+#include <millrace/observe/progress_bar.hpp>

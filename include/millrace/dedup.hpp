@@ -3,6 +3,6 @@
 //   auto p = src | mr::dedup::near({.threshold = 0.8}, [](const Doc& d) -> std::string_view { return d.text; }) | sink;
 #pragma once
 
-#include "dedup/operators.hpp"
-#include "text/normalize.hpp"
-#include "text/shingle.hpp"
+#include <millrace/dedup/operators.hpp>
+#include <millrace/text/normalize.hpp>
+#include <millrace/text/shingle.hpp>

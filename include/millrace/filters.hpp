@@ -5,10 +5,10 @@
 //   auto q = mr::filters::apply<Doc>(mr::filters::gopher_quality{}, mr::filters::fineweb_quality{});
 #pragma once
 
-#include "filters/apply.hpp"
-#include "filters/basic.hpp"
-#include "filters/c4.hpp"
-#include "filters/filter_result.hpp"
-#include "filters/fineweb.hpp"
-#include "filters/gopher.hpp"
-#include "filters/text_view.hpp"
+#include <millrace/filters/apply.hpp>
+#include <millrace/filters/basic.hpp>
+#include <millrace/filters/c4.hpp>
+#include <millrace/filters/filter_result.hpp>
+#include <millrace/filters/fineweb.hpp>
+#include <millrace/filters/gopher.hpp>
+#include <millrace/filters/text_view.hpp>

@@ -4,11 +4,11 @@
 #pragma once
 
 // The io headers include no executor; this umbrella adds the core's (run, cpu, serial).
-#include "core.hpp"
-#include "io/atomic_file.hpp"
-#include "io/csv.hpp"
-#include "io/error.hpp"
-#include "io/json_record.hpp"
-#include "io/output_paths.hpp"
-#include "io/read.hpp"
-#include "io/write.hpp"
+#include <millrace/core.hpp>
+#include <millrace/io/atomic_file.hpp>
+#include <millrace/io/csv.hpp>
+#include <millrace/io/error.hpp>
+#include <millrace/io/json_record.hpp>
+#include <millrace/io/output_paths.hpp>
+#include <millrace/io/read.hpp>
+#include <millrace/io/write.hpp>

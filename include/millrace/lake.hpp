@@ -5,7 +5,7 @@
 #pragma once
 
 // The subsystem headers include no executor; this umbrella adds the core's (run, cpu, serial).
-#include "core.hpp"
-#include "lake/containment.hpp"
-#include "lake/ops.hpp"
-#include "lake/read_table.hpp"
+#include <millrace/core.hpp>
+#include <millrace/lake/containment.hpp>
+#include <millrace/lake/ops.hpp>
+#include <millrace/lake/read_table.hpp>

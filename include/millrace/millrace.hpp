@@ -3,23 +3,23 @@
 // when present; include their headers directly to keep compile times down.
 #pragma once
 
-#include "core.hpp"
+#include <millrace/core.hpp>
 
-#if __has_include("io.hpp")
-#include "io.hpp"
+#if __has_include(<millrace/io.hpp>)
+#include <millrace/io.hpp>
 #endif
-#if __has_include("dedup.hpp")
-#include "dedup.hpp"
+#if __has_include(<millrace/dedup.hpp>)
+#include <millrace/dedup.hpp>
 #endif
-#if __has_include("ops.hpp")
-#include "ops.hpp"
+#if __has_include(<millrace/ops.hpp>)
+#include <millrace/ops.hpp>
 #endif
-#if __has_include("augment.hpp")
-#include "augment.hpp"
+#if __has_include(<millrace/augment.hpp>)
+#include <millrace/augment.hpp>
 #endif
-#if __has_include("lake.hpp")
-#include "lake.hpp"
+#if __has_include(<millrace/lake.hpp>)
+#include <millrace/lake.hpp>
 #endif
-#if __has_include("filters.hpp")
-#include "filters.hpp"
+#if __has_include(<millrace/filters.hpp>)
+#include <millrace/filters.hpp>
 #endif

@@ -4,8 +4,8 @@
 #pragma once
 
 // The subsystem headers include no executor; this umbrella adds the core's (run, cpu, serial).
-#include "core.hpp"
-#include "ops/divide_and_conquer.hpp"
-#include "ops/mapreduce_tree.hpp"
-#include "ops/stages.hpp"
-#include "ops/tree.hpp"
+#include <millrace/core.hpp>
+#include <millrace/ops/divide_and_conquer.hpp>
+#include <millrace/ops/mapreduce_tree.hpp>
+#include <millrace/ops/stages.hpp>
+#include <millrace/ops/tree.hpp>

@@ -4,13 +4,13 @@
 //   auto p = mr::from_range(v) | mr::map(f) | mr::filter(g) | mr::collect(out);  // run it elsewhere
 #pragma once
 
-#include "error.hpp"
-#include "graph.hpp"
-#include "module.hpp"
-#include "parallel.hpp"
-#include "pipeline.hpp"
-#include "report.hpp"
-#include "row_ops.hpp"
-#include "sinks.hpp"
-#include "sources.hpp"
-#include "stage_ops.hpp"
+#include <millrace/core/error.hpp>
+#include <millrace/core/graph.hpp>
+#include <millrace/core/module.hpp>
+#include <millrace/core/parallel.hpp>
+#include <millrace/core/pipeline.hpp>
+#include <millrace/core/report.hpp>
+#include <millrace/core/row_ops.hpp>
+#include <millrace/core/sinks.hpp>
+#include <millrace/core/sources.hpp>
+#include <millrace/core/stage_ops.hpp>

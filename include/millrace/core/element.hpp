@@ -4,8 +4,8 @@
 
 #include <type_traits>
 
-#include "plan.hpp"
-#include "traits.hpp"
+#include <millrace/core/plan.hpp>
+#include <millrace/core/traits.hpp>
 
 namespace millrace {
 namespace detail {

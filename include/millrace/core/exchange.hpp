@@ -20,11 +20,11 @@
 #include <utility>
 #include <vector>
 
-#include "element.hpp"
-#include "error.hpp"
-#include "position.hpp"
-#include "serialize.hpp"
-#include "spill.hpp"
+#include <millrace/core/element.hpp>
+#include <millrace/core/error.hpp>
+#include <millrace/core/position.hpp>
+#include <millrace/core/serialize.hpp>
+#include <millrace/core/spill.hpp>
 
 namespace millrace {
 

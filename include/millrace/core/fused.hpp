@@ -11,9 +11,9 @@
 #include <utility>
 #include <vector>
 
-#include "element.hpp"
-#include "error.hpp"
-#include "row_ops.hpp"
+#include <millrace/core/element.hpp>
+#include <millrace/core/error.hpp>
+#include <millrace/core/row_ops.hpp>
 
 namespace millrace::detail {
 

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "pipeline.hpp"
+#include <millrace/core/pipeline.hpp>
 
 namespace millrace {
 namespace detail {

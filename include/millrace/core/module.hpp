@@ -23,7 +23,7 @@
 
 #include <fmt/format.h>
 
-#include "json_value.hpp"
+#include <millrace/core/json_value.hpp>
 
 namespace millrace {
 

@@ -9,10 +9,10 @@
 #include <type_traits>
 #include <utility>
 
-#include "element.hpp"
-#include "fused.hpp"
-#include "row_ops.hpp"
-#include "sources.hpp"
+#include <millrace/core/element.hpp>
+#include <millrace/core/fused.hpp>
+#include <millrace/core/row_ops.hpp>
+#include <millrace/core/sources.hpp>
 
 namespace millrace {
 

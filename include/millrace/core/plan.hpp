@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "batch.hpp"
+#include <millrace/core/batch.hpp>
 
 namespace millrace::detail {
 

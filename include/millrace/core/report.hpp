@@ -11,7 +11,7 @@
 
 #include <fmt/core.h>
 
-#include "../detail/config.hpp"
+#include <millrace/detail/config.hpp>
 
 namespace millrace {
 
@@ -68,5 +68,5 @@ struct fmt::formatter<millrace::run_report> {
 };
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/report_impl.hpp"
+#include <millrace/core/detail/report_impl.hpp>
 #endif

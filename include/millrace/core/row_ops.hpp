@@ -10,7 +10,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "traits.hpp"
+#include <millrace/core/traits.hpp>
 
 namespace millrace {
 namespace detail {

@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "element.hpp"
-#include "error.hpp"
-#include "stage_ops.hpp"
+#include <millrace/core/element.hpp>
+#include <millrace/core/error.hpp>
+#include <millrace/core/stage_ops.hpp>
 
 namespace millrace {
 

@@ -15,9 +15,9 @@
 #include <utility>
 #include <vector>
 
-#include "error.hpp"
-#include "plan.hpp"
-#include "stage_ops.hpp"
+#include <millrace/core/error.hpp>
+#include <millrace/core/plan.hpp>
+#include <millrace/core/stage_ops.hpp>
 
 namespace millrace {
 

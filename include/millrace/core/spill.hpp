@@ -29,9 +29,9 @@
 #endif
 #include <xxhash.h>
 
-#include "detail/spill_file.hpp"
-#include "parallel.hpp"
-#include "serialize.hpp"
+#include <millrace/core/detail/spill_file.hpp>
+#include <millrace/core/parallel.hpp>
+#include <millrace/core/serialize.hpp>
 
 namespace millrace {
 

@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "element.hpp"
-#include "error.hpp"
+#include <millrace/core/element.hpp>
+#include <millrace/core/error.hpp>
 
 namespace millrace {
 namespace detail {

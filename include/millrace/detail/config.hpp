@@ -5,7 +5,7 @@
 // into libmillrace_compiled, and a user's translation unit sees only its declarations, so it
 // neither parses what that code includes (oneTBB's flow graph) nor generates code for it. The
 // same scheme as Asio's ASIO_SEPARATE_COMPILATION and spdlog's SPDLOG_COMPILED_LIB:
-//   foo.hpp            declarations; at its end `#if MILLRACE_HEADER_ONLY #include "detail/foo_impl.hpp"`
+//   foo.hpp            declarations; at its end `#if MILLRACE_HEADER_ONLY #include <millrace/x/detail/foo_impl.hpp>`
 //   detail/foo_impl.hpp definitions, each marked MILLRACE_INLINE
 //   src/<subsystem>.cpp includes the impl headers once (MILLRACE_INLINE is empty there)
 #pragma once

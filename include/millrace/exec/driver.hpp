@@ -9,11 +9,11 @@
 #include <string>
 #include <utility>
 
-#include "../core/pipeline.hpp"
-#include "../core/plan.hpp"
-#include "../core/report.hpp"
-#include "../detail/config.hpp"
-#include "options.hpp"
+#include <millrace/core/pipeline.hpp>
+#include <millrace/core/plan.hpp>
+#include <millrace/core/report.hpp>
+#include <millrace/detail/config.hpp>
+#include <millrace/exec/options.hpp>
 
 namespace millrace::detail {
 
@@ -95,5 +95,5 @@ run_report make_report(plan& pl, std::string executor, std::size_t threads, std:
 }  // namespace millrace::detail
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/driver_impl.hpp"
+#include <millrace/exec/detail/driver_impl.hpp>
 #endif

@@ -12,8 +12,8 @@
 #include <string>
 #include <utility>
 
-#include "../core/parallel.hpp"
-#include "driver.hpp"
+#include <millrace/core/parallel.hpp>
+#include <millrace/exec/driver.hpp>
 
 namespace millrace {
 

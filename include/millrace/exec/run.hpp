@@ -9,11 +9,11 @@
 #include <type_traits>
 #include <vector>
 
-#include "../core/sinks.hpp"
-#include "driver.hpp"
-#include "executor.hpp"
-#include "serial.hpp"
-#include "tbb.hpp"
+#include <millrace/core/sinks.hpp>
+#include <millrace/exec/driver.hpp>
+#include <millrace/exec/executor.hpp>
+#include <millrace/exec/serial.hpp>
+#include <millrace/exec/tbb.hpp>
 
 namespace millrace {
 

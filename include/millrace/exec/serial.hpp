@@ -4,9 +4,9 @@
 
 #include <future>
 
-#include "../core/parallel.hpp"
-#include "driver.hpp"
-#include "executor.hpp"
+#include <millrace/core/parallel.hpp>
+#include <millrace/exec/driver.hpp>
+#include <millrace/exec/executor.hpp>
 
 namespace millrace::detail {
 

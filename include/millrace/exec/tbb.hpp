@@ -17,11 +17,11 @@
 #include <type_traits>
 #include <utility>
 
-#include "../core/parallel.hpp"
-#include "../detail/config.hpp"
-#include "driver.hpp"
-#include "executor.hpp"
-#include "options.hpp"
+#include <millrace/core/parallel.hpp>
+#include <millrace/detail/config.hpp>
+#include <millrace/exec/driver.hpp>
+#include <millrace/exec/executor.hpp>
+#include <millrace/exec/options.hpp>
 
 namespace millrace {
 
@@ -88,5 +88,5 @@ struct executor_traits<cpu> {
 }  // namespace millrace
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/tbb_impl.hpp"
+#include <millrace/exec/detail/tbb_impl.hpp>
 #endif

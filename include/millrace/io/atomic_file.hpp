@@ -88,5 +88,5 @@ void write_file_atomically(const std::filesystem::path& target, std::string_view
 }  // namespace millrace::io
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/atomic_file_impl.hpp"
+#include <millrace/io/detail/atomic_file_impl.hpp>
 #endif

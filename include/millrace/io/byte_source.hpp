@@ -76,5 +76,5 @@ class byte_source {
 }  // namespace millrace::io
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/byte_source_impl.hpp"
+#include <millrace/io/detail/byte_source_impl.hpp>
 #endif

@@ -151,5 +151,5 @@ class prefetching_chunk_reader {
 }  // namespace millrace::io
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/chunk_reader_impl.hpp"
+#include <millrace/io/detail/chunk_reader_impl.hpp>
 #endif

@@ -116,5 +116,5 @@ void csv_append_record(std::string& out, const Range& fields, const csv_options&
 }  // namespace millrace::io
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/csv_impl.hpp"
+#include <millrace/io/detail/csv_impl.hpp>
 #endif

@@ -59,5 +59,5 @@ std::vector<std::filesystem::path> expand_inputs(const std::vector<std::string>&
 }  // namespace millrace::io
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/inputs_impl.hpp"
+#include <millrace/io/detail/inputs_impl.hpp>
 #endif

@@ -68,5 +68,5 @@ struct manifest {
 }  // namespace millrace::io
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/manifest_impl.hpp"
+#include <millrace/io/detail/manifest_impl.hpp>
 #endif

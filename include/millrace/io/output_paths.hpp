@@ -51,5 +51,5 @@ void check_stdout();
 }  // namespace millrace::io
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/output_paths_impl.hpp"
+#include <millrace/io/detail/output_paths_impl.hpp>
 #endif

@@ -123,5 +123,5 @@ class parallel_chunk_reader {
 }  // namespace millrace::io
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/parallel_chunk_reader_impl.hpp"
+#include <millrace/io/detail/parallel_chunk_reader_impl.hpp>
 #endif

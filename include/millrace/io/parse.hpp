@@ -248,5 +248,5 @@ std::vector<checked<std::string>> parse_line_chunk(const text_chunk& c, bool val
 }  // namespace millrace::io
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/parse_impl.hpp"
+#include <millrace/io/detail/parse_impl.hpp>
 #endif

@@ -60,5 +60,5 @@ std::vector<input_part> partition_inputs(const std::vector<std::string>& entries
 }  // namespace millrace::io
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/partition_impl.hpp"
+#include <millrace/io/detail/partition_impl.hpp>
 #endif

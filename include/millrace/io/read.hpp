@@ -325,5 +325,5 @@ inline auto read_csv(const input_part& part, csv_options copt = {}, read_options
 }  // namespace millrace::io
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/read_impl.hpp"
+#include <millrace/io/detail/read_impl.hpp>
 #endif

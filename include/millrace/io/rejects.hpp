@@ -97,5 +97,5 @@ std::vector<T> settle(std::vector<checked<T>>&& batch, on_bad_record policy, rej
 }  // namespace millrace::io
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/rejects_impl.hpp"
+#include <millrace/io/detail/rejects_impl.hpp>
 #endif

@@ -119,5 +119,5 @@ class shard_writer {
 }  // namespace millrace::io
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/shard_writer_impl.hpp"
+#include <millrace/io/detail/shard_writer_impl.hpp>
 #endif

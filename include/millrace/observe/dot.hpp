@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "../exec/driver.hpp"
+#include <millrace/exec/driver.hpp>
 
 namespace millrace {
 namespace detail {

@@ -14,7 +14,7 @@
 
 #include <fmt/format.h>
 
-#include "../exec/options.hpp"
+#include <millrace/exec/options.hpp>
 
 namespace millrace {
 

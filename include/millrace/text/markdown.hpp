@@ -45,5 +45,5 @@ md_tree read_markdown(const std::filesystem::path& file);
 }  // namespace millrace::text
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/markdown_impl.hpp"
+#include <millrace/text/detail/markdown_impl.hpp>
 #endif

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "../detail/config.hpp"
+#include <millrace/detail/config.hpp>
 
 namespace millrace::text {
 
@@ -88,5 +88,5 @@ std::string normalize(std::string_view utf8, const normalize_options& o = {});
 }  // namespace millrace::text
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/normalize_impl.hpp"
+#include <millrace/text/detail/normalize_impl.hpp>
 #endif

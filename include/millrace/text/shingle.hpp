@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "../detail/config.hpp"
+#include <millrace/detail/config.hpp>
 
 namespace millrace::text {
 
@@ -44,5 +44,5 @@ void char_shingle_hashes(std::string_view text, std::size_t n, std::vector<std::
 }  // namespace millrace::text
 
 #if MILLRACE_HEADER_ONLY
-#include "detail/shingle_impl.hpp"
+#include <millrace/text/detail/shingle_impl.hpp>
 #endif

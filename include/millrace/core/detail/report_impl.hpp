@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "../../detail/config.hpp"
-#include "../json_value.hpp"
-#include "../report.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/core/json_value.hpp>
+#include <millrace/core/report.hpp>
 
 namespace millrace {
 

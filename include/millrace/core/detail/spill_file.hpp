@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic_file.hpp"
+#include <millrace/core/detail/atomic_file.hpp>
 
 #include <atomic>
 #include <cerrno>

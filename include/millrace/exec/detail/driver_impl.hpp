@@ -1,8 +1,8 @@
 // millrace/exec/detail/driver_impl.hpp — the definitions behind exec/driver.hpp.
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../driver.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/exec/driver.hpp>
 
 namespace millrace::detail {
 

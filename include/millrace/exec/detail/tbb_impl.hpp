@@ -17,8 +17,8 @@
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 
-#include "../../detail/config.hpp"
-#include "../tbb.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/exec/tbb.hpp>
 
 namespace millrace {
 

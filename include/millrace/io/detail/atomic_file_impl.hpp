@@ -1,8 +1,8 @@
 // millrace/io/detail/atomic_file_impl.hpp — the definitions behind io/atomic_file.hpp.
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../atomic_file.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/io/atomic_file.hpp>
 
 namespace millrace::io {
 

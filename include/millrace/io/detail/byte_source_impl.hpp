@@ -2,8 +2,8 @@
 // io file that includes <zstd.h> for reading).
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../byte_source.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/io/byte_source.hpp>
 
 #include <zstd.h>
 

@@ -1,8 +1,8 @@
 // millrace/io/detail/chunk_reader_impl.hpp — the definitions behind io/chunk_reader.hpp.
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../chunk_reader.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/io/chunk_reader.hpp>
 
 namespace millrace::io {
 

@@ -1,8 +1,8 @@
 // millrace/io/detail/csv_impl.hpp — the definitions behind io/csv.hpp (csv_reader).
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../csv.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/io/csv.hpp>
 
 namespace millrace::io {
 

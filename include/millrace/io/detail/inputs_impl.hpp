@@ -2,8 +2,8 @@
 // globbing inputs, reading an output directory's manifest).
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../inputs.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/io/inputs.hpp>
 
 #include <glob.h>
 #include <simdjson.h>

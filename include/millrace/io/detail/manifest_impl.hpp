@@ -1,8 +1,8 @@
 // millrace/io/detail/manifest_impl.hpp — the definitions behind io/manifest.hpp.
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../manifest.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/io/manifest.hpp>
 
 namespace millrace::io {
 

@@ -1,8 +1,8 @@
 // millrace/io/detail/output_paths_impl.hpp — the definitions behind io/output_paths.hpp.
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../output_paths.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/io/output_paths.hpp>
 
 #include <sys/stat.h>
 

@@ -1,8 +1,8 @@
 // millrace/io/detail/parallel_chunk_reader_impl.hpp — the definitions behind io/parallel_chunk_reader.hpp.
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../parallel_chunk_reader.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/io/parallel_chunk_reader.hpp>
 
 namespace millrace::io {
 

@@ -2,8 +2,8 @@
 // validation, json_line's getters).
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../parse.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/io/parse.hpp>
 
 namespace millrace::io {
 

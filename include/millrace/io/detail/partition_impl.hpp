@@ -1,9 +1,9 @@
 // millrace/io/detail/partition_impl.hpp — the definitions behind io/partition.hpp.
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../byte_source.hpp"
-#include "../partition.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/io/byte_source.hpp>
+#include <millrace/io/partition.hpp>
 
 namespace millrace::io {
 

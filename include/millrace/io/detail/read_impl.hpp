@@ -2,8 +2,8 @@
 // line and CSV sources, resume).
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../read.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/io/read.hpp>
 
 namespace millrace::io::detail {
 

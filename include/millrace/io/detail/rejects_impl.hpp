@@ -1,8 +1,8 @@
 // millrace/io/detail/rejects_impl.hpp — the definitions behind io/rejects.hpp.
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../rejects.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/io/rejects.hpp>
 
 namespace millrace::io {
 

@@ -2,8 +2,8 @@
 // io file that includes <zstd.h> for writing).
 #pragma once
 
-#include "../../detail/config.hpp"
-#include "../shard_writer.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/io/shard_writer.hpp>
 
 #include <zstd.h>
 

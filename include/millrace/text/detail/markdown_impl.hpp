@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "../../detail/config.hpp"
-#include "../markdown.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/text/markdown.hpp>
 
 namespace millrace::text {
 

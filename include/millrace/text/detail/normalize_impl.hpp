@@ -14,9 +14,9 @@
 
 #include <utf8proc.h>
 
-#include "../../detail/config.hpp"
-#include "../normalize.hpp"
-#include "ascii_normalize_simd.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/text/normalize.hpp>
+#include <millrace/text/detail/ascii_normalize_simd.hpp>
 
 namespace millrace::text {
 

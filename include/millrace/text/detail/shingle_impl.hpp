@@ -21,8 +21,8 @@
 #include <emmintrin.h>
 #endif
 
-#include "../../detail/config.hpp"
-#include "../shingle.hpp"
+#include <millrace/detail/config.hpp>
+#include <millrace/text/shingle.hpp>
 
 namespace millrace::text {
 

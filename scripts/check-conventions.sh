@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Checks conventions of include/millrace that a compiler does not (CTest: conventions.headers):
+#  - one include style: millrace headers include each other as <millrace/...>, never "relative";
+#  - one oneTBB header path (<oneapi/tbb/...>), included only by the executor's implementation
+#    (exec/detail/tbb_impl.hpp), so that operator headers and millrace::compiled users never parse it;
+#  - every header starts with #pragma once after its opening comment.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+fail=0
+report() { echo "conventions: $*" >&2; fail=1; }
+
+while IFS= read -r hit; do report "relative include (use <millrace/...>): $hit"; done \
+  < <(grep -rn --include='*.hpp' -E '^\s*#\s*include\s+"' include/millrace)
+while IFS= read -r hit; do report "old oneTBB path (use <oneapi/tbb/...>): $hit"; done \
+  < <(grep -rn --include='*.hpp' -E '^\s*#\s*include\s+<tbb/' include/millrace)
+while IFS= read -r hit; do report "oneTBB included outside exec/detail/tbb_impl.hpp: $hit"; done \
+  < <(grep -rn --include='*.hpp' -E '^\s*#\s*include\s+<oneapi/tbb' include/millrace | grep -v '^include/millrace/exec/detail/tbb_impl.hpp:')
+while IFS= read -r f; do
+  grep -q '^#pragma once' "$f" || report "no #pragma once: $f"
+done < <(find include/millrace -name '*.hpp' | sort)
+
+if ((fail)); then exit 1; fi
+echo "conventions: $(find include/millrace -name '*.hpp' | wc -l) headers checked"
