@@ -118,18 +118,6 @@ batch_map_op<std::decay_t<F>> batch_map(F&& f, std::string name = "batch_map") {
 /// bool parallel`, rejected_count(), and commit(): called once when the stream ended without error,
 /// after the stage's last batch and before the sinks after it finish (a side output made durable,
 /// e.g. a rejects file); on failure it is not called and the object's destructor cleans up.
-namespace detail {
-template <class O, class In>
-struct object_refusal {
-  using type = void;
-};
-template <class O, class In>
-  requires requires { typename O::template refusal<In>; }
-struct object_refusal<O, In> {
-  using type = typename O::template refusal<In>;
-};
-}  // namespace detail
-
 template <class Obj>
 struct stage_op : detail::element_tag {
   Obj obj;
@@ -159,7 +147,7 @@ struct stage_op : detail::element_tag {
   /// The object's own diagnosis of a refused input type, when it has one (`template <class In>
   /// using refusal = ...;` naming a struct whose static_assert explains, see core/traits.hpp).
   template <class In>
-  using refusal = typename detail::object_refusal<object, In>::type;
+  using refusal = typename detail::refusal_of<In, object>::type;
 
   template <class In>
   void lower(detail::plan& p, detail::stage_list& stages) const {
