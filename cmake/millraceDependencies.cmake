@@ -30,3 +30,14 @@ if(PKG_CONFIG_FOUND)
     endif()
   endforeach()
 endif()
+
+# Optional components (millrace::llm, ...): one file each in components/. In the installed package
+# they find the dependencies the exported component targets link; in the build tree
+# (MILLRACE_BUILDING) CMakeLists.txt includes them again after millrace is defined.
+file(GLOB MILLRACE_COMPONENT_FILES "${CMAKE_CURRENT_LIST_DIR}/components/*.cmake")
+list(SORT MILLRACE_COMPONENT_FILES)
+if(NOT MILLRACE_BUILDING)
+  foreach(_component IN LISTS MILLRACE_COMPONENT_FILES)
+    include(${_component})
+  endforeach()
+endif()
