@@ -20,15 +20,18 @@
 
 namespace millrace::augment {
 
+/// One augmentation operation (EDA's four, keyboard typos, case flips, T5 masking and span corruption).
 enum class op_kind : std::uint8_t { synonym, insert, swap, del, typo, case_flip, mask, span };
+/// Number of op_kind values.
 inline constexpr std::size_t op_kind_count = 8;
 
+/// The name of an operation as `--ops` spells it ("synonym", ..., "span").
 constexpr std::string_view op_name(op_kind k) {
   constexpr std::string_view names[] = {"synonym", "insert", "swap", "delete", "typo", "case", "mask", "span"};
   return names[static_cast<std::size_t>(k)];
 }
 
-// "synonym,insert,swap" -> kinds; throws std::invalid_argument naming an unknown operation.
+/// "synonym,insert,swap" -> kinds; throws std::invalid_argument naming an unknown operation.
 inline std::vector<op_kind> parse_ops(std::string_view list) {
   std::vector<op_kind> out;
   while (!list.empty()) {
@@ -53,10 +56,11 @@ inline std::vector<op_kind> parse_ops(std::string_view list) {
   return out;
 }
 
-// cycle: variant k (1-based) applies ops[(k-1) % ops.size()] alone (EDA: one operation per variant);
-// chain: every variant applies all ops in the listed order.
+/// cycle: variant k (1-based) applies ops[(k-1) % ops.size()] alone (EDA: one operation per variant);
+/// chain: every variant applies all ops in the listed order.
 enum class compose_mode { cycle, chain };
 
+/// Which operations an augmenter applies, their rates, how many variants per document and the seed.
 struct augment_options {
   std::vector<op_kind> ops{op_kind::synonym, op_kind::insert, op_kind::swap, op_kind::del};
   std::size_t variants = 4;
@@ -74,6 +78,7 @@ struct augment_options {
   bool pos_aware = true;
 };
 
+/// One generated variant of a document: its number, text and the operations applied.
 struct variant {
   std::uint32_t number = 0;      // 1..variants
   std::vector<op_kind> ops;      // operations that made at least one edit, in order
@@ -82,6 +87,7 @@ struct variant {
   std::string target;            // span corruption only: the spans to reconstruct
 };
 
+/// Generates seeded variants of a text: the same seed and text give the same variants on any thread.
 class augmenter {
  public:
   // wn may be null when no operation needs WordNet (synonym and insert do).

@@ -14,7 +14,7 @@
 
 namespace millrace::augment {
 
-// Horizontal and vertical neighbours of each letter on a US QWERTY keyboard.
+/// Horizontal and vertical neighbours of each letter on a US QWERTY keyboard.
 inline std::string_view qwerty_neighbours(char lower_letter) {
   static constexpr std::array<std::string_view, 26> n{
       "qwsz", "vghn", "xdfv", "serfcx", "wsdr", "drtgvc", "ftyhbv", "gyujnb", "ujko", "huikmn", "jiolm", "kop",
@@ -50,7 +50,7 @@ std::size_t per_letter(std::string& s, rng& r, double rate, bool at_least_one, E
 }
 }  // namespace detail
 
-// Replaces letters by a random keyboard neighbour, keeping their case.
+/// Replaces letters by a random keyboard neighbour, keeping their case.
 inline std::size_t keyboard_typos(std::string& s, rng& r, double rate, bool at_least_one) {
   return detail::per_letter(s, r, rate, at_least_one, [&](char& c) {
     const bool up = detail::is_upper(c);
@@ -60,7 +60,7 @@ inline std::size_t keyboard_typos(std::string& s, rng& r, double rate, bool at_l
   });
 }
 
-// Flips the case of letters.
+/// Flips the case of letters.
 inline std::size_t case_flips(std::string& s, rng& r, double rate, bool at_least_one) {
   return detail::per_letter(s, r, rate, at_least_one, [](char& c) {
     c = detail::is_upper(c) ? detail::to_lower(c) : detail::to_upper(c);

@@ -17,10 +17,10 @@
 
 namespace millrace::augment {
 
-// Rates: every operation draws per position with probability `rate` (synonym: each eligible word is
-// replaced with probability rate; insert/swap: the number of edits is Binomial(tokens, rate);
-// delete: each token is dropped with probability rate). With at_least_one, a draw that made no edit
-// is followed by one forced edit, so a variant always differs from its source when it can.
+/// Rates: every operation draws per position with probability `rate` (synonym: each eligible word is
+/// replaced with probability rate; insert/swap: the number of edits is Binomial(tokens, rate);
+/// delete: each token is dropped with probability rate). With at_least_one, a draw that made no edit
+/// is followed by one forced edit, so a variant always differs from its source when it can.
 struct synonym_lookup {
   const wordnet* wn = nullptr;
   synonym_options senses{};
@@ -131,8 +131,8 @@ inline std::string prev_core_lower(const token_list& t, std::size_t i) {
 
 }  // namespace detail
 
-// Replaces eligible words (not stop words, known to WordNet in the guessed part of speech) with a
-// random synonym, keeping the word's punctuation and letter case.
+/// Replaces eligible words (not stop words, known to WordNet in the guessed part of speech) with a
+/// random synonym, keeping the word's punctuation and letter case.
 inline std::size_t synonym_replace(token_list& t, rng& r, const synonym_lookup& lk, double rate, bool at_least_one) {
   std::vector<std::string_view> syn;
   std::vector<std::string> cands;
@@ -180,8 +180,8 @@ inline std::size_t synonym_replace(token_list& t, rng& r, const synonym_lookup& 
   return edits;
 }
 
-// Inserts Binomial(n, rate) synonyms of random eligible words at random positions (EDA: up to 10
-// tries to find a word with synonyms per insertion).
+/// Inserts Binomial(n, rate) synonyms of random eligible words at random positions (EDA: up to 10
+/// tries to find a word with synonyms per insertion).
 inline std::size_t random_insert(token_list& t, rng& r, const synonym_lookup& lk, double rate, bool at_least_one) {
   const std::size_t n = t.size();
   if (n == 0) return 0;
@@ -205,7 +205,7 @@ inline std::size_t random_insert(token_list& t, rng& r, const synonym_lookup& lk
   return edits;
 }
 
-// Swaps the texts of two distinct random positions, Binomial(n, rate) times.
+/// Swaps the texts of two distinct random positions, Binomial(n, rate) times.
 inline std::size_t random_swap(token_list& t, rng& r, double rate, bool at_least_one) {
   const std::size_t n = t.size();
   if (n < 2) return 0;
@@ -221,7 +221,7 @@ inline std::size_t random_swap(token_list& t, rng& r, double rate, bool at_least
   return k;
 }
 
-// Drops each token with probability rate; never drops every token (EDA keeps one random token).
+/// Drops each token with probability rate; never drops every token (EDA keeps one random token).
 inline std::size_t random_delete(token_list& t, rng& r, double rate, bool at_least_one) {
   const std::size_t n = t.size();
   if (n < 2) return 0;

@@ -23,6 +23,7 @@
 
 namespace millrace::augment {
 
+/// Bounds of the similarity guard: how close a variant may be to its source, and how far.
 struct guard_options {
   // Defaults: word bigrams see a swap or a replaced word (unigrams would miss swaps); one EDA edit
   // per 10 words gives J of about 0.6-0.8, a copy gives 1, a destroyed text gives < 0.3.
@@ -36,13 +37,16 @@ struct guard_options {
   bool siblings = true;         // also reject a variant whose J to an earlier kept sibling > hi
 };
 
+/// Why the guard kept or dropped a variant.
 enum class guard_verdict : std::uint8_t { kept, too_similar, too_different, sibling_duplicate };
 
+/// The report's name of a guard verdict ("kept", "too_similar", ...).
 constexpr std::string_view verdict_name(guard_verdict v) {
   constexpr std::string_view n[] = {"kept", "too_similar", "too_different", "sibling_duplicate"};
   return n[static_cast<std::size_t>(v)];
 }
 
+/// Keeps a variant only when its shingle Jaccard to the source lies within guard_options' bounds.
 class similarity_guard {
  public:
   explicit similarity_guard(guard_options o = {})
@@ -110,8 +114,8 @@ class similarity_guard {
   dedup::minhasher mh_;
 };
 
-// Exact dedup by a 128-bit hash (xxh3-128) of the bytes: insert() is true for a text not seen before.
-// Not thread-safe: call it from one serial, in-order stage so that "first seen" is input order.
+/// Exact dedup by a 128-bit hash (xxh3-128) of the bytes: insert() is true for a text not seen before.
+/// Not thread-safe: call it from one serial, in-order stage so that "first seen" is input order.
 class exact_seen {
  public:
   bool insert(std::string_view text) {

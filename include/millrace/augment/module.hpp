@@ -12,6 +12,7 @@
 
 namespace millrace::augment {
 
+/// The augmentation job as a module: its declared parameters (ops, variants, seed, guard bounds) and how to build its pipeline.
 struct augment_module {
   const wordnet* wn = nullptr;   // needed by synonym and insert; not a parameter
   std::string ops = "synonym,insert,swap,delete";

@@ -26,15 +26,15 @@
 
 namespace millrace::augment {
 
-// The key that seeds the variants of the record at position p: a function of p alone. Position
-// {0, i} gives i, the key number() gives the i-th record of a stream without positions.
+/// The key that seeds the variants of the record at position p: a function of p alone. Position
+/// {0, i} gives i, the key number() gives the i-th record of a stream without positions.
 constexpr std::uint64_t position_key(const record_position& p) {
   return p.input == 0 ? p.offset : p.offset ^ detail::splitmix64(p.input);
 }
 
-// A record to augment. key: set by number(), seeds the variants' random streams: position_key of
-// its position when it has one, else its arrival index at number() (for an in-memory source, the
-// element index), so the same input gives the same variants whatever the thread count.
+/// A record to augment. key: set by number(), seeds the variants' random streams: position_key of
+/// its position when it has one, else its arrival index at number() (for an in-memory source, the
+/// element index), so the same input gives the same variants whatever the thread count.
 struct source_doc {
   std::uint64_t key = 0;
   std::string id;    // source_id of its variants; number() sets it when empty (see number())
@@ -43,8 +43,8 @@ struct source_doc {
   std::optional<record_position> position = std::nullopt;   // its place in the input (e.g. from io::json_record)
 };
 
-// Counts per source; summed over a run they add up: generated = kept + too_similar +
-// too_different + sibling_duplicate + duplicate.
+/// Counts per source; summed over a run they add up: generated = kept + too_similar +
+/// too_different + sibling_duplicate + duplicate.
 struct augment_counts {
   std::uint64_t sources = 0, generated = 0, kept = 0, too_similar = 0, too_different = 0, sibling_duplicate = 0,
                 duplicate = 0;
@@ -55,6 +55,7 @@ struct augment_counts {
   }
 };
 
+/// A source document with the variants generated from it, before the guard.
 struct variant_group {
   source_doc source;
   std::vector<variant> variants;   // survivors so far, in variant order
@@ -62,6 +63,7 @@ struct variant_group {
   augment_counts counts;
 };
 
+/// One output record: the source (variant 0) or a variant, with its id and operations.
 struct augmented_doc {
   std::string id;          // "<source_id>" for variant 0, "<source_id>#<n>" for variant n
   std::string source_id;
@@ -165,12 +167,12 @@ struct dedup_stage {
 };
 }  // namespace detail
 
-// Serial, in order: gives each record its key. With a position: key = position_key(position),
-// id (when empty) = "<offset>" for input 0, else "<input>:<offset>". Without: key = id (when
-// empty) = its arrival index. Either every record has a position or none (else it throws).
+/// Serial, in order: gives each record its key. With a position: key = position_key(position),
+/// id (when empty) = "<offset>" for input 0, else "<input>:<offset>". Without: key = id (when
+/// empty) = its arrival index. Either every record has a position or none (else it throws).
 inline auto number() { return millrace::stage(detail::number_stage{}, "augment.number"); }
 
-// Parallel: makes the variants of each record (all counted as kept until guard/dedup say otherwise).
+/// Parallel: makes the variants of each record (all counted as kept until guard/dedup say otherwise).
 inline auto generate(std::shared_ptr<const augmenter> aug) {
   return millrace::map(
       [aug](source_doc d) {
@@ -185,7 +187,7 @@ inline auto generate(std::shared_ptr<const augmenter> aug) {
       "augment.generate");
 }
 
-// Parallel: keeps the variants whose estimated Jaccard to the source lies in [lo, hi].
+/// Parallel: keeps the variants whose estimated Jaccard to the source lies in [lo, hi].
 inline auto guard(std::shared_ptr<const similarity_guard> guard) {
   return millrace::map(
       [guard](variant_group g) {
@@ -218,14 +220,14 @@ inline auto guard(std::shared_ptr<const similarity_guard> guard) {
       "augment.guard");
 }
 
-// Serial, in order: exact dedup of variants against the originals and each other. Pass a set
-// seeded with every original's text to dedup against originals that come later in the input too.
-// The run only reads the seeded set (it is not changed); each run starts from it, or empty.
+/// Serial, in order: exact dedup of variants against the originals and each other. Pass a set
+/// seeded with every original's text to dedup against originals that come later in the input too.
+/// The run only reads the seeded set (it is not changed); each run starts from it, or empty.
 inline auto dedup_variants(std::shared_ptr<const exact_seen> originals = nullptr) {
   return millrace::stage(detail::dedup_stage{std::move(originals), {}, {}}, "augment.dedup");
 }
 
-// Parallel: one augmented_doc per survivor, the original first (variant 0) when with_originals.
+/// Parallel: one augmented_doc per survivor, the original first (variant 0) when with_originals.
 inline auto flatten(bool with_originals = true) {
   return millrace::flat_map(
       [with_originals](variant_group g) {
@@ -245,8 +247,8 @@ inline auto flatten(bool with_originals = true) {
       "augment.flatten");
 }
 
-// Parallel, thread-safe tally of the groups' counts (read it after the run). Like mr::collect's
-// vector it is the caller's output, not stage state: a second run adds its counts to it.
+/// Parallel, thread-safe tally of the groups' counts (read it after the run). Like mr::collect's
+/// vector it is the caller's output, not stage state: a second run adds its counts to it.
 struct augment_tally {
   std::atomic<std::uint64_t> sources{0}, generated{0}, kept{0}, too_similar{0}, too_different{0},
       sibling_duplicate{0}, duplicate{0};
@@ -255,6 +257,7 @@ struct augment_tally {
             sibling_duplicate.load(), duplicate.load()};
   }
 };
+/// An inspect operator counting kept and dropped variants into `t`.
 inline auto tally(std::shared_ptr<augment_tally> t) {
   return millrace::inspect(
       [t](const variant_group& g) {

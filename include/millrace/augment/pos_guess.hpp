@@ -14,6 +14,7 @@
 
 namespace millrace::augment {
 
+/// A guessed part of speech for a word (no tagger), with its WordNet base form.
 struct pos_guess {
   augment::pos pos = augment::pos::noun;
   std::string base;   // WordNet base form (lower case)
@@ -25,9 +26,10 @@ inline bool in_list(std::string_view w, std::initializer_list<std::string_view> 
 }
 }  // namespace detail
 
-// What the previous word says about the next one (all guess_pos looks at).
+/// What the previous word says about the next one (all guess_pos looks at).
 enum class pos_context : std::uint8_t { none, after_determiner, before_verb, after_adjective };
 
+/// The context the previous word gives the next one's part of speech.
 inline pos_context context_of(std::string_view prev) {
   if (detail::in_list(prev, {"a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her",
                              "its", "our", "their", "some", "every", "each", "no", "any", "of"}))
@@ -38,8 +40,8 @@ inline pos_context context_of(std::string_view prev) {
   return pos_context::none;
 }
 
-// As above, and a previous word that WordNet knows only as an adjective ("strongest") announces a
-// noun or another adjective, like a determiner does.
+/// As above, and a previous word that WordNet knows only as an adjective ("strongest") announces a
+/// noun or another adjective, like a determiner does.
 inline pos_context context_of(const wordnet& wn, std::string_view prev) {
   const pos_context c = context_of(prev);
   if (c != pos_context::none || prev.size() < 2) return c;
@@ -48,12 +50,12 @@ inline pos_context context_of(const wordnet& wn, std::string_view prev) {
   return c;
 }
 
-// word is lower case. Heuristic, in order:
-//  1. candidates = parts of speech where morphy finds a base form;
-//  2. after a determiner/possessive or an adjective-only word, verbs and adverbs are dropped; after
-//     "to" or a modal, or after a subject pronoun, a verb reading wins; a word ending in "ly"
-//     prefers an adverb reading;
-//  3. otherwise the part of speech with the most SemCor-tagged occurrences wins (ties: n, v, a, r).
+/// word is lower case. Heuristic, in order:
+///  1. candidates = parts of speech where morphy finds a base form;
+///  2. after a determiner/possessive or an adjective-only word, verbs and adverbs are dropped; after
+///     "to" or a modal, or after a subject pronoun, a verb reading wins; a word ending in "ly"
+///     prefers an adverb reading;
+///  3. otherwise the part of speech with the most SemCor-tagged occurrences wins (ties: n, v, a, r).
 inline std::optional<pos_guess> guess_pos(const wordnet& wn, std::string_view word, pos_context ctx) {
   std::array<std::optional<std::string>, 4> base;
   std::array<double, 4> score{};
@@ -92,7 +94,7 @@ inline std::optional<pos_guess> guess_pos(const wordnet& wn, std::string_view wo
   return pos_guess{static_cast<pos>(best), *base[best]};
 }
 
-// word and prev are lower case; prev may be empty (start of text).
+/// word and prev are lower case; prev may be empty (start of text).
 inline std::optional<pos_guess> guess_pos(const wordnet& wn, std::string_view word, std::string_view prev) {
   return guess_pos(wn, word, context_of(wn, prev));
 }

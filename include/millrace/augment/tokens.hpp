@@ -12,12 +12,13 @@
 
 namespace millrace::augment {
 
+/// One word of a text with the whitespace before it (so that the text's layout survives edits).
 struct token {
   std::string_view ws;     // whitespace before the token (kept so the text's layout survives)
   std::string_view text;   // non-empty, no whitespace
 };
 
-// The word inside a token: leading/trailing punctuation split off.
+/// The word inside a token: leading/trailing punctuation split off.
 struct word_parts {
   std::string_view prefix, core, suffix;
 };
@@ -31,8 +32,8 @@ constexpr char to_lower(char c) { return is_upper(c) ? static_cast<char>(c - 'A'
 constexpr char to_upper(char c) { return is_lower(c) ? static_cast<char>(c - 'a' + 'A') : c; }
 }  // namespace detail
 
-// Splits "(Hello," into "(", "Hello", ","; a core is what lies between the first and the last
-// byte that is not ASCII punctuation (so UTF-8 letters stay inside the core).
+/// Splits "(Hello," into "(", "Hello", ","; a core is what lies between the first and the last
+/// byte that is not ASCII punctuation (so UTF-8 letters stay inside the core).
 inline word_parts split_word(std::string_view t) {
   auto is_punct = [](char c) { return static_cast<unsigned char>(c) < 0x80 && std::ispunct(static_cast<unsigned char>(c)); };
   std::size_t b = 0, e = t.size();
@@ -41,7 +42,7 @@ inline word_parts split_word(std::string_view t) {
   return {t.substr(0, b), t.substr(b, e - b), t.substr(e)};
 }
 
-// True for an ASCII word WordNet could know: letters, inner hyphens, at least two letters.
+/// True for an ASCII word WordNet could know: letters, inner hyphens, at least two letters.
 inline bool is_lookup_word(std::string_view core) {
   if (core.size() < 2 || !detail::is_alpha(core.front()) || !detail::is_alpha(core.back())) return false;
   for (char c : core)
@@ -49,6 +50,7 @@ inline bool is_lookup_word(std::string_view core) {
   return true;
 }
 
+/// A text split into tokens that can be edited and joined back into text.
 class token_list {
  public:
   token_list() = default;
@@ -117,7 +119,7 @@ class token_list {
   std::deque<std::string> own_;   // deque: references stay valid as it grows
 };
 
-// Gives replacement the letter case of the word it replaces ("Car" -> "Automobile", "CAR" -> "AUTOMOBILE").
+/// Gives replacement the letter case of the word it replaces ("Car" -> "Automobile", "CAR" -> "AUTOMOBILE").
 inline std::string match_case(std::string_view original, std::string_view replacement) {
   std::string r(replacement);
   bool all_upper = original.size() > 1, has_alpha = false;

@@ -20,25 +20,30 @@
 
 namespace millrace::augment {
 
+/// WordNet's four parts of speech.
 enum class pos : std::uint8_t { noun = 0, verb = 1, adj = 2, adv = 3 };
+/// Every part of speech, in WordNet's file order.
 inline constexpr std::array<pos, 4> all_pos{pos::noun, pos::verb, pos::adj, pos::adv};
 
+/// The name of a part of speech ("noun", "verb", "adj", "adv").
 constexpr std::string_view pos_name(pos p) {
   constexpr std::array<std::string_view, 4> names{"noun", "verb", "adj", "adv"};
   return names[static_cast<std::size_t>(p)];
 }
 
-// Thrown when the database cannot be opened or parsed; what() names the file (and line).
+/// Thrown when the database cannot be opened or parsed; what() names the file (and line).
 struct wordnet_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Which WordNet senses synonym lookup may use.
 struct synonym_options {
   // Senses are listed by WordNet in decreasing tagged frequency (SemCor counts). Using the first
   // few keeps replacements close to the common meaning; 0 = all senses (original EDA behaviour).
   std::size_t max_senses = 3;
 };
 
+/// The WordNet database loaded from its data files: synonyms of a word by part of speech.
 class wordnet {
  public:
   // Default directory: $WNSEARCHDIR when set, else /usr/share/wordnet (Debian's wordnet-base).

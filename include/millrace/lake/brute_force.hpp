@@ -14,7 +14,7 @@
 
 namespace millrace::lake {
 
-// Is B contained in A? (No statistics, no hashing: the plain definition.)
+/// Is B contained in A? (No statistics, no hashing: the plain definition.)
 inline bool brute_force_contains(const table& A, const table& B, semantics mode = semantics::set) {
   const auto& bk = B.sorted_keys();
   const auto& ak = A.sorted_keys();
@@ -42,6 +42,7 @@ inline bool brute_force_contains(const table& A, const table& B, semantics mode 
   return true;
 }
 
+/// Every containment between the tables by comparing all pairs of rows: the reference the planner's result is tested against.
 inline std::vector<containment_edge> brute_force_containments(const std::vector<table>& tables,
                                                               semantics mode = semantics::set) {
   std::vector<containment_edge> out;

@@ -21,10 +21,11 @@
 
 namespace millrace::lake {
 
-// set: B's distinct rows must occur in A (duplicates ignored; the default).
-// bag: each row of B must occur in A at least as often as in B.
+/// set: B's distinct rows must occur in A (duplicates ignored; the default).
+/// bag: each row of B must occur in A at least as often as in B.
 enum class semantics { set, bag };
 
+/// Options of the containment search: set or bag semantics, sampled check, statistics stage, threads, progress.
 struct containment_options {
   semantics mode = semantics::set;
   std::size_t sample = 16;        // rows of B probed before the exact check (0: no sampled check)
@@ -34,13 +35,14 @@ struct containment_options {
   std::function<void(std::size_t, std::size_t)> on_progress = {};
 };
 
-// container ⊇ contained, as indices into the table vector.
+/// container ⊇ contained, as indices into the table vector.
 struct containment_edge {
   std::uint32_t container = 0, contained = 0;
   friend bool operator==(const containment_edge&, const containment_edge&) = default;
   friend auto operator<=>(const containment_edge&, const containment_edge&) = default;
 };
 
+/// Pairs of tables that entered and left one pruning stage (for the report).
 struct stage_count {
   std::string name;        // pairs, schema, statistics, sample, exact
   std::uint64_t edges = 0; // candidate edges still alive after the stage
@@ -48,6 +50,7 @@ struct stage_count {
                            // the containers' projections), content_wall: wall time of both
 };
 
+/// The containments found, with per-stage counts.
 struct containment_result {
   std::vector<containment_edge> edges;  // sorted by (container, contained)
   std::vector<stage_count> stages;
@@ -102,8 +105,8 @@ struct content_scratch {
 
 }  // namespace detail
 
-// Finds every ordered pair (A, B), A != B, with B contained in A. Deterministic: the result does
-// not depend on the thread count. Tables must be finish()ed with the same table_options.
+/// Finds every ordered pair (A, B), A != B, with B contained in A. Deterministic: the result does
+/// not depend on the thread count. Tables must be finish()ed with the same table_options.
 inline containment_result find_containments(const std::vector<table>& tables,
                                             const containment_options& opt = {}) {
   using namespace detail;

@@ -16,28 +16,28 @@
 
 namespace millrace::lake {
 
-// One containment, by table path: container ⊇ contained.
+/// One containment, by table path: container ⊇ contained.
 struct containment_record {
   std::string container, contained;
   friend bool operator==(const containment_record&, const containment_record&) = default;
 };
 
-// Callable for mr::map: reads one table of a lake by its relative path.
+/// Callable for mr::map: reads one table of a lake by its relative path.
 struct table_reader {
   std::filesystem::path dir;
   table_options options;
   table operator()(const std::string& rel) const { return read_table(dir, rel, options); }
 };
 
-// Source fragment: every table under dir. A bad file fails the run with operator 'lake.read_table':
-// file:line: reason.
+/// Source fragment: every table under dir. A bad file fails the run with operator 'lake.read_table':
+/// file:line: reason.
 inline auto read_lake(const std::filesystem::path& dir, table_options opt = {}) {
   return from_range(list_tables(dir), "lake.tables") | map(table_reader{dir, opt}, "lake.read_table");
 }
 
-// Barrier stage: collects the tables (in input order), then runs find_containments in finish().
-// The full result (stage counts, times) is kept in `result` for the caller to read (use
-// mr::stage(std::ref(s)) to keep access to it).
+/// Barrier stage: collects the tables (in input order), then runs find_containments in finish().
+/// The full result (stage counts, times) is kept in `result` for the caller to read (use
+/// mr::stage(std::ref(s)) to keep access to it).
 struct containment_stage {
   containment_options options = {};
   std::vector<table> tables = {};
@@ -56,6 +56,8 @@ struct containment_stage {
   }
 };
 
+/// The pipeline operator: tables in, one containment_record (container path, contained path) per
+/// containment out, after the last table (a barrier); named "lake.containments".
 inline auto containments(containment_options opt = {}) {
   return stage(containment_stage{std::move(opt), {}, {}}, "lake.containments");
 }

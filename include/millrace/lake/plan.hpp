@@ -18,6 +18,7 @@
 
 namespace millrace::lake {
 
+/// Bounds and cost model of the deletion planner: rebuild latency, scan speed, reconstruction cost, ILP limits.
 struct plan_options {
   double max_latency_s = 5.0;        // a deleted table must be rebuildable within this bound
   double scan_bytes_per_s = 100e6;   // estimated rebuild speed: reading the container
@@ -27,15 +28,17 @@ struct plan_options {
   double ilp_time_limit_s = 20;      // beyond this GLPK's best solution is kept (not proven optimal)
 };
 
+/// The solver the deletion planner uses (automatic picks the ILP when GLPK is built in).
 enum class plan_method { automatic, ilp, greedy, brute_force };
 
-// What the plan must respect beyond containment, per table index.
+/// What the plan must respect beyond containment, per table index.
 struct plan_constraints {
   std::vector<bool> keep;          // keep[t]: never delete t (e.g. its file lies outside the lake,
                                    // reached by a symlink); it may still be an ancestor. Empty: none
   std::vector<std::string> names;  // table names for error messages; empty: "table #t"
 };
 
+/// One deleted table and the table it is rebuilt from.
 struct plan_entry {
   std::uint32_t table = 0;     // deleted
   std::uint32_t ancestor = 0;  // retained container it is rebuilt from
@@ -44,6 +47,7 @@ struct plan_entry {
   friend bool operator==(const plan_entry&, const plan_entry&) = default;
 };
 
+/// Which tables to delete, how they are rebuilt, and the bytes freed.
 struct deletion_plan {
   std::string method;              // "ilp", "greedy" or "brute_force"
   bool optimal = false;            // proven optimal (ilp finished, or brute force)
@@ -225,9 +229,9 @@ inline std::vector<std::size_t> brute_force_choice(const std::vector<plan_pair>&
 
 }  // namespace detail
 
-// bytes[t]: storage of table t; edges: the containment relation (container ⊇ contained); c: tables
-// never deleted and names for errors. Throws std::logic_error naming the table if an edge (or a
-// chosen entry) would rebuild a table from itself, std::invalid_argument on a keep of the wrong size.
+/// bytes[t]: storage of table t; edges: the containment relation (container ⊇ contained); c: tables
+/// never deleted and names for errors. Throws std::logic_error naming the table if an edge (or a
+/// chosen entry) would rebuild a table from itself, std::invalid_argument on a keep of the wrong size.
 inline deletion_plan plan_deletions(const std::vector<std::uint64_t>& bytes,
                                     const std::vector<containment_edge>& edges,
                                     const plan_options& o = {},

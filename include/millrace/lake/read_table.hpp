@@ -23,9 +23,9 @@
 
 namespace millrace::lake {
 
-// One table file of a lake. Two names for one file (a symlink and its target, two hard links) are
-// one table: otherwise the table would "contain itself" and a plan could delete it "rebuilt from"
-// itself.
+/// One table file of a lake. Two names for one file (a symlink and its target, two hard links) are
+/// one table: otherwise the table would "contain itself" and a plan could delete it "rebuilt from"
+/// itself.
 struct lake_file {
   std::string name;                  // relative '/'-separated path: the table's name
   std::vector<std::string> aliases;  // the other names of the same file, sorted
@@ -34,14 +34,15 @@ struct lake_file {
                                      // a file outside (reached by a symlink) is never deleted
 };
 
-// An entry with a table's name that is no readable table file: a dangling symbolic link, a FIFO, a
-// socket, a device. Never opened (a FIFO would block the reader forever).
+/// An entry with a table's name that is no readable table file: a dangling symbolic link, a FIFO, a
+/// socket, a device. Never opened (a FIFO would block the reader forever).
 struct lake_problem {
   std::string name;    // relative path
   std::string why;     // "dangling symbolic link (to 'gone.csv')", "not a regular file (a FIFO)"
   std::string reason;  // "dir/name:0: why" (io::input_error's what(), as for unreadable tables)
 };
 
+/// The table files found under a lake's root, sorted by name, and the files skipped with why.
 struct lake_listing {
   std::vector<lake_file> tables;       // sorted by name
   std::vector<lake_problem> problems;  // sorted by name
@@ -88,8 +89,8 @@ inline bool path_is_under(const std::filesystem::path& p, const std::filesystem:
 
 }  // namespace detail
 
-// Every table of the lake and every table-named entry that is not one. Directories are followed
-// through symlinks too, each directory once (a symlink loop is not an endless walk).
+/// Every table of the lake and every table-named entry that is not one. Directories are followed
+/// through symlinks too, each directory once (a symlink loop is not an endless walk).
 inline lake_listing scan_lake(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(dir)) throw io::input_error(dir.string(), 0, "not a directory");
@@ -165,9 +166,9 @@ inline lake_listing scan_lake(const std::filesystem::path& dir) {
   return out;
 }
 
-// Relative '/'-separated names of the lake's tables, sorted (the table order of every result), one
-// per file (see scan_lake). Throws io::input_error naming the first entry that is no readable table
-// file (a dangling symlink, a FIFO): use scan_lake to skip those instead.
+/// Relative '/'-separated names of the lake's tables, sorted (the table order of every result), one
+/// per file (see scan_lake). Throws io::input_error naming the first entry that is no readable table
+/// file (a dangling symlink, a FIFO): use scan_lake to skip those instead.
 inline std::vector<std::string> list_tables(const std::filesystem::path& dir) {
   const auto l = scan_lake(dir);
   if (!l.problems.empty()) {
@@ -179,9 +180,9 @@ inline std::vector<std::string> list_tables(const std::filesystem::path& dir) {
   return out;
 }
 
-// Reads dir/rel into a finished table whose path() is rel. Throws io::input_error("file:line:
-// reason") on a malformed record, an empty file or a duplicate column name, and ("file:0: reason")
-// on a name that is no regular file: the type is checked before opening, so a FIFO is never read.
+/// Reads dir/rel into a finished table whose path() is rel. Throws io::input_error("file:line:
+/// reason") on a malformed record, an empty file or a duplicate column name, and ("file:0: reason")
+/// on a name that is no regular file: the type is checked before opening, so a FIFO is never read.
 inline table read_table(const std::filesystem::path& dir, const std::string& rel,
                         const table_options& opt = {}, io::csv_options csv = {}) {
   const auto file = dir / rel;

@@ -50,10 +50,10 @@ inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 
 }  // namespace detail
 
-// s as a JSON string literal that is valid JSON whatever the bytes: valid UTF-8 is quoted by
-// json::append_quoted (which passes bytes >= 0x80 through unchecked), every other byte becomes
-// \u00XX with its value, e.g. a file named "t\xff.csv" is written "t\u00ff.csv". Lossy in one
-// way: a real U+00FF in a name is written the same as the byte 0xff (see printable_name).
+/// s as a JSON string literal that is valid JSON whatever the bytes: valid UTF-8 is quoted by
+/// json::append_quoted (which passes bytes >= 0x80 through unchecked), every other byte becomes
+/// \u00XX with its value, e.g. a file named "t\xff.csv" is written "t\u00ff.csv". Lossy in one
+/// way: a real U+00FF in a name is written the same as the byte 0xff (see printable_name).
 inline std::string json_text(std::string_view s) {
   std::string out = "\"";
   std::string piece;
@@ -83,8 +83,8 @@ inline std::string json_text(std::string_view s) {
   return out;
 }
 
-// The text a JSON reader gets back from json_text(s): s with each invalid byte replaced by the
-// UTF-8 encoding of U+00XX. Compare report names with printable_name of the file names.
+/// The text a JSON reader gets back from json_text(s): s with each invalid byte replaced by the
+/// UTF-8 encoding of U+00XX. Compare report names with printable_name of the file names.
 inline std::string printable_name(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size();) {
@@ -101,13 +101,13 @@ inline std::string printable_name(std::string_view s) {
   return out;
 }
 
-// A table the job could not read, with the reason ("file:line: reason").
+/// A table the job could not read, with the reason ("file:line: reason").
 struct skipped_table {
   std::string path;
   std::string reason;
 };
 
-// The run's settings, echoed in the report so that a report explains itself.
+/// The run's settings, echoed in the report so that a report explains itself.
 struct report_info {
   std::string lake;
   semantics mode = semantics::set;
@@ -120,8 +120,8 @@ struct report_info {
   std::vector<lake_file> files;  // files[t]: where table t comes from (empty: not known)
 };
 
-// Writes "name": [ {...}, ... ] from the lines of the entries; an empty list is written too, so
-// that readers never need to test for a missing key.
+/// Writes "name": [ {...}, ... ] from the lines of the entries; an empty list is written too, so
+/// that readers never need to test for a missing key.
 inline void append_list(std::string& o, const char* name, const std::vector<std::string>& entries, bool last) {
   o += fmt::format("  \"{}\": [\n", name);
   for (std::size_t i = 0; i < entries.size(); ++i)
@@ -129,12 +129,14 @@ inline void append_list(std::string& o, const char* name, const std::vector<std:
   o += last ? "  ]\n" : "  ],\n";
 }
 
+/// A JSON array of names.
 inline std::string names_json(const std::vector<std::string>& names) {
   std::string s = "[";
   for (std::size_t i = 0; i < names.size(); ++i) s += (i ? ", " : "") + json_text(names[i]);
   return s + "]";
 }
 
+/// The lake job's report as JSON: tables, containments, stage counts and run information.
 inline std::string report_json(const std::vector<table>& tables, const containment_result& r,
                                const report_info& info) {
   const auto& q = json_text;
@@ -179,8 +181,8 @@ inline std::string report_json(const std::vector<table>& tables, const containme
   return o;
 }
 
-// files (optional, aligned with tables): lists the kept tables outside the lake and each deleted
-// table's other names (deleting the file removes what they reach too).
+/// files (optional, aligned with tables): lists the kept tables outside the lake and each deleted
+/// table's other names (deleting the file removes what they reach too).
 inline std::string plan_json(const std::vector<table>& tables, const deletion_plan& p,
                              const plan_options& o, const std::vector<lake_file>& files = {}) {
   const auto& q = json_text;
@@ -215,7 +217,7 @@ inline std::string plan_json(const std::vector<table>& tables, const deletion_pl
   return s;
 }
 
-// Which tables a plan may delete: never one whose file lies outside the lake. Names for errors.
+/// Which tables a plan may delete: never one whose file lies outside the lake. Names for errors.
 inline plan_constraints constraints_of(const std::vector<table>& tables, const std::vector<lake_file>& files) {
   plan_constraints c;
   for (const auto& t : tables) c.names.push_back(t.path());

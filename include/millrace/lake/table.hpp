@@ -24,13 +24,13 @@
 
 namespace millrace::lake {
 
-// How values and column names are compared.
+/// How values and column names are compared.
 struct table_options {
   bool case_insensitive = false;   // column names match after Unicode case folding
   bool normalize_numbers = true;   // "007" == "7", "2.0" == "2" (see canonicalize)
 };
 
-// Statistics of one column, computed in one pass over the canonical cells.
+/// Statistics of one column, computed in one pass over the canonical cells.
 struct column_stats {
   column_type type = column_type::empty;
   bool has_null = false;
@@ -91,6 +91,7 @@ inline std::string fold_name(std::string_view name, bool case_insensitive) {
 
 }  // namespace detail
 
+/// A table read into memory: columns, canonical cells and per-column statistics.
 class table {
  public:
   table() = default;

@@ -12,13 +12,14 @@
 
 namespace millrace::lake {
 
-// The kind of one canonical cell; `null` is the empty cell.
+/// The kind of one canonical cell; `null` is the empty cell.
 enum class value_kind : std::uint8_t { null, integer, floating, date, string };
 
-// A column's inferred type: the join of its cells' kinds. `empty` = only null cells.
-// Lattice: empty <= integer <= floating <= string, empty <= date <= string.
+/// A column's inferred type: the join of its cells' kinds. `empty` = only null cells.
+/// Lattice: empty <= integer <= floating <= string, empty <= date <= string.
 enum class column_type : std::uint8_t { empty, integer, floating, date, string };
 
+/// The name of a column type ("empty", "integer", ...).
 inline const char* to_string(column_type t) {
   switch (t) {
     case column_type::empty: return "empty";
@@ -155,11 +156,11 @@ inline bool canonical_number(std::string_view s, std::string& out) {
 
 }  // namespace detail
 
-// Canonical form of a raw cell: trimmed; when normalize_numbers is set, a decimal number is
-// rewritten in its exact canonical text (detail::canonical_number: "007" -> "7", "2.50" -> "2.5",
-// "2.0" -> "2", "1e3" -> "1000", "-0" -> "0"), so "8.000000000000001" and "8.000000000000002", or
-// "9007199254740993" and "9007199254740992.0", stay different although a double cannot tell them
-// apart. Equality of canonical strings is the value equality used by every containment check.
+/// Canonical form of a raw cell: trimmed; when normalize_numbers is set, a decimal number is
+/// rewritten in its exact canonical text (detail::canonical_number: "007" -> "7", "2.50" -> "2.5",
+/// "2.0" -> "2", "1e3" -> "1000", "-0" -> "0"), so "8.000000000000001" and "8.000000000000002", or
+/// "9007199254740993" and "9007199254740992.0", stay different although a double cannot tell them
+/// apart. Equality of canonical strings is the value equality used by every containment check.
 inline void canonicalize_into(std::string_view raw, std::string& out, bool normalize_numbers = true) {
   const std::string_view s = detail::trim(raw);
   if (normalize_numbers && !s.empty()) {
@@ -171,17 +172,18 @@ inline void canonicalize_into(std::string_view raw, std::string& out, bool norma
   out.assign(s);
 }
 
+/// The canonical form of a raw cell, as a new string (see canonicalize_into).
 inline std::string canonicalize(std::string_view raw, bool normalize_numbers = true) {
   std::string out;
   canonicalize_into(raw, out, normalize_numbers);
   return out;
 }
 
-// Kind of a canonical cell. Integer/float parse results are returned for statistics. The double
-// of a float cell is the correctly rounded value of its text (overflow to +-inf, underflow to +-0):
-// a non-decreasing function of the exact decimal value, and one canonical text always gives the same
-// double, so min/max over these doubles stay a necessary condition for containment even where
-// distinct decimals round to one double (the exact check then compares the canonical texts).
+/// Kind of a canonical cell. Integer/float parse results are returned for statistics. The double
+/// of a float cell is the correctly rounded value of its text (overflow to +-inf, underflow to +-0):
+/// a non-decreasing function of the exact decimal value, and one canonical text always gives the same
+/// double, so min/max over these doubles stay a necessary condition for containment even where
+/// distinct decimals round to one double (the exact check then compares the canonical texts).
 inline value_kind kind_of(std::string_view canonical, std::int64_t* as_int = nullptr,
                           double* as_double = nullptr) {
   if (canonical.empty()) return value_kind::null;
@@ -211,7 +213,7 @@ inline value_kind kind_of(std::string_view canonical, std::int64_t* as_int = nul
   return value_kind::string;
 }
 
-// Join of a column type with one more cell kind.
+/// Join of a column type with one more cell kind.
 inline column_type join(column_type t, value_kind k) {
   switch (k) {
     case value_kind::null: return t;
@@ -230,8 +232,8 @@ inline column_type join(column_type t, value_kind k) {
   return column_type::string;
 }
 
-// True when every value of a column of type `sub` can also be a value of a column of type `super`
-// (the lattice order): a necessary condition for the values of one column to be a subset of another's.
+/// True when every value of a column of type `sub` can also be a value of a column of type `super`
+/// (the lattice order): a necessary condition for the values of one column to be a subset of another's.
 inline bool type_fits(column_type sub, column_type super) {
   if (sub == column_type::empty || sub == super || super == column_type::string) return true;
   return sub == column_type::integer && super == column_type::floating;

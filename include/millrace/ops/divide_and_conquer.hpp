@@ -22,8 +22,8 @@
 
 namespace millrace::ops {
 
-// How a divide-and-conquer run is cut. Sizes apply only to problems that have a size (a `size()`
-// member or std::size); other problems are cut by `is_base` and depth alone.
+/// How a divide-and-conquer run is cut. Sizes apply only to problems that have a size (a `size()`
+/// member or std::size); other problems are cut by `is_base` and depth alone.
 struct dc_policy {
   // A problem with size() <= cutoff is a base case even when is_base says no (0: off).
   std::size_t cutoff = 0;
@@ -118,14 +118,14 @@ class result_slots {
 
 }  // namespace detail
 
-// A reusable divide-and-conquer solver. The callables are copied into it (never references to
-// temporaries) and are called concurrently from several threads, so they must be thread-safe:
-//   is_base(const P&) -> bool         true: solve directly
-//   solve_base(P&&) -> R              the base case
-//   divide(P&) -> list of P           c.size() and c[i]: std::array<P,2>, std::vector<P>, std::span, ...
-//   combine(const P&, std::span<R>)   -> R, or combine(std::span<R>) -> R; results in child order
-// Results do not depend on the number of threads: children are always combined in child order.
-// An exception thrown by any callable cancels the remaining work and propagates from solve().
+/// A reusable divide-and-conquer solver. The callables are copied into it (never references to
+/// temporaries) and are called concurrently from several threads, so they must be thread-safe:
+///   is_base(const P&) -> bool         true: solve directly
+///   solve_base(P&&) -> R              the base case
+///   divide(P&) -> list of P           c.size() and c[i]: std::array<P,2>, std::vector<P>, std::span, ...
+///   combine(const P&, std::span<R>)   -> R, or combine(std::span<R>) -> R; results in child order
+/// Results do not depend on the number of threads: children are always combined in child order.
+/// An exception thrown by any callable cancels the remaining work and propagates from solve().
 template <class IsBase, class SolveBase, class Divide, class Combine>
 class dc_solver {
  public:
@@ -268,8 +268,8 @@ class dc_solver {
   dc_policy policy_;
 };
 
-// Builds a reusable solver; `mr::map([&](Problem p) { return dc.solve(std::move(p)); })` makes it a
-// pipeline stage (each record is one problem).
+/// Builds a reusable solver; `mr::map([&](Problem p) { return dc.solve(std::move(p)); })` makes it a
+/// pipeline stage (each record is one problem).
 template <class IsBase, class SolveBase, class Divide, class Combine>
 auto make_divide_and_conquer(IsBase&& is_base, SolveBase&& solve_base, Divide&& divide, Combine&& combine,
                              dc_policy policy = {}) {
@@ -278,8 +278,8 @@ auto make_divide_and_conquer(IsBase&& is_base, SolveBase&& solve_base, Divide&& 
       std::forward<Combine>(combine), policy);
 }
 
-// One-shot form: solves `problem` on the current executor's backend (mr::with_executor for threads
-// outside a run).
+/// One-shot form: solves `problem` on the current executor's backend (mr::with_executor for threads
+/// outside a run).
 template <class P, class IsBase, class SolveBase, class Divide, class Combine>
 auto divide_and_conquer(P problem, IsBase&& is_base, SolveBase&& solve_base, Divide&& divide, Combine&& combine,
                         dc_policy policy = {}) {

@@ -21,19 +21,19 @@
 
 namespace millrace::ops {
 
-// Reduction order (the contract). A reducer is binary, `R reduce(R left, R right)`.
-//  * A list of values v0..vn-1 is reduced by a k-ary tree, k = fan_in: consecutive groups of k
-//    values are reduced left to right, ((v0 ⊕ v1) ⊕ v2) ⊕ ..., giving the next level; the last
-//    group may be shorter and a group of one value passes through unchanged; repeat until one
-//    value is left. The grouping depends only on n and k, never on threads or timing.
-//  * Sequences: the list is map(x0)..map(xn-1).
-//  * Explicit trees: a node's value is the reduction of the list map(node), value(child0), ...,
-//    value(childc-1); a leaf's value is map(leaf).
-//  * A reducer wrapped in `associative(f)` may be regrouped (never reordered: child order is kept),
-//    which lets the implementation fold large serial chunks. Untagged reducers get exactly the
-//    grouping above, so even a non-associative reducer gives the same result for any thread count.
-// An exception in map or reduce cancels the remaining work and propagates to the caller (inside a
-// pipeline, the core reports it as an operator_error).
+/// Reduction order (the contract). A reducer is binary, `R reduce(R left, R right)`.
+///  * A list of values v0..vn-1 is reduced by a k-ary tree, k = fan_in: consecutive groups of k
+///    values are reduced left to right, ((v0 ⊕ v1) ⊕ v2) ⊕ ..., giving the next level; the last
+///    group may be shorter and a group of one value passes through unchanged; repeat until one
+///    value is left. The grouping depends only on n and k, never on threads or timing.
+///  * Sequences: the list is map(x0)..map(xn-1).
+///  * Explicit trees: a node's value is the reduction of the list map(node), value(child0), ...,
+///    value(childc-1); a leaf's value is map(leaf).
+///  * A reducer wrapped in `associative(f)` may be regrouped (never reordered: child order is kept),
+///    which lets the implementation fold large serial chunks. Untagged reducers get exactly the
+///    grouping above, so even a non-associative reducer gives the same result for any thread count.
+/// An exception in map or reduce cancels the remaining work and propagates to the caller (inside a
+/// pipeline, the core reports it as an operator_error).
 template <class F>
 struct associative_fn {
   F fn;
@@ -43,17 +43,19 @@ struct associative_fn {
   }
 };
 
-// Tags a binary reducer as associative: `mapreduce(v, f, associative(std::plus<>{}))`.
+/// Tags a binary reducer as associative: `mapreduce(v, f, associative(std::plus<>{}))`.
 template <class F>
 associative_fn<std::decay_t<F>> associative(F&& f) {
   return {std::forward<F>(f)};
 }
 
+/// True when F is marked associative (wrapped by mr::associative).
 template <class F>
 inline constexpr bool is_associative_v = false;
 template <class F>
 inline constexpr bool is_associative_v<associative_fn<F>> = true;
 
+/// Options of the k-ary tree reduction.
 struct tree_reduce_options {
   // Most values one reduction group takes (k of the k-ary tree); at least 2.
   std::size_t fan_in = 8;
@@ -63,8 +65,8 @@ struct tree_reduce_options {
   std::size_t max_parallel_depth = 0;
 };
 
-// Reduces values pushed one at a time with exactly the k-ary grouping of the contract above, in
-// O(k log n) memory: a streaming form of the sequence reduction (usable in a serial stage).
+/// Reduces values pushed one at a time with exactly the k-ary grouping of the contract above, in
+/// O(k log n) memory: a streaming form of the sequence reduction (usable in a serial stage).
 template <class R, class Reduce>
 class tree_accumulator {
  public:
@@ -198,7 +200,7 @@ inline seq_node make_seq_node(std::size_t lo, std::size_t hi, std::size_t span, 
 
 }  // namespace detail
 
-// Map-reduce over a random-access sequence; nullopt for an empty one. See the contract above.
+/// Map-reduce over a random-access sequence; nullopt for an empty one. See the contract above.
 template <class Range, class Map, class Reduce>
 auto mapreduce(const Range& input, Map map, Reduce reduce, tree_reduce_options opt = {}) {
   static_assert(std::random_access_iterator<decltype(std::begin(input))>,
@@ -242,9 +244,9 @@ auto mapreduce(const Range& input, Map map, Reduce reduce, tree_reduce_options o
   return std::optional<R>(dc.solve(detail::make_seq_node(0, n, span, k)));
 }
 
-// Map-reduce over an explicit tree given by its root and `children(const Node&)`, which must return
-// a reference to a random-access range of the node's children (e.g. a std::vector<Node> member).
-// Returns the root's value. See the contract above.
+/// Map-reduce over an explicit tree given by its root and `children(const Node&)`, which must return
+/// a reference to a random-access range of the node's children (e.g. a std::vector<Node> member).
+/// Returns the root's value. See the contract above.
 template <class Node, class Children, class Map, class Reduce>
 auto mapreduce_tree(const Node& root, Children children, Map map, Reduce reduce, tree_reduce_options opt = {}) {
   using R = std::remove_cvref_t<std::invoke_result_t<const Map&, const Node&>>;
@@ -270,8 +272,8 @@ auto mapreduce_tree(const Node& root, Children children, Map map, Reduce reduce,
   return dc.solve(std::addressof(root));
 }
 
-// Map-reduce over an ops::tree: returns every node's value (its subtree's reduction), by node id.
-// map(const T&) -> R; an empty tree gives an empty vector.
+/// Map-reduce over an ops::tree: returns every node's value (its subtree's reduction), by node id.
+/// map(const T&) -> R; an empty tree gives an empty vector.
 template <class T, class Map, class Reduce>
 auto mapreduce_tree(const tree<T>& t, Map map, Reduce reduce, tree_reduce_options opt = {}) {
   using R = std::remove_cvref_t<std::invoke_result_t<const Map&, const T&>>;

@@ -16,17 +16,17 @@
 
 namespace millrace::ops {
 
-// mr::map that solves each record with `solver` (a dc_solver, copied into the operator). The
-// solver's children run on the run's backend, next to the pipeline's own tasks.
+/// mr::map that solves each record with `solver` (a dc_solver, copied into the operator). The
+/// solver's children run on the run's backend, next to the pipeline's own tasks.
 template <class P, class Solver>
 auto dc_map(Solver solver, std::string name = "divide_and_conquer") {
   return millrace::map([solver = std::move(solver)](P problem) { return solver.solve(std::move(problem)); },
                        std::move(name));
 }
 
-// Reduces every record of the stream to one, in input order, with exactly the grouping of
-// ops::mapreduce over the same sequence (fan-in k, groups reduced left to right). Emits one record
-// at the end, or none for an empty stream.
+/// Reduces every record of the stream to one, in input order, with exactly the grouping of
+/// ops::mapreduce over the same sequence (fan-in k, groups reduced left to right). Emits one record
+/// at the end, or none for an empty stream.
 template <class T, class Reduce>
 class tree_reduce_stage {
  public:
@@ -46,7 +46,7 @@ class tree_reduce_stage {
   tree_accumulator<T, Reduce> acc_;
 };
 
-// mr::stage(tree_reduce_stage<T>(reduce, fan_in), name).
+/// mr::stage(tree_reduce_stage<T>(reduce, fan_in), name).
 template <class T, class Reduce>
 auto tree_reduce(Reduce reduce, std::size_t fan_in = 8, std::string name = "tree_reduce") {
   return millrace::stage(tree_reduce_stage<T, Reduce>(std::move(reduce), fan_in), std::move(name));

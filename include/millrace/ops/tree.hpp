@@ -12,6 +12,7 @@
 
 namespace millrace::ops {
 
+/// A rooted tree of T values stored in one vector (children by index).
 template <class T>
 class tree {
  public:

@@ -19,8 +19,8 @@
 
 namespace millrace::synth {
 
-// splitmix64 with our own uniform helpers: std::uniform_*_distribution differ between standard
-// libraries, and the corpus must be the same bytes everywhere.
+/// splitmix64 with our own uniform helpers: std::uniform_*_distribution differ between standard
+/// libraries, and the corpus must be the same bytes everywhere.
 class rng {
  public:
   explicit rng(std::uint64_t seed) : state_(seed) {}
@@ -48,9 +48,9 @@ class rng {
   std::uint64_t state_;
 };
 
-// P(k) proportional to 1 / (k + 1)^s for k in [0, n): inverse CDF by binary search.
-// (std::pow may differ in the last ulp between libms; a draw changes only if it lands within an ulp
-// of a CDF boundary, about 1e-13 per draw.)
+/// P(k) proportional to 1 / (k + 1)^s for k in [0, n): inverse CDF by binary search.
+/// (std::pow may differ in the last ulp between libms; a draw changes only if it lands within an ulp
+/// of a CDF boundary, about 1e-13 per draw.)
 class zipf_sampler {
  public:
   zipf_sampler(std::size_t n, double s) : cdf_(n) {
@@ -69,6 +69,7 @@ class zipf_sampler {
   std::vector<double> cdf_;
 };
 
+/// One generated document: id, text and debug labels (the original it copies, the edit strength).
 struct document {
   std::string id;
   std::string text;
@@ -78,6 +79,7 @@ struct document {
   bool hard_negative = false; // an original built from a short body plus a shared boilerplate block
 };
 
+/// How many documents the generator writes, how many near-duplicates each cluster gets and how they are edited.
 struct corpus_options {
   std::size_t docs = 1000;
   std::uint64_t seed = 1;
@@ -215,8 +217,8 @@ inline void upper(std::string& w) {
 
 }  // namespace detail
 
-// Produces documents one at a time with bounded memory (a pool of recent originals), so that it can
-// feed benchmarks of any size. Deterministic: the n-th document depends only on the options.
+/// Produces documents one at a time with bounded memory (a pool of recent originals), so that it can
+/// feed benchmarks of any size. Deterministic: the n-th document depends only on the options.
 class corpus_generator {
  public:
   explicit corpus_generator(corpus_options o)
@@ -375,7 +377,7 @@ class corpus_generator {
   std::size_t produced_ = 0;
 };
 
-// A pipeline source (mr::source(obj)) of the first o.docs documents of corpus_generator(o).
+/// A pipeline source (mr::source(obj)) of the first o.docs documents of corpus_generator(o).
 class corpus_source {
  public:
   using value_type = document;
@@ -390,7 +392,7 @@ class corpus_source {
   corpus_generator g_;
 };
 
-// The first o.docs documents of corpus_generator(o).
+/// The first o.docs documents of corpus_generator(o).
 inline std::vector<document> generate_corpus(const corpus_options& o) {
   corpus_generator g(o);
   std::vector<document> docs;

@@ -21,11 +21,13 @@
 
 namespace millrace::synth {
 
+/// How a generated table was derived from its base table.
 enum class derivation {
   base, projection, selection, sample, reorder_columns, shuffle_rows, copy, mutated, unrelated,
   renamed, recased
 };
 
+/// The name of a derivation ("base", "projection", ...).
 inline const char* to_string(derivation d) {
   switch (d) {
     case derivation::base: return "base";
@@ -43,6 +45,7 @@ inline const char* to_string(derivation d) {
   return "?";
 }
 
+/// Size and seed of a generated data lake.
 struct lake_options {
   std::uint64_t seed = 1;
   std::size_t tables = 100;
@@ -52,6 +55,7 @@ struct lake_options {
   double null_fraction = 0.03;     // share of empty cells
 };
 
+/// One generated table file and how it was derived.
 struct lake_table {
   std::string path;                              // relative, '/'-separated
   std::vector<std::string> header;
@@ -60,6 +64,7 @@ struct lake_table {
   int parent = -1;                               // index of the table it was derived from
 };
 
+/// A generated data lake: its tables, each knowing the table it was derived from.
 struct lake {
   std::vector<lake_table> tables;
 };
@@ -132,6 +137,7 @@ inline std::string row_key(const std::vector<std::string>& row) {
 
 }  // namespace detail
 
+/// Generates a data lake with known containments (the lake job's ground truth).
 inline lake generate_lake(const lake_options& o) {
   detail::rng r{o.seed * 0x2545F4914F6CDD1Dull + 17};
   lake out;
@@ -282,7 +288,7 @@ inline lake generate_lake(const lake_options& o) {
   return out;
 }
 
-// RFC 4180: a field is quoted when it holds the delimiter, a quote, CR/LF or edge spaces.
+/// RFC 4180: a field is quoted when it holds the delimiter, a quote, CR/LF or edge spaces.
 inline std::string csv_field(const std::string& v) {
   const bool q = v.find_first_of(",\"\r\n") != std::string::npos ||
                  (!v.empty() && (v.front() == ' ' || v.back() == ' '));
@@ -296,9 +302,9 @@ inline std::string csv_field(const std::string& v) {
   return s;
 }
 
-// Written with io::write_file_atomically (unpredictable temporary name, never through a planted
-// symlink, every write checked; throws io::output_error "file: reason"). No fsync: a generated lake
-// is scratch data that its seed reproduces, and hundreds of fsyncs would dominate the run.
+/// Written with io::write_file_atomically (unpredictable temporary name, never through a planted
+/// symlink, every write checked; throws io::output_error "file: reason"). No fsync: a generated lake
+/// is scratch data that its seed reproduces, and hundreds of fsyncs would dominate the run.
 inline void write_csv(const std::filesystem::path& file, const std::vector<std::string>& header,
                       const std::vector<std::vector<std::string>>& rows) {
   std::filesystem::create_directories(file.parent_path());
@@ -318,7 +324,7 @@ inline void write_csv(const std::filesystem::path& file, const std::vector<std::
   io::write_file_atomically(file, text, io::durability::no_fsync);
 }
 
-// Writes every table under dir (created if needed).
+/// Writes every table under dir (created if needed).
 inline void write_lake(const lake& l, const std::filesystem::path& dir) {
   for (const auto& t : l.tables) write_csv(dir / t.path, t.header, t.rows);
 }

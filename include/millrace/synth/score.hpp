@@ -15,6 +15,7 @@
 
 namespace millrace::synth {
 
+/// Pair precision, recall and F1 of predicted clusters against the generator's truth.
 struct pair_scores {
   std::size_t predicted_pairs = 0;        // pairs of documents put in one cluster (k(k-1)/2 per cluster)
   std::size_t true_predicted = 0;         // ... also connected in the ground-truth graph (edges J >= threshold)
@@ -35,8 +36,8 @@ inline std::uint32_t find_root(std::vector<std::uint32_t>& parent, std::uint32_t
 }
 }  // namespace detail
 
-// cluster[i]: any id shared by the documents of one cluster; sets: the sorted unique shingle sets;
-// truth: all_pairs_jaccard(sets, t) for some t <= min(threshold, recall_from).
+/// cluster[i]: any id shared by the documents of one cluster; sets: the sorted unique shingle sets;
+/// truth: all_pairs_jaccard(sets, t) for some t <= min(threshold, recall_from).
 inline pair_scores score_clustering(const std::vector<std::uint64_t>& cluster,
                                     const std::vector<std::vector<std::uint64_t>>& sets,
                                     const std::vector<dedup::jaccard_pair>& truth, double threshold,

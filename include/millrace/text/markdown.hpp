@@ -20,8 +20,10 @@
 
 namespace millrace::text {
 
+/// The kind of a Markdown tree node.
 enum class md_kind { document, section, paragraph, code };
 
+/// One node of a parsed Markdown document: its kind, heading level and title, text and line.
 struct md_node {
   md_kind kind = md_kind::document;
   int level = 0;          // heading level 1..6 for a section, 0 otherwise
@@ -30,16 +32,17 @@ struct md_node {
   std::size_t line = 0;   // 1-based line where the node starts (0 for the document)
 };
 
+/// A parsed Markdown document: sections containing paragraphs and code blocks.
 using md_tree = ops::tree<md_node>;
 
-// Parses Markdown into its outline. Headings (ATX "#".."######" and setext "===" / "---"
-// underlines) open sections; a heading closes every open section of the same or a deeper level.
-// Blank-line-separated blocks become paragraphs of the innermost open section (lists, quotes and
-// tables stay paragraphs, verbatim); fenced code blocks become code nodes, and nothing inside them
-// is a heading. An unclosed fence runs to the end of the input, as in CommonMark.
+/// Parses Markdown into its outline. Headings (ATX "#".."######" and setext "===" / "---"
+/// underlines) open sections; a heading closes every open section of the same or a deeper level.
+/// Blank-line-separated blocks become paragraphs of the innermost open section (lists, quotes and
+/// tables stay paragraphs, verbatim); fenced code blocks become code nodes, and nothing inside them
+/// is a heading. An unclosed fence runs to the end of the input, as in CommonMark.
 md_tree parse_markdown(std::string_view src);
 
-// Reads and parses a Markdown file; throws std::runtime_error("file: reason") if it cannot be read.
+/// Reads and parses a Markdown file; throws std::runtime_error("file: reason") if it cannot be read.
 md_tree read_markdown(const std::filesystem::path& file);
 
 }  // namespace millrace::text

@@ -16,8 +16,8 @@
 
 namespace millrace::text {
 
-// Every flag is applied per code point after NFKC (so fullwidth forms, ligatures and the like are
-// folded first). Defaults suit near-duplicate detection; set a flag to false to keep that feature.
+/// Every flag is applied per code point after NFKC (so fullwidth forms, ligatures and the like are
+/// folded first). Defaults suit near-duplicate detection; set a flag to false to keep that feature.
 struct normalize_options {
   bool lowercase = true;              // Unicode full case folding ("Straße" -> "strasse")
   bool strip_accents = true;          // decompose, drop nonspacing marks (Mn), recompose
@@ -79,10 +79,10 @@ bool is_ascii(std::string_view s);
 
 }  // namespace detail
 
-// Normalizes into `out` (cleared first); reuse `out` across calls to avoid allocations.
+/// Normalizes into `out` (cleared first); reuse `out` across calls to avoid allocations.
 void normalize_into(std::string_view utf8, std::string& out, const normalize_options& o = {});
 
-// Invalid UTF-8 sequences become U+FFFD (then, with normalize_punctuation, a space).
+/// Invalid UTF-8 sequences become U+FFFD (then, with normalize_punctuation, a space).
 std::string normalize(std::string_view utf8, const normalize_options& o = {});
 
 }  // namespace millrace::text
