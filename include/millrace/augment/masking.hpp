@@ -15,7 +15,7 @@
 
 namespace millrace::augment {
 
-// Replaces each token with the mask token with probability rate.
+/// Replaces each token with the mask token with probability rate.
 inline std::size_t mask_tokens(token_list& t, rng& r, double rate, bool at_least_one, std::string_view mask) {
   std::size_t edits = 0;
   for (std::size_t i = 0; i < t.size(); ++i) {
@@ -63,9 +63,9 @@ struct span_corruption_result {
   std::string target;   // "<extra_id_0> a b <extra_id_1> c <extra_id_2>"
 };
 
-// T5 span corruption: round(n * density) noise tokens (at least 1, at most n - 1) in
-// round(noise / mean_span) spans, alternating with kept spans, the text starting with a kept span;
-// each noise span becomes one sentinel. Texts with fewer than 2 tokens are left alone.
+/// T5 span corruption: round(n * density) noise tokens (at least 1, at most n - 1) in
+/// round(noise / mean_span) spans, alternating with kept spans, the text starting with a kept span;
+/// each noise span becomes one sentinel. Texts with fewer than 2 tokens are left alone.
 inline span_corruption_result span_corrupt(token_list& t, rng& r, double density, double mean_span,
                                            std::string_view sentinel_format) {
   span_corruption_result res;

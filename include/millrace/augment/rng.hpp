@@ -18,7 +18,7 @@ constexpr std::uint64_t splitmix64(std::uint64_t x) {
 }
 }  // namespace detail
 
-// splitmix64 generator whose starting state is a hash of its coordinates.
+/// splitmix64 generator whose starting state is a hash of its coordinates.
 class rng {
  public:
   constexpr rng(std::uint64_t seed, std::uint64_t key, std::uint64_t variant, std::uint64_t stream)

@@ -62,13 +62,13 @@ std::size_t intersection_size(const std::vector<T>& a, const std::vector<T>& b) 
 
 }  // namespace detail
 
-// All pairs (a < b) with a non-empty intersection and Jaccard >= min_jaccard, sorted by (a, b).
-// Each set must be sorted ascending without duplicates (std::invalid_argument otherwise); empty sets
-// match nothing. Runs in parallel in the current TBB arena; the result does not depend on threads.
-//
-// How: tokens are renumbered by global frequency (rarest first) so that prefixes hold rare tokens and
-// few candidates; sets are processed by size, and a set only probes earlier sets that pass the size
-// filter |y| >= t |x|; candidates are verified by an exact merge.
+/// All pairs (a < b) with a non-empty intersection and Jaccard >= min_jaccard, sorted by (a, b).
+/// Each set must be sorted ascending without duplicates (std::invalid_argument otherwise); empty sets
+/// match nothing. Runs in parallel in the current TBB arena; the result does not depend on threads.
+///
+/// How: tokens are renumbered by global frequency (rarest first) so that prefixes hold rare tokens and
+/// few candidates; sets are processed by size, and a set only probes earlier sets that pass the size
+/// filter |y| >= t |x|; candidates are verified by an exact merge.
 std::vector<jaccard_pair> all_pairs_jaccard(const std::vector<std::vector<std::uint64_t>>& sets,
                                             double min_jaccard);
 

@@ -28,8 +28,8 @@ struct digest128 {
 
 digest128 exact_digest(std::string_view text, const exact_options& o = {});
 
-// Open-addressing set of 128-bit digests (linear probing). The all-zero digest marks an empty slot
-// and is tracked apart.
+/// Open-addressing set of 128-bit digests (linear probing). The all-zero digest marks an empty slot
+/// and is tracked apart.
 class digest_set {
  public:
   // True if `d` was not in the set (and is now).
@@ -45,7 +45,7 @@ class digest_set {
   bool has_zero_ = false;
 };
 
-// Serial, in input order: kept[i] == 1 for the first occurrence of each distinct text.
+/// Serial, in input order: kept[i] == 1 for the first occurrence of each distinct text.
 std::vector<char> exact_dedup(std::span<const std::string_view> texts, const exact_options& o = {});
 
 }  // namespace millrace::dedup

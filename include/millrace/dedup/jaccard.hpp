@@ -11,7 +11,7 @@
 
 namespace millrace::dedup {
 
-// Both inputs must be sorted ascending and unique. Two empty sets give 0 (nothing to match).
+/// Both inputs must be sorted ascending and unique. Two empty sets give 0 (nothing to match).
 double exact_jaccard(std::span<const std::uint64_t> sorted_a, std::span<const std::uint64_t> sorted_b);
 
 }  // namespace millrace::dedup

@@ -26,7 +26,7 @@ struct lsh_params {
   friend bool operator==(const lsh_params&, const lsh_params&) = default;
 };
 
-// Probability that two documents of Jaccard similarity J share at least one band: 1 - (1 - J^r)^b.
+/// Probability that two documents of Jaccard similarity J share at least one band: 1 - (1 - J^r)^b.
 double lsh_collision_probability(double jaccard, lsh_params p);
 
 namespace detail {
@@ -42,34 +42,34 @@ double simpson(F f, double lo, double hi) {
 }
 }  // namespace detail
 
-// The objective choose_lsh_params minimizes (as datasketch): fp_weight * (area under the S-curve
-// below the threshold) + fn_weight * (area above it, over the threshold).
+/// The objective choose_lsh_params minimizes (as datasketch): fp_weight * (area under the S-curve
+/// below the threshold) + fn_weight * (area above it, over the threshold).
 double lsh_objective(double threshold, lsh_params p, double fp_weight = 0.5, double fn_weight = 0.5);
 
-// Searches every b x r with b*r <= num_perm; ties go to the smaller b, then the smaller r.
+/// Searches every b x r with b*r <= num_perm; ties go to the smaller b, then the smaller r.
 lsh_params choose_lsh_params(double threshold, std::size_t num_perm, double fp_weight = 0.5,
                              double fn_weight = 0.5);
 
 void check_lsh(std::size_t signature_size, lsh_params p);
 
-// True when some band (r consecutive signature values) is equal in both; a band made only of
-// UINT64_MAX (an empty set) never matches.
+/// True when some band (r consecutive signature values) is equal in both; a band made only of
+/// UINT64_MAX (an empty set) never matches.
 bool lsh_collide(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b, lsh_params p);
 
-// 64-bit key of one band: xxh3-64 of its r values (native byte order), seeded with the band index.
+/// 64-bit key of one band: xxh3-64 of its r values (native byte order), seeded with the band index.
 std::uint64_t band_key(std::span<const std::uint64_t> signature, std::size_t band, std::size_t rows);
 
-// A candidate pair of documents, a < b (input indices).
+/// A candidate pair of documents, a < b (input indices).
 struct doc_edge {
   std::uint32_t a, b;
   friend bool operator==(const doc_edge&, const doc_edge&) = default;
   friend auto operator<=>(const doc_edge&, const doc_edge&) = default;
 };
 
-// One band's bucket entry; a band's entries are sorted by (key, doc) and consecutive documents
-// with equal keys are linked: a bucket of k docs gives k-1 edges, never k^2. Keys are 64-bit
-// hashes, so two different bands values collide with probability 2^-64 per pair (verification,
-// when on, drops such an edge like any other dissimilar pair).
+/// One band's bucket entry; a band's entries are sorted by (key, doc) and consecutive documents
+/// with equal keys are linked: a bucket of k docs gives k-1 edges, never k^2. Keys are 64-bit
+/// hashes, so two different bands values collide with probability 2^-64 per pair (verification,
+/// when on, drops such an edge like any other dissimilar pair).
 struct band_entry {
   std::uint64_t key;
   std::uint32_t doc;
@@ -77,11 +77,11 @@ struct band_entry {
   friend bool operator==(const band_entry&, const band_entry&) = default;
 };
 
-// Appends the chain edges of one sorted band to `out`: consecutive documents of a bucket.
+/// Appends the chain edges of one sorted band to `out`: consecutive documents of a bucket.
 void link_band(std::span<const band_entry> sorted_entries, std::vector<doc_edge>& out);
 
-// Appends (bucket's first document, member) for every member from the third on: used with
-// verification, where a dissimilar document in the middle of a chain would otherwise cut it.
+/// Appends (bucket's first document, member) for every member from the third on: used with
+/// verification, where a dissimilar document in the middle of a chain would otherwise cut it.
 void link_band_heads(std::span<const band_entry> sorted_entries, std::vector<doc_edge>& out);
 
 }  // namespace millrace::dedup

@@ -18,9 +18,9 @@
 
 namespace millrace::dedup {
 
-// mersenne61: h(x) = (a*x + b) mod (2^61 - 1), a in [1, p), b in [0, p); exact (128-bit) arithmetic.
-// fast32:     h(x) = ((a*lo32(x) + c*hi32(x) + b) mod 2^64) >> 32 with a, c, b uniform 64-bit
-//             (Thorup's vector multiply-shift: strongly universal on the two 32-bit halves).
+/// mersenne61: h(x) = (a*x + b) mod (2^61 - 1), a in [1, p), b in [0, p); exact (128-bit) arithmetic.
+/// fast32:     h(x) = ((a*lo32(x) + c*hi32(x) + b) mod 2^64) >> 32 with a, c, b uniform 64-bit
+///             (Thorup's vector multiply-shift: strongly universal on the two 32-bit halves).
 enum class hash_family { mersenne61, fast32 };
 
 struct minhash_params {
@@ -31,8 +31,8 @@ struct minhash_params {
 
 inline constexpr std::uint64_t empty_minhash = std::numeric_limits<std::uint64_t>::max();
 
-// The documented parameter stream: splitmix64 (Steele et al.) started at `seed`. Per permutation,
-// mersenne61 draws a = 1 + next() % (p - 1), then b = next() % p; fast32 draws a, c, b = next().
+/// The documented parameter stream: splitmix64 (Steele et al.) started at `seed`. Per permutation,
+/// mersenne61 draws a = 1 + next() % (p - 1), then b = next() % p; fast32 draws a, c, b = next().
 struct splitmix64 {
   std::uint64_t state;
   std::uint64_t next() {
@@ -70,7 +70,7 @@ class minhasher {
   detail::kernel_fn kernel_ = nullptr;
 };
 
-// Fraction of positions where the signatures agree (UINT64_MAX, the empty-set value, never agrees).
+/// Fraction of positions where the signatures agree (UINT64_MAX, the empty-set value, never agrees).
 double estimate_jaccard(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b);
 
 }  // namespace millrace::dedup

@@ -75,11 +75,11 @@ struct shingle_scratch {
 
 }  // namespace detail
 
-// Shingle set exactly as near_dedup sees it (normalized if opts.normalize, sorted, unique).
+/// Shingle set exactly as near_dedup sees it (normalized if opts.normalize, sorted, unique).
 std::vector<std::uint64_t> shingle_set(std::string_view text, const near_dedup_options& opts);
 
-// Accumulates documents (band keys computed in parallel as they come), then clusters them all.
-// Memory: bands x 8 bytes per document, plus the shingle sets when verify is on.
+/// Accumulates documents (band keys computed in parallel as they come), then clusters them all.
+/// Memory: bands x 8 bytes per document, plus the shingle sets when verify is on.
 class near_dedup_batch {
  public:
   explicit near_dedup_batch(near_dedup_options o);
@@ -108,8 +108,8 @@ class near_dedup_batch {
   millrace::per_thread<detail::shingle_scratch> scratch_;
 };
 
-// Deterministic for any thread count: parallel on the current run's backend, serial outside a run;
-// give it threads with mr::with_executor(mr::cpu{.threads = N}, [&] { return near_dedup(texts); }).
+/// Deterministic for any thread count: parallel on the current run's backend, serial outside a run;
+/// give it threads with mr::with_executor(mr::cpu{.threads = N}, [&] { return near_dedup(texts); }).
 near_dedup_result near_dedup(std::span<const std::string_view> texts, const near_dedup_options& opts = {});
 
 }  // namespace millrace::dedup

@@ -19,11 +19,11 @@
 
 namespace millrace::dedup {
 
-// Differences from batch mode: a document is compared only with the kept documents (a duplicate of
-// a dropped document that is not itself similar to any kept one survives), and with max_index_docs
-// the oldest kept documents leave the index (memory: bands x ~40 bytes per indexed document, plus
-// its shingle set with verify). Deterministic: the parallel part (signatures) is order-free and the
-// index is updated serially in input order.
+/// Differences from batch mode: a document is compared only with the kept documents (a duplicate of
+/// a dropped document that is not itself similar to any kept one survives), and with max_index_docs
+/// the oldest kept documents leave the index (memory: bands x ~40 bytes per indexed document, plus
+/// its shingle set with verify). Deterministic: the parallel part (signatures) is order-free and the
+/// index is updated serially in input order.
 class near_streaming_index {
  public:
   explicit near_streaming_index(near_dedup_options o, std::size_t max_index_docs = 0);

@@ -26,12 +26,12 @@
 
 namespace millrace::dedup {
 
-// Called once per input record, in input order, with its cluster id and whether it was kept.
-// The cluster id is the arrival index of the cluster's survivor: records are numbered from 0 in
-// the order they reach the (ordered) dedup stage, which for an in-memory source is the element
-// index and for file inputs read in order the record's ordinal in the whole input. The survivor
-// is the record with the smallest position when T is positioned (millrace/core/position.hpp), else
-// the first to arrive; a kept record's cluster is its own arrival index.
+/// Called once per input record, in input order, with its cluster id and whether it was kept.
+/// The cluster id is the arrival index of the cluster's survivor: records are numbered from 0 in
+/// the order they reach the (ordered) dedup stage, which for an in-memory source is the element
+/// index and for file inputs read in order the record's ordinal in the whole input. The survivor
+/// is the record with the smallest position when T is positioned (millrace/core/position.hpp), else
+/// the first to arrive; a kept record's cluster is its own arrival index.
 template <class T>
 using cluster_callback = std::function<void(const T& record, std::uint64_t cluster, bool kept)>;
 
@@ -105,11 +105,11 @@ void check_accessor() {
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
-// Exact: keeps the first record of each distinct (optionally normalized) text. "First" is the
-// smallest position when T is positioned (the stage checks that positions arrive in order, see
-// detail::position_order), else the first to arrive at this ordered stage (for an in-memory
-// source, the smallest element index). Its state (the digest set) is a value: every run starts
-// from the object as built; run it with std::ref(stage) to read seen()/kept() afterwards.
+/// Exact: keeps the first record of each distinct (optionally normalized) text. "First" is the
+/// smallest position when T is positioned (the stage checks that positions arrive in order, see
+/// detail::position_order), else the first to arrive at this ordered stage (for an in-memory
+/// source, the smallest element index). Its state (the digest set) is a value: every run starts
+/// from the object as built; run it with std::ref(stage) to read seen()/kept() afterwards.
 template <class T, class A>
 class exact_stage {
  public:
@@ -164,7 +164,7 @@ class exact_stage {
   std::vector<digest128> digests_;   // scratch, per batch
 };
 
-// mr::dedup::exact(options, accessor, "name"), or exact(options) for a stream of std::string.
+/// mr::dedup::exact(options, accessor, "name"), or exact(options) for a stream of std::string.
 template <class A>
   requires(!std::is_convertible_v<A, std::string>)
 auto exact(exact_options o, A access, std::string name = "dedup.exact") {
@@ -174,7 +174,7 @@ auto exact(exact_options o, A access, std::string name = "dedup.exact") {
 inline auto exact(exact_options o = {}, std::string name = "dedup.exact") {
   return exact(std::move(o), detail::string_text{}, std::move(name));
 }
-// As exact(), with a cluster callback (see cluster_callback).
+/// As exact(), with a cluster callback (see cluster_callback).
 template <class A>
   requires(!std::is_convertible_v<A, std::string>)
 auto exact(exact_options o, A access, cluster_callback<detail::accessor_record<A>> cb, std::string name = "dedup.exact") {
@@ -185,11 +185,11 @@ auto exact(exact_options o, A access, cluster_callback<detail::accessor_record<A
 }
 
 // ---------------------------------------------------------------------------------------------
-// Near, batch mode: signatures are computed as batches arrive; at the end (a barrier) the
-// clusters are formed and the survivors leave in input order. Holds every record until then.
-// The survivor of a cluster is its first record to arrive (the smallest position when T is
-// positioned: positions are checked to arrive in order). State by value, as exact_stage: run it
-// with std::ref(stage) to read result() afterwards.
+/// Near, batch mode: signatures are computed as batches arrive; at the end (a barrier) the
+/// clusters are formed and the survivors leave in input order. Holds every record until then.
+/// The survivor of a cluster is its first record to arrive (the smallest position when T is
+/// positioned: positions are checked to arrive in order). State by value, as exact_stage: run it
+/// with std::ref(stage) to read result() afterwards.
 template <class T, class A>
 class near_stage {
  public:
@@ -242,7 +242,7 @@ auto make_near_stage(near_dedup_options o, A access, cluster_callback<detail::ac
   return near_stage<detail::accessor_record<A>, A>(std::move(o), std::move(access), std::move(cb));
 }
 
-// mr::dedup::near(options, accessor[, cluster callback], "name"), or near(options) for std::string.
+/// mr::dedup::near(options, accessor[, cluster callback], "name"), or near(options) for std::string.
 template <class A>
   requires(!std::is_convertible_v<A, std::string>)
 auto near(near_dedup_options o, A access, cluster_callback<detail::accessor_record<A>> cb = {},
@@ -254,9 +254,9 @@ inline auto near(near_dedup_options o = {}, std::string name = "dedup.near") {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Near, streaming mode: each batch is checked against the kept records (in input order) and its
-// survivors leave at once; no barrier. max_index_docs bounds the index (0: unbounded). Positioned
-// records must arrive in position order; state by value (std::ref(stage) to read index() after).
+/// Near, streaming mode: each batch is checked against the kept records (in input order) and its
+/// survivors leave at once; no barrier. max_index_docs bounds the index (0: unbounded). Positioned
+/// records must arrive in position order; state by value (std::ref(stage) to read index() after).
 template <class T, class A>
 class near_streaming_stage {
  public:

@@ -32,8 +32,8 @@ class concurrent_union_find {
   std::vector<std::atomic<std::uint32_t>> parent_;
 };
 
-// Connected components of `n` nodes: out[i] = the smallest index of i's component. Parallel (the
-// current run's backend: serial under serial_executor) over the edges, then over the nodes.
+/// Connected components of `n` nodes: out[i] = the smallest index of i's component. Parallel (the
+/// current run's backend: serial under serial_executor) over the edges, then over the nodes.
 std::vector<std::uint64_t> connected_components(std::size_t n, std::span<const doc_edge> edges);
 
 }  // namespace millrace::dedup

@@ -50,10 +50,10 @@ struct text_chunk {
   std::size_t reject_prefix_bytes = 4096;
 };
 
-// Reads a list of input ranges (whole files, or the byte ranges partition_inputs makes) in order.
-// A range that starts at byte b > 0 skips the line that byte b-1 belongs to (it is the previous
-// range's: a line belongs to the range holding its first byte) and reads on past its end to
-// finish its last line, so that the ranges of a file together give each line exactly once.
+/// Reads a list of input ranges (whole files, or the byte ranges partition_inputs makes) in order.
+/// A range that starts at byte b > 0 skips the line that byte b-1 belongs to (it is the previous
+/// range's: a line belongs to the range holding its first byte) and reads on past its end to
+/// finish its last line, so that the ranges of a file together give each line exactly once.
 class chunk_reader {
  public:
   chunk_reader(std::vector<std::filesystem::path> files, chunk_options opt = {}, std::vector<bool> skip = {})
@@ -118,8 +118,8 @@ class chunk_reader {
 
 namespace millrace::io {
 
-// A chunk_reader running on its own thread a few chunks ahead (bounded queue), so that reading
-// and zstd decompression overlap with line splitting and parsing. Same chunks, same order.
+/// A chunk_reader running on its own thread a few chunks ahead (bounded queue), so that reading
+/// and zstd decompression overlap with line splitting and parsing. Same chunks, same order.
 class prefetching_chunk_reader {
  public:
   prefetching_chunk_reader(std::vector<std::filesystem::path> files, chunk_options opt = {},

@@ -26,8 +26,8 @@ struct csv_options {
   bool validate_utf8 = true;      // a field with invalid UTF-8 makes the record bad
 };
 
-// Reads one record per next(). A bad record throws input_error("file:line: reason") after the
-// reader has consumed it, so a caller that catches the error can call next() again and go on.
+/// Reads one record per next(). A bad record throws input_error("file:line: reason") after the
+/// reader has consumed it, so a caller that catches the error can call next() again and go on.
 class csv_reader {
  public:
   explicit csv_reader(const std::filesystem::path& file, csv_options opt = {});
@@ -86,8 +86,8 @@ class csv_reader {
   std::vector<std::string> header_;
 };
 
-// Appends one record in RFC 4180 form: a field is quoted when it holds the delimiter, the quote,
-// CR or LF (or starts with a space, so that readers that trim keep it); quotes are doubled.
+/// Appends one record in RFC 4180 form: a field is quoted when it holds the delimiter, the quote,
+/// CR or LF (or starts with a space, so that readers that trim keep it); quotes are doubled.
 template <class Range>
 void csv_append_record(std::string& out, const Range& fields, const csv_options& opt = {}) {
   bool first = true;

@@ -11,11 +11,11 @@
 
 namespace millrace::io {
 
-// Bad input at a known place. what() is "file:line: reason" so that a user can jump to it
-// ("file: reason" when it concerns the whole file); where
-// the line number is not known (a part of a partitioned input that starts mid-file, see
-// partition.hpp) it is "file: byte N: reason", N the offset of the record's first byte in the
-// file's decompressed bytes.
+/// Bad input at a known place. what() is "file:line: reason" so that a user can jump to it
+/// ("file: reason" when it concerns the whole file); where
+/// the line number is not known (a part of a partitioned input that starts mid-file, see
+/// partition.hpp) it is "file: byte N: reason", N the offset of the record's first byte in the
+/// file's decompressed bytes.
 struct input_error : std::runtime_error {
   // line_ 0 (the whole file, or no file matched a pattern): "file: reason", no ":0:".
   input_error(std::string file_, std::size_t line_, std::string reason_)
@@ -32,8 +32,8 @@ struct input_error : std::runtime_error {
   std::string reason;
 };
 
-// An output that could not be made durable (full disk, no permission, failed rename): what() is
-// "<path>: <reason>", and a job that meets one exits non-zero.
+/// An output that could not be made durable (full disk, no permission, failed rename): what() is
+/// "<path>: <reason>", and a job that meets one exits non-zero.
 struct output_error : std::runtime_error {
   output_error(std::string path_, std::string reason_)
       : std::runtime_error(path_ + ": " + reason_), path(std::move(path_)), reason(std::move(reason_)) {}
@@ -41,8 +41,8 @@ struct output_error : std::runtime_error {
   std::string reason;
 };
 
-// What a reader does with a bad record: throw input_error (the run fails), or write the record and
-// its reason to the rejects file and go on.
+/// What a reader does with a bad record: throw input_error (the run fails), or write the record and
+/// its reason to the rejects file and go on.
 enum class on_bad_record { fail, reject };
 
 }  // namespace millrace::io

@@ -19,10 +19,10 @@
 
 namespace millrace::io {
 
-// A member bound to a JSON field name. Supported member types: std::string, bool, integers,
-// floating point, and std::optional of those (an optional field may be absent or null). A string
-// member also accepts a JSON integer (its text, exactly as written for integers beyond 64 bits),
-// as ids often come as numbers. A key that repeats: the last occurrence is the field's value.
+/// A member bound to a JSON field name. Supported member types: std::string, bool, integers,
+/// floating point, and std::optional of those (an optional field may be absent or null). A string
+/// member also accepts a JSON integer (its text, exactly as written for integers beyond 64 bits),
+/// as ids often come as numbers. A key that repeats: the last occurrence is the field's value.
 template <class T, class M>
 struct field_binding {
   std::string_view name;
@@ -185,8 +185,8 @@ void decode_binding(const Binding& binding, const Found* found, T& t, std::strin
 
 }  // namespace detail
 
-// Fills t from a parsed JSON object. Returns an error text naming the field, empty on success.
-// A key that occurs more than once: the last occurrence wins (as in Python's json module).
+/// Fills t from a parsed JSON object. Returns an error text naming the field, empty on success.
+/// A key that occurs more than once: the last occurrence wins (as in Python's json module).
 template <class T, class... B>
 std::string decode_fields(simdjson::dom::object obj, const field_map<B...>& map, T& t) {
   std::array<simdjson::dom::element, sizeof...(B)> value{};
@@ -212,8 +212,8 @@ std::string decode_fields(simdjson::dom::object obj, const field_map<B...>& map,
   return err;
 }
 
-// The same from an object's members as text (parse_record's path for numbers simdjson cannot
-// hold); the last occurrence of a key wins here too.
+/// The same from an object's members as text (parse_record's path for numbers simdjson cannot
+/// hold); the last occurrence of a key wins here too.
 template <class T, class... B>
 std::string decode_fields(const std::vector<millrace::json::member_text>& members, const field_map<B...>& map, T& t) {
   std::string err;
@@ -229,7 +229,7 @@ std::string decode_fields(const std::vector<millrace::json::member_text>& member
   return err;
 }
 
-// Appends t as one JSON object (fields in map order), without a newline.
+/// Appends t as one JSON object (fields in map order), without a newline.
 template <class T, class... B>
 void encode_fields(std::string& out, const field_map<B...>& map, const T& t) {
   out.push_back('{');

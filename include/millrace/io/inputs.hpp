@@ -42,18 +42,18 @@ std::optional<std::vector<std::filesystem::path>> manifest_shards(const std::fil
 
 }  // namespace detail
 
-// Each entry expands in sorted (byte-wise) order; entries keep the order they are given in.
-// A directory contributes every regular file below it (recursively) except hidden ones (".*"),
-// in-progress outputs ("*.tmp", and the atomic writer's ".<name>.<hex>.tmp") and "manifest.json".
-// An entry below a directory that is not a regular file (FIFO, socket, device, dangling symbolic
-// link, link to a directory) is an error naming it: never skipped silently, never opened (a FIFO
-// would block). A directory (at any depth) holding a millrace writer's manifest.json (format
-// "millrace-manifest-1") is that job's output: with "complete": true it contributes exactly the
-// shards listed there, in that order (nothing else from it or below it: a report or leftovers
-// are not data; a listed shard that is missing is an error); with "complete": false it is an
-// error (the output of an unfinished run). A file named explicitly may be a FIFO or a character
-// device (/dev/stdin): it is read as a stream. An entry that matches nothing is an error: a typo
-// must not produce an empty, successful run.
+/// Each entry expands in sorted (byte-wise) order; entries keep the order they are given in.
+/// A directory contributes every regular file below it (recursively) except hidden ones (".*"),
+/// in-progress outputs ("*.tmp", and the atomic writer's ".<name>.<hex>.tmp") and "manifest.json".
+/// An entry below a directory that is not a regular file (FIFO, socket, device, dangling symbolic
+/// link, link to a directory) is an error naming it: never skipped silently, never opened (a FIFO
+/// would block). A directory (at any depth) holding a millrace writer's manifest.json (format
+/// "millrace-manifest-1") is that job's output: with "complete": true it contributes exactly the
+/// shards listed there, in that order (nothing else from it or below it: a report or leftovers
+/// are not data; a listed shard that is missing is an error); with "complete": false it is an
+/// error (the output of an unfinished run). A file named explicitly may be a FIFO or a character
+/// device (/dev/stdin): it is read as a stream. An entry that matches nothing is an error: a typo
+/// must not produce an empty, successful run.
 std::vector<std::filesystem::path> expand_inputs(const std::vector<std::string>& entries);
 
 }  // namespace millrace::io

@@ -13,7 +13,7 @@
 
 namespace millrace::io {
 
-// Appends s as a JSON string literal (quotes included); see millrace::json::append_quoted.
+/// Appends s as a JSON string literal (quotes included); see millrace::json::append_quoted.
 inline void json_append_string(std::string& out, std::string_view s) { millrace::json::append_quoted(out, s); }
 
 namespace detail {

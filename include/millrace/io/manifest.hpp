@@ -33,7 +33,7 @@ struct shard_info {
   std::string content_xxh3_128;  // digest of the uncompressed content
 };
 
-// One input of a resumable job: done once all its records have reached the sink.
+/// One input of a resumable job: done once all its records have reached the sink.
 struct input_info {
   std::uint32_t index = 0;
   std::string path;              // empty when no record of it reached the sink

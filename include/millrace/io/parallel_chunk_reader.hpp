@@ -32,16 +32,16 @@ struct parallel_read_options {
   bool split_lines = false;          // workers split chunks into lines: use next_lines(), not next()
 };
 
-// Buffered bytes are the bytes of chunks read and not yet taken by next() (text_chunk::data; with
-// split_lines, the size of the chunk the lines came from).
-// They stay within max_buffered_bytes and, per file, max_buffered_bytes_per_file. Files other than
-// the one next() is waiting on keep 2 x chunk_bytes of the total free, so that the next chunk of
-// that file always fits; only a chunk longer than that (a line longer than chunk_bytes) may
-// overshoot, and only when its file has nothing else buffered (otherwise the run could stall).
-// Not counted: each worker's own read buffer (about 2 x chunk_bytes, more while a long line is
-// assembled: at most max_line_bytes + chunk_bytes). An exception while reading a file (cannot
-// open it, say) is thrown by next() at that file's place in the order, after every chunk of the
-// files before it.
+/// Buffered bytes are the bytes of chunks read and not yet taken by next() (text_chunk::data; with
+/// split_lines, the size of the chunk the lines came from).
+/// They stay within max_buffered_bytes and, per file, max_buffered_bytes_per_file. Files other than
+/// the one next() is waiting on keep 2 x chunk_bytes of the total free, so that the next chunk of
+/// that file always fits; only a chunk longer than that (a line longer than chunk_bytes) may
+/// overshoot, and only when its file has nothing else buffered (otherwise the run could stall).
+/// Not counted: each worker's own read buffer (about 2 x chunk_bytes, more while a long line is
+/// assembled: at most max_line_bytes + chunk_bytes). An exception while reading a file (cannot
+/// open it, say) is thrown by next() at that file's place in the order, after every chunk of the
+/// files before it.
 class parallel_chunk_reader {
  public:
   parallel_chunk_reader(std::vector<std::filesystem::path> files, chunk_options copt = {},

@@ -24,7 +24,7 @@
 
 namespace millrace::io {
 
-// A record, or the reason it is bad (then raw holds its bytes, or a prefix, for the rejects file).
+/// A record, or the reason it is bad (then raw holds its bytes, or a prefix, for the rejects file).
 template <class T>
 struct checked {
   T value{};
@@ -36,10 +36,10 @@ struct checked {
   bool ok() const { return error.empty(); }
 };
 
-// One line as the reader hands it to the parallel parse step: its bytes (without the newline; a
-// CR before it is kept: JSONL records stay byte for byte as read, read_lines drops it), spare
-// capacity for simdjson's padding, and where it came from; error set when the reader already
-// knows the line is bad (over-long, cut by a truncated stream, empty file).
+/// One line as the reader hands it to the parallel parse step: its bytes (without the newline; a
+/// CR before it is kept: JSONL records stay byte for byte as read, read_lines drops it), spare
+/// capacity for simdjson's padding, and where it came from; error set when the reader already
+/// knows the line is bad (over-long, cut by a truncated stream, empty file).
 struct raw_line {
   std::string text;
   std::uint32_t input = 0;
@@ -48,8 +48,8 @@ struct raw_line {
   record_position position{};  // {input, byte offset of the line's first byte in the decompressed file}
 };
 
-// Splits a chunk into lines (the newline removed, a CR before it kept), appending to out; the
-// bytes of a line over the chunk's max_line_bytes become an error line holding a prefix.
+/// Splits a chunk into lines (the newline removed, a CR before it kept), appending to out; the
+/// bytes of a line over the chunk's max_line_bytes become an error line holding a prefix.
 void split_chunk(const text_chunk& c, std::vector<raw_line>& out);
 
 namespace detail {
@@ -105,10 +105,10 @@ std::string parse_record(const std::string& line, parsed_object& out);
 
 }  // namespace detail
 
-// One JSON line into a json_record (raw bytes kept, validated as a JSON object with valid UTF-8).
+/// One JSON line into a json_record (raw bytes kept, validated as a JSON object with valid UTF-8).
 checked<json_record> parse_json_line(raw_line&& l, const std::string& file);
 
-// One JSON line into T through a field map; a missing or mistyped field makes the line bad.
+/// One JSON line into T through a field map; a missing or mistyped field makes the line bad.
 template <class T, class... B>
 checked<T> parse_typed_line(raw_line&& l, const field_map<B...>& map) {
   if (!l.error.empty()) return detail::bad<T>(std::move(l), std::move(l.error));
@@ -228,11 +228,11 @@ auto parse_json_line_as(raw_line&& l, const std::string& file, const D& decode) 
   return r;
 }
 
-// One plain line (a CR before the newline removed, as documented for read_lines); optionally
-// UTF-8 checked.
+/// One plain line (a CR before the newline removed, as documented for read_lines); optionally
+/// UTF-8 checked.
 checked<std::string> parse_plain_line(raw_line&& l, bool validate_utf8);
 
-// Whole chunks at once (for use without a pipeline).
+/// Whole chunks at once (for use without a pipeline).
 std::vector<checked<json_record>> parse_json_chunk(const text_chunk& c, const std::string& file);
 template <class T, class... B>
 std::vector<checked<T>> parse_typed_chunk(const text_chunk& c, const field_map<B...>& map) {

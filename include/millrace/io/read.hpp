@@ -53,7 +53,7 @@ struct read_options {
   std::size_t max_buffered_bytes_per_file = std::size_t(16) << 20;   // read-ahead of one file (parallel_files > 1)
 };
 
-// One CSV record with its provenance; fields by index or, with a header, by name.
+/// One CSV record with its provenance; fields by index or, with a header, by name.
 struct csv_row {
   std::vector<std::string> fields;
   std::shared_ptr<const std::vector<std::string>> header;   // null without a header row

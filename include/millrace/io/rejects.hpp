@@ -23,23 +23,23 @@ namespace detail {
 void base64_append(std::string& out, std::string_view in);
 }  // namespace detail
 
-// When a run gives up on rejecting: more than `max` rejected records that are also more than
-// `fraction` of the records read. The defaults (10,000 and half) stop a wrong input (binary data,
-// another format) before it writes gigabytes of rejects, while a large corpus with a few percent
-// of bad lines runs through. max = 0: no limit; fraction = 0: the count alone decides.
+/// When a run gives up on rejecting: more than `max` rejected records that are also more than
+/// `fraction` of the records read. The defaults (10,000 and half) stop a wrong input (binary data,
+/// another format) before it writes gigabytes of rejects, while a large corpus with a few percent
+/// of bad lines runs through. max = 0: no limit; fraction = 0: the count alone decides.
 struct reject_limit {
   std::uint64_t max = 10000;
   double fraction = 0.5;
 };
 
-// The rejects file: one JSON object per bad record,
-//   {"file":"a.jsonl","line":7,"reason":"invalid JSON: ...","raw":"<the line>"}
-// ("offset": the byte offset instead of "line" where the line number is not known: a part of a
-// partitioned input that starts mid-file)
-// with "raw_base64" instead of "raw" when the bytes are not valid UTF-8 (JSON cannot hold them),
-// so a rejected record is kept byte for byte. Over-long lines keep a prefix (chunk_options).
-// Written through an atomic_file created at the first reject and renamed into place by commit()
-// when the run succeeds (the reader calls it): no rejects, no file; a failed run leaves no file.
+/// The rejects file: one JSON object per bad record,
+///   {"file":"a.jsonl","line":7,"reason":"invalid JSON: ...","raw":"<the line>"}
+/// ("offset": the byte offset instead of "line" where the line number is not known: a part of a
+/// partitioned input that starts mid-file)
+/// with "raw_base64" instead of "raw" when the bytes are not valid UTF-8 (JSON cannot hold them),
+/// so a rejected record is kept byte for byte. Over-long lines keep a prefix (chunk_options).
+/// Written through an atomic_file created at the first reject and renamed into place by commit()
+/// when the run succeeds (the reader calls it): no rejects, no file; a failed run leaves no file.
 class reject_log {
  public:
   reject_log() = default;
@@ -74,8 +74,8 @@ class reject_log {
   std::string line_buf_;
 };
 
-// Keeps the good records of a batch in order. A bad one throws input_error("file:line: reason")
-// under on_bad_record::fail, or goes to the log under on_bad_record::reject.
+/// Keeps the good records of a batch in order. A bad one throws input_error("file:line: reason")
+/// under on_bad_record::fail, or goes to the log under on_bad_record::reject.
 template <class T>
 std::vector<T> settle(std::vector<checked<T>>&& batch, on_bad_record policy, reject_log& log,
                       const std::vector<std::string>& files) {
