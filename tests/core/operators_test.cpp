@@ -227,6 +227,34 @@ TEST_CASE("report.counts_add_up") {
   CHECK(json.find("\"name\":\"twice\",\"kind\":\"flat_map\",\"stage\":\"quarter+twice\",\"in\":250,\"out\":500") != std::string::npos);
 }
 
+namespace {
+struct counting_stage {  // a stage object with its own counters, reported with its operator
+  std::uint64_t evens = 0, odds = 0;
+  std::vector<int> process(std::vector<int>&& in) {
+    for (int x : in) ++(x % 2 ? odds : evens);
+    return std::move(in);
+  }
+  std::vector<std::pair<std::string, std::uint64_t>> counters() const { return {{"evens", evens}, {"odds", odds}}; }
+};
+}  // namespace
+
+TEST_CASE("report.stage_counters.serial_and_2T") {
+  for (int config = 0; config < 2; ++config) {
+    std::vector<int> out;
+    auto p = mr::from_range(iota_vec(101)) | mr::stage(counting_stage{}, "parity") | mr::collect(out);
+    auto rep = config ? mr::run(p, mr::cpu{.threads = 2, .batch_size = 8}) : mr::run(p, mr::serial_executor{});
+    const auto* op = rep.find("parity");
+    REQUIRE(op != nullptr);
+    REQUIRE(op->counters.size() == 2);
+    CHECK(op->counter("evens") == 51);
+    CHECK(op->counter("odds") == 50);
+    CHECK(op->counter("absent") == 0);
+    CHECK(rep.find("collect")->counters.empty());
+    CHECK(rep.to_json().find("\"counters\":{\"evens\":51,\"odds\":50}") != std::string::npos);
+    CHECK(fmt::format("{}", rep).find("parity: evens=51 odds=50") != std::string::npos);
+  }
+}
+
 TEST_CASE("pipeline.runs_twice_identically") {
   auto p = mr::from_range(iota_vec(500)) | mr::stage(prefix_sum{});
   CHECK(mr::to_vector(p) == mr::to_vector(p));

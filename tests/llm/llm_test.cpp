@@ -451,3 +451,28 @@ TEST_CASE("llm.failure.fail_policy_does_not_wait_for_slow_requests") {
   }
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20));  // the hang is 30 s
 }
+
+TEST_CASE("llm.report.counters_per_operator") {
+  std::vector<llm::record> in;
+  for (int i = 0; i < 6; ++i) in.push_back(rec("counted passage " + std::to_string(i) + (i == 0 ? " [[500]]" : ""), std::to_string(i)));
+  auto o = opts();
+  std::vector<llm::record> out;
+  auto rep = mr::run(mr::from_range(in) | llm::generate(qa, o, "gen") | llm::judge("Rate {question}", o, {}, "rate") | mr::collect(out),
+                     mr::cpu{.threads = 2, .batch_size = 4});
+  REQUIRE(out.size() == 6);
+  const auto* gen = rep.find("gen");
+  const auto* rate = rep.find("rate");
+  REQUIRE(gen != nullptr);
+  REQUIRE(rate != nullptr);
+  CHECK(gen->counter("requests") == 8);  // 6 + the two 500s of passage 0
+  CHECK(gen->counter("retries") == 2);
+  CHECK(rate->counter("requests") == 6);
+  CHECK(rate->counter("retries") == 0);
+  CHECK(gen->counter("prompt_tokens") > 0);
+  CHECK(gen->counter("completion_tokens") == 6 * 6);  // the fake server: 3 per output field
+  CHECK(rate->counter("completion_tokens") == 6 * 6);
+  // The shared usage is the sum of the operators' own.
+  CHECK(o.usage->requests.load() == 14);
+  CHECK(o.usage->prompt_tokens.load() == gen->counter("prompt_tokens") + rate->counter("prompt_tokens"));
+  CHECK(rep.to_json().find("\"counters\":{\"requests\":8,\"retries\":2,") != std::string::npos);
+}

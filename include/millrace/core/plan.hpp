@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <millrace/core/batch.hpp>
@@ -63,6 +64,7 @@ struct runtime_stage {
   std::function<void()> finish_sink;                             // sinks: called once at the end
   std::function<void()> commit;                                  // side outputs: once, on success
   std::function<std::uint64_t()> rejected;                       // may be empty
+  std::function<std::vector<std::pair<std::string, std::uint64_t>>()> counters;  // may be empty: reported per op
 
   // branch: split a batch into one batch per branch, run each branch's stages, merge in branch order
   std::vector<stage_list> branches;

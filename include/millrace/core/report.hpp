@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/core.h>
@@ -21,6 +22,14 @@ struct op_report {
   std::string stage;  ///< the lowered stage it ran in ("map+filter" when fused)
   std::uint64_t records_in = 0, records_out = 0, rejected = 0;
   std::chrono::nanoseconds busy{0};  ///< busy time of its stage, summed over threads
+  /// The operator's own counters, in its order (a stage object's counters(); e.g. llm tokens).
+  std::vector<std::pair<std::string, std::uint64_t>> counters;
+  /// The counter named so, or 0.
+  std::uint64_t counter(const std::string& key) const {
+    for (const auto& [k, v] : counters)
+      if (k == key) return v;
+    return 0;
+  }
 };
 
 struct run_report {

@@ -66,6 +66,12 @@ concept has_rejected_count = requires(const U& u) {
   { u.rejected_count() } -> std::convertible_to<std::uint64_t>;
 };
 
+// A stage object's own counters (named, in its order), reported with its operator.
+template <class U>
+concept has_counters = requires(const U& u) {
+  { u.counters() } -> std::convertible_to<std::vector<std::pair<std::string, std::uint64_t>>>;
+};
+
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
@@ -177,6 +183,7 @@ struct stage_op : detail::element_tag {
       }
     };
     if constexpr (detail::has_rejected_count<object>) st.rejected = [o] { return std::uint64_t(o->rejected_count()); };
+    if constexpr (detail::has_counters<object>) st.counters = [o] { return o->counters(); };
     if constexpr (requires(object& x) { x.commit(); })
       st.commit = [o, name = name] {
         try {
@@ -289,6 +296,7 @@ struct async_op : detail::element_tag {
         detail::rethrow_as_operator_error(name);
       }
     };
+    if constexpr (detail::has_counters<object>) st.counters = [o] { return o->counters(); };
     stages.push_back(std::move(st));
   }
 };

@@ -160,8 +160,8 @@ class client {
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_PRIVATE, j);
     curl_multi_add_handle(multi_, e);
-    usage_->requests.fetch_add(1, std::memory_order_relaxed);
-    if (j->attempts > 1) usage_->retries.fetch_add(1, std::memory_order_relaxed);
+    usage_->add(&usage::requests);
+    if (j->attempts > 1) usage_->add(&usage::retries);
   }
 
   void release(job* j) {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace millrace::llm {
@@ -59,7 +60,8 @@ struct rejected_record {
 };
 
 /// Counters of one or more llm operators over a run, and the records they rejected; share one by
-/// passing the same pointer in options::usage (the caller owns it; runs add to it).
+/// passing the same pointer in options::usage (the caller owns it; runs add to it). Each operator
+/// also keeps its own, whose parent is the caller's: the run report shows it per operator.
 struct usage {
   std::atomic<std::uint64_t> requests{0};           // HTTP attempts sent (retries included)
   std::atomic<std::uint64_t> retries{0};            // attempts after the first, any reason
@@ -69,7 +71,23 @@ struct usage {
   std::atomic<std::uint64_t> prompt_tokens{0};      // from the replies' "usage" (cache hits excluded)
   std::atomic<std::uint64_t> completion_tokens{0};
 
+  /// Where every count and reject also goes (may be empty).
+  std::shared_ptr<usage> parent;
+
+  /// Adds n to one counter, here and in every parent: add(&usage::retries).
+  void add(std::atomic<std::uint64_t> usage::*counter, std::uint64_t n = 1) {
+    for (usage* u = this; u; u = u->parent.get()) (u->*counter).fetch_add(n, std::memory_order_relaxed);
+  }
+  /// The counters by name, in declaration order (what the run report shows).
+  std::vector<std::pair<std::string, std::uint64_t>> counters() const {
+    return {{"requests", requests.load()},           {"retries", retries.load()},
+            {"parse_retries", parse_retries.load()}, {"cache_hits", cache_hits.load()},
+            {"failures", failures.load()},           {"prompt_tokens", prompt_tokens.load()},
+            {"completion_tokens", completion_tokens.load()}};
+  }
+
   void add_reject(rejected_record r) {
+    if (parent) parent->add_reject(r);
     std::lock_guard lock(mu_);
     rejects_.push_back(std::move(r));
   }

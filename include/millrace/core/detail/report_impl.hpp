@@ -17,9 +17,17 @@ MILLRACE_INLINE std::string run_report::to_json() const {
                               json::quote(executor), threads, std::chrono::duration<double>(wall).count(), records_in(), records_out(), rejected());
   for (std::size_t i = 0; i < ops.size(); ++i) {
     const auto& o = ops[i];
-    s += fmt::format("{}{{\"name\":{},\"kind\":\"{}\",\"stage\":{},\"in\":{},\"out\":{},\"rejected\":{},\"busy_s\":{:.6f}}}",
+    s += fmt::format("{}{{\"name\":{},\"kind\":\"{}\",\"stage\":{},\"in\":{},\"out\":{},\"rejected\":{},\"busy_s\":{:.6f}",
                      i ? "," : "", json::quote(o.name), o.kind, json::quote(o.stage), o.records_in, o.records_out, o.rejected,
                      std::chrono::duration<double>(o.busy).count());
+    // Only operators that count something carry the key: other reports stay as they were.
+    if (!o.counters.empty()) {
+      s += ",\"counters\":{";
+      for (std::size_t k = 0; k < o.counters.size(); ++k)
+        s += fmt::format("{}{}:{}", k ? "," : "", json::quote(o.counters[k].first), o.counters[k].second);
+      s += "}";
+    }
+    s += "}";
   }
   return s + "]}";
 }
@@ -34,6 +42,12 @@ MILLRACE_INLINE std::string run_report::to_text() const {
   for (const auto& o : ops)
     out = fmt::format_to(out, "  {:<24} {:<10} {:>12} {:>12} {:>9} {:>10.1f}  {}\n", o.name, o.kind, o.records_in,
                          o.records_out, o.rejected, std::chrono::duration<double, std::milli>(o.busy).count(), o.stage);
+  for (const auto& o : ops) {
+    if (o.counters.empty()) continue;
+    out = fmt::format_to(out, "  {}:", o.name);
+    for (const auto& [k, v] : o.counters) out = fmt::format_to(out, " {}={}", k, v);
+    out = fmt::format_to(out, "\n");
+  }
   return s;
 }
 

@@ -54,6 +54,12 @@ class llm_stage {
     for (std::size_t i = 0; i < b->recs.size(); ++i) ask(b, i);
   }
 
+  /// This operator's counters in this run (requests, retries, cache hits, tokens, ...): the report's.
+  std::vector<std::pair<std::string, std::uint64_t>> counters() const {
+    std::lock_guard lock(mu_);
+    return rt_ ? rt_->use->counters() : llm::usage{}.counters();
+  }
+
  private:
   struct runtime {
     std::shared_ptr<const llm_config> cfg;
@@ -82,7 +88,8 @@ class llm_stage {
     if (rt_) return;
     auto rt = std::make_unique<runtime>();
     rt->cfg = cfg_;
-    rt->use = cfg_->opts.usage ? cfg_->opts.usage : std::make_shared<llm::usage>();
+    rt->use = std::make_shared<llm::usage>();  // this operator's own; the caller's is its parent
+    rt->use->parent = cfg_->opts.usage;
     options o = cfg_->opts;
     o.usage = rt->use;
     rt->url = o.endpoint.resolved().url();
@@ -115,7 +122,7 @@ class llm_stage {
   // A record failed for good: reject it, or fail the batch (and so the run), per the policy.
   static void give_up(const std::shared_ptr<batch>& b, std::size_t i, std::string reason, std::string raw, bool cancelled) {
     const auto& cfg = *b->rt->cfg;
-    b->rt->use->failures.fetch_add(1, std::memory_order_relaxed);
+    b->rt->use->add(&usage::failures);
     if (cancelled || cfg.opts.failure == on_failure::fail) {
       std::exception_ptr first;
       {
@@ -158,7 +165,7 @@ class llm_stage {
       if (auto hit = b->rt->cache->get(b->rt->url, *body)) {
         std::string why;
         if (accept(b, i, *hit, why)) {
-          b->rt->use->cache_hits.fetch_add(1, std::memory_order_relaxed);
+          b->rt->use->add(&usage::cache_hits);
           return settle(b);
         }
       }
@@ -178,8 +185,8 @@ class llm_stage {
       if (!r.ok) return give_up(b, i, r.error, r.body, r.cancelled);
       parsed_reply counted;
       if (parse_chat_body(r.body, counted).empty()) {
-        b->rt->use->prompt_tokens.fetch_add(counted.prompt_tokens, std::memory_order_relaxed);
-        b->rt->use->completion_tokens.fetch_add(counted.completion_tokens, std::memory_order_relaxed);
+        b->rt->use->add(&usage::prompt_tokens, counted.prompt_tokens);
+        b->rt->use->add(&usage::completion_tokens, counted.completion_tokens);
       }
       std::string why;
       if (accept(b, i, r.body, why)) {
@@ -194,7 +201,7 @@ class llm_stage {
         return settle(b);
       }
       if (parse_tries < cfg.opts.max_parse_retries) {
-        b->rt->use->parse_retries.fetch_add(1, std::memory_order_relaxed);
+        b->rt->use->add(&usage::parse_retries);
         return send(b, i, body, parse_tries + 1);
       }
       give_up(b, i, fmt::format("{} (after {} replies)", why, parse_tries + 1), r.body, false);
@@ -202,7 +209,7 @@ class llm_stage {
   }
 
   std::shared_ptr<const llm_config> cfg_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::unique_ptr<runtime> rt_;
 };
 
