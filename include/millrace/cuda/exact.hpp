@@ -1,0 +1,50 @@
+// Exact dedup on the device: the xxh3-128 digest of each document (dedup::exact_digest without
+// normalization; normalize on the host first) and the first-occurrence rule over digests sorted
+// with their positions.
+//   millrace::cuda::digest_functor f{bytes, offsets, lo, hi}; f(doc);
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <millrace/cuda/detail/hd.hpp>
+#include <millrace/cuda/detail/xxh3.hpp>
+
+namespace millrace::cuda {
+
+/// One document's digest: (lo, hi) = XXH3_128bits of bytes [offsets[doc], offsets[doc + 1]).
+struct digest_functor {
+  const char* bytes;
+  const std::uint64_t* offsets;  // docs + 1
+  std::uint64_t* lo;
+  std::uint64_t* hi;
+  MILLRACE_HD void operator()(std::size_t doc) const {
+    const detail::xxh128 h = detail::xxh3_128(bytes + offsets[doc], offsets[doc + 1] - offsets[doc]);
+    lo[doc] = h.lo;
+    hi[doc] = h.hi;
+  }
+};
+
+/// A digest with its document position: sorted by (hi, lo, position), the first of each run of
+/// equal digests is the first occurrence in input order.
+struct positioned_digest {
+  std::uint64_t hi, lo;
+  std::uint32_t position;
+  MILLRACE_HD friend bool operator<(const positioned_digest& x, const positioned_digest& y) {
+    if (x.hi != y.hi) return x.hi < y.hi;
+    if (x.lo != y.lo) return x.lo < y.lo;
+    return x.position < y.position;
+  }
+};
+
+/// kept[sorted[i].position] = 1 when sorted[i] starts a run of equal digests.
+struct first_occurrence_functor {
+  const positioned_digest* sorted;
+  char* kept;
+  MILLRACE_HD void operator()(std::size_t i) const {
+    const bool first = i == 0 || sorted[i].hi != sorted[i - 1].hi || sorted[i].lo != sorted[i - 1].lo;
+    kept[sorted[i].position] = first ? 1 : 0;
+  }
+};
+
+}  // namespace millrace::cuda
