@@ -18,6 +18,7 @@
 #include <millrace/io/detail/read_impl.hpp>
 #include <millrace/io/detail/rejects_impl.hpp>
 #include <millrace/io/detail/shard_writer_impl.hpp>
+#include <millrace/io/detail/warc_impl.hpp>
 
 template class millrace::detail::files::basic_atomic_file<millrace::io::output_error>;
 #endif

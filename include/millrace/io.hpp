@@ -1,5 +1,6 @@
 // millrace/io.hpp — the I/O subsystem: JSONL/CSV/line readers and sharded writers with manifests,
-// transparent zstd, bad-input policies, resumable outputs. Needs simdjson, zstd and xxHash.
+// transparent zstd and gzip, standard input/output ("-"), WARC/WET records (warc.hpp), bad-input
+// policies, resumable outputs. Needs simdjson, zstd and xxHash (gzip: zlib).
 //   auto p = mr::io::read_jsonl({"shards/*.jsonl.zst"}) | mr::io::write_jsonl("out/");
 #pragma once
 
@@ -11,4 +12,5 @@
 #include <millrace/io/json_record.hpp>
 #include <millrace/io/output_paths.hpp>
 #include <millrace/io/read.hpp>
+#include <millrace/io/warc.hpp>
 #include <millrace/io/write.hpp>

@@ -52,7 +52,7 @@ std::optional<std::vector<std::filesystem::path>> manifest_shards(const std::fil
 /// shards listed there, in that order (nothing else from it or below it: a report or leftovers
 /// are not data; a listed shard that is missing is an error); with "complete": false it is an
 /// error (the output of an unfinished run). A file named explicitly may be a FIFO or a character
-/// device (/dev/stdin): it is read as a stream. An entry that matches nothing is an error: a typo
+/// device (/dev/stdin): it is read as a stream; the entry "-" is standard input. An entry that matches nothing is an error: a typo
 /// must not produce an empty, successful run.
 std::vector<std::filesystem::path> expand_inputs(const std::vector<std::string>& entries);
 

@@ -1,7 +1,8 @@
 // millrace::io::shard_writer: writes records (already formatted, one per line) into numbered
-// shards of at most N records / M bytes, optionally zstd-compressed; each shard is written through
-// an atomic_file (unpredictable temporary name, renamed when complete); a manifest lists the
-// shards with counts and digests.
+// shards of at most N records / M bytes, optionally zstd- or gzip-compressed; each shard is written
+// through an atomic_file (unpredictable temporary name, renamed when complete); a manifest lists
+// the shards with counts and digests. The directory "-" is standard output: one stream, no
+// shards, no manifest, no rename (a reader of the pipe sees records as they are written).
 //   millrace::io::shard_writer w("out", {.max_records_per_shard = 100000}, ".jsonl"); w.append(line); w.finish();
 //
 // What it may touch in the output directory: the manifest, and the files an earlier manifest of
@@ -28,9 +29,10 @@
 #include <string>
 #include <vector>
 
-// zstd's compression context, declared so that this header does not include <zstd.h>
-// (detail/shard_writer_impl.hpp does).
+// zstd's compression context and zlib's stream, declared so that this header does not include
+// <zstd.h> or <zlib.h> (detail/shard_writer_impl.hpp does).
 struct ZSTD_CCtx_s;
+struct z_stream_s;
 
 namespace millrace::io {
 
@@ -39,6 +41,8 @@ struct write_options {
   std::size_t max_bytes_per_shard = 0;     // uncompressed bytes; 0: no limit (a record never splits)
   bool zstd = false;                       // shards end in .zst
   int zstd_level = 3;
+  bool gzip = false;                       // shards end in .gz (one gzip member each); not with zstd
+  int gzip_level = 6;                      // zlib's 1 (fast) .. 9 (small); 6 is gzip(1)'s default
   std::string prefix = "part";             // shard names: <prefix>-00000.jsonl[.zst]
   // Resumable layout: shards are grouped by input (<prefix>-<input>-<part>), the manifest records
   // completed inputs, and a rerun keeps them (read with read_options::resume_from = this dir).
@@ -48,6 +52,7 @@ struct write_options {
   bool fsync = true;
 };
 
+/// Writes formatted records into shards and a manifest, or to standard output (dir "-").
 class shard_writer {
  public:
   shard_writer(std::filesystem::path dir, write_options opt, std::string extension);
@@ -59,6 +64,8 @@ class shard_writer {
   std::filesystem::path manifest_path() const { return dir_ / "manifest.json"; }
   const manifest& current_manifest() const { return man_; }
   std::uint64_t records() const { return records_; }
+  /// Writing to standard output (dir "-"): no shards, no manifest.
+  bool to_stdout() const { return stdout_; }
 
   // Inputs already complete in the manifest (resume): the reader skips them.
   bool input_done(std::uint32_t input) const;
@@ -94,6 +101,8 @@ class shard_writer {
 
   void open_shard();
 
+  void start_compression();   // a fresh zstd frame or gzip member for the shard (or stream) opening
+
   void close_shard();
 
   void end_input();
@@ -107,6 +116,9 @@ class shard_writer {
   shard_info cur_;
   digest128 file_digest_, content_;
   ZSTD_CCtx_s* cctx_ = nullptr;   // a ZSTD_CCtx
+  z_stream_s* gz_ = nullptr;      // zlib's deflate state, one gzip member per shard
+  bool stdout_ = false;
+  bool stdout_open_ = false;
   std::vector<char> zbuf_;
   std::size_t part_ = 0;
   std::uint64_t records_ = 0, group_records_ = 0;

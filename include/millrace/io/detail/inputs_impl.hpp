@@ -76,6 +76,10 @@ MILLRACE_INLINE std::vector<std::filesystem::path> expand_inputs(const std::vect
   namespace fs = std::filesystem;
   std::vector<fs::path> out;
   for (const auto& e : entries) {
+    if (e == "-") {   // standard input, read as a stream (byte_source)
+      out.emplace_back("-");
+      continue;
+    }
     // Sort keys with their files: a millrace output directory is one group keyed by "dir/",
     // which sorts where its files would (nothing else in the list starts with that prefix).
     std::vector<std::pair<std::string, std::vector<fs::path>>> found;

@@ -1,11 +1,17 @@
 // millrace/io/detail/shard_writer_impl.hpp — the definitions behind io/shard_writer.hpp (the only
-// io file that includes <zstd.h> for writing).
+// io file that includes <zstd.h> and <zlib.h> for writing). Without zlib, gzip output is an error.
 #pragma once
 
 #include <millrace/detail/config.hpp>
 #include <millrace/io/shard_writer.hpp>
 
 #include <zstd.h>
+#if __has_include(<zlib.h>)
+#include <zlib.h>
+#define MILLRACE_IO_WRITE_ZLIB 1
+#else
+#define MILLRACE_IO_WRITE_ZLIB 0
+#endif
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,8 +20,19 @@ namespace millrace::io {
 
 MILLRACE_INLINE shard_writer::shard_writer(std::filesystem::path dir, write_options opt, std::string extension)
     : dir_(std::move(dir)), opt_(std::move(opt)), ext_(std::move(extension)) {
-  std::filesystem::create_directories(dir_);
+  if (opt_.zstd && opt_.gzip) throw std::invalid_argument("write_options: zstd and gzip are both set (choose one)");
+#if !MILLRACE_IO_WRITE_ZLIB
+  if (opt_.gzip) throw std::invalid_argument("write_options::gzip: millrace was built without zlib (zlib1g-dev)");
+#endif
   if (opt_.zstd) ext_ += ".zst";
+  if (opt_.gzip) ext_ += ".gz";
+  if (dir_ == "-") {
+    // Standard output: one stream; shards, the manifest and the atomic rename do not apply.
+    if (opt_.resume) throw std::invalid_argument("write_options::resume needs an output directory, not \"-\" (standard output)");
+    stdout_ = true;
+    return;
+  }
+  std::filesystem::create_directories(dir_);
   man_.per_input = opt_.resume;
   std::optional<manifest> old = manifest::load(manifest_path());
   if (old) {
@@ -56,15 +73,28 @@ MILLRACE_INLINE void shard_writer::begin_input(std::uint32_t input, std::string_
 
 MILLRACE_INLINE void shard_writer::append(std::string_view rec) {
   if (opt_.resume && !has_group_) throw std::logic_error("shard_writer: resume layout needs begin_input");
-  if (file_.is_open() && ((opt_.max_records_per_shard && cur_.records >= opt_.max_records_per_shard) ||
+  if (!stdout_ && file_.is_open() && ((opt_.max_records_per_shard && cur_.records >= opt_.max_records_per_shard) ||
                           (opt_.max_bytes_per_shard && cur_.bytes + rec.size() > opt_.max_bytes_per_shard)))
     close_shard();
-  if (!file_.is_open()) open_shard();
+  if (stdout_ ? !stdout_open_ : !file_.is_open()) open_shard();
   cur_.records++;
   cur_.bytes += rec.size();
   ++records_;
   ++group_records_;
   content_.update(rec);
+#if MILLRACE_IO_WRITE_ZLIB
+  if (opt_.gzip) {
+    gz_->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(rec.data()));
+    gz_->avail_in = static_cast<uInt>(rec.size());
+    while (gz_->avail_in > 0) {
+      gz_->next_out = reinterpret_cast<Bytef*>(zbuf_.data());
+      gz_->avail_out = static_cast<uInt>(zbuf_.size());
+      if (deflate(gz_, Z_NO_FLUSH) == Z_STREAM_ERROR) throw std::runtime_error("gzip: deflate failed");
+      put(zbuf_.data(), zbuf_.size() - gz_->avail_out);
+    }
+    return;
+  }
+#endif
   if (!opt_.zstd) {
     put(rec.data(), rec.size());
     return;
@@ -79,6 +109,10 @@ MILLRACE_INLINE void shard_writer::append(std::string_view rec) {
 }
 
 MILLRACE_INLINE void shard_writer::finish() {
+  if (stdout_) {
+    if (stdout_open_) close_shard();
+    return;
+  }
   if (opt_.resume) {
     if (has_group_) end_input();
   } else if (file_.is_open()) {
@@ -94,6 +128,13 @@ MILLRACE_INLINE void shard_writer::abandon() noexcept {
     ZSTD_freeCCtx(cctx_);
     cctx_ = nullptr;
   }
+#if MILLRACE_IO_WRITE_ZLIB
+  if (gz_) {
+    deflateEnd(gz_);
+    delete gz_;
+    gz_ = nullptr;
+  }
+#endif
 }
 
 MILLRACE_INLINE std::string shard_writer::shard_name() const {
@@ -126,12 +167,22 @@ MILLRACE_INLINE void shard_writer::unlink_entry(const std::filesystem::path& p) 
 
 MILLRACE_INLINE void shard_writer::put(const char* p, std::size_t n) {
   if (n == 0) return;
+  if (stdout_) {
+    if (std::fwrite(p, 1, n, stdout) != n)
+      throw output_error("-", std::string("cannot write to standard output: ") + std::strerror(errno));
+    return;
+  }
   file_.write(std::string_view(p, n));
   file_digest_.update(std::string_view(p, n));
   cur_.file_bytes += n;
 }
 
 MILLRACE_INLINE void shard_writer::open_shard() {
+  if (stdout_) {
+    stdout_open_ = true;
+    start_compression();
+    return;
+  }
   cur_ = shard_info{};
   cur_.file = shard_name();
   const auto target = dir_ / cur_.file;
@@ -147,6 +198,21 @@ MILLRACE_INLINE void shard_writer::open_shard() {
   file_ = atomic_file(target, sync());
   file_digest_.reset();
   content_.reset();
+  start_compression();
+}
+
+MILLRACE_INLINE void shard_writer::start_compression() {
+#if MILLRACE_IO_WRITE_ZLIB
+  if (opt_.gzip) {
+    if (!gz_) gz_ = new z_stream{};
+    else deflateEnd(gz_);
+    *gz_ = z_stream{};
+    // 15 + 16: a gzip wrapper (header and CRC-32 trailer), the largest window.
+    if (deflateInit2(gz_, opt_.gzip_level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+      throw std::invalid_argument("write_options::gzip_level " + std::to_string(opt_.gzip_level) + ": not 1..9");
+    zbuf_.resize(std::size_t(1) << 16);
+  }
+#endif
   if (opt_.zstd) {
     if (!cctx_) cctx_ = ZSTD_createCCtx();
     ZSTD_CCtx_reset(cctx_, ZSTD_reset_session_and_parameters);
@@ -166,6 +232,26 @@ MILLRACE_INLINE void shard_writer::close_shard() {
       put(zbuf_.data(), out.pos);
       if (r == 0) break;
     }
+  }
+#if MILLRACE_IO_WRITE_ZLIB
+  if (opt_.gzip) {
+    int r = Z_OK;
+    gz_->next_in = nullptr;
+    gz_->avail_in = 0;
+    while (r != Z_STREAM_END) {
+      gz_->next_out = reinterpret_cast<Bytef*>(zbuf_.data());
+      gz_->avail_out = static_cast<uInt>(zbuf_.size());
+      r = deflate(gz_, Z_FINISH);
+      if (r == Z_STREAM_ERROR) throw std::runtime_error("gzip: deflate failed");
+      put(zbuf_.data(), zbuf_.size() - gz_->avail_out);
+    }
+  }
+#endif
+  if (stdout_) {
+    stdout_open_ = false;
+    if (std::fflush(stdout) != 0)
+      throw output_error("-", std::string("cannot write to standard output: ") + std::strerror(errno));
+    return;
   }
   file_.commit();
   cur_.xxh3_128 = file_digest_.hex();
