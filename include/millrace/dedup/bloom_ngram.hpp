@@ -1,0 +1,276 @@
+// Bloom-filter n-gram dedup in the manner of Dolma's bff: a paragraph (or document) whose word
+// n-grams are, by a fraction >= threshold, already in a Bloom filter of everything kept before is
+// removed; the filter's memory is fixed (sized from the expected n-grams and a false-positive rate).
+//   auto p = src | mr::dedup::bloom_ngrams({.expected_ngrams = 50'000'000, .false_positive_rate = 0.01}, doc_text) | sink;
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <millrace/core/compose.hpp>
+#include <millrace/core/parallel.hpp>
+#include <millrace/core/position.hpp>
+#include <millrace/dedup/bloom_filter.hpp>
+#include <millrace/dedup/detail/record_order.hpp>
+#include <millrace/dedup/span_dedup.hpp>
+#include <millrace/text/shingle.hpp>
+
+namespace millrace::dedup {
+
+/// What is removed when it is a duplicate.
+enum class bloom_scope {
+  paragraph,  ///< each line ('\n'-separated, as bff's paragraphs) on its own
+  document,   ///< the whole document, by its n-grams' overall overlap
+};
+
+/// Options of dedup::bloom_ngrams (defaults: Dolma bff's, with a filter for 10 M n-grams).
+struct bloom_ngram_options {
+  std::size_t ngram = 13;      ///< words per n-gram (bff's max n-gram size)
+  std::size_t min_words = 5;   ///< paragraphs with fewer words are left alone (neither checked nor added); from min_words to ngram - 1 words a paragraph is one n-gram of all its words (bff's min n-gram size 5)
+  double threshold = 0.8;      ///< duplicate when (n-grams found in the filter) / (n-grams) >= threshold
+  bloom_scope scope = bloom_scope::paragraph;
+  std::uint64_t expected_ngrams = 10'000'000;  ///< n, to size the filter (distinct n-grams it will hold)
+  double false_positive_rate = 0.01;           ///< p at n items: m = ceil(-n ln p / ln^2 2) bits (12 MB at the defaults)
+  std::size_t min_remaining_bytes = 1;         ///< as span_dedup_options: a document that lost paragraphs is dropped below this
+};
+
+/// Counts of one Bloom n-gram run.
+struct bloom_ngram_counts {
+  std::uint64_t documents = 0;            ///< documents seen
+  std::uint64_t paragraphs = 0;           ///< paragraphs checked (min_words or more)
+  std::uint64_t paragraphs_removed = 0;   ///< paragraph scope: removed as duplicates
+  std::uint64_t documents_dropped = 0;    ///< document scope: duplicates; paragraph scope: emptied below min_remaining_bytes
+  std::uint64_t ngrams = 0;               ///< n-grams checked
+  std::uint64_t ngrams_found = 0;         ///< of those, found in the filter
+  std::uint64_t bytes_removed = 0;        ///< bytes cut or dropped
+};
+
+namespace detail {
+
+/// The n-grams of one document, per eligible paragraph (computed in parallel, decided in order).
+struct doc_ngrams {
+  std::vector<text_piece> pieces;
+  std::vector<std::uint32_t> paragraphs;  ///< indices of the pieces that are checked
+  std::vector<std::uint32_t> offsets;     ///< hashes of paragraph j: [offsets[j], offsets[j + 1])
+  std::vector<std::uint64_t> hashes;
+  void compute(std::string_view text, const bloom_ngram_options& o, std::vector<std::uint64_t>& scratch) {
+    split_pieces(text, span_unit::line, pieces);
+    paragraphs.clear();
+    offsets.assign(1, 0);
+    hashes.clear();
+    for (std::size_t p = 0; p < pieces.size(); ++p) {
+      if (pieces[p].blank()) continue;
+      const std::string_view para = text.substr(pieces[p].content_begin, pieces[p].content_end - pieces[p].content_begin);
+      std::size_t words = 0;
+      for (std::size_t i = 0; i < para.size(); ++i)
+        if (!text::detail::is_ascii_space(para[i]) && (i == 0 || text::detail::is_ascii_space(para[i - 1]))) ++words;
+      if (words < std::max<std::size_t>(o.min_words, 1)) continue;
+      text::word_shingle_hashes(para, std::max<std::size_t>(o.ngram, 1), scratch);
+      paragraphs.push_back(std::uint32_t(p));
+      hashes.insert(hashes.end(), scratch.begin(), scratch.end());
+      offsets.push_back(std::uint32_t(hashes.size()));
+    }
+  }
+};
+
+/// Counters that any number of threads may add to (the unordered stage), copyable as values.
+struct atomic_bloom_counts {
+  std::atomic<std::uint64_t> documents{0}, paragraphs{0}, paragraphs_removed{0}, documents_dropped{0}, ngrams{0},
+      ngrams_found{0}, bytes_removed{0};
+  atomic_bloom_counts() = default;
+  atomic_bloom_counts(const atomic_bloom_counts& o) { add(o.get()); }
+  atomic_bloom_counts& operator=(const atomic_bloom_counts&) = delete;
+  void add(const bloom_ngram_counts& c) {
+    documents += c.documents;
+    paragraphs += c.paragraphs;
+    paragraphs_removed += c.paragraphs_removed;
+    documents_dropped += c.documents_dropped;
+    ngrams += c.ngrams;
+    ngrams_found += c.ngrams_found;
+    bytes_removed += c.bytes_removed;
+  }
+  bloom_ngram_counts get() const {
+    return {documents.load(), paragraphs.load(), paragraphs_removed.load(), documents_dropped.load(),
+            ngrams.load(), ngrams_found.load(), bytes_removed.load()};
+  }
+};
+
+}  // namespace detail
+
+/// The Bloom n-gram stage. Ordered (the default, dedup::bloom_ngrams): n-grams are hashed in
+/// parallel within a batch, then each document is checked and added in input order, so the result
+/// is the same for any thread count (the first occurrence by position survives; positions are
+/// checked to arrive in order). The cost: the filter probes run on one thread, as a serial stage.
+/// Unordered (dedup::bloom_ngrams_unordered): batches run in parallel on the shared atomic filter;
+/// of two copies arriving at once both may survive or either may go, so the output depends on
+/// timing. Memory: the filter's m / 8 bytes, fixed. Copyable (a run works on a copy).
+template <class T, class A, bool Ordered>
+class bloom_ngram_stage {
+ public:
+  static constexpr bool parallel = !Ordered;
+
+  bloom_ngram_stage(bloom_ngram_options o, A access) : opts_(std::move(o)), access_(std::move(access)) {
+    bloom_size_for(opts_.expected_ngrams, opts_.false_positive_rate);  // rejects a bad rate at build time
+  }
+  bloom_ngram_stage(const bloom_ngram_stage& o)
+      : opts_(o.opts_), access_(o.access_), on_dropped_(o.on_dropped_), counts_(o.counts_),
+        filter_(o.filter_ ? std::make_unique<bloom_filter>(*o.filter_) : nullptr) {}
+  bloom_ngram_stage& operator=(const bloom_ngram_stage&) = delete;
+
+  /// Exclusion output for dropped documents (see dropped_callback).
+  bloom_ngram_stage& on_dropped(dropped_callback<T> cb) {
+    on_dropped_ = std::move(cb);
+    return *this;
+  }
+
+  std::vector<T> process(std::vector<T>&& batch) {
+    std::call_once(allocated_, [this] {
+      if (!filter_) filter_ = std::make_unique<bloom_filter>(bloom_filter::for_items(opts_.expected_ngrams, opts_.false_positive_rate));
+    });
+    if constexpr (Ordered && positioned<T>)
+      for (const T& r : batch) order_.check(r.position, "dedup.bloom_ngrams");
+    std::vector<detail::doc_ngrams> grams(batch.size());
+    millrace::parallel_for(0, batch.size(), 16, [&](std::size_t b, std::size_t e) {
+      std::vector<std::uint64_t> scratch;
+      for (std::size_t i = b; i < e; ++i) grams[i].compute(std::invoke(access_, batch[i]), opts_, scratch);
+    });
+    bloom_ngram_counts c;
+    std::vector<std::vector<char>> removed(batch.size());
+    std::vector<char> drop(batch.size(), 0), changed(batch.size(), 0);
+    for (std::size_t i = 0; i < batch.size(); ++i) decide(grams[i], removed[i], drop[i], changed[i], c);
+    millrace::parallel_for(0, batch.size(), 16, [&](std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i)
+        if (changed[i] && !drop[i]) {
+          std::string& text = std::invoke(access_, batch[i]);
+          text = remove_pieces(text, grams[i].pieces, removed[i]);
+        }
+    });
+    std::vector<T> out;
+    out.reserve(batch.size());
+    c.documents += batch.size();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      std::string& text = std::invoke(access_, batch[i]);
+      std::string reason;
+      if (drop[i]) {
+        reason = "dedup.bloom_ngrams: n-gram overlap with earlier documents >= threshold " + std::to_string(opts_.threshold);
+      } else if (changed[i]) {
+        const std::size_t left = stripped_size(text);
+        if (left < opts_.min_remaining_bytes)
+          reason = "dedup.bloom_ngrams: " + std::to_string(left) + " bytes left after removing duplicate paragraphs (min_remaining_bytes " +
+                   std::to_string(opts_.min_remaining_bytes) + ")";
+      }
+      if (!reason.empty()) {
+        ++c.documents_dropped;
+        c.bytes_removed += text.size();
+        if (on_dropped_) on_dropped_(batch[i], reason);
+        continue;
+      }
+      out.push_back(std::move(batch[i]));
+    }
+    counts_.add(c);
+    return out;
+  }
+
+  bloom_ngram_counts counts() const { return counts_.get(); }
+  /// The filter (empty before the first batch).
+  const bloom_filter* filter() const { return filter_.get(); }
+  /// The filter's bytes once allocated (m / 8), else what it will take.
+  std::size_t memory_bytes() const {
+    return filter_ ? filter_->memory_bytes() : std::size_t(bloom_size_for(opts_.expected_ngrams, opts_.false_positive_rate).bits / 8);
+  }
+
+ private:
+  static std::size_t stripped_size(std::string_view s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && text::detail::is_ascii_space(s[b])) ++b;
+    while (e > b && text::detail::is_ascii_space(s[e - 1])) --e;
+    return e - b;
+  }
+
+  bool duplicate(std::size_t found, std::size_t total) const { return total > 0 && double(found) >= opts_.threshold * double(total); }
+
+  // Checks one document against the filter, then adds what it keeps. Checking a paragraph before
+  // adding it means a paragraph repeating its own n-grams does not match itself.
+  void decide(const detail::doc_ngrams& g, std::vector<char>& removed, char& drop, char& changed, bloom_ngram_counts& c) {
+    bloom_filter& f = *filter_;
+    const std::size_t P = g.paragraphs.size();
+    c.paragraphs += P;
+    c.ngrams += g.hashes.size();
+    if (opts_.scope == bloom_scope::document) {
+      std::size_t found = 0;
+      for (std::uint64_t h : g.hashes) found += f.contains(h);
+      c.ngrams_found += found;
+      if (duplicate(found, g.hashes.size())) {
+        drop = 1;
+        return;
+      }
+      for (std::uint64_t h : g.hashes) f.insert(h);
+      return;
+    }
+    removed.assign(g.pieces.size(), 0);
+    for (std::size_t j = 0; j < P; ++j) {
+      const std::uint32_t b = g.offsets[j], e = g.offsets[j + 1];
+      std::size_t found = 0;
+      for (std::uint32_t k = b; k < e; ++k) found += f.contains(g.hashes[k]);
+      c.ngrams_found += found;
+      if (duplicate(found, e - b)) {
+        const text_piece& p = g.pieces[g.paragraphs[j]];
+        removed[g.paragraphs[j]] = 1;
+        changed = 1;
+        ++c.paragraphs_removed;
+        c.bytes_removed += p.end - p.begin;
+        continue;
+      }
+      for (std::uint32_t k = b; k < e; ++k) f.insert(g.hashes[k]);
+    }
+  }
+
+  bloom_ngram_options opts_;
+  A access_;
+  dropped_callback<T> on_dropped_;
+  detail::atomic_bloom_counts counts_;
+  std::unique_ptr<bloom_filter> filter_;
+  std::once_flag allocated_;  // the filter is allocated by the run's copy, at its first batch
+  detail::position_order order_;
+};
+
+/// mr::dedup::bloom_ngrams(options, accessor, "name"): the ordered (deterministic) stage over
+/// records whose text the accessor (T& -> std::string&) gives; bloom_ngrams(options) for std::string.
+template <class A>
+  requires(!std::is_convertible_v<A, std::string>)
+auto bloom_ngrams(bloom_ngram_options o, A access, std::string name = "dedup.bloom_ngrams") {
+  detail::check_mutable_accessor<A>();
+  return millrace::stage(bloom_ngram_stage<detail::mutable_accessor_record<A>, A, true>(std::move(o), std::move(access)), std::move(name));
+}
+inline auto bloom_ngrams(bloom_ngram_options o = {}, std::string name = "dedup.bloom_ngrams") {
+  return bloom_ngrams(std::move(o), detail::string_ref{}, std::move(name));
+}
+/// As bloom_ngrams(), with an exclusion output for the dropped documents.
+template <class A>
+  requires(!std::is_convertible_v<A, std::string>)
+auto bloom_ngrams(bloom_ngram_options o, A access, dropped_callback<detail::mutable_accessor_record<A>> cb,
+                  std::string name = "dedup.bloom_ngrams") {
+  detail::check_mutable_accessor<A>();
+  bloom_ngram_stage<detail::mutable_accessor_record<A>, A, true> s(std::move(o), std::move(access));
+  s.on_dropped(std::move(cb));
+  return millrace::stage(std::move(s), std::move(name));
+}
+/// The unordered stage: batches in parallel on one atomic filter; faster on many cores, but which
+/// of two near-simultaneous duplicates survives depends on timing (see bloom_ngram_stage).
+template <class A>
+  requires(!std::is_convertible_v<A, std::string>)
+auto bloom_ngrams_unordered(bloom_ngram_options o, A access, std::string name = "dedup.bloom_ngrams_unordered") {
+  detail::check_mutable_accessor<A>();
+  return millrace::stage(bloom_ngram_stage<detail::mutable_accessor_record<A>, A, false>(std::move(o), std::move(access)), std::move(name));
+}
+
+}  // namespace millrace::dedup
