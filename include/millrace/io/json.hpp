@@ -8,6 +8,7 @@
 #include <millrace/core/json_value.hpp>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,16 @@ inline simdjson::padded_string_view padded_view(const char* data, std::size_t le
   copy.assign(data, len);
   copy.reserve(len + simdjson::SIMDJSON_PADDING);
   return simdjson::padded_string_view(copy.data(), len, copy.capacity());
+}
+
+// One JSON value's text (as our grammar checker cut it out of a record) minified, e.g. "{ \"a\": 1 }"
+// -> "{\"a\":1}"; nullopt when simdjson's minifier refuses it. Used by every get_json.
+inline std::optional<std::string> minified(std::string_view value_text) {
+  std::string out(value_text.size(), '\0');
+  std::size_t len = 0;
+  if (simdjson::minify(value_text.data(), value_text.size(), out.data(), len)) return std::nullopt;
+  out.resize(len);
+  return out;
 }
 
 }  // namespace detail

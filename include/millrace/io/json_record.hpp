@@ -83,11 +83,7 @@ struct json_record {
     for (const auto& m : members)
       if (m.key == field) text = &m.value;
     if (!text) return std::nullopt;
-    std::string out(text->size(), '\0');
-    std::size_t len = 0;
-    if (simdjson::minify(text->data(), text->size(), out.data(), len)) return std::nullopt;
-    out.resize(len);
-    return out;
+    return detail::minified(*text);
   }
   bool has(std::string_view field) const {
     bool found = false;

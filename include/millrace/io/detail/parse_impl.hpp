@@ -146,11 +146,7 @@ MILLRACE_INLINE std::optional<std::string> json_line::get_json(std::string_view 
   }
   const std::string_view* text = member(field);
   if (!text) return std::nullopt;
-  std::string out(text->size(), '\0');
-  std::size_t len = 0;
-  if (simdjson::minify(text->data(), text->size(), out.data(), len)) return std::nullopt;
-  out.resize(len);
-  return out;
+  return detail::minified(*text);
 }
 
 MILLRACE_INLINE bool json_line::has(std::string_view field) const {
