@@ -15,6 +15,7 @@
 
 #include <millrace/dedup/bloom_ngram.hpp>
 #include <millrace/dedup/span_dedup.hpp>
+#include <millrace/dedup/span_dedup_out_of_core.hpp>
 #ifdef TBB_VERSION_MAJOR
 #error "the span and Bloom dedup operators include oneTBB (an executor)"
 #endif
@@ -241,6 +242,46 @@ TEST_CASE("dedup_spans.positioned.order_checked") {
   auto out = run_serial(ok, dd::spans({}, [](PDoc& d) -> std::string& { return d.text; }));
   REQUIRE(out.size() == 2);
   CHECK(out[1].text == "c\n");
+}
+
+// The out-of-core form gives dedup::spans' output for any budget (a tiny one spills many runs and
+// merges them in several passes), and refuses a second pass that does not match the first.
+TEST_CASE("dedup_spans.out_of_core.eq_in_memory.budgets_serial_2T") {
+  const auto docs = line_corpus(1500, 200, 21);
+  for (const bool within : {true, false})
+    for (const auto unit : {dd::span_unit::line, dd::span_unit::sentence}) {
+      const dd::span_dedup_options o{.unit = unit, .span_length = unit == dd::span_unit::line ? 1u : 2u, .within_document = within};
+      const auto ref = run_serial(docs, dd::spans(o, doc_text));
+      for (const std::size_t budget : {std::size_t(4096), std::size_t(64) << 20}) {
+        CAPTURE(within);
+        CAPTURE(budget);
+        dd::span_dedup_out_of_core sd(o, {.memory_budget = budget});
+        mr::run(mr::from_range(docs) | sd.hash_pass(doc_text), mr::cpu{.threads = 2, .batch_size = 100});
+        sd.find_duplicates();
+        std::vector<Doc> out;
+        mr::run(mr::from_range(docs) | sd.remove_pass(doc_text) | mr::collect(out), mr::serial_executor{.batch_size = 33});
+        REQUIRE(out.size() == ref.size());
+        for (std::size_t i = 0; i < out.size(); ++i) {
+          CHECK(out[i].id == ref[i].id);
+          CHECK(out[i].text == ref[i].text);
+        }
+        CHECK(sd.counts().documents == docs.size());
+        CHECK(sd.counts().documents_dropped == docs.size() - ref.size());
+        if (budget == 4096) CHECK(sd.spill().runs > 8);
+        else CHECK(sd.spill().runs == 0);
+      }
+    }
+}
+
+TEST_CASE("dedup_spans.out_of_core.pass_mismatch") {
+  const auto docs = line_corpus(50, 10, 3);
+  dd::span_dedup_out_of_core sd({}, {});
+  CHECK_THROWS_AS(sd.remove_pass(doc_text), std::logic_error);  // before find_duplicates
+  mr::run(mr::from_range(docs) | sd.hash_pass(doc_text));
+  sd.find_duplicates();
+  std::vector<Doc> fewer(docs.begin(), docs.begin() + 40), out;
+  CHECK_THROWS_WITH_AS(mr::run(mr::from_range(fewer) | sd.remove_pass(doc_text) | mr::collect(out)),
+                       doctest::Contains("same input in the same order"), std::exception);
 }
 
 // ---------------------------------------------------------------------------------------------
