@@ -1,7 +1,9 @@
 // millrace/filters.hpp — the quality-filter subsystem: one Unicode-aware scan per document
 // (text_view.hpp) feeding Gopher, C4 and FineWeb heuristics (gopher.hpp, c4.hpp, fineweb.hpp),
 // run as a pipeline operator that drops or annotates (apply.hpp); length/ratio filters, take,
-// when, count_by_key and whitespace normalization (basic.hpp). Needs utf8proc.
+// when, count_by_key and whitespace normalization (basic.hpp); the language filter (langid.hpp;
+// its CLD2 and fastText detectors, cld2.hpp and fasttext_langid.hpp, are included apart: they need
+// millrace::cld2 / millrace::fasttext). Needs utf8proc.
 //   auto q = mr::filters::apply<Doc>(mr::filters::gopher_quality{}, mr::filters::fineweb_quality{});
 #pragma once
 
@@ -11,4 +13,5 @@
 #include <millrace/filters/filter_result.hpp>
 #include <millrace/filters/fineweb.hpp>
 #include <millrace/filters/gopher.hpp>
+#include <millrace/filters/langid.hpp>
 #include <millrace/filters/text_view.hpp>
