@@ -11,6 +11,8 @@ message; "first N" faults count attempts per distinct user message:
   [[malformed]]  body is not JSON                              [[missing]] the reply lacks its last field
   [[badscore]]   score is "high"                               [[delay=MS]] sleeps MS ms first
   [[echo-auth]]  400 whose body quotes the Authorization header
+  [[quality=X]]  every text field of the reply ends with " [[score=X]]": a judge asked about it
+                 later scores X (stands in for how good the answers a prompt gets are)
 GET /stats returns {"attempts": {user: n}, "times": {user: [t...]}, "auth_ok": bool, "total": n,
 "max_in_flight": n} ([[track]] requests only; PUT /reset-max zeroes it).
 Usage: fake_openai_server.py --port-file FILE --key KEY (port 0: a free one, written to FILE).
@@ -106,6 +108,9 @@ class Handler(BaseHTTPRequestHandler):
                 out[f] = "high" if "[[badscore]]" in user else float(sm.group(1)) if sm else 0.5
             else:
                 out[f] = f"{f}:{h}"
+                qm = re.search(r"\[\[quality=([0-9.]+)\]\]", user)
+                if qm:
+                    out[f] += f" [[score={qm.group(1)}]]"
         content = json.dumps(out, sort_keys=True)
         reply = {"id": "fake-" + h, "object": "chat.completion", "model": req.get("model", ""),
                  "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
