@@ -313,6 +313,10 @@ TEST_CASE("dedup_spans.bloom.false_positive_rate.statistical") {
     for (auto& k : keys) k = rng();
     for (auto k : keys) f.insert(k);
     for (auto k : keys) REQUIRE(f.contains(k));  // no false negatives
+    auto g = dd::bloom_filter::for_items(n, target);  // the single-writer insert sets the same bits
+    for (auto k : keys) g.insert_exclusive(k);
+    CHECK(g.fill_ratio() == f.fill_ratio());
+    CHECK(f.fill_ratio() == doctest::Approx(1 - std::exp(-double(f.hashes()) * double(n) / double(f.bits()))).epsilon(0.01));
     std::unordered_set<std::uint64_t> inserted(keys.begin(), keys.end());
     std::uint64_t fp = 0, queries = 0;
     while (queries < N) {

@@ -196,6 +196,12 @@ class bloom_ngram_stage {
     return e - b;
   }
 
+  // Ordered: one thread decides at a time, so plain stores suffice; unordered: atomic fetch_or.
+  static void add(bloom_filter& f, std::uint64_t h) {
+    if constexpr (Ordered) f.insert_exclusive(h);
+    else f.insert(h);
+  }
+
   bool duplicate(std::size_t found, std::size_t total) const { return total > 0 && double(found) >= opts_.threshold * double(total); }
 
   // Checks one document against the filter, then adds what it keeps. Checking a paragraph before
@@ -213,7 +219,7 @@ class bloom_ngram_stage {
         drop = 1;
         return;
       }
-      for (std::uint64_t h : g.hashes) f.insert(h);
+      for (std::uint64_t h : g.hashes) add(f, h);
       return;
     }
     removed.assign(g.pieces.size(), 0);
@@ -230,7 +236,7 @@ class bloom_ngram_stage {
         c.bytes_removed += p.end - p.begin;
         continue;
       }
-      for (std::uint32_t k = b; k < e; ++k) f.insert(g.hashes[k]);
+      for (std::uint32_t k = b; k < e; ++k) add(f, g.hashes[k]);
     }
   }
 
