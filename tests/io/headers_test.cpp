@@ -20,6 +20,7 @@
 #include <millrace/io/rejects.hpp>
 #include <millrace/io/shard_writer.hpp>
 #include <millrace/io/utf8.hpp>
+#include <millrace/io/warc.hpp>
 #include <millrace/io/write.hpp>
 
 #ifdef TBB_VERSION_MAJOR  // defined by every oneTBB header (oneapi/tbb/version.h)
@@ -40,4 +41,20 @@ TEST_CASE("io.headers.no_executor.pipeline_builds") {
   static_assert(mr::detail::is_pipeline<decltype(p)>::value);
   CHECK(mr::parallel_concurrency() == 1);   // outside a run: the serial backend
   CHECK(io::partition_inputs({(d / "a.jsonl").string()}, 2).size() == 2);
+}
+
+TEST_CASE("io.digest128.hex_is_xxh3_canonical") {
+  // The hex form is xxhsum -H2's (high half first), checked against xxhash's own canonical bytes.
+  for (std::string_view s : {std::string_view(""), std::string_view("a"), std::string_view("hello world\n")}) {
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(s.data(), s.size()));
+    std::string expected;
+    for (unsigned char b : c.digest) expected += fmt::format("{:02x}", b);
+    CHECK(io::digest128_hex(s) == expected);
+    io::digest128 streamed;
+    for (char ch : s) streamed.update(std::string_view(&ch, 1));
+    CHECK(streamed.hex() == expected);
+    const XXH128_hash_t h = XXH3_128bits(s.data(), s.size());
+    CHECK(streamed.value() == mr::digest128{h.low64, h.high64});
+  }
 }

@@ -9,14 +9,9 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
-#ifndef XXH_INLINE_ALL
-#define XXH_INLINE_ALL
-#endif
-#include <xxhash.h>
-
+#include <millrace/dedup/exact.hpp>
 #include <millrace/dedup/minhash.hpp>
 #include <millrace/text/normalize.hpp>
 #include <millrace/text/shingle.hpp>
@@ -118,25 +113,12 @@ class similarity_guard {
 /// Not thread-safe: call it from one serial, in-order stage so that "first seen" is input order.
 class exact_seen {
  public:
-  bool insert(std::string_view text) {
-    const XXH128_hash_t h = XXH3_128bits(text.data(), text.size());
-    return set_.insert(key{h.low64, h.high64}).second;
-  }
-  bool contains(std::string_view text) const {
-    const XXH128_hash_t h = XXH3_128bits(text.data(), text.size());
-    return set_.count(key{h.low64, h.high64}) != 0;
-  }
+  bool insert(std::string_view text) { return set_.insert(dedup::exact_digest(text)); }
+  bool contains(std::string_view text) const { return set_.contains(dedup::exact_digest(text)); }
   std::size_t size() const { return set_.size(); }
 
  private:
-  struct key {
-    std::uint64_t lo, hi;
-    bool operator==(const key&) const = default;
-  };
-  struct key_hash {
-    std::size_t operator()(const key& k) const { return static_cast<std::size_t>(k.lo ^ (k.hi * 0x9e3779b97f4a7c15ULL)); }
-  };
-  std::unordered_set<key, key_hash> set_;
+  dedup::digest_set set_;
 };
 
 }  // namespace millrace::augment

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include <millrace/core/digest128.hpp>
 #include <millrace/detail/config.hpp>
 #include <millrace/text/normalize.hpp>
 
@@ -21,10 +22,8 @@ struct exact_options {
   text::normalize_options normalization{};
 };
 
-struct digest128 {
-  std::uint64_t lo = 0, hi = 0;
-  friend bool operator==(const digest128&, const digest128&) = default;
-};
+/// The 128-bit digest (millrace/core/digest128.hpp), named here too for dedup's users.
+using millrace::digest128;
 
 digest128 exact_digest(std::string_view text, const exact_options& o = {});
 

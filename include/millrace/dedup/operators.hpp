@@ -150,15 +150,12 @@ class exact_stage {
   std::size_t memory_bytes() const { return set_.memory_bytes(); }
 
  private:
-  struct hash {
-    std::size_t operator()(const digest128& d) const { return static_cast<std::size_t>(d.lo ^ (d.hi * 31)); }
-  };
   exact_options opts_;
   A access_;
   cluster_callback<T> on_cluster_;
   digest_set set_;
   std::uint64_t seen_ = 0;                                   // arrival index of the next record
-  std::unordered_map<digest128, std::uint64_t, hash> first_;  // only with a cluster callback
+  std::unordered_map<digest128, std::uint64_t, digest128_hash> first_;  // only with a cluster callback
   detail::position_order order_;
   detail::batch_texts<T, A> texts_;  // scratch, per batch
   std::vector<digest128> digests_;   // scratch, per batch

@@ -7,29 +7,32 @@
 #endif
 #include <xxhash.h>
 
+#include <millrace/core/digest128.hpp>
+
 #include <string>
 #include <string_view>
 
 namespace millrace::io {
 
+/// Streaming xxh3-128 of the bytes given to update(); its value is a millrace::digest128.
 class digest128 {
  public:
   digest128() { reset(); }
   void reset() { XXH3_128bits_reset(&st_); }
   void update(std::string_view s) { XXH3_128bits_update(&st_, s.data(), s.size()); }
-  std::string hex() const {
-    XXH128_canonical_t c;
-    XXH128_canonicalFromHash(&c, XXH3_128bits_digest(&st_));
-    static constexpr char d[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : c.digest) { out += d[b >> 4]; out += d[b & 15]; }
-    return out;
+  /// The digest of the bytes so far.
+  millrace::digest128 value() const {
+    const XXH128_hash_t h = XXH3_128bits_digest(&st_);
+    return {h.low64, h.high64};
   }
+  /// The digest of the bytes so far as 32 lowercase hex digits (xxh3's canonical form).
+  std::string hex() const { return to_hex(value()); }
 
  private:
   XXH3_state_t st_;
 };
 
+/// The xxh3-128 of `s` as 32 lowercase hex digits.
 inline std::string digest128_hex(std::string_view s) {
   digest128 d;
   d.update(s);
