@@ -183,6 +183,7 @@ void check_actions(Exec exec) {
     CHECK(tally.of("pii").dropped == 125);  // email, ipv4, phone, card, ipv6: 5 of 8 bodies
     CHECK(tally.of("pii").reasons.at("contains_phone") == 25);
     CHECK(rep.find("pii")->rejected == 0);
+    CHECK(rep.find("pii")->counter("pii.reason.contains_email") == 25);
   }
   // drop: records with PII go to the exclusions with their reason.
   {

@@ -110,6 +110,8 @@ void check_url_op(Exec exec) {
     CHECK(out.size() == 60);
     CHECK(ex.size() == 40);
     CHECK(rep.find("url_filter")->rejected == 40);
+    CHECK(rep.find("url_filter")->counter("url_filter.in") == 100);  // the run report has the reasons too
+    CHECK(rep.find("url_filter")->counter("url_filter.reason.blocked_substring") == 20);
     CHECK(tally.of("url_filter").reasons.at("blocked_domain") == 20);
     CHECK(tally.of("url_filter").reasons.at("blocked_substring") == 20);
     for (auto& e : ex) CHECK(e.filter == "url_filter");

@@ -17,6 +17,14 @@
 
 namespace millrace::filters::detail {
 
+// The run's own counts (for the run report's counters), fresh in every copy of the stage.
+struct fresh_counts {
+  filter_tally t;
+  fresh_counts() = default;
+  fresh_counts(const fresh_counts&) {}
+  fresh_counts& operator=(const fresh_counts&) { return *this; }
+};
+
 /// Check: `std::string_view operator()(Rec& r, filter_result* annotations_or_null) const`
 /// returning the reason `r` fails ("" when it passes); it may rewrite `r` (redaction). A failing
 /// record leaves the stream (to `exclusions` when set) unless `keep_failing` (annotate mode, PII
@@ -61,6 +69,7 @@ class record_filter_stage {
     }
     rejected_.n.fetch_add(batch.size() - out.size(), std::memory_order_relaxed);
     if (tally_) tally_->merge(counts);
+    run_counts_.t.merge(counts);
     if (!dropped.empty()) {
       std::lock_guard lock(excl_mu_.m);
       for (auto& e : dropped) exclusions_(std::move(e));
@@ -71,6 +80,18 @@ class record_filter_stage {
   /// Records dropped: the run report's `rejected` for this operator.
   std::uint64_t rejected_count() const { return rejected_.n.load(std::memory_order_relaxed); }
 
+  /// This run's counts, as apply's stage gives them: "<filter>.in", "<filter>.dropped" (failed:
+  /// dropped, or kept in annotate / redact mode) and "<filter>.reason.<reason>".
+  std::vector<std::pair<std::string, std::uint64_t>> counters() const {
+    std::vector<std::pair<std::string, std::uint64_t>> c;
+    for (auto& [f, n] : run_counts_.t.snapshot()) {
+      c.emplace_back(f + ".in", n.in);
+      c.emplace_back(f + ".dropped", n.dropped);
+      for (auto& [r, k] : n.reasons) c.emplace_back(f + ".reason." + r, k);
+    }
+    return c;
+  }
+
  private:
   Check check_;
   std::string filter_;
@@ -79,6 +100,7 @@ class record_filter_stage {
   filter_tally* tally_;
   fresh_mutex excl_mu_;
   fresh_counter rejected_;
+  fresh_counts run_counts_;
 };
 
 }  // namespace millrace::filters::detail
