@@ -3,7 +3,9 @@
 // run as a pipeline operator that drops or annotates (apply.hpp); length/ratio filters, take,
 // when, count_by_key and whitespace normalization (basic.hpp); the language filter (langid.hpp;
 // its CLD2 and fastText detectors, cld2.hpp and fasttext_langid.hpp, are included apart: they need
-// millrace::cld2 / millrace::fasttext). Needs utf8proc.
+// millrace::cld2 / millrace::fasttext); URL block lists (url.hpp) and Unicode clean-up
+// (unicode_cleanup.hpp); the PII filter (pii.hpp) is included apart: it needs millrace::pii (RE2).
+// Needs utf8proc.
 //   auto q = mr::filters::apply<Doc>(mr::filters::gopher_quality{}, mr::filters::fineweb_quality{});
 #pragma once
 
@@ -15,3 +17,5 @@
 #include <millrace/filters/gopher.hpp>
 #include <millrace/filters/langid.hpp>
 #include <millrace/filters/text_view.hpp>
+#include <millrace/filters/unicode_cleanup.hpp>
+#include <millrace/filters/url.hpp>
