@@ -84,6 +84,13 @@ struct fresh_counter {
   fresh_counter(const fresh_counter&) {}
   fresh_counter& operator=(const fresh_counter&) { return *this; }
 };
+// The run's own tally (for the run report's counters), fresh in every copy like the above.
+struct fresh_tally {
+  filter_tally t;
+  fresh_tally() = default;
+  fresh_tally(const fresh_tally&) {}
+  fresh_tally& operator=(const fresh_tally&) { return *this; }
+};
 
 }  // namespace detail
 
@@ -152,6 +159,7 @@ class filter_stage {
     }
     rejected_.n.fetch_add(batch.size() - out.size(), std::memory_order_relaxed);
     if (opt_.tally) opt_.tally->merge(counts);
+    run_tally_.t.merge(counts);
     if (!dropped.empty()) {
       std::lock_guard lock(excl_mu_.m);
       for (auto& e : dropped) opt_.exclusions(std::move(e));
@@ -162,11 +170,24 @@ class filter_stage {
   /// Records dropped: the run report's `rejected` for this operator.
   std::uint64_t rejected_count() const { return rejected_.n.load(std::memory_order_relaxed); }
 
+  /// The run report's counters for this operator, per filter in order: "<filter>.in",
+  /// "<filter>.dropped" (would drop, in annotate mode) and "<filter>.reason.<reason>" per reason.
+  std::vector<std::pair<std::string, std::uint64_t>> counters() const {
+    std::vector<std::pair<std::string, std::uint64_t>> c;
+    for (auto& [f, n] : run_tally_.t.snapshot()) {
+      c.emplace_back(f + ".in", n.in);
+      c.emplace_back(f + ".dropped", n.dropped);
+      for (auto& [r, k] : n.reasons) c.emplace_back(f + ".reason." + r, k);
+    }
+    return c;
+  }
+
  private:
   apply_options<Rec> opt_;
   std::tuple<F...> filters_;
   detail::fresh_mutex excl_mu_;
   detail::fresh_counter rejected_;
+  detail::fresh_tally run_tally_;
 };
 
 /// mr::filters::apply<Rec>(options, filters...): a parallel stage that analyzes each record's

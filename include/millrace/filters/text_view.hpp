@@ -4,10 +4,16 @@
 //   auto st = mr::filters::analyze(doc.text);   // st.words.size(), st.lines[0].chars, st.word(3)
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
+
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL
+#endif
+#include <xxhash.h>
 
 #include <millrace/filters/detail/unicode.hpp>
 
@@ -32,6 +38,14 @@ struct line_span {
   bool blank() const { return strip_size == 0; }
 };
 
+/// A whitespace-separated token (Python's str.split(): NeMo Curator's English "word"): a maximal
+/// run of code points that are not White_Space.
+struct token_span {
+  std::uint32_t begin = 0, size = 0, chars = 0;
+  bool alpha = false;  ///< holds a letter (L*, ideographs included)
+  bool hash = false;   ///< holds a '#'
+};
+
 /// A paragraph: the stripped text cut at runs of two or more '\n' (re.split(r"\n{2,}")).
 struct paragraph_span {
   std::uint32_t begin = 0, size = 0, chars = 0;
@@ -50,6 +64,12 @@ struct doc_stats {
   std::size_t spaces = 0;         ///< White_Space code points, '\n' included
   std::size_t symbols = 0;        ///< code points in P* and S*
   std::size_t symbol_tokens = 0;  ///< punctuation/symbol tokens: each P*/S* code point, a run of one repeated character counted once
+  std::size_t ascii_letters = 0;  ///< [A-Za-z]
+  std::size_t ascii_digits = 0;   ///< [0-9]
+  std::size_t angle_brackets = 0; ///< U+27E8 and U+27E9 (NeMo's parentheses set holds them)
+  /// Each ASCII code point that is not a letter or digit (spaces, controls, punctuation), by value.
+  std::array<std::uint32_t, 128> ascii_marks{};
+  std::vector<token_span> ws_tokens;  ///< whitespace-separated tokens, in order
   std::vector<word_span> words;
   std::vector<line_span> lines;
   std::vector<paragraph_span> paragraphs;
@@ -58,8 +78,25 @@ struct doc_stats {
   std::string_view line(std::size_t i) const { return text.substr(lines[i].begin, lines[i].size); }
   std::string_view stripped_line(std::size_t i) const { return text.substr(lines[i].strip_begin, lines[i].strip_size); }
   std::string_view paragraph(std::size_t i) const { return text.substr(paragraphs[i].begin, paragraphs[i].size); }
+  std::string_view ws_token(std::size_t i) const { return text.substr(ws_tokens[i].begin, ws_tokens[i].size); }
   /// Tokens as a word tokenizer with punctuation tokens counts them (datatrove's NLTK words).
   std::size_t tokens() const { return words.size() + symbol_tokens; }
+  /// XXH3-64 of each whitespace token, computed on the first call and kept: the n-gram filters
+  /// of a group share it (not collected by the scan, so filters that need none pay nothing).
+  /// One doc_stats is read by one thread at a time (apply analyzes per record).
+  const std::vector<std::uint64_t>& ws_token_hashes() const {
+    if (ws_token_hashes_.size() != ws_tokens.size()) {
+      ws_token_hashes_.resize(ws_tokens.size());
+      for (std::size_t i = 0; i < ws_tokens.size(); ++i) {
+        const std::string_view t = ws_token(i);
+        ws_token_hashes_[i] = XXH3_64bits(t.data(), t.size());
+      }
+    }
+    return ws_token_hashes_;
+  }
+
+ private:
+  mutable std::vector<std::uint64_t> ws_token_hashes_;
 };
 
 namespace detail {
@@ -108,12 +145,14 @@ inline doc_stats analyze(std::string_view text) {
   st.text = text;
   st.words.reserve(text.size() / 6 + 1);
   st.lines.reserve(text.size() / 64 + 1);
+  st.ws_tokens.reserve(text.size() / 6 + 1);
 
   line_span line;
   bool line_has_visible = false;
   std::size_t line_chars = 0;
   std::uint32_t ws_token_chars = 0;
   bool in_ws_token = false;
+  token_span tok;
 
   bool in_word = false;
   word_span w;
@@ -128,8 +167,11 @@ inline doc_stats analyze(std::string_view text) {
       in_word = false;
     }
   };
-  auto end_ws_token = [&] {
+  auto end_ws_token = [&](std::size_t end) {
     if (in_ws_token) {
+      tok.size = std::uint32_t(end - tok.begin);
+      tok.chars = ws_token_chars;
+      st.ws_tokens.push_back(tok);
       ++line.ws_tokens;
       if (ws_token_chars > line.max_ws_token_chars) line.max_ws_token_chars = ws_token_chars;
       in_ws_token = false;
@@ -138,7 +180,7 @@ inline doc_stats analyze(std::string_view text) {
   };
   auto end_line = [&](std::size_t end) {
     end_word();
-    end_ws_token();
+    end_ws_token(end);
     line.size = std::uint32_t(end - line.begin);
     line.chars = std::uint32_t(line_chars);
     if (!line_has_visible) line.strip_begin = line.begin, line.strip_size = 0;
@@ -150,6 +192,12 @@ inline doc_stats analyze(std::string_view text) {
   while (i < text.size()) {
     const std::size_t at = i;
     const char32_t c = detail::decode(text, i);
+    if (c < 0x80) {
+      const cclass a = detail::ascii_class[c];
+      if (a == cclass::letter) ++st.ascii_letters;
+      else if (a == cclass::digit) ++st.ascii_digits;
+      else ++st.ascii_marks[c];
+    }
     if (c == '.') {
       if (++dot_run == 3) ++st.ellipses, dot_run = 0;
     } else {
@@ -173,19 +221,21 @@ inline doc_stats analyze(std::string_view text) {
     if (k == cclass::space) {
       ++st.spaces;
       end_word();
-      end_ws_token();
+      end_ws_token(at);
       prev_sym = 0;
       continue;
     }
     // Visible on this line: extend the stripped range.
     if (!line_has_visible) line.strip_begin = std::uint32_t(at), line_has_visible = true;
     line.strip_size = std::uint32_t(i - line.strip_begin);
+    if (!in_ws_token) tok = token_span{std::uint32_t(at), 0, 0, false, false};
     in_ws_token = true;
     ++ws_token_chars;
 
     if (detail::word_class(k)) {
       if (k == cclass::letter) {
         ++st.letters;
+        tok.alpha = true;
         st.uppercase += c < 0x80 ? (c >= 'A' && c <= 'Z') : detail::is_upper(c);
       }
       st.digits += k == cclass::digit;
@@ -212,7 +262,9 @@ inline doc_stats analyze(std::string_view text) {
         ++j;
       }
       letters = n_letters > 0;
+      tok.alpha |= letters;
       st.letters += n_letters, st.uppercase += n_upper, st.digits += (j - i) - n_letters;
+      st.ascii_letters += n_letters, st.ascii_digits += (j - i) - n_letters;
       if (j > i) {
         const std::size_t run = j - i;
         st.chars += run, line_chars += run, w.chars += std::uint32_t(run);
@@ -228,6 +280,7 @@ inline doc_stats analyze(std::string_view text) {
     }
     if (k == cclass::ideograph) {
       ++st.letters;
+      tok.alpha = true;
       end_word();
       st.words.push_back({std::uint32_t(at), std::uint32_t(i - at), 1, true});
       ++line.n_words;
@@ -236,6 +289,8 @@ inline doc_stats analyze(std::string_view text) {
     }
     if (k == cclass::punct) {
       ++st.symbols;
+      tok.hash |= c == '#';
+      st.angle_brackets += c == 0x27e8 || c == 0x27e9;
       // Joiners inside a word: ' ’ . between letters/digits, , between digits ("don't", "3.14").
       if (in_word && (c == '\'' || c == 0x2019 || c == '.' || c == ',') && i < text.size()) {
         std::size_t j = i;
