@@ -4,12 +4,14 @@
 #pragma once
 
 #include <millrace/dedup/all_pairs_jaccard.hpp>
+#include <millrace/dedup/jaccard.hpp>
+#include <millrace/dedup/lsh.hpp>
+#include <millrace/dedup/union_find.hpp>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
-#include <numeric>
 #include <stdexcept>
 #include <vector>
 
@@ -29,13 +31,6 @@ struct pair_scores {
   double recall() const { return recall_pairs ? double(recalled) / double(recall_pairs) : 1.0; }
 };
 
-namespace detail {
-inline std::uint32_t find_root(std::vector<std::uint32_t>& parent, std::uint32_t x) {
-  while (parent[x] != x) x = parent[x] = parent[parent[x]];
-  return x;
-}
-}  // namespace detail
-
 /// cluster[i]: any id shared by the documents of one cluster; sets: the sorted unique shingle sets;
 /// truth: all_pairs_jaccard(sets, t) for some t <= min(threshold, recall_from).
 inline pair_scores score_clustering(const std::vector<std::uint64_t>& cluster,
@@ -44,28 +39,26 @@ inline pair_scores score_clustering(const std::vector<std::uint64_t>& cluster,
                                     double recall_from) {
   const std::size_t n = cluster.size();
   if (sets.size() != n) throw std::invalid_argument("score_clustering: cluster and sets differ in size");
-  std::vector<std::uint32_t> parent(n);
-  std::iota(parent.begin(), parent.end(), 0u);
+  // The ground-truth clusters: components of the pairs at or above the threshold (dedup's union-find).
+  std::vector<dedup::doc_edge> edges;
   for (const auto& p : truth)
-    if (p.jaccard >= threshold) {
-      const auto a = detail::find_root(parent, p.a), b = detail::find_root(parent, p.b);
-      if (a != b) parent[std::max(a, b)] = std::min(a, b);
-    }
+    if (p.jaccard >= threshold) edges.push_back({p.a, p.b});
+  const std::vector<std::uint64_t> truth_cluster = dedup::connected_components(n, edges);
   pair_scores r;
   std::map<std::uint64_t, std::vector<std::uint32_t>> members;
   for (std::uint32_t i = 0; i < n; ++i) members[cluster[i]].push_back(i);
   for (const auto& [id, m] : members) {
     if (m.size() < 2) continue;
     r.predicted_pairs += m.size() * (m.size() - 1) / 2;
-    std::map<std::uint32_t, std::size_t> by_truth;
-    for (auto d : m) ++by_truth[detail::find_root(parent, d)];
+    std::map<std::uint64_t, std::size_t> by_truth;
+    for (auto d : m) ++by_truth[truth_cluster[d]];
     for (const auto& [root, k] : by_truth) r.true_predicted += k * (k - 1) / 2;
     for (std::size_t x = 0; x < m.size(); ++x)
       for (std::size_t y = x + 1; y < m.size(); ++y) {
         const auto& a = sets[m[x]];
         const auto& b = sets[m[y]];
-        const std::size_t inter = dedup::detail::intersection_size(a, b);
-        r.strict_true_predicted += inter > 0 && dedup::detail::jaccard_from_counts(inter, a.size(), b.size()) >= threshold;
+        const double j = dedup::exact_jaccard(a, b);
+        r.strict_true_predicted += j > 0 && j >= threshold;
       }
   }
   for (const auto& p : truth)
