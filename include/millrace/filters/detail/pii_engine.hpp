@@ -157,7 +157,13 @@ class pii_engine {
     std::vector<pii_match> found;
     if (kind_of_.empty()) return found;
     std::vector<int> which;
-    if (!set_.Match(absl_view(text), &which)) return found;  // one DFA pass: most texts stop here
+    RE2::Set::ErrorInfo err{};
+    if (!set_.Match(piece(text), &which, &err)) {  // one DFA pass: most texts stop here
+      if (err.kind == RE2::Set::kNoError) return found;
+      // The DFA ran out of memory (or similar): scan for every kind rather than miss any.
+      which.clear();
+      for (std::size_t i = 0; i < kind_of_.size(); ++i) which.push_back(int(i));
+    }
     for (int i : which) scan(kind_of_[std::size_t(i)], text, found);
     std::sort(found.begin(), found.end(), [](const pii_match& a, const pii_match& b) {
       return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
@@ -176,11 +182,11 @@ class pii_engine {
     o.set_max_mem(64 << 20);
     return o;
   }
-  static re2::StringPiece absl_view(std::string_view s) { return re2::StringPiece(s.data(), s.size()); }
+  static re2::StringPiece piece(std::string_view s) { return re2::StringPiece(s.data(), s.size()); }
 
   void scan(pii_kind k, std::string_view text, std::vector<pii_match>& out) const {
     const RE2& re = *re_[std::size_t(k)];
-    const re2::StringPiece whole = absl_view(text);
+    const re2::StringPiece whole = piece(text);
     std::size_t pos = 0;
     re2::StringPiece m;
     while (pos < text.size() && re.Match(whole, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
