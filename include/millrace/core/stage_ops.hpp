@@ -121,7 +121,7 @@ batch_map_op<std::decay_t<F>> batch_map(F&& f, std::string name = "batch_map") {
 // ---------------------------------------------------------------------------------------------
 /// stage: a user object with process(std::vector<T>&&) -> std::vector<U> (or void for a sink),
 /// called one batch at a time in input order; optional finish() (a barrier), `static constexpr
-/// bool parallel`, rejected_count(), and commit(): called once when the stream ended without error,
+/// bool parallel`, rejected_count(), counters() (named counts for the run report), and commit(): called once when the stream ended without error,
 /// after the stage's last batch and before the sinks after it finish (a side output made durable,
 /// e.g. a rejects file); on failure it is not called and the object's destructor cleans up.
 template <class Obj>
@@ -247,7 +247,8 @@ class completion {
 
 /// async_stage: an object with void submit(std::vector<T>&&, mr::completion<U>) that finishes
 /// each batch later on another thread (a GPU stream callback, an I/O completion). No TBB worker
-/// waits for it. Declare the output type as `using output_type = U;`.
+/// waits for it. Declare the output type as `using output_type = U;`. Optional, read for the run
+/// report after the run: rejected_count() and counters() (as for stage).
 template <class Obj>
 struct async_op : detail::element_tag {
   Obj obj;
@@ -296,6 +297,7 @@ struct async_op : detail::element_tag {
         detail::rethrow_as_operator_error(name);
       }
     };
+    if constexpr (detail::has_rejected_count<object>) st.rejected = [o] { return std::uint64_t(o->rejected_count()); };
     if constexpr (detail::has_counters<object>) st.counters = [o] { return o->counters(); };
     stages.push_back(std::move(st));
   }

@@ -54,6 +54,12 @@ class llm_stage {
     for (std::size_t i = 0; i < b->recs.size(); ++i) ask(b, i);
   }
 
+  /// Records this operator rejected in this run (the run report's "rejected").
+  std::uint64_t rejected_count() const {
+    std::lock_guard lock(mu_);
+    return rt_ ? rt_->rejected.load() : 0;
+  }
+
   /// This operator's counters in this run (requests, retries, cache hits, tokens, ...): the report's.
   std::vector<std::pair<std::string, std::uint64_t>> counters() const {
     std::lock_guard lock(mu_);
@@ -66,6 +72,7 @@ class llm_stage {
     std::shared_ptr<llm::usage> use;
     std::optional<response_cache> cache;
     std::string url;
+    std::atomic<std::uint64_t> rejected{0};  // records that left the stream as rejects
     std::unique_ptr<client> cl;  // last: destroyed (loop joined) before the rest
   };
 
@@ -134,6 +141,7 @@ class llm_stage {
       if (first && !b->reported.exchange(true)) b->c.fail(first);
     } else {
       b->keep[i] = 0;
+      b->rt->rejected.fetch_add(1, std::memory_order_relaxed);
       b->rt->use->add_reject({b->recs[i], cfg.name, std::move(reason), std::move(raw)});
     }
     settle(b);
