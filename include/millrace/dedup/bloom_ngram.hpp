@@ -70,11 +70,16 @@ struct doc_ngrams {
     for (std::size_t p = 0; p < pieces.size(); ++p) {
       if (pieces[p].blank()) continue;
       const std::string_view para = text.substr(pieces[p].content_begin, pieces[p].content_end - pieces[p].content_begin);
-      std::size_t words = 0;
-      for (std::size_t i = 0; i < para.size(); ++i)
-        if (!text::detail::is_ascii_space(para[i]) && (i == 0 || text::detail::is_ascii_space(para[i - 1]))) ++words;
-      if (words < std::max<std::size_t>(o.min_words, 1)) continue;
-      text::word_shingle_hashes(para, std::max<std::size_t>(o.ngram, 1), scratch);
+      const std::size_t n = std::max<std::size_t>(o.ngram, 1), min_words = std::max<std::size_t>(o.min_words, 1);
+      text::word_shingle_hashes(para, n, scratch);
+      // More than one n-gram means more than n words; only a short paragraph needs its words counted.
+      if (scratch.empty()) continue;
+      if (scratch.size() == 1 || min_words > n + 1) {
+        std::size_t words = 0;
+        for (std::size_t i = 0; i < para.size(); ++i)
+          if (!text::detail::is_ascii_space(para[i]) && (i == 0 || text::detail::is_ascii_space(para[i - 1]))) ++words;
+        if (words < min_words) continue;
+      }
       paragraphs.push_back(std::uint32_t(p));
       hashes.insert(hashes.end(), scratch.begin(), scratch.end());
       offsets.push_back(std::uint32_t(hashes.size()));
