@@ -1,0 +1,391 @@
+// millrace/recipe/builtin.hpp — the operators millrace ships, registered for recipes: readers
+// (read_jsonl, read_csv), text clean-up, the quality filters, take / limit, exact and near dedup,
+// and the JSONL writer. builtin_registry() is the registry millrace-run uses.
+//   mr::recipe::registry reg = mr::recipe::builtin_registry();  reg.add(my_entry);
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <millrace/dedup/operators.hpp>
+#include <millrace/filters/apply.hpp>
+#include <millrace/filters/basic.hpp>
+#include <millrace/filters/c4.hpp>
+#include <millrace/filters/fineweb.hpp>
+#include <millrace/filters/gopher.hpp>
+#include <millrace/recipe/io.hpp>
+#include <millrace/recipe/registry.hpp>
+#include <millrace/text/normalize.hpp>
+
+namespace millrace::recipe {
+
+namespace detail {
+
+// Parameters every quality filter has: drop failing records or only annotate them.
+inline param_spec action_param() {
+  return string_param("action", "drop",
+                      "drop: failing records leave the stream; annotate: every record stays and carries "
+                      "the filter's statistics and reason in the written JSON (\"filter_result\")")
+      .one_of({"drop", "annotate"});
+}
+
+// One quality filter as its own filters::apply stage (one analysis of the text per step).
+template <class F>
+built_step quality_step(F f, const param_values& v, const step_context& ctx) {
+  filters::apply_options<document> o;
+  o.action = v.string("action") == "annotate" ? filters::on_fail::annotate : filters::on_fail::drop;
+  o.tally = ctx.tally;
+  o.name = ctx.step_name;
+  f.name = ctx.step_name;
+  return make_step(filters::apply<document>(std::move(o), std::move(f)));
+}
+
+// The text accessor the dedup operators read.
+struct document_text {
+  std::string_view operator()(const document& d) const { return d.text; }
+};
+
+inline void add_readers_writers(registry& reg) {
+  reg.add({.name = "read_jsonl",
+           .doc = "JSON lines (files, directories, globs; .zst and .gz read transparently); the text is the "
+                  "recipe's text_field, every other field is kept",
+           .kind = op_kind::reader,
+           .params = {[] {
+                        auto p = strings_param("inputs", {}, "input files, directories or globs (--input replaces them)");
+                        p.required = true;
+                        return p;
+                      }(),
+                      string_param("on_bad", "fail", "a bad line (invalid JSON, no text field): fail the run naming "
+                                                     "file:line, or reject it to rejects_file")
+                          .one_of({"fail", "reject"}),
+                      string_param("rejects_file", "", "with on_bad: reject, where rejected lines go (empty: counted only)")},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 io::read_options o;
+                 o.policy = v.string("on_bad") == "reject" ? io::on_bad_record::reject : io::on_bad_record::fail;
+                 o.rejects_file = v.string("rejects_file");
+                 return make_reader_step(read_jsonl_documents(v.strings("inputs"), ctx.text_field, o));
+               },
+           .group = "io"});
+  reg.add({.name = "read_csv",
+           .doc = "CSV (RFC 4180) with a header row; one column is the text, each row is written as a JSON "
+                  "object of its columns",
+           .kind = op_kind::reader,
+           .params = {[] {
+                        auto p = strings_param("inputs", {}, "input files, directories or globs (--input replaces them)");
+                        p.required = true;
+                        return p;
+                      }(),
+                      string_param("text_column", "text", "the column holding the text"),
+                      string_param("delimiter", ",", "the field separator (one character)"),
+                      string_param("on_bad", "fail", "a bad row: fail naming file:line, or reject it").one_of({"fail", "reject"})},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 if (v.string("delimiter").size() != 1) throw std::invalid_argument("read_csv: delimiter must be one character");
+                 io::csv_options c;
+                 c.delimiter = v.string("delimiter")[0];
+                 c.header = true;
+                 io::read_options o;
+                 o.policy = v.string("on_bad") == "reject" ? io::on_bad_record::reject : io::on_bad_record::fail;
+                 return make_reader_step(read_csv_documents(v.strings("inputs"), v.string("text_column"), ctx.text_field, c, o));
+               },
+           .group = "io"});
+  reg.add({.name = "write_jsonl",
+           .doc = "JSON lines in sharded files written atomically with a manifest (millrace-verify checks it); "
+                  "unchanged records are written byte for byte",
+           .kind = op_kind::writer,
+           .params = {[] {
+                        auto p = string_param("dir", "", "output directory (--output replaces it)");
+                        p.required = true;
+                        return p;
+                      }(),
+                      int_param("max_records_per_shard", 0, "records per shard (0: no limit)").range(0, 1e15),
+                      int_param("max_bytes_per_shard", 0, "uncompressed bytes per shard (0: no limit)").range(0, 1e18),
+                      string_param("compression", "none", "shard compression").one_of({"none", "zstd", "gzip"}),
+                      string_param("prefix", "part", "shard names: <prefix>-00000.jsonl"),
+                      flag_param("fsync", true, "fsync each shard and the manifest before renaming them into place")},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 io::write_options o;
+                 o.max_records_per_shard = v.size("max_records_per_shard");
+                 o.max_bytes_per_shard = v.size("max_bytes_per_shard");
+                 o.zstd = v.string("compression") == "zstd";
+                 o.gzip = v.string("compression") == "gzip";
+                 o.prefix = v.string("prefix");
+                 o.fsync = v.flag("fsync");
+                 return make_sink_step(write_jsonl_documents(v.string("dir"), ctx.text_field, o, ctx.step_name));
+               },
+           .group = "io"});
+}
+
+inline void add_text_ops(registry& reg) {
+  reg.add({.name = "normalize_whitespace",
+           .doc = "collapses runs of Unicode white space to one space (or newline / paragraph break) and trims; "
+                  "nothing else changes",
+           .params = {flag_param("keep_newlines", true, "a run holding '\\n' becomes one '\\n' (else ' ')"),
+                      flag_param("keep_paragraphs", true, "with keep_newlines: two or more '\\n' become \"\\n\\n\"")},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 filters::whitespace_options o;
+                 o.keep_newlines = v.flag("keep_newlines");
+                 o.keep_paragraphs = v.flag("keep_paragraphs");
+                 return make_step(filters::normalize_whitespace_op<document>(o, ctx.step_name));
+               },
+           .group = "text"});
+  reg.add({.name = "normalize",
+           .doc = "Unicode normalization of the text (NFKC, then each flag); the defaults suit dedup keys, not "
+                  "training text",
+           .params = {flag_param("lowercase", true, "Unicode full case folding"),
+                      flag_param("strip_accents", true, "drop nonspacing marks"),
+                      flag_param("normalize_punctuation", true, "punctuation and symbols become one space"),
+                      flag_param("normalize_digits", true, "every decimal digit becomes '0'"),
+                      flag_param("collapse_whitespace", true, "runs of white space become one ' ', trimmed")},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 text::normalize_options o;
+                 o.lowercase = v.flag("lowercase");
+                 o.strip_accents = v.flag("strip_accents");
+                 o.normalize_punctuation = v.flag("normalize_punctuation");
+                 o.normalize_digits = v.flag("normalize_digits");
+                 o.collapse_whitespace = v.flag("collapse_whitespace");
+                 return make_step(millrace::map(
+                     [o](document d) {
+                       d.text = text::normalize(d.text, o);
+                       return d;
+                     },
+                     ctx.step_name));
+               },
+           .group = "text"});
+}
+
+inline void add_quality_filters(registry& reg) {
+  const filters::gopher_quality_params gq{};
+  reg.add({.name = "gopher_quality",
+           .doc = "Gopher quality (datatrove GopherQualityFilter): word counts, mean word length, symbol and "
+                  "ellipsis ratios, bullet / ellipsis lines, alphabetic words, stop words",
+           .params = {action_param(),
+                      int_param("min_doc_words", double(*gq.min_doc_words), "fewest words").range(0, 1e12).or_null(),
+                      int_param("max_doc_words", double(*gq.max_doc_words), "most words").range(0, 1e12).or_null(),
+                      number_param("min_avg_word_length", *gq.min_avg_word_length, "shortest mean word length").range(0, 1e6).or_null(),
+                      number_param("max_avg_word_length", *gq.max_avg_word_length, "longest mean word length").range(0, 1e6).or_null(),
+                      number_param("max_symbol_word_ratio", *gq.max_symbol_word_ratio, "'#' and ellipses per token").range(0, 1e6).or_null(),
+                      number_param("max_bullet_lines_ratio", *gq.max_bullet_lines_ratio, "lines starting with a bullet").range(0, 1).or_null(),
+                      number_param("max_ellipsis_lines_ratio", *gq.max_ellipsis_lines_ratio, "lines ending with an ellipsis").range(0, 1).or_null(),
+                      number_param("min_alpha_words_ratio", *gq.min_alpha_words_ratio, "tokens holding a letter").range(0, 1).or_null(),
+                      int_param("min_stop_words", double(*gq.min_stop_words), "distinct stop words present").range(0, 1e6).or_null(),
+                      strings_param("stop_words", gq.stop_words, "the stop words")},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 filters::gopher_quality f;
+                 auto& p = f.params;
+                 p.min_doc_words = v.optional_size("min_doc_words");
+                 p.max_doc_words = v.optional_size("max_doc_words");
+                 p.min_avg_word_length = v.optional_number("min_avg_word_length");
+                 p.max_avg_word_length = v.optional_number("max_avg_word_length");
+                 p.max_symbol_word_ratio = v.optional_number("max_symbol_word_ratio");
+                 p.max_bullet_lines_ratio = v.optional_number("max_bullet_lines_ratio");
+                 p.max_ellipsis_lines_ratio = v.optional_number("max_ellipsis_lines_ratio");
+                 p.min_alpha_words_ratio = v.optional_number("min_alpha_words_ratio");
+                 p.min_stop_words = v.optional_size("min_stop_words");
+                 p.stop_words = v.strings("stop_words");
+                 return quality_step(std::move(f), v, ctx);
+               },
+           .group = "filters"});
+  const filters::gopher_repetition_params gr{};
+  reg.add({.name = "gopher_repetition",
+           .doc = "Gopher repetition (datatrove GopherRepetitionFilter): duplicate lines / paragraphs, top 2..4-gram "
+                  "and duplicate 5..10-gram character fractions (the n-gram thresholds keep datatrove's defaults)",
+           .params = {action_param(),
+                      number_param("dup_line_frac", *gr.dup_line_frac, "duplicate lines / lines").range(0, 1).or_null(),
+                      number_param("dup_para_frac", *gr.dup_para_frac, "duplicate paragraphs / paragraphs").range(0, 1).or_null(),
+                      number_param("dup_line_char_frac", *gr.dup_line_char_frac, "characters in duplicate lines").range(0, 1).or_null(),
+                      number_param("dup_para_char_frac", *gr.dup_para_char_frac, "characters in duplicate paragraphs").range(0, 1).or_null()},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 filters::gopher_repetition f;
+                 f.params.dup_line_frac = v.optional_number("dup_line_frac");
+                 f.params.dup_para_frac = v.optional_number("dup_para_frac");
+                 f.params.dup_line_char_frac = v.optional_number("dup_line_char_frac");
+                 f.params.dup_para_char_frac = v.optional_number("dup_para_char_frac");
+                 return quality_step(std::move(f), v, ctx);
+               },
+           .group = "filters"});
+  const filters::c4_quality_params c4{};
+  reg.add({.name = "c4_quality",
+           .doc = "C4 quality (datatrove C4QualityFilter): removes lines without terminal punctuation, short lines, "
+                  "javascript and policy lines, citations; drops lorem ipsum, curly braces, too few sentences",
+           .params = {action_param(),
+                      flag_param("remove_citations", c4.remove_citations, "drop \"[1]\", \"[edit]\", \"[citation needed]\""),
+                      flag_param("filter_no_terminal_punct", c4.filter_no_terminal_punct, "keep only lines ending in . ? ! \" '"),
+                      int_param("min_num_sentences", c4.min_num_sentences, "sentences in the kept lines (-1: off)").range(-1, 1e9),
+                      int_param("min_words_per_line", c4.min_words_per_line, "words per kept line (-1: off)").range(-1, 1e9),
+                      int_param("max_word_length", c4.max_word_length, "drop lines with a longer word (-1: off)").range(-1, 1e9),
+                      flag_param("filter_lorem_ipsum", c4.filter_lorem_ipsum, "drop documents with lorem ipsum"),
+                      flag_param("filter_javascript", c4.filter_javascript, "drop lines mentioning javascript"),
+                      flag_param("filter_curly_bracket", c4.filter_curly_bracket, "drop documents with '{'"),
+                      flag_param("filter_policy", c4.filter_policy, "drop terms-of-use / privacy / cookie lines"),
+                      flag_param("remove_lines", c4.remove_lines, "write the kept lines back as the text")},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 filters::c4_quality f;
+                 auto& p = f.params;
+                 p.remove_citations = v.flag("remove_citations");
+                 p.filter_no_terminal_punct = v.flag("filter_no_terminal_punct");
+                 p.min_num_sentences = int(v.integer("min_num_sentences"));
+                 p.min_words_per_line = int(v.integer("min_words_per_line"));
+                 p.max_word_length = int(v.integer("max_word_length"));
+                 p.filter_lorem_ipsum = v.flag("filter_lorem_ipsum");
+                 p.filter_javascript = v.flag("filter_javascript");
+                 p.filter_curly_bracket = v.flag("filter_curly_bracket");
+                 p.filter_policy = v.flag("filter_policy");
+                 p.remove_lines = v.flag("remove_lines");
+                 return quality_step(std::move(f), v, ctx);
+               },
+           .group = "filters"});
+  const filters::fineweb_quality_params fw{};
+  reg.add({.name = "fineweb_quality",
+           .doc = "FineWeb quality (datatrove FineWebQualityFilter): terminal-punctuation lines, short lines, "
+                  "duplicate-line characters, newlines per token",
+           .params = {action_param(),
+                      number_param("line_punct_thr", fw.line_punct_thr, "min fraction of lines ending in punctuation").range(0, 1),
+                      flag_param("line_punct_exclude_zero", fw.line_punct_exclude_zero, "a fraction of exactly 0 passes"),
+                      number_param("short_line_thr", fw.short_line_thr, "max fraction of short lines").range(0, 1),
+                      int_param("short_line_length", double(fw.short_line_length), "a short line has at most this many characters").range(0, 1e9),
+                      number_param("char_duplicates_ratio", fw.char_duplicates_ratio, "max characters in duplicate lines").range(0, 1),
+                      number_param("new_line_ratio", fw.new_line_ratio, "max newlines per token").range(0, 1e9)},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 filters::fineweb_quality f;
+                 auto& p = f.params;
+                 p.line_punct_thr = v.number("line_punct_thr");
+                 p.line_punct_exclude_zero = v.flag("line_punct_exclude_zero");
+                 p.short_line_thr = v.number("short_line_thr");
+                 p.short_line_length = v.size("short_line_length");
+                 p.char_duplicates_ratio = v.number("char_duplicates_ratio");
+                 p.new_line_ratio = v.number("new_line_ratio");
+                 return quality_step(std::move(f), v, ctx);
+               },
+           .group = "filters"});
+  reg.add({.name = "length_filter",
+           .doc = "bounds on code points, words and non-blank lines (null: not tested)",
+           .params = {action_param(), int_param("min_chars", {}, "fewest code points").range(0, 1e15),
+                      int_param("max_chars", {}, "most code points").range(0, 1e15),
+                      int_param("min_words", {}, "fewest words").range(0, 1e15), int_param("max_words", {}, "most words").range(0, 1e15),
+                      int_param("min_lines", {}, "fewest non-blank lines").range(0, 1e15),
+                      int_param("max_lines", {}, "most non-blank lines").range(0, 1e15)},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 filters::length_filter f;
+                 auto& p = f.params;
+                 p.min_chars = v.optional_size("min_chars");
+                 p.max_chars = v.optional_size("max_chars");
+                 p.min_words = v.optional_size("min_words");
+                 p.max_words = v.optional_size("max_words");
+                 p.min_lines = v.optional_size("min_lines");
+                 p.max_lines = v.optional_size("max_lines");
+                 return quality_step(std::move(f), v, ctx);
+               },
+           .group = "filters"});
+  reg.add({.name = "char_ratio_filter",
+           .doc = "character-class fractions of the text (null: not tested)",
+           .params = {action_param(), number_param("min_letter_ratio", {}, "letters and ideographs / code points").range(0, 1),
+                      number_param("max_digit_ratio", {}, "digits / code points").range(0, 1),
+                      number_param("max_symbol_ratio", {}, "punctuation and symbols / code points").range(0, 1),
+                      number_param("max_whitespace_ratio", {}, "white space / code points").range(0, 1),
+                      number_param("max_uppercase_ratio", {}, "upper-case letters / letters").range(0, 1)},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 filters::char_ratio_filter f;
+                 auto& p = f.params;
+                 p.min_letter_ratio = v.optional_number("min_letter_ratio");
+                 p.max_digit_ratio = v.optional_number("max_digit_ratio");
+                 p.max_symbol_ratio = v.optional_number("max_symbol_ratio");
+                 p.max_whitespace_ratio = v.optional_number("max_whitespace_ratio");
+                 p.max_uppercase_ratio = v.optional_number("max_uppercase_ratio");
+                 return quality_step(std::move(f), v, ctx);
+               },
+           .group = "filters"});
+  for (const char* name : {"take", "limit"})
+    reg.add({.name = name,
+             .doc = "the first n records in input order, then none (the input is still read to its end)",
+             .params = {[] {
+               auto p = int_param("n", 0, "records kept").range(0, 1e18);
+               p.required = true;
+               return p;
+             }()},
+             .build = [](const param_values& v, const step_context& ctx) { return make_step(filters::take(v.size("n"), ctx.step_name)); },
+             .group = "basic"});
+}
+
+inline void add_dedup_ops(registry& reg) {
+  reg.add({.name = "dedup.exact",
+           .doc = "exact dedup on the XXH3-128 digest of the text; the first record by input order is kept",
+           .params = {flag_param("normalize", false, "digest text::normalize(text) instead of the bytes")},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 dedup::exact_options o;
+                 o.normalize = v.flag("normalize");
+                 return make_step(dedup::exact(o, document_text{}, ctx.step_name));
+               },
+           .group = "dedup"});
+  const dedup::near_dedup_options nd{};
+  auto near_params = [&nd](bool streaming) {
+    std::vector<param_spec> p = {
+        number_param("threshold", nd.threshold, "Jaccard similarity from which documents are duplicates (picks the LSH bands)").range(0, 1),
+        int_param("num_perm", double(nd.num_perm), "MinHash permutations").range(1, 4096),
+        int_param("ngram", double(nd.ngram), "shingle size (words or characters)").range(1, 1024),
+        string_param("shingle", "word", "word or character n-grams").one_of({"word", "character"}),
+        flag_param("verify", nd.verify, "drop candidate pairs whose exact Jaccard is below threshold"),
+        flag_param("check_signatures", nd.check_signatures, "drop candidate pairs whose sketched Jaccard is clearly below threshold"),
+        flag_param("normalize", nd.normalize, "text::normalize before shingling"),
+        int_param("seed", double(nd.seed), "MinHash seed").range(0, 9e15),
+        string_param("family", "mersenne61", "MinHash family: (a*x+b) mod 2^61-1 (datatrove) or fast 32-bit").one_of({"mersenne61", "fast32"})};
+    if (streaming) p.push_back(int_param("max_index_docs", 0, "documents kept in the online index (0: all)").range(0, 1e15));
+    return p;
+  };
+  auto near_options = [](const param_values& v) {
+    dedup::near_dedup_options o;
+    o.threshold = v.number("threshold");
+    o.num_perm = v.size("num_perm");
+    o.ngram = v.size("ngram");
+    o.shingle = v.string("shingle") == "character" ? dedup::shingle_kind::character : dedup::shingle_kind::word;
+    o.verify = v.flag("verify");
+    o.check_signatures = v.flag("check_signatures");
+    o.normalize = v.flag("normalize");
+    o.seed = std::uint64_t(v.integer("seed"));
+    o.family = v.string("family") == "fast32" ? dedup::hash_family::fast32 : dedup::hash_family::mersenne61;
+    return o;
+  };
+  reg.add({.name = "dedup.near",
+           .doc = "MinHash-LSH near-dedup in batch mode (a barrier): each cluster keeps its first record by input order",
+           .params = near_params(false),
+           .build =
+               [near_options](const param_values& v, const step_context& ctx) {
+                 return make_step(dedup::near(near_options(v), document_text{}, {}, ctx.step_name));
+               },
+           .group = "dedup"});
+  reg.add({.name = "dedup.near_streaming",
+           .doc = "MinHash-LSH near-dedup against an online index of the kept documents (no barrier, bounded memory)",
+           .params = near_params(true),
+           .build =
+               [near_options](const param_values& v, const step_context& ctx) {
+                 return make_step(dedup::near_streaming(near_options(v), document_text{}, v.size("max_index_docs"), {}, ctx.step_name));
+               },
+           .group = "dedup"});
+}
+
+}  // namespace detail
+
+/// A registry holding every operator millrace ships (see docs/recipes.md for the list).
+inline registry builtin_registry() {
+  registry reg;
+  detail::add_readers_writers(reg);
+  detail::add_text_ops(reg);
+  detail::add_quality_filters(reg);
+  detail::add_dedup_ops(reg);
+  return reg;
+}
+
+}  // namespace millrace::recipe
