@@ -5,8 +5,8 @@
 # a CPU-only build never needs it. MILLRACE_CUDA: AUTO (use nvcc when found), ON (fail without it)
 # or OFF. MILLRACE_HAVE_CUDA tells tests/ and examples/ whether the .cu targets exist.
 #
-# Traps (../shared/DESIGN.md §6): CMake 3.25 has no CUDA C++20 dialect, so -std=c++20 is passed
-# by hand; CMAKE_CUDA_ARCHITECTURES is set before enable_language (90 = sm_90 code + compute_90
+# Traps (../shared/DESIGN.md §6): CMake 3.25 has no CUDA C++20 dialect, so -std=c++20 is taught to
+# it below; CMAKE_CUDA_ARCHITECTURES is set before enable_language (90 = sm_90 code + compute_90
 # PTX, one architecture to keep nvcc's time small); Debian's fmt 9 needs FMT_USE_CONSTEXPR=1 in a
 # .cu file; g++ finds Thrust/CUB only with the toolkit's include/cccl folder on its path.
 set(MILLRACE_HAVE_CUDA OFF)
@@ -38,6 +38,13 @@ if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
   set(CMAKE_CUDA_ARCHITECTURES 90)
 endif()
 enable_language(CUDA)
+# CMake 3.25 knows no CUDA C++20 dialect for nvcc, yet millrace's cxx_std_20 asks for one: teach it.
+if(NOT CMAKE_CUDA20_STANDARD_COMPILE_OPTION)
+  set(CMAKE_CUDA20_STANDARD_COMPILE_OPTION "-std=c++20")
+  set(CMAKE_CUDA20_EXTENSION_COMPILE_OPTION "-std=c++20")
+  set(CMAKE_CUDA20_STANDARD__HAS_FULL_SUPPORT ON)
+  list(APPEND CMAKE_CUDA_COMPILE_FEATURES cuda_std_20)
+endif()
 find_package(CUDAToolkit QUIET)
 if(NOT TARGET CUDA::cudart)
   if(MILLRACE_CUDA STREQUAL "ON")
@@ -55,7 +62,15 @@ if(NOT TARGET millrace_cuda)
   add_library(millrace::cuda ALIAS millrace_cuda)
   set_target_properties(millrace_cuda PROPERTIES EXPORT_NAME cuda)
   target_link_libraries(millrace_cuda INTERFACE millrace CUDA::cudart)
-  target_compile_options(millrace_cuda INTERFACE $<$<COMPILE_LANGUAGE:CUDA>:-std=c++20 --expt-relaxed-constexpr>)
+  target_compile_options(millrace_cuda INTERFACE $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr>)
   target_compile_definitions(millrace_cuda INTERFACE $<$<COMPILE_LANGUAGE:CUDA>:FMT_USE_CONSTEXPR=1>)
   install(TARGETS millrace_cuda EXPORT millraceTargets)
+endif()
+# The backend library for g++-built code (millrace/cuda/backend.hpp): the jobs' --device gpu.
+if(NOT TARGET millrace_cuda_backend)
+  add_library(millrace_cuda_backend STATIC ${CMAKE_CURRENT_LIST_DIR}/../../src/cuda/backend.cu)
+  # millrace::compiled when it is built (defined later; resolved at generate time): the jobs use it,
+  # and nvcc then does not compile oneTBB's flow graph and the dedup code again.
+  target_link_libraries(millrace_cuda_backend PUBLIC millrace_cuda $<TARGET_NAME_IF_EXISTS:millrace_compiled>)
+  target_compile_definitions(millrace_cuda_backend INTERFACE MILLRACE_HAVE_CUDA_BACKEND=1)
 endif()

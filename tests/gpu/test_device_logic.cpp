@@ -16,6 +16,7 @@
 
 #include <millrace/augment/masking.hpp>
 #include <millrace/cuda/algorithms.hpp>
+#include <millrace/cuda/host_finish.hpp>
 #include <millrace/cuda/masking.hpp>
 #include <millrace/dedup/exact.hpp>
 #include <millrace/dedup/near_dedup.hpp>
@@ -161,6 +162,33 @@ TEST_CASE("gpu.near.cpp_backend.band_keys_edges_and_clusters_match_near_dedup") 
       merged += hl[d] != d;
     }
     CHECK(merged > 0);
+
+    // The filtered end on the host from the device's keys and signatures: same clusters and counts
+    // as near_dedup with the signature check and/or verification.
+    const auto hsh = host(sh);
+    const auto hoff = host(off);
+    std::vector<char> nonempty(docs.size());
+    std::vector<std::vector<std::uint64_t>> sets(docs.size());
+    for (std::size_t d = 0; d < docs.size(); ++d) {
+      nonempty[d] = hoff[d + 1] > hoff[d];
+      sets[d].assign(hsh.begin() + static_cast<std::ptrdiff_t>(hoff[d]), hsh.begin() + static_cast<std::ptrdiff_t>(hoff[d + 1]));
+      std::sort(sets[d].begin(), sets[d].end());
+      sets[d].erase(std::unique(sets[d].begin(), sets[d].end()), sets[d].end());
+    }
+    for (const auto& [check, verify] : {std::pair{true, false}, std::pair{false, true}, std::pair{true, true}}) {
+      dd::near_dedup_options f = o;
+      f.check_signatures = check;
+      f.verify = verify;
+      const auto w = dd::near_dedup(views, f);
+      const auto r = cu::finish_near_on_host(hkeys, hsig, nonempty, sets, f);
+      INFO("check ", check, " verify ", verify);
+      REQUIRE(r.cluster == w.cluster);
+      CHECK(r.candidate_edges == w.candidate_edges);
+      CHECK(r.verified_edges == w.verified_edges);
+      CHECK(r.head_edges == w.head_edges);
+      CHECK(r.check_dropped == w.check_dropped);
+      CHECK(r.verify_dropped == w.verify_dropped);
+    }
   }
 }
 
@@ -180,6 +208,15 @@ TEST_CASE("gpu.exact.cpp_backend.first_occurrence_matches_exact_dedup") {
   const auto hk = host(kept);
   REQUIRE(std::vector<char>(hk.begin(), hk.end()) == want);
   CHECK(std::count(want.begin(), want.end(), 0) >= 60);
+  // Clusters: the first occurrence's position, as dedup::exact's cluster callback reports it.
+  thrust::device_vector<std::uint64_t> cluster;
+  cu::exact_clusters(thrust::device, cu::pack_documents(docs), cluster);
+  const auto hc = host(cluster);
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    std::size_t j = 0;
+    while (docs[j] != docs[i]) ++j;
+    REQUIRE(hc[i] == j);
+  }
 }
 
 TEST_CASE("gpu.augment.cpp_backend.masking_and_span_corruption_match_augment") {

@@ -13,6 +13,7 @@
 #include <thrust/execution_policy.h>
 #include <thrust/device_vector.h>
 #include <thrust/for_each.h>
+#include <thrust/functional.h>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/scan.h>
 #include <thrust/sequence.h>
@@ -238,6 +239,24 @@ void exact_keep(Policy&& pol, const packed_docs& docs, thrust::device_vector<cha
   thrust::sort(pol, pd.begin(), pd.end());
   kept.resize(n);
   thrust::for_each(pol, first, first + n, first_occurrence_functor{detail::raw(pd), detail::raw(kept)});
+}
+
+/// Exact dedup clusters: cluster[i] = the position of the first occurrence of i's digest (i itself
+/// for a first occurrence).
+template <class Policy>
+void exact_clusters(Policy&& pol, const packed_docs& docs, thrust::device_vector<std::uint64_t>& cluster) {
+  const std::size_t n = docs.size();
+  thrust::device_vector<std::uint64_t> lo(n), hi(n);
+  thrust::counting_iterator<std::size_t> first(0);
+  thrust::for_each(pol, first, first + n, digest_functor{detail::raw(docs.bytes), detail::raw(docs.offsets), detail::raw(lo), detail::raw(hi)});
+  thrust::device_vector<positioned_digest> pd(n);
+  thrust::transform(pol, first, first + n, pd.begin(), detail::make_positioned{detail::raw(lo), detail::raw(hi)});
+  thrust::sort(pol, pd.begin(), pd.end());
+  thrust::device_vector<std::uint32_t> starts(n);
+  thrust::transform(pol, first, first + n, starts.begin(), run_start_functor{detail::raw(pd)});
+  thrust::inclusive_scan(pol, starts.begin(), starts.end(), starts.begin(), thrust::maximum<std::uint32_t>());
+  cluster.resize(n);
+  thrust::for_each(pol, first, first + n, cluster_of_run_functor{detail::raw(pd), detail::raw(starts), detail::raw(cluster)});
 }
 
 }  // namespace millrace::cuda

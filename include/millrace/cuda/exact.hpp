@@ -47,4 +47,22 @@ struct first_occurrence_functor {
   }
 };
 
+/// run_start[i] = i where sorted[i] starts a run of equal digests, else 0 (a max-scan then gives
+/// every entry its run's start).
+struct run_start_functor {
+  const positioned_digest* sorted;
+  MILLRACE_HD std::uint32_t operator()(std::size_t i) const {
+    return (i == 0 || sorted[i].hi != sorted[i - 1].hi || sorted[i].lo != sorted[i - 1].lo) ? static_cast<std::uint32_t>(i) : 0u;
+  }
+};
+
+/// cluster[sorted[i].position] = position of its run's first entry: the first occurrence, as the
+/// exact stage's cluster id.
+struct cluster_of_run_functor {
+  const positioned_digest* sorted;
+  const std::uint32_t* run_start;
+  std::uint64_t* cluster;
+  MILLRACE_HD void operator()(std::size_t i) const { cluster[sorted[i].position] = sorted[run_start[i]].position; }
+};
+
 }  // namespace millrace::cuda
