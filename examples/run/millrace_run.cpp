@@ -22,6 +22,12 @@
 #if MILLRACE_HAVE_YAML
 #include <millrace/recipe/yaml.hpp>
 #endif
+#if MILLRACE_HAVE_PII
+#include <millrace/recipe/builtin_pii.hpp>
+#endif
+#if MILLRACE_HAVE_CLD2
+#include <millrace/recipe/builtin_langid.hpp>
+#endif
 
 namespace mr = millrace;
 namespace rc = millrace::recipe;
@@ -75,7 +81,13 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   threads_given = th->count() > 0;
 
-  const rc::registry reg = rc::builtin_registry();
+  rc::registry reg = rc::builtin_registry();
+#if MILLRACE_HAVE_PII
+  rc::add_pii_ops(reg);
+#endif
+#if MILLRACE_HAVE_CLD2
+  rc::add_langid_ops(reg);
+#endif
   try {
     if (list) {
       list_ops(reg);

@@ -1,6 +1,8 @@
 // millrace/recipe/builtin.hpp — the operators millrace ships, registered for recipes: readers
-// (read_jsonl, read_csv), text clean-up, the quality filters, take / limit, exact and near dedup,
-// and the JSONL writer. builtin_registry() is the registry millrace-run uses.
+// (read_jsonl, read_csv), text clean-up, the quality filters (Gopher, C4, FineWeb, NeMo, length,
+// character ratios, bad words, URL), take / limit, exact and near dedup, and the JSONL writer.
+// builtin_registry() is the registry millrace-run uses; PII and language ID, which need optional
+// libraries, are in recipe/builtin_pii.hpp and recipe/builtin_langid.hpp.
 //   mr::recipe::registry reg = mr::recipe::builtin_registry();  reg.add(my_entry);
 #pragma once
 
@@ -11,10 +13,14 @@
 
 #include <millrace/dedup/operators.hpp>
 #include <millrace/filters/apply.hpp>
+#include <millrace/filters/bad_words.hpp>
 #include <millrace/filters/basic.hpp>
 #include <millrace/filters/c4.hpp>
 #include <millrace/filters/fineweb.hpp>
 #include <millrace/filters/gopher.hpp>
+#include <millrace/filters/nemo.hpp>
+#include <millrace/filters/unicode_cleanup.hpp>
+#include <millrace/filters/url.hpp>
 #include <millrace/recipe/io.hpp>
 #include <millrace/recipe/registry.hpp>
 #include <millrace/text/normalize.hpp>
@@ -29,6 +35,18 @@ inline param_spec action_param() {
                       "drop: failing records leave the stream; annotate: every record stays and carries "
                       "the filter's statistics and reason in the written JSON (\"filter_result\")")
       .one_of({"drop", "annotate"});
+}
+
+// A top-level string field of a JSON object as it is written between its quotes (a view into
+// `raw`); empty when absent, not a string, or escaped (a URL rarely is: "\/" would be).
+inline std::string_view raw_string_field(std::string_view raw, std::string_view field) {
+  std::vector<json::member_text> members;
+  if (!json::check_grammar(raw, &members).empty()) return {};
+  std::string_view out;
+  for (auto& m : members)
+    if (m.key == field) out = m.value;  // the last occurrence, as the readers take it
+  if (out.size() < 2 || out.front() != '"' || out.find('\\') != std::string_view::npos) return {};
+  return out.substr(1, out.size() - 2);
 }
 
 // One quality filter as its own filters::apply stage (one analysis of the text per step).
@@ -132,6 +150,30 @@ inline void add_text_ops(registry& reg) {
                  o.keep_newlines = v.flag("keep_newlines");
                  o.keep_paragraphs = v.flag("keep_paragraphs");
                  return make_step(filters::normalize_whitespace_op<document>(o, ctx.step_name));
+               },
+           .group = "text"});
+  const filters::unicode_cleanup_options uc{};
+  reg.add({.name = "unicode_cleanup",
+           .doc = "invalid UTF-8 and lone surrogates replaced (or dropped), control and invisible characters "
+                  "removed, NFC",
+           .params = {flag_param("nfc", uc.nfc, "canonical composition (NFC)"),
+                      flag_param("remove_controls", uc.remove_controls, "C0 / C1 controls and DEL except tab and newlines"),
+                      flag_param("remove_invisible", uc.remove_invisible, "zero-width and invisible format characters"),
+                      flag_param("remove_joiners", uc.remove_joiners, "also ZWNJ / ZWJ (they matter in Persian, Indic scripts, emoji)"),
+                      flag_param("remove_bidi", uc.remove_bidi, "bidirectional marks and controls"),
+                      string_param("invalid", "replace", "ill-formed UTF-8: replace it (U+FFFD) or drop it").one_of({"replace", "drop"}),
+                      flag_param("join_surrogate_pairs", uc.join_surrogate_pairs, "an encoded surrogate pair becomes its code point")},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 filters::unicode_cleanup_options o;
+                 o.nfc = v.flag("nfc");
+                 o.remove_controls = v.flag("remove_controls");
+                 o.remove_invisible = v.flag("remove_invisible");
+                 o.remove_joiners = v.flag("remove_joiners");
+                 o.remove_bidi = v.flag("remove_bidi");
+                 o.invalid = v.string("invalid") == "drop" ? filters::invalid_utf8::drop : filters::invalid_utf8::replace;
+                 o.join_surrogate_pairs = v.flag("join_surrogate_pairs");
+                 return make_step(filters::unicode_cleanup_op<document>(o, ctx.step_name));
                },
            .group = "text"});
   reg.add({.name = "normalize",
@@ -305,6 +347,57 @@ inline void add_quality_filters(registry& reg) {
                  p.max_whitespace_ratio = v.optional_number("max_whitespace_ratio");
                  p.max_uppercase_ratio = v.optional_number("max_uppercase_ratio");
                  return quality_step(std::move(f), v, ctx);
+               },
+           .group = "filters"});
+  reg.add({.name = "nemo_english",
+           .doc = "NeMo Curator's default English heuristic set (28 filters, NeMo's order and defaults) in one "
+                  "pass over the shared analysis",
+           .params = {action_param()},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 filters::apply_options<document> o;
+                 o.action = v.string("action") == "annotate" ? filters::on_fail::annotate : filters::on_fail::drop;
+                 o.tally = ctx.tally;
+                 o.name = ctx.step_name;
+                 return make_step(filters::nemo::english_heuristics<document>(std::move(o)));
+               },
+           .group = "filters"});
+  reg.add({.name = "c4_bad_words",
+           .doc = "C4's bad-words rule: drops a document holding any word or phrase of a list file (whole words, "
+                  "case-folded)",
+           .params = {action_param(),
+                      [] {
+                        auto p = string_param("file", "", "the list: one word or phrase a line (e.g. data/bad_words/en.txt)");
+                        p.required = true;
+                        return p;
+                      }(),
+                      string_param("language", "en", "the list's language (in the reason)")},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 return quality_step(filters::c4_bad_words::from_file(v.string("file"), v.string("language"), ctx.step_name), v, ctx);
+               },
+           .group = "filters"});
+  reg.add({.name = "url_filter",
+           .doc = "block lists of domains (and subdomains) and substrings, inline or from files, tested on the "
+                  "record's URL field",
+           .params = {action_param(), string_param("url_field", "url", "the JSON string field holding the URL (no escapes in it)"),
+                      strings_param("block_domains", {}, "domains blocked with their subdomains"),
+                      strings_param("block_substrings", {}, "substrings blocked anywhere in the URL"),
+                      strings_param("domain_files", {}, "files of domains, one a line, '#' comments"),
+                      strings_param("substring_files", {}, "files of substrings, one a line"),
+                      flag_param("drop_missing_url", false, "a record without the URL field fails (reason missing_url)")},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 filters::url_filter_options<document> o;
+                 o.rules.block_domains = v.strings("block_domains");
+                 o.rules.block_substrings = v.strings("block_substrings");
+                 o.rules.domain_files = v.strings("domain_files");
+                 o.rules.substring_files = v.strings("substring_files");
+                 o.drop_missing_url = v.flag("drop_missing_url");
+                 o.annotate = v.string("action") == "annotate";
+                 o.tally = ctx.tally;
+                 o.url_of = [field = v.string("url_field")](const document& d) { return raw_string_field(d.raw, field); };
+                 return make_step(filters::url_filter<document>(std::move(o), ctx.step_name));
                },
            .group = "filters"});
   for (const char* name : {"take", "limit"})
