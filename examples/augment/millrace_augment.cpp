@@ -15,6 +15,7 @@
 
 #include <millrace/augment/operators.hpp>
 #include <millrace/core.hpp>
+#include <millrace/cuda/device_option.hpp>
 #include <millrace/io/atomic_file.hpp>
 #include <millrace/io/output_paths.hpp>
 #include <millrace/io/read.hpp>
@@ -26,6 +27,7 @@ namespace au = millrace::augment;
 namespace {
 
 struct job_config {
+  std::string device = "cpu";  // --device: cpu (default) or gpu (millrace/cuda/device_option.hpp)
   std::vector<std::string> inputs;
   std::string output;
   std::string text_field = "text", id_field = "id";
@@ -154,7 +156,10 @@ int main(int argc, char** argv) {
                "(faster on scratch disks; a power cut may then lose a run that said it was complete)");
   app.add_option("--report", c.report_file, "write the run report as JSON to this file");
   app.add_flag("--quiet,-q", c.quiet, "no progress bar");
+  app.add_option("--device", c.device, "cpu, or gpu (CUDA; stops with the reason when no device can be used)")
+      ->check(CLI::IsMember({"cpu", "gpu"}))->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (int rc = millrace::cuda::check_device_option("millrace-augment", c.device, /*job_has_gpu_path=*/false); rc != 0) return rc;
 
   try {
     ao.ops = au::parse_ops(c.ops);

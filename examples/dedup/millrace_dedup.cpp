@@ -17,6 +17,10 @@
 #include <fmt/format.h>
 
 #include <millrace/core.hpp>
+#include <millrace/cuda/device_option.hpp>
+#if defined(MILLRACE_HAVE_CUDA_BACKEND)
+#include <millrace/cuda/dedup_stages.hpp>
+#endif
 #include <millrace/dedup/near_out_of_core.hpp>
 #include <millrace/dedup/operators.hpp>
 #include <millrace/io/atomic_file.hpp>
@@ -32,6 +36,7 @@ namespace io = millrace::io;
 namespace {
 
 struct job_config {
+  std::string device = "cpu";  // --device: cpu (default) or gpu (millrace/cuda/device_option.hpp)
   std::vector<std::string> inputs;
   std::string output, mode = "near", preset, clusters_file, report_file, text_field = "text", id_field = "id";
   std::string family = "mersenne61", shingle = "word", on_bad = "fail", rejects;
@@ -203,7 +208,10 @@ int main(int argc, char** argv) {
   app.add_flag("--no-fsync", c.no_fsync, "do not flush shards and manifest to the device before renaming them "
                "(faster on scratch disks; a power cut may then lose a run that said it was complete)");
   app.add_flag("--quiet,-q", c.quiet, "no progress bar (it is only drawn when stderr is a terminal anyway)");
+  app.add_option("--device", c.device, "cpu, or gpu (CUDA; stops with the reason when no device can be used)")
+      ->check(CLI::IsMember({"cpu", "gpu"}))->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (int rc = millrace::cuda::check_device_option("millrace-dedup", c.device); rc != 0) return rc;
 
   const auto job_start = std::chrono::steady_clock::now();
   try {
@@ -274,7 +282,21 @@ int main(int argc, char** argv) {
     std::string stages_json;
     std::vector<std::uint64_t> stage_peaks;
     std::size_t budget = 0;
-    if (!near) {
+    if (c.device == "gpu") {  // check_device_option let it through: a device is there (docs/gpu.md)
+#if defined(MILLRACE_HAVE_CUDA_BACKEND)
+      if (near && c.streaming) throw std::invalid_argument("--device gpu: --streaming is not done on the GPU; drop one");
+      if (near) {
+        millrace::cuda::gpu_near_stage<doc, decltype(text_of)> st(no, text_of, on_cluster);
+        report = mr::run(front | mr::stage(std::ref(st), "dedup.near.gpu") | to_record | sink, exec, opts);
+        batch_result = st.result();
+      } else {
+        dd::exact_options eo;
+        eo.normalize = c.exact_normalize;
+        millrace::cuda::gpu_exact_stage<doc, decltype(text_of)> st(eo, text_of, on_cluster);
+        report = mr::run(front | mr::stage(std::ref(st), "dedup.exact.gpu") | to_record | sink, exec, opts);
+      }
+#endif
+    } else if (!near) {
       dd::exact_options eo;
       eo.normalize = c.exact_normalize;
       report = mr::run(front | dd::exact(eo, text_of, on_cluster, "dedup.exact") | to_record | sink, exec, opts);
