@@ -36,6 +36,7 @@ inline int check_device_option(std::string_view job, std::string_view device, bo
   }
   return 0;
 #else
+  (void)job_has_gpu_path;
   std::fprintf(stderr, "%.*s: --device gpu: this build has no CUDA backend (nvcc was not found when it was configured); "
                "run with --device cpu\n", int(job.size()), job.data());
   return 2;
