@@ -219,9 +219,17 @@ std::vector<Doc> generated_docs(std::uint64_t seed, std::size_t per_language) {
   return out;
 }
 
-// Trains a model once per test binary run with Debian's fastText command line, in a temp folder.
+// Trains a model once per test binary run with Debian's fastText command line, in a temp folder
+// removed at exit.
+struct model_folder {
+  fs::path dir, model;
+  ~model_folder() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
 const fs::path& trained_model() {
-  static const fs::path model = [] {
+  static const model_folder folder = [] {
     const fs::path dir = fs::temp_directory_path() / ("millrace-langid-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     {
@@ -237,9 +245,9 @@ const fs::path& trained_model() {
                             " -epoch 20 -lr 0.5 -dim 16 -minn 2 -maxn 4 -bucket 20000 -thread 1 -verbose 0";
     const int rc = std::system(cmd.c_str());
     REQUIRE_MESSAGE(rc == 0, "fasttext supervised failed: ", cmd);
-    return dir / "model.bin";
+    return model_folder{dir, dir / "model.bin"};
   }();
-  return model;
+  return folder.model;
 }
 
 }  // namespace
@@ -268,6 +276,10 @@ TEST_CASE("langid.fasttext.trained_model.accuracy") {
   CHECK(d.detect(" \n\t ").score == 0);
   CHECK_THROWS_WITH_AS(mf::fasttext_detector{"/nonexistent/lid.176.bin"},
                        doctest::Contains("/nonexistent/lid.176.bin"), std::runtime_error);
+  // A file that is not a fastText model: named in the error too.
+  const fs::path junk = trained_model().parent_path() / "junk.bin";
+  std::ofstream(junk) << "this is not a fastText model\n";
+  CHECK_THROWS_WITH_AS(mf::fasttext_detector{junk}, doctest::Contains(junk.string().c_str()), std::runtime_error);
 }
 
 TEST_CASE("langid.fasttext.filter.serial_vs_4T") {

@@ -3,6 +3,7 @@
 //   auto lid = mr::filters::language_filter{mr::filters::cld2_detector{}, {.languages = {"en", "de"}}};
 #pragma once
 
+#include <algorithm>
 #include <climits>
 #include <cstddef>
 #include <string_view>

@@ -5,6 +5,7 @@
 //   auto lid = mr::filters::language_filter{mr::filters::fasttext_detector{"lid.176.bin"}, {.languages = {"en"}}};
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <sstream>
@@ -35,6 +36,9 @@ class fasttext_detector {
     } catch (const std::exception& e) {
       throw std::runtime_error("fasttext_detector: " + model_file.string() + ": cannot load the model (" + e.what() + ")");
     }
+    if (m->getArgs().model != fasttext::model_name::sup)
+      throw std::runtime_error("fasttext_detector: " + model_file.string() +
+                               ": not a classifier (trained with `fasttext skipgram/cbow`, not `supervised`)");
     prefix_ = m->getArgs().label;
     model_ = std::move(m);
   }
