@@ -16,6 +16,7 @@
 
 namespace millrace::llm {
 
+/// Replies on disk keyed by (URL, request body): one file per key, written atomically.
 class response_cache {
  public:
   explicit response_cache(std::filesystem::path dir) : dir_(std::move(dir)) { std::filesystem::create_directories(dir_); }

@@ -61,6 +61,7 @@ inline std::string redact(std::string s, const std::string& secret) {
 }
 }  // namespace detail
 
+/// Sends chat requests on its own event-loop thread (libcurl multi), with limits and retries.
 class client {
  public:
   using callback = std::function<void(chat_reply)>;

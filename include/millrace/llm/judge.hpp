@@ -12,6 +12,7 @@
 
 namespace millrace::llm {
 
+/// How judge uses the score: a filter threshold (optional) and the fields it writes.
 struct judge_options {
   std::optional<double> keep_at_least = std::nullopt;  // set: a filter (score >= it kept); unset: annotate only
   std::string score_field = "score";

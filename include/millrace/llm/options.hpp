@@ -102,6 +102,7 @@ struct usage {
   std::vector<rejected_record> rejects_;
 };
 
+/// Everything an llm operator needs: endpoint, limits, retries, failure policy, cache, sampling.
 struct options {
   llm::endpoint endpoint;
   std::size_t concurrency = 8;              // requests in flight per operator

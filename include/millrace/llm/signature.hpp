@@ -16,6 +16,7 @@
 
 namespace millrace::llm {
 
+/// A typed prompt: the template over the record's fields and the output fields the reply must have.
 struct signature {
   std::string instructions;          // the user message; {name} is the record's field, {{ is a literal {
   std::vector<std::string> outputs;  // fields of the JSON object the reply must be
