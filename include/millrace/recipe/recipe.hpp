@@ -402,7 +402,8 @@ inline compiled_recipe compile(const recipe_source& src, const registry& reg, co
 using recipe_pipeline = decltype(std::declval<detail::erased_source>() | std::declval<detail::erased_steps>() |
                                  std::declval<detail::erased_sink>());
 
-/// A built recipe: the pipeline (run it with mr::run) and the per-filter tally it fills.
+/// A built recipe: the pipeline (run it with mr::run; it keeps what it needs alive, so it may
+/// outlive this struct) and the per-filter tally it fills.
 struct built_recipe {
   recipe_pipeline pipeline;
   std::shared_ptr<filters::filter_tally> tally;
@@ -432,6 +433,7 @@ inline built_recipe build(const compiled_recipe& r, std::size_t threads = 0) {
   detail::erased_source src;
   src.fn = make(r.reader).source;
   detail::erased_steps steps;
+  steps.hold = tally;  // every copy of the pipeline keeps the tally its filters write to
   for (auto& s : r.steps) steps.steps.push_back(make(s).lower);
   detail::erased_sink sink;
   sink.fn = make(r.writer).lower;

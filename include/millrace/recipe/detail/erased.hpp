@@ -52,6 +52,8 @@ struct erased_source : millrace::detail::source_tag {
 /// The steps of a recipe between reader and writer, in order.
 struct erased_steps : millrace::detail::element_tag {
   std::vector<lower_fn> steps;
+  /// What the steps point to and the pipeline must keep alive (the run's filter tally).
+  std::shared_ptr<const void> hold{};
   static constexpr const char* kind = "recipe";
   using expects = document;
   template <class In>
