@@ -21,8 +21,8 @@
 #include <millrace/augment/guard.hpp>
 #include <millrace/core/compose.hpp>
 #include <millrace/core/position.hpp>
-#include <millrace/dedup/detail/record_order.hpp>
-#include <millrace/io/json.hpp>
+#include <millrace/core/detail/position_order.hpp>
+#include <millrace/core/json_value.hpp>
 
 namespace millrace::augment {
 
@@ -81,19 +81,19 @@ struct augmented_doc {
   std::string to_json() const {
     if (variant == 0 && !raw.empty()) return raw;
     std::string s = "{\"id\":";
-    io::json_append_string(s, id);
+    millrace::json::append_quoted(s, id);
     s += ",\"source_id\":";
-    io::json_append_string(s, source_id);
+    millrace::json::append_quoted(s, source_id);
     s += ",\"variant\":" + std::to_string(variant) + ",\"ops\":[";
     for (std::size_t i = 0; i < ops.size(); ++i) {
       if (i) s += ',';
-      io::json_append_string(s, op_name(ops[i]));
+      millrace::json::append_quoted(s, op_name(ops[i]));
     }
     s += "],\"text\":";
-    io::json_append_string(s, text);
+    millrace::json::append_quoted(s, text);
     if (!target.empty()) {
       s += ",\"target\":";
-      io::json_append_string(s, target);
+      millrace::json::append_quoted(s, target);
     }
     if (jaccard >= 0) s += fmt::format(",\"jaccard\":{:.4f}", jaccard);
     s += '}';
@@ -140,7 +140,7 @@ struct number_stage {
 struct dedup_stage {
   std::shared_ptr<const exact_seen> originals;   // null: only the originals seen so far count
   exact_seen seen;
-  millrace::dedup::detail::position_order order;
+  millrace::detail::position_order order;
   std::vector<variant_group> process(std::vector<variant_group>&& batch) {
     for (auto& g : batch) {
       if (g.source.position) order.check(*g.source.position, "augment.dedup");

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include <millrace/dedup/doc_edge.hpp>
 #include <millrace/dedup/minhash.hpp>
 #include <millrace/detail/config.hpp>
 
@@ -58,13 +59,6 @@ bool lsh_collide(std::span<const std::uint64_t> a, std::span<const std::uint64_t
 
 /// 64-bit key of one band: xxh3-64 of its r values (native byte order), seeded with the band index.
 std::uint64_t band_key(std::span<const std::uint64_t> signature, std::size_t band, std::size_t rows);
-
-/// A candidate pair of documents, a < b (input indices).
-struct doc_edge {
-  std::uint32_t a, b;
-  friend bool operator==(const doc_edge&, const doc_edge&) = default;
-  friend auto operator<=>(const doc_edge&, const doc_edge&) = default;
-};
 
 /// One band's bucket entry; a band's entries are sorted by (key, doc) and consecutive documents
 /// with equal keys are linked: a bucket of k docs gives k-1 edges, never k^2. Keys are 64-bit

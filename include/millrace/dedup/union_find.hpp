@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-#include <millrace/dedup/lsh.hpp>
+#include <millrace/dedup/doc_edge.hpp>
 #include <millrace/detail/config.hpp>
 
 namespace millrace::dedup {

@@ -1,5 +1,5 @@
-// A Markdown outline parser: headings -> nested sections -> paragraphs and code blocks, as an
-// ops::tree (node 0 is the document, ids in document order). Input for ops::mapreduce_tree.
+// A Markdown outline parser: headings -> nested sections -> paragraphs and code blocks, as a
+// millrace::tree (node 0 is the document, ids in document order). Input for ops::mapreduce_tree.
 //   mr::text::md_tree doc = mr::text::parse_markdown(source);   // doc[1].title, doc.children(0), ...
 // This header declares; text/detail/markdown_impl.hpp defines.
 #pragma once
@@ -16,7 +16,7 @@
 #include <vector>
 
 #include <millrace/detail/config.hpp>
-#include <millrace/ops/tree.hpp>
+#include <millrace/core/tree.hpp>
 
 namespace millrace::text {
 
@@ -33,7 +33,7 @@ struct md_node {
 };
 
 /// A parsed Markdown document: sections containing paragraphs and code blocks.
-using md_tree = ops::tree<md_node>;
+using md_tree = millrace::tree<md_node>;
 
 /// Parses Markdown into its outline. Headings (ATX "#".."######" and setext "===" / "---"
 /// underlines) open sections; a heading closes every open section of the same or a deeper level.
