@@ -47,7 +47,7 @@ case "$what" in
     bash scripts/build-tbb-tsan.sh build-tsan/tbb-tsan
     build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMILLRACE_BUILD_EXAMPLES=OFF -DMILLRACE_BUILD_BENCHMARKS=OFF \
           -DMILLRACE_SANITIZE=thread -DMILLRACE_TESTS_COMPILED=ON \
-          "-DMILLRACE_TEST_SUBSYSTEMS=io;dedup;dedup_spans;ops;llm;faults;augment;filters;lake;tune" \
+          "-DMILLRACE_TEST_SUBSYSTEMS=io;dedup;dedup_spans;ops;llm;faults;augment;filters;lake;tune;langid;recipe" \
           -DTBB_DIR="$PWD/build-tsan/tbb-tsan/lib/cmake/TBB"
     (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j "$jobs")
     echo "== libFuzzer harnesses (tests/fuzz), 30 s each"
