@@ -49,6 +49,7 @@ struct gpu_slot {
 /// slot_pool_stage's Runtime for CUDA.
 struct cuda_runtime {
   using slot = gpu_slot;
+  /// A stream, an event, pinned_bytes of pinned host memory and device_bytes on the device.
   static slot create_slot(const gpu_stage_options& o) {
     slot s;
     s.ordinal = o.device;
@@ -61,6 +62,7 @@ struct cuda_runtime {
     s.device_bytes = o.device_bytes;
     return s;
   }
+  /// Waits for the slot's stream, then frees everything.
   static void destroy_slot(slot& s) {
     cudaStreamSynchronize(s.stream);
     cudaStreamDestroy(s.stream);
@@ -68,13 +70,16 @@ struct cuda_runtime {
     cudaFreeHost(s.pinned);
     cudaFree(s.device);
   }
+  /// Makes the slot's device current on the calling thread.
   static void activate(slot& s) { MILLRACE_CUDA_CHECK(cudaSetDevice(s.ordinal)); }
   // The event marks the end of the slot's work; the host function (a CUDA runtime thread) fires
   // after it, so no thread of ours polls or waits.
+  /// Calls fn(user) from a CUDA thread once the work enqueued on the slot so far is done.
   static void notify_when_done(slot& s, void (*fn)(void*), void* user) {
     MILLRACE_CUDA_CHECK(cudaEventRecord(s.done, s.stream));
     MILLRACE_CUDA_CHECK(cudaLaunchHostFunc(s.stream, fn, user));
   }
+  /// Throws cuda_error if the slot's work failed.
   static void check_done(slot& s) {
     MILLRACE_CUDA_CHECK(cudaEventSynchronize(s.done));  // already complete: returns at once
     MILLRACE_CUDA_CHECK(cudaGetLastError());
@@ -95,11 +100,13 @@ class minhash_kernel {
   using input_type = std::string;
   using output_type = std::vector<std::uint64_t>;
 
+  /// Copies the permutation table to the current device once (shared by copies of the kernel).
   minhash_kernel(dedup::minhash_params p, shingle_options o)
       : table_(std::make_shared<device_minhash_table>(minhash_params_table(p))), o_(o) {
     if (o.ngram > max_device_ngram) throw std::invalid_argument("cuda::minhash_kernel: ngram above 64");
   }
 
+  /// How many texts of the prefix fit one slot's pinned and device buffers.
   std::size_t fit(std::span<const std::string> items, const gpu_slot& s) const {
     std::size_t pinned = 8, device = 16, k = 0;
     const std::size_t m = table_->num_perm;
@@ -113,6 +120,7 @@ class minhash_kernel {
     return k;
   }
 
+  /// Packs the texts into pinned memory; H2D, shingles, scan, MinHash, D2H on the slot's stream.
   void enqueue(std::span<const std::string> items, gpu_slot& s) const {
     const std::size_t n = items.size(), m = table_->num_perm;
     auto* off = reinterpret_cast<std::uint64_t*>(s.pinned);
@@ -148,6 +156,7 @@ class minhash_kernel {
     MILLRACE_CUDA_CHECK(cudaMemcpyAsync(out_area(s, n, bytes), d_sig, 8 * n * m, cudaMemcpyDeviceToHost, s.stream));
   }
 
+  /// One signature per text, from the slot's pinned output area.
   void collect(std::span<const std::string> items, const gpu_slot& s, std::vector<output_type>& out) const {
     const std::size_t n = items.size(), m = table_->num_perm;
     const auto* off = reinterpret_cast<const std::uint64_t*>(s.pinned);
