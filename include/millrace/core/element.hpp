@@ -61,6 +61,7 @@ using connect_t = typename connect<In, E>::type;
 
 }  // namespace detail
 
+/// A pipeline element (a source, operator, sink or composed fragment) that `|` can chain.
 template <class T>
 concept chain_element = std::is_base_of_v<detail::element_tag, std::remove_cvref_t<T>>;
 

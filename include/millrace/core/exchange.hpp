@@ -28,6 +28,7 @@
 
 namespace millrace {
 
+/// Options of mr::exchange: the number of partitions, the spill budget and directory, where to put the totals.
 struct exchange_options {
   /// P: records go to partition exchange_hash(key) % P.
   std::size_t partitions = 1;

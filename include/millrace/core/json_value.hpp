@@ -17,9 +17,12 @@
 namespace millrace::json {
 
 struct value;
+/// A JSON object: members by name (sorted, so output is deterministic).
 using object = std::map<std::string, value, std::less<>>;
+/// A JSON array.
 using array = std::vector<value>;
 
+/// A JSON value: null, bool, number, string, array or object (module configs, reports).
 struct value {
   std::variant<std::nullptr_t, bool, double, std::string, std::shared_ptr<array>, std::shared_ptr<object>> v;
   bool is_null() const { return std::holds_alternative<std::nullptr_t>(v); }

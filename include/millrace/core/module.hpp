@@ -55,6 +55,7 @@ struct param_ref {
   }
 };
 
+/// Declares a module parameter bound to `value`, with its doc; chain .range(lo, hi) or .one_of({...}) to limit it.
 template <class T>
 param_ref<T> param(std::string_view name, T& value, std::string_view doc = {}) {
   param_ref<T> p;
@@ -64,6 +65,7 @@ param_ref<T> param(std::string_view name, T& value, std::string_view doc = {}) {
   return p;
 }
 
+/// The parameters a module's parameters() returns (a tuple of param_ref, nested modules included).
 template <class... Ps>
 struct param_list {
   std::tuple<Ps...> items;
@@ -75,6 +77,7 @@ param_list<Ps...> params(Ps... ps) {
   return {std::make_tuple(ps...)};
 }
 
+/// A module: a type with parameters() (see mr::param), configurable from JSON.
 template <class M>
 concept has_parameters = requires(M& m) { m.parameters(); };
 

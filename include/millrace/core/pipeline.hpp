@@ -61,6 +61,7 @@ struct is_chain<chain<Es...>> : std::true_type {};
 template <class M>
 concept pipeline_module = !chain_element<M> && !row_operator<M> && !pipeline_source<M> && requires(const M& m) { m.forward(); };
 
+/// What `|` accepts on either side: a row operator, a chain element or a pipeline module.
 template <class T>
 concept chainable = row_operator<T> || chain_element<T> || pipeline_module<std::remove_cvref_t<T>>;
 

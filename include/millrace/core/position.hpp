@@ -11,6 +11,7 @@
 
 namespace millrace {
 
+/// A record's place in the whole input: (input file index, byte offset); ordered, so "smallest position" is defined.
 struct record_position {
   std::uint64_t input = 0;   ///< index of the input file in the sorted input list (0 for in-memory sources)
   std::uint64_t offset = 0;  ///< byte offset of the record inside that input (element index in memory)

@@ -16,6 +16,7 @@
 
 namespace millrace {
 
+/// One operator's line in the run report: records in and out, time, and its named counters.
 struct op_report {
   std::string name;
   std::string kind;   ///< source, map, filter, flat_map, inspect, batch_map, stage, barrier, sink, ...
@@ -32,6 +33,7 @@ struct op_report {
   }
 };
 
+/// What mr::run returns: the executor, its threads, wall time and one op_report per operator.
 struct run_report {
   std::string executor;
   std::size_t threads = 1;

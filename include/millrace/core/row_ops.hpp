@@ -139,6 +139,7 @@ inspect_op<std::decay_t<F>> inspect(F&& f, std::string name = "inspect") {
   return {{}, std::forward<F>(f), std::move(name)};
 }
 
+/// A fusable per-record operator (map, filter, inspect, flat_map).
 template <class T>
 concept row_operator = std::is_base_of_v<detail::row_op_tag, std::remove_cvref_t<T>>;
 

@@ -87,6 +87,7 @@ inline void write_varint(std::string& out, std::uint64_t v) {
   }
   out.push_back(static_cast<char>(static_cast<unsigned char>(v)));
 }
+/// Bytes write_varint uses for v (1 to 10).
 inline std::size_t varint_size(std::uint64_t v) {
   std::size_t n = 1;
   while (v >= 0x80) {
@@ -95,6 +96,7 @@ inline std::size_t varint_size(std::uint64_t v) {
   }
   return n;
 }
+/// Reads a LEB128 varint from the front of `in` and advances it; format_error on a truncated or overlong one.
 inline std::uint64_t read_varint(std::string_view& in) {
   std::uint64_t v = 0;
   for (unsigned shift = 0, i = 0; i < 10; ++i, shift += 7) {
@@ -215,10 +217,12 @@ template <class... F>
 void write_fields(std::string& out, const F&... f) {
   (serializer<F>::write(out, f), ...);
 }
+/// Reads the fields in order from the front of `in` (the inverse of write_fields).
 template <class... F>
 void read_fields(std::string_view& in, F&... f) {
   (serializer<F>::read(in, f), ...);
 }
+/// Bytes write_fields writes for these fields.
 template <class... F>
 std::size_t fields_size(const F&... f) {
   return (std::size_t{0} + ... + serializer<F>::size(f));
@@ -277,6 +281,7 @@ std::string to_bytes(const T& v) {
   serializer<T>::write(out, v);
   return out;
 }
+/// A value from its bytes (to_bytes' inverse); format_error when bytes are missing or left over.
 template <serializable T>
 T from_bytes(std::string_view in) {
   T v{};

@@ -32,6 +32,7 @@ namespace detail {
 struct source_tag {};
 }  // namespace detail
 
+/// A source element wrapping a source object (from_range, generate, readers); the head of a pipeline.
 template <class Obj>
 struct source_op : detail::source_tag {
   Obj obj;
@@ -64,6 +65,7 @@ struct source_op : detail::source_tag {
   }
 };
 
+/// True for a source element (the first element of a runnable pipeline).
 template <class T>
 concept pipeline_source = std::is_base_of_v<detail::source_tag, std::remove_cvref_t<T>>;
 

@@ -83,6 +83,7 @@ std::size_t read_into(Reader& r, std::vector<T>& out, std::size_t max) {
 }
 }  // namespace detail::spill
 
+/// Writes one run file of serialized records in checksummed blocks; commit() writes the footer.
 template <serializable T>
 class run_writer {
  public:

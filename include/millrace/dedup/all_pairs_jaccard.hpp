@@ -18,6 +18,7 @@
 
 namespace millrace::dedup {
 
+/// A pair of sets (by input index, a < b) and their exact Jaccard similarity.
 struct jaccard_pair {
   std::uint32_t a, b;  // input indices, a < b
   double jaccard;

@@ -17,6 +17,7 @@
 
 namespace millrace::dedup {
 
+/// Union-find over node ids whose root is always the smallest id of its set (serial; the out-of-core components stage).
 class min_root_forest {
  public:
   explicit min_root_forest(std::uint64_t n = 0);

@@ -17,6 +17,7 @@
 
 namespace millrace::dedup {
 
+/// Options of exact dedup: digest the raw bytes, or the text after text::normalize.
 struct exact_options {
   bool normalize = false;                   // digest text::normalize(text, normalization) instead of the raw bytes
   text::normalize_options normalization{};
@@ -25,6 +26,7 @@ struct exact_options {
 /// The 128-bit digest (millrace/core/digest128.hpp), named here too for dedup's users.
 using millrace::digest128;
 
+/// The xxh3-128 digest of the text (normalized first when o.normalize).
 digest128 exact_digest(std::string_view text, const exact_options& o = {});
 
 /// Open-addressing set of 128-bit digests (linear probing). The all-zero digest marks an empty slot

@@ -21,6 +21,7 @@
 
 namespace millrace::dedup {
 
+/// LSH banding: `bands` bands of `rows` signature values each (bands * rows <= the signature size).
 struct lsh_params {
   std::size_t bands = 14;
   std::size_t rows = 8;
@@ -51,6 +52,7 @@ double lsh_objective(double threshold, lsh_params p, double fp_weight = 0.5, dou
 lsh_params choose_lsh_params(double threshold, std::size_t num_perm, double fp_weight = 0.5,
                              double fn_weight = 0.5);
 
+/// Throws std::invalid_argument naming the numbers when the banding does not fit the signature.
 void check_lsh(std::size_t signature_size, lsh_params p);
 
 /// True when some band (r consecutive signature values) is equal in both; a band made only of

@@ -23,12 +23,14 @@ namespace millrace::dedup {
 ///             (Thorup's vector multiply-shift: strongly universal on the two 32-bit halves).
 enum class hash_family { mersenne61, fast32 };
 
+/// MinHash parameters: permutations, hash family and seed (the signature's definition).
 struct minhash_params {
   std::size_t num_perm = 112;
   std::uint64_t seed = 1;
   hash_family family = hash_family::mersenne61;
 };
 
+/// The signature value of an empty shingle set (every slot at the maximum).
 inline constexpr std::uint64_t empty_minhash = std::numeric_limits<std::uint64_t>::max();
 
 /// The documented parameter stream: splitmix64 (Steele et al.) started at `seed`. Per permutation,
@@ -43,6 +45,7 @@ struct splitmix64 {
   }
 };
 
+/// Computes MinHash signatures of shingle sets with the documented permutation family (AVX2 kernels when available).
 class minhasher {
  public:
   explicit minhasher(minhash_params p = {});

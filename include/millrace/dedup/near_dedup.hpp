@@ -27,8 +27,10 @@
 
 namespace millrace::dedup {
 
+/// What near dedup shingles: word n-grams or character n-grams.
 enum class shingle_kind { word, character };
 
+/// Options of near dedup: threshold, shingles, MinHash and LSH parameters, normalization, signature check.
 struct near_dedup_options {
   double threshold = 0.8;
   std::size_t num_perm = 112;
@@ -51,6 +53,7 @@ struct near_dedup_options {
   lsh_params resolved_lsh() const;
 };
 
+/// Near dedup of a batch: per document its cluster id (smallest index in the cluster) and kept flag, and the edge counts.
 struct near_dedup_result {
   std::vector<std::uint64_t> cluster;  // per document: cluster id = smallest input index in its cluster
   std::vector<char> kept;              // per document: 1 if it survives (it is its cluster's smallest index)

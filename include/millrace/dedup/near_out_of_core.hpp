@@ -72,6 +72,7 @@
 
 namespace millrace::dedup {
 
+/// Options of out-of-core near dedup: memory budget, temporary directory, resume key, fsync, reference index.
 struct out_of_core_options {
   /// Bytes the exchanges may buffer before they spill sorted runs (the pipeline's batches in
   /// flight and the union-find's 8 bytes per document come on top).
@@ -103,6 +104,7 @@ struct stage_report {
   std::uint64_t peak_rss_bytes = 0;  ///< the process's peak resident memory during the stage
 };
 
+/// What an out-of-core near-dedup run did: documents, kept, edges at each check, and a report per stage.
 struct near_out_of_core_summary {
   std::uint64_t documents = 0, kept = 0;   ///< of this run's documents
   std::uint64_t index_documents = 0;      ///< in the reference index before this run (their ordinals come first)
@@ -156,6 +158,7 @@ std::uint64_t dir_bytes(const std::vector<std::filesystem::path>& files);
 
 }  // namespace detail
 
+/// Near dedup of inputs larger than memory: sign, band exchange, link and components stages, resumable by stage.
 class near_dedup_out_of_core {
   using band_sorter = external_sorter<detail::band_entry64>;
   using edge_sorter = external_sorter<detail::edge_entry64>;

@@ -233,6 +233,7 @@ class near_stage {
   detail::batch_texts<T, A> texts_;  // scratch, per batch
 };
 
+/// The near-dedup barrier stage object itself (for mr::stage(std::ref(s)) to read its result after the run).
 template <class A>
 auto make_near_stage(near_dedup_options o, A access, cluster_callback<detail::accessor_record<A>> cb = {}) {
   detail::check_accessor<A>();
@@ -289,6 +290,7 @@ class near_streaming_stage {
   std::vector<std::uint64_t> clusters_;  // scratch, per batch
 };
 
+/// Online near dedup against an index of kept documents (no barrier); max_index_docs bounds the index (0: unbounded).
 template <class A>
   requires(!std::is_convertible_v<A, std::string>)
 auto near_streaming(near_dedup_options o, A access, std::size_t max_index_docs = 0,

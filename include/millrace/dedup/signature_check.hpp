@@ -30,6 +30,7 @@
 
 namespace millrace::dedup {
 
+/// Checks a candidate pair by 4-bit minwise sketches of the signatures before it merges (issue 18).
 class signature_check {
  public:
   static constexpr double default_z = 1.2816;  // one-sided 90% at J = t (>= 99% from about t + 0.05)

@@ -15,6 +15,7 @@
 
 namespace millrace::dedup {
 
+/// Lock-free union-find whose root is the smallest index of its set (any thread count, any edge order).
 class concurrent_union_find {
  public:
   explicit concurrent_union_find(std::size_t n);

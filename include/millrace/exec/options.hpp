@@ -33,6 +33,7 @@ struct progress {
   double rate() const { return elapsed.count() > 0 ? double(records_in) / elapsed.count() : 0.0; }
 };
 
+/// Options of mr::run: the progress callback and how often it is called.
 struct run_options {
   /// Called from the source's thread at most every `progress_interval`, and once at the end.
   std::function<void(const progress&)> on_progress;

@@ -35,11 +35,13 @@ concept quality_filter = requires(const F& f, const doc_stats& st, filter_result
   { f.name } -> std::convertible_to<std::string_view>;
 };
 
+/// What apply does with a record a filter fails.
 enum class on_fail {
   drop,      ///< failing records leave the stream (to `exclusions` when set); the first failure decides
   annotate,  ///< every record stays; each filter writes its statistics and reason into rec.filter_result
 };
 
+/// Options of mr::filters::apply: drop or annotate, the exclusion output, the tally and the report name.
 template <class Rec>
 struct apply_options {
   on_fail action = on_fail::drop;
@@ -99,6 +101,7 @@ struct decision {
   std::string_view filter, reason;
   bool keep() const { return reason.empty(); }
 };
+/// The first of the filters the record fails (filter and reason), or none; the drop-mode decision.
 template <quality_filter... F>
 decision first_failure(const doc_stats& st, const F&... f) {
   decision d;

@@ -26,6 +26,7 @@ namespace millrace::filters {
 
 // ---- length and character-ratio filters (read doc_stats; fused like the others) --------------
 
+/// Bounds of length_filter (code points, words, non-blank lines); an unset bound is not checked.
 struct length_filter_params {
   std::optional<std::size_t> min_chars{}, max_chars{};  ///< code points
   std::optional<std::size_t> min_words{}, max_words{};  ///< words as text_view.hpp segments them
@@ -90,6 +91,7 @@ struct char_ratio_filter {
 
 // ---- whitespace-only normalization -------------------------------------------------------------
 
+/// Options of normalize_whitespace: whether runs holding newlines keep them.
 struct whitespace_options {
   bool keep_newlines = true;  ///< a run holding '\n' becomes one '\n' (paragraphs: two); else ' '
   bool keep_paragraphs = true;  ///< with keep_newlines: a run holding two or more '\n' becomes "\n\n"
@@ -173,6 +175,7 @@ struct take_op : millrace::detail::element_tag {
     millrace::stage(detail::take_state<In>{n}, name).template lower<In>(p, stages);
   }
 };
+/// The first n records in input order, the rest dropped (limit is the same operator).
 inline take_op take(std::size_t n, std::string name = "take") { return {{}, n, std::move(name)}; }
 /// limit(n): the same as take(n).
 inline take_op limit(std::size_t n, std::string name = "limit") { return {{}, n, std::move(name)}; }
@@ -196,6 +199,7 @@ struct when_op : millrace::detail::element_tag {
     if (on) body.template lower<In>(p, stages);
   }
 };
+/// The fragment when flag is set, else an identity: switches part of a pipeline on or off from a parameter.
 template <class F>
 auto when(bool flag, F&& fragment) {
   auto c = millrace::detail::to_chain(std::forward<F>(fragment));
@@ -221,6 +225,7 @@ struct count_by_key_op : millrace::detail::element_tag {
     millrace::stage(detail::count_state<In, KeyFn, Map>{key, out}, name).template lower<In>(p, stages);
   }
 };
+/// Counts records by key(record) into `out` (a map the caller keeps); records pass through unchanged.
 template <class KeyFn, class Map>
 count_by_key_op<std::decay_t<KeyFn>, Map> count_by_key(KeyFn&& key, Map& out, std::string name = "count_by_key") {
   return {{}, std::forward<KeyFn>(key), &out, std::move(name)};

@@ -15,6 +15,7 @@
 
 namespace millrace::filters {
 
+/// The parameters of fineweb_quality, with datatrove's defaults.
 struct fineweb_quality_params {
   double line_punct_thr = 0.12;          ///< min fraction of lines ending in terminal punctuation
   bool line_punct_exclude_zero = false;  ///< a fraction of exactly 0 passes

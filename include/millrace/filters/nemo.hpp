@@ -88,6 +88,7 @@ inline std::vector<std::uint64_t> ngram_keys(const std::vector<std::uint64_t>& h
 
 // ---- character ratios ------------------------------------------------------------------------
 
+/// The parameters of nemo::non_alpha_numeric, with NeMo Curator's defaults.
 struct non_alpha_numeric_params {
   double max_non_alpha_numeric_to_text_ratio = 0.25;  ///< keep when the score is at most this
 };
@@ -104,6 +105,7 @@ struct non_alpha_numeric {
   }
 };
 
+/// The parameters of nemo::numbers, with NeMo Curator's defaults.
 struct numbers_params {
   double max_number_to_text_ratio = 0.15;  ///< keep when the score is at most this
 };
@@ -118,6 +120,7 @@ struct numbers {
   }
 };
 
+/// The parameters of nemo::urls, with NeMo Curator's defaults.
 struct urls_params {
   double max_url_to_text_ratio = 0.2;  ///< keep when the score is at most this
 };
@@ -133,6 +136,7 @@ struct urls {
   }
 };
 
+/// The parameters of nemo::white_space, with NeMo Curator's defaults.
 struct white_space_params {
   double max_white_space_ratio = 0.25;  ///< keep when the score is at most this
 };
@@ -149,6 +153,7 @@ struct white_space {
   }
 };
 
+/// The parameters of nemo::parentheses, with NeMo Curator's defaults.
 struct parentheses_params {
   double max_parentheses_ratio = 0.1;  ///< keep when the score is at most this
 };
@@ -167,6 +172,7 @@ struct parentheses {
 
 // ---- words (whitespace tokens) ---------------------------------------------------------------
 
+/// The parameters of nemo::symbols_to_words, with NeMo Curator's defaults.
 struct symbols_to_words_params {
   double max_symbol_to_word_ratio = 0.1;  ///< keep when the score is at most this
 };
@@ -199,6 +205,7 @@ struct symbols_to_words {
   }
 };
 
+/// The parameters of nemo::word_count, with NeMo Curator's defaults.
 struct word_count_params {
   std::size_t min_words = 50;      ///< keep from this many words
   std::size_t max_words = 100000;  ///< up to this many
@@ -217,6 +224,7 @@ struct word_count {
   }
 };
 
+/// The parameters of nemo::mean_word_length, with NeMo Curator's defaults.
 struct mean_word_length_params {
   double min_mean_word_length = 3;   ///< keep from this mean (code points)
   double max_mean_word_length = 10;  ///< up to this one
@@ -239,6 +247,7 @@ struct mean_word_length {
   }
 };
 
+/// The parameters of nemo::long_word, with NeMo Curator's defaults.
 struct long_word_params {
   std::size_t max_word_length = 1000;  ///< keep when the longest word has at most this many code points
 };
@@ -254,6 +263,7 @@ struct long_word {
   }
 };
 
+/// The parameters of nemo::words_without_alphabets, with NeMo Curator's defaults.
 struct words_without_alphabets_params {
   double min_words_with_alphabets = 0.8;  ///< keep when at least this fraction of words holds a letter
 };
@@ -271,6 +281,7 @@ struct words_without_alphabets {
   }
 };
 
+/// The parameters of nemo::common_english_words, with NeMo Curator's defaults.
 struct common_english_words_params {
   std::size_t min_num_common_words = 2;  ///< keep from this many occurrences
   bool stop_at_false = true;             ///< stop counting (and scoring) at min_num_common_words
@@ -300,6 +311,7 @@ struct common_english_words {
 
 // ---- lines ("sentences") ---------------------------------------------------------------------
 
+/// The parameters of nemo::punctuation, with NeMo Curator's defaults.
 struct punctuation_params {
   double max_num_sentences_without_endmark_ratio = 0.85;  ///< keep when the score is at most this
 };
@@ -319,6 +331,7 @@ struct punctuation {
   }
 };
 
+/// The parameters of nemo::ellipsis, with NeMo Curator's defaults.
 struct ellipsis_params {
   double max_num_lines_ending_with_ellipsis_ratio = 0.3;  ///< keep when the score is at most this
 };
@@ -349,6 +362,7 @@ struct ellipsis {
   }
 };
 
+/// The parameters of nemo::bullets, with NeMo Curator's defaults.
 struct bullets_params {
   double max_bullet_lines_ratio = 0.9;  ///< keep when the score is at most this
 };
@@ -376,6 +390,7 @@ struct bullets {
   }
 };
 
+/// The parameters of nemo::repeated_lines, with NeMo Curator's defaults.
 struct repeated_lines_params {
   double max_repeated_line_fraction = 0.7;  ///< NeMo's name; keep when distinct/all lines is at least this
 };
@@ -392,6 +407,7 @@ struct repeated_lines {
   }
 };
 
+/// The parameters of nemo::repeated_lines_by_char, with NeMo Curator's defaults.
 struct repeated_lines_by_char_params {
   double max_repeated_lines_char_ratio = 0.8;  ///< NeMo's name; keep when the score is at least this
 };
@@ -410,6 +426,7 @@ struct repeated_lines_by_char {
 
 // ---- paragraphs (text.split("\n\n")) ---------------------------------------------------------
 
+/// The parameters of nemo::repeated_paragraphs, with NeMo Curator's defaults.
 struct repeated_paragraphs_params {
   double max_repeated_paragraphs_ratio = 0.7;  ///< NeMo's name; keep when distinct/all paragraphs is at least this
 };
@@ -427,6 +444,7 @@ struct repeated_paragraphs {
   }
 };
 
+/// The parameters of nemo::repeated_paragraphs_by_char, with NeMo Curator's defaults.
 struct repeated_paragraphs_by_char_params {
   double max_repeated_paragraphs_char_ratio = 0.8;  ///< NeMo's name; keep when the score is at least this
 };
@@ -471,6 +489,7 @@ inline const millrace::filters::detail::phrase_matcher& boilerplate_phrases() {
 
 }  // namespace detail
 
+/// The parameters of nemo::boilerplate_string, with NeMo Curator's defaults.
 struct boilerplate_string_params {
   double max_boilerplate_string_ratio = 0.4;  ///< keep when the score is at most this
   bool remove_if_at_top_or_bottom = true;     ///< accepted for NeMo's config; NeMo's score ignores it too
@@ -502,6 +521,7 @@ struct boilerplate_string {
 
 // ---- word n-grams ----------------------------------------------------------------------------
 
+/// The parameters of nemo::repeating_top_ngrams, with NeMo Curator's defaults.
 struct repeating_top_ngrams_params {
   int n = 2;                               ///< words per n-gram (>= 1)
   double max_repeating_ngram_ratio = 0.2;  ///< keep when the score is at most this
@@ -547,6 +567,7 @@ struct repeating_top_ngrams {
   }
 };
 
+/// The parameters of nemo::repeating_duplicate_ngrams, with NeMo Curator's defaults.
 struct repeating_duplicate_ngrams_params {
   int n = 2;                                         ///< words per n-gram (>= 1); NeMo's class default, its English set uses 5..10
   double max_repeating_duplicate_ngram_ratio = 0.2;  ///< keep when the score is at most this

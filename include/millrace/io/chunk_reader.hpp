@@ -21,6 +21,7 @@
 
 namespace millrace::io {
 
+/// How a file is cut into chunks of whole lines: chunk size, the longest line, empty files, skip bounds.
 struct chunk_options {
   std::size_t chunk_bytes = std::size_t(1) << 20;       // target chunk size
   std::size_t max_line_bytes = std::size_t(64) << 20;   // a longer line is a bad record
@@ -32,6 +33,7 @@ struct chunk_options {
   std::uint64_t max_skip_bytes = std::uint64_t(1) << 30;
 };
 
+/// A chunk of whole lines of one input file, with the file, first line number and byte offset.
 struct text_chunk {
   // Whole lines, each ending with '\n' (the last line of a file gets one if it lacked it), with
   // at least SIMDJSON_PADDING bytes of capacity to spare so simdjson can parse lines in place.

@@ -17,6 +17,7 @@
 
 namespace millrace::io {
 
+/// CSV dialect and checks: delimiter, quote, header row, record width, blank lines, UTF-8.
 struct csv_options {
   char delimiter = ',';
   char quote = '"';

@@ -29,11 +29,13 @@ struct field_binding {
   M T::*member;
 };
 
+/// Binds a JSON/CSV field name to a member of the record type (for read_jsonl/write_jsonl).
 template <class T, class M>
 constexpr field_binding<T, M> field(std::string_view name, M T::*member) {
   return {name, member};
 }
 
+/// The field bindings of a record type, made by io::fields(io::field(...), ...).
 template <class... B>
 struct field_map {
   std::tuple<B...> bindings;

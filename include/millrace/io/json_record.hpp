@@ -15,6 +15,7 @@
 
 namespace millrace::io {
 
+/// A schemaless JSON record: the raw line, where it came from (file, line, input), and typed getters by field name.
 struct json_record {
   std::string raw;            // the line exactly as read but its '\n' (a CR before it stays); a valid JSON object
   std::string file;           // provenance: input file and 1-based line (0: not known, a part that starts mid-file)

@@ -24,6 +24,7 @@
 
 namespace millrace::io {
 
+/// One output shard in the manifest: file, records, bytes and xxh3-128 digests.
 struct shard_info {
   std::string file;              // name inside the output directory
   std::uint64_t records = 0;
@@ -41,6 +42,7 @@ struct input_info {
   std::vector<shard_info> shards;
 };
 
+/// An output directory's manifest.json: whether the run completed, its shards, and per input when resumable.
 struct manifest {
   bool complete = false;         // the run finished
   bool per_input = false;        // resumable layout: shards grouped by input

@@ -15,6 +15,7 @@
 
 namespace millrace::io {
 
+/// The outputs a job will write (a directory and files), checked against its inputs before any work.
 struct output_paths {
   std::filesystem::path dir;                  // sharded output directory (may not exist yet); empty: none
   std::vector<std::filesystem::path> files;   // single-file outputs (report, clusters, rejects); empty entries ignored

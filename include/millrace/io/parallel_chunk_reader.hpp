@@ -24,6 +24,7 @@
 
 namespace millrace::io {
 
+/// Options of the parallel reader: files read at once and the read-ahead bounds.
 struct parallel_read_options {
   std::size_t files = 2;                                             // files read at once (worker threads)
   std::size_t max_buffered_bytes = std::size_t(64) << 20;            // read-ahead, all files together

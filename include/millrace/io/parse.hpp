@@ -234,6 +234,7 @@ checked<std::string> parse_plain_line(raw_line&& l, bool validate_utf8);
 
 /// Whole chunks at once (for use without a pipeline).
 std::vector<checked<json_record>> parse_json_chunk(const text_chunk& c, const std::string& file);
+/// A chunk's JSON lines as records of T through the field map, each parsed or its error (as parse_json_chunk).
 template <class T, class... B>
 std::vector<checked<T>> parse_typed_chunk(const text_chunk& c, const field_map<B...>& map) {
   std::vector<raw_line> lines;
@@ -243,6 +244,7 @@ std::vector<checked<T>> parse_typed_chunk(const text_chunk& c, const field_map<B
   for (auto& l : lines) out.push_back(parse_typed_line<T>(std::move(l), map));
   return out;
 }
+/// A chunk's lines as strings (UTF-8 checked when asked), each line or its error.
 std::vector<checked<std::string>> parse_line_chunk(const text_chunk& c, bool validate_utf8);
 
 }  // namespace millrace::io

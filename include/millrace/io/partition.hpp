@@ -20,6 +20,7 @@
 
 namespace millrace::io {
 
+/// How inputs are split into partitions: whether files are cut into byte ranges, and the smallest range.
 struct partition_options {
   // Cut uncompressed files into byte ranges (false: whole files only, e.g. for CSV, whose quoted
   // fields may hold newlines).

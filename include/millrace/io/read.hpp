@@ -29,6 +29,7 @@
 
 namespace millrace::io {
 
+/// Options of every reader: bad-record policy, rejects file and limit, line and chunk bounds, resume.
 struct read_options {
   on_bad_record policy = on_bad_record::fail;
   std::filesystem::path rejects_file{};    // with on_bad_record::reject; empty: rejects are only counted

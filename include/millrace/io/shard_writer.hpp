@@ -36,6 +36,7 @@ struct z_stream_s;
 
 namespace millrace::io {
 
+/// Options of every writer: shard bounds, compression (zstd or gzip), names, resumable layout, fsync.
 struct write_options {
   std::size_t max_records_per_shard = 0;   // 0: no limit
   std::size_t max_bytes_per_shard = 0;     // uncompressed bytes; 0: no limit (a record never splits)

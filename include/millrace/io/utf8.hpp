@@ -8,6 +8,7 @@
 
 namespace millrace::io {
 
+/// True when s is valid UTF-8 (simdjson's validator: no overlong forms, surrogates or code points past U+10FFFF).
 inline bool utf8_valid(std::string_view s) noexcept {
   return simdjson::validate_utf8(s.data(), s.size());
 }
