@@ -364,3 +364,22 @@ TEST_CASE("recipe.overrides_and_dry_run") {
   CHECK(rep.records_out() == 1);
   CHECK(output_lines(tmp.path / "out").size() == 1);
 }
+
+TEST_CASE("recipe.url_filter_and_span_dedup.serial") {
+  temp_dir tmp("url");
+  write_file(tmp.path / "in.jsonl",
+             "{\"url\":\"http://a.bad.example.com/x\",\"text\":\"shared line here\"}\n"
+             "{\"url\":\"https://good.org\",\"text\":\"line one\\nshared line here\"}\n"
+             "{\"text\":\"shared line here\\nunique\",\"url\":\"https://ok.org\"}\n");
+  const std::string recipe = fmt::format(R"({{"reader": {{"read_jsonl": {{"inputs": ["{}"]}}}},
+    "steps": [{{"url_filter": {{"block_domains": ["example.com"]}}}}, {{"dedup.spans": {{"unit": "line"}}}}],
+    "writer": {{"write_jsonl": {{"dir": "{}"}}}}}})",
+                                         (tmp.path / "in.jsonl").string(), (tmp.path / "out").string());
+  auto built = rc::build(compile_json(recipe));
+  const auto rep = mr::run(built.pipeline, mr::serial_executor{});
+  CHECK(rep.records_in() == 3);
+  // the blocked URL's record is gone (its line was never seen), the later copy of a line is cut
+  CHECK(output_lines(tmp.path / "out") ==
+        std::vector<std::string>{"{\"url\":\"https://good.org\",\"text\":\"line one\\nshared line here\"}",
+                                 "{\"text\":\"unique\",\"url\":\"https://ok.org\"}"});
+}

@@ -1,6 +1,7 @@
 // millrace/recipe/builtin.hpp — the operators millrace ships, registered for recipes: readers
 // (read_jsonl, read_csv), text clean-up, the quality filters (Gopher, C4, FineWeb, NeMo, length,
-// character ratios, bad words, URL), take / limit, exact and near dedup, and the JSONL writer.
+// character ratios, bad words, URL), take / limit, exact, near, span and Bloom n-gram dedup, and
+// the JSONL writer.
 // builtin_registry() is the registry millrace-run uses; PII and language ID, which need optional
 // libraries, are in recipe/builtin_pii.hpp and recipe/builtin_langid.hpp.
 //   mr::recipe::registry reg = mr::recipe::builtin_registry();  reg.add(my_entry);
@@ -11,7 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include <millrace/dedup/bloom_ngram.hpp>
 #include <millrace/dedup/operators.hpp>
+#include <millrace/dedup/span_dedup.hpp>
 #include <millrace/filters/apply.hpp>
 #include <millrace/filters/bad_words.hpp>
 #include <millrace/filters/basic.hpp>
@@ -63,6 +66,10 @@ built_step quality_step(F f, const param_values& v, const step_context& ctx) {
 // The text accessor the dedup operators read.
 struct document_text {
   std::string_view operator()(const document& d) const { return d.text; }
+};
+// The text accessor of the dedup operators that cut spans out of the text.
+struct document_text_ref {
+  std::string& operator()(document& d) const { return d.text; }
 };
 
 inline void add_readers_writers(registry& reg) {
@@ -465,6 +472,51 @@ inline void add_dedup_ops(registry& reg) {
            .build =
                [near_options](const param_values& v, const step_context& ctx) {
                  return make_step(dedup::near_streaming(near_options(v), document_text{}, v.size("max_index_docs"), {}, ctx.step_name));
+               },
+           .group = "dedup"});
+  const dedup::span_dedup_options sp{};
+  reg.add({.name = "dedup.spans",
+           .doc = "corpus-wide line / paragraph / sentence-span dedup (C4's three-sentence spans): a span seen earlier "
+                  "is cut from later documents; the first occurrence by input order stays",
+           .params = {string_param("unit", "line", "what a span is made of").one_of({"line", "paragraph", "sentence"}),
+                      int_param("span_length", double(sp.span_length), "units per span (3 sentences: C4)").range(1, 1000),
+                      flag_param("within_document", sp.within_document, "also cut a span repeated inside one document"),
+                      int_param("min_remaining_bytes", double(sp.min_remaining_bytes), "a document that lost spans and keeps fewer bytes is dropped").range(0, 1e12),
+                      flag_param("normalize", false, "match units after text::normalize (case, punctuation)")},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 dedup::span_dedup_options o;
+                 const std::string& u = v.string("unit");
+                 o.unit = u == "sentence" ? dedup::span_unit::sentence : u == "paragraph" ? dedup::span_unit::paragraph : dedup::span_unit::line;
+                 o.span_length = v.size("span_length");
+                 o.within_document = v.flag("within_document");
+                 o.min_remaining_bytes = v.size("min_remaining_bytes");
+                 o.match.normalize = v.flag("normalize");
+                 return make_step(dedup::spans(o, document_text_ref{}, ctx.step_name));
+               },
+           .group = "dedup"});
+  const dedup::bloom_ngram_options bl{};
+  reg.add({.name = "dedup.bloom_ngrams",
+           .doc = "Bloom-filter n-gram dedup (Dolma bff): paragraphs (or documents) whose n-grams were mostly seen "
+                  "before are removed; bounded memory at a stated false-positive rate",
+           .params = {int_param("ngram", double(bl.ngram), "words per n-gram").range(1, 1000),
+                      int_param("min_words", double(bl.min_words), "shorter paragraphs are left alone").range(1, 1000),
+                      number_param("threshold", bl.threshold, "duplicate when the found share of n-grams reaches it").range(0, 1),
+                      string_param("scope", "paragraph", "each line on its own, or the whole document").one_of({"paragraph", "document"}),
+                      int_param("expected_ngrams", double(bl.expected_ngrams), "distinct n-grams the filter is sized for").range(1, 1e15),
+                      number_param("false_positive_rate", bl.false_positive_rate, "the filter's rate at expected_ngrams").range(1e-9, 0.5),
+                      int_param("min_remaining_bytes", double(bl.min_remaining_bytes), "a document that lost paragraphs and keeps fewer bytes is dropped").range(0, 1e12)},
+           .build =
+               [](const param_values& v, const step_context& ctx) {
+                 dedup::bloom_ngram_options o;
+                 o.ngram = v.size("ngram");
+                 o.min_words = v.size("min_words");
+                 o.threshold = v.number("threshold");
+                 o.scope = v.string("scope") == "document" ? dedup::bloom_scope::document : dedup::bloom_scope::paragraph;
+                 o.expected_ngrams = std::uint64_t(v.integer("expected_ngrams"));
+                 o.false_positive_rate = v.number("false_positive_rate");
+                 o.min_remaining_bytes = v.size("min_remaining_bytes");
+                 return make_step(dedup::bloom_ngrams(o, document_text_ref{}, ctx.step_name));
                },
            .group = "dedup"});
 }
