@@ -51,13 +51,13 @@ std::vector<Doc> make_corpus(std::size_t mb, std::size_t& planted) {
     for (auto& d : mr::synth::generate_corpus({.docs = 2000, .seed = seed++})) {
       std::string t = std::move(d.text);
       if (docs.size() % 4 == 0) {
-        const std::size_t k = 1 + r.below(3);
+        const std::size_t k = 1 + r.below_unbiased(3);
         std::vector<std::size_t> spots;  // spaces of the original text, filled from the end: no item splits another
-        for (std::size_t j = 0; j < k; ++j) spots.push_back(std::min(t.find(' ', r.below(t.size() + 1)), t.size()));
+        for (std::size_t j = 0; j < k; ++j) spots.push_back(std::min(t.find(' ', r.below_unbiased(t.size() + 1)), t.size()));
         std::sort(spots.rbegin(), spots.rend());
         for (const std::size_t at : spots) {
-          const bool real = r.below(3) != 0;
-          t.insert(at, std::string(" ") + (real ? pii[r.below(8)] : bait[r.below(7)]) + " ");
+          const bool real = r.below_unbiased(3) != 0;
+          t.insert(at, std::string(" ") + (real ? pii[r.below_unbiased(8)] : bait[r.below_unbiased(7)]) + " ");
           planted += real;
         }
       }

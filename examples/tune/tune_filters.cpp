@@ -70,22 +70,22 @@ std::vector<labelled> sample_of(std::size_t n, std::uint64_t seed) {
     std::array<bool, 8> seen{};
     for (std::size_t w = 0; w < words; ++w) {
       if (w) l.text += w % 12 == 0 ? '\n' : ' ';
-      if (g.chance(p_number)) {
+      if (g.bernoulli(p_number)) {
         l.text += std::to_string(g.between(10, 99999)), ++numbers;
-      } else if (g.chance(p_tag)) {
+      } else if (g.bernoulli(p_tag)) {
         l.text += "#tag", ++tags;
-      } else if (stops_used && g.chance(0.3)) {
-        const std::size_t k = g.below(stops_used);
+      } else if (stops_used && g.bernoulli(0.3)) {
+        const std::size_t k = g.below_unbiased(stops_used);
         l.text += stop[k];
         seen[k] = true;
       } else {
-        l.text += content[g.below(content.size())];
+        l.text += content[g.below_unbiased(content.size())];
       }
     }
     std::size_t distinct = 0;
     for (bool s : seen) distinct += s;
     l.good = words >= 100 && double(numbers) <= 0.1 * double(words) && distinct >= 3 && double(tags) <= 0.05 * double(words);
-    if (g.chance(0.03)) l.good = !l.good;
+    if (g.bernoulli(0.03)) l.good = !l.good;
     out.push_back(std::move(l));
   }
   return out;

@@ -23,19 +23,19 @@ set_list random_sets(std::uint64_t seed, std::size_t families, std::size_t per_f
   for (std::size_t f = 0; f < families; ++f) {
     std::set<std::uint64_t> base;
     const auto size = r.between(0, 40);
-    while (base.size() < size) base.insert(r.below(universe) * 0x9e3779b97f4a7c15ULL);  // spread over 64 bits
+    while (base.size() < size) base.insert(r.below_unbiased(universe) * 0x9e3779b97f4a7c15ULL);  // spread over 64 bits
     for (std::size_t v = 0; v < per_family; ++v) {
       std::set<std::uint64_t> s;
       const double drop = r.uniform() * 0.5;
       for (auto t : base)
-        if (!r.chance(drop)) s.insert(t);
-      const auto add = r.below(6);
-      for (std::uint64_t k = 0; k < add; ++k) s.insert(r.below(universe) * 0x9e3779b97f4a7c15ULL);
+        if (!r.bernoulli(drop)) s.insert(t);
+      const auto add = r.below_unbiased(6);
+      for (std::uint64_t k = 0; k < add; ++k) s.insert(r.below_unbiased(universe) * 0x9e3779b97f4a7c15ULL);
       out.emplace_back(s.begin(), s.end());
     }
   }
   // interleave families so that input order is not cluster order
-  for (std::size_t i = out.size(); i > 1; --i) std::swap(out[i - 1], out[r.below(i)]);
+  for (std::size_t i = out.size(); i > 1; --i) std::swap(out[i - 1], out[r.below_unbiased(i)]);
   return out;
 }
 

@@ -27,10 +27,10 @@ void check_feasible(const lk::deletion_plan& p, const std::vector<std::uint64_t>
 std::vector<lk::containment_edge> random_relation(millrace::synth::detail::rng& r, std::size_t n) {
   std::vector<std::vector<char>> c(n, std::vector<char>(n, 0));
   for (std::size_t b = 1; b < n; ++b) {
-    const std::size_t a = r.below(b);
+    const std::size_t a = r.below_unbiased(b);
     c[a][b] = 1;
-    if (r.unit() < 0.2) c[b][a] = 1;  // an identical copy
-    if (r.unit() < 0.3) c[r.below(b)][b] = 1;
+    if (r.uniform() < 0.2) c[b][a] = 1;  // an identical copy
+    if (r.uniform() < 0.3) c[r.below_unbiased(b)][b] = 1;
   }
   for (std::size_t k = 0; k < n; ++k)  // transitive closure
     for (std::size_t i = 0; i < n; ++i)
@@ -49,9 +49,9 @@ TEST_CASE("lake.plan.tiny.ilp_equals_brute_force.greedy_feasible") {
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
     CAPTURE(seed);
     millrace::synth::detail::rng r{seed};
-    const std::size_t n = 4 + r.below(8);  // 4..11 tables
+    const std::size_t n = 4 + r.below_unbiased(8);  // 4..11 tables
     std::vector<std::uint64_t> bytes(n);
-    for (auto& b : bytes) b = 1000 + r.below(100000);
+    for (auto& b : bytes) b = 1000 + r.below_unbiased(100000);
     const auto edges = random_relation(r, n);
     lk::plan_options o{.max_latency_s = 0.0008, .scan_bytes_per_s = 100e6, .fixed_latency_s = 0.0001,
                        .cost_per_byte = 0.2};

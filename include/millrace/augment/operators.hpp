@@ -23,13 +23,14 @@
 #include <millrace/core/position.hpp>
 #include <millrace/core/detail/position_order.hpp>
 #include <millrace/core/json_value.hpp>
+#include <millrace/core/random.hpp>
 
 namespace millrace::augment {
 
 /// The key that seeds the variants of the record at position p: a function of p alone. Position
 /// {0, i} gives i, the key number() gives the i-th record of a stream without positions.
 constexpr std::uint64_t position_key(const record_position& p) {
-  return p.input == 0 ? p.offset : p.offset ^ detail::splitmix64(p.input);
+  return p.input == 0 ? p.offset : p.offset ^ millrace::splitmix64_mix(p.input);
 }
 
 /// A record to augment. key: set by number(), seeds the variants' random streams: position_key of

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <millrace/dedup/detail/minhash_kernel_fn.hpp>
+#include <millrace/core/random.hpp>
 #include <millrace/detail/config.hpp>
 
 namespace millrace::dedup {
@@ -33,17 +34,9 @@ struct minhash_params {
 /// The signature value of an empty shingle set (every slot at the maximum).
 inline constexpr std::uint64_t empty_minhash = std::numeric_limits<std::uint64_t>::max();
 
-/// The documented parameter stream: splitmix64 (Steele et al.) started at `seed`. Per permutation,
+/// The documented parameter stream: splitmix64 (Steele et al., millrace/core/random.hpp) started at `seed`. Per permutation,
 /// mersenne61 draws a = 1 + next() % (p - 1), then b = next() % p; fast32 draws a, c, b = next().
-struct splitmix64 {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-};
+using millrace::splitmix64;
 
 /// Computes MinHash signatures of shingle sets with the documented permutation family (AVX2 kernels when available).
 class minhasher {

@@ -5,6 +5,8 @@
 //   auto pipeline = mr::source(millrace::synth::corpus_source({.docs = 1000})) | ...;   // as a pipeline source
 #pragma once
 
+#include <millrace/core/random.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -19,34 +21,9 @@
 
 namespace millrace::synth {
 
-/// splitmix64 with our own uniform helpers: std::uniform_*_distribution differ between standard
-/// libraries, and the corpus must be the same bytes everywhere.
-class rng {
- public:
-  explicit rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // uniform in [0, 1), 53 random bits
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  // uniform in [0, n), unbiased (rejection of the short last block); n > 0
-  std::uint64_t below(std::uint64_t n) {
-    const std::uint64_t reject_under = (0 - n) % n;
-    for (;;) {
-      const std::uint64_t x = next();
-      if (x >= reject_under) return x % n;
-    }
-  }
-  // uniform in [lo, hi], inclusive
-  std::uint64_t between(std::uint64_t lo, std::uint64_t hi) { return lo + below(hi - lo + 1); }
-  bool chance(double p) { return uniform() < p; }
-
- private:
-  std::uint64_t state_;
-};
+/// The corpus generator's random numbers: the project's splitmix64 (millrace/core/random.hpp),
+/// portable, so the corpus is the same bytes everywhere. Draws use below_unbiased (exact).
+using rng = millrace::splitmix64;
 
 /// P(k) proportional to 1 / (k + 1)^s for k in [0, n): inverse CDF by binary search.
 /// (std::pow may differ in the last ulp between libms; a draw changes only if it lands within an ulp
@@ -141,37 +118,37 @@ inline std::string make_word(rng& r, double non_ascii, std::uint64_t syl) {
   static constexpr std::string_view vowels[] = {"a", "e", "i", "o", "u", "ai", "ou", "ea", "y"};
   static constexpr std::string_view codas[] = {"", "", "", "n", "r", "s", "t", "l", "m", "ck", "nd"};
   std::string w;
-  if (r.chance(non_ascii)) {
-    switch (r.below(4)) {
+  if (r.bernoulli(non_ascii)) {
+    switch (r.below_unbiased(4)) {
       case 0: {  // CJK ideographs, 1-3
         for (std::uint64_t i = 0; i < std::min<std::uint64_t>(syl, 3); ++i)
-          append_utf8(w, static_cast<char32_t>(0x4E00 + r.below(0x5000)));
+          append_utf8(w, static_cast<char32_t>(0x4E00 + r.below_unbiased(0x5000)));
         return w;
       }
       case 1: {  // emoji, 1-2
         for (std::uint64_t i = 0; i < std::min<std::uint64_t>(syl, 2); ++i)
-          append_utf8(w, static_cast<char32_t>(0x1F600 + r.below(0x50)));
+          append_utf8(w, static_cast<char32_t>(0x1F600 + r.below_unbiased(0x50)));
         return w;
       }
       case 2: {  // Cyrillic lowercase
-        const auto len = 2 * syl + r.below(2);
-        for (std::uint64_t i = 0; i < len; ++i) append_utf8(w, static_cast<char32_t>(0x430 + r.below(32)));
+        const auto len = 2 * syl + r.below_unbiased(2);
+        for (std::uint64_t i = 0; i < len; ++i) append_utf8(w, static_cast<char32_t>(0x430 + r.below_unbiased(32)));
         return w;
       }
       default: {  // Latin syllables with accented vowels
         for (std::uint64_t i = 0; i < syl; ++i) {
-          w += onsets[r.below(std::size(onsets))];
-          w += accented_letters[r.below(std::size(accented_letters))].composed;
-          w += codas[r.below(std::size(codas))];
+          w += onsets[r.below_unbiased(std::size(onsets))];
+          w += accented_letters[r.below_unbiased(std::size(accented_letters))].composed;
+          w += codas[r.below_unbiased(std::size(codas))];
         }
         return w;
       }
     }
   }
   for (std::uint64_t i = 0; i < syl; ++i) {
-    w += onsets[r.below(std::size(onsets))];
-    w += vowels[r.below(std::size(vowels))];
-    w += codas[r.below(std::size(codas))];
+    w += onsets[r.below_unbiased(std::size(onsets))];
+    w += vowels[r.below_unbiased(std::size(vowels))];
+    w += codas[r.below_unbiased(std::size(codas))];
   }
   if (w.empty()) w.push_back('a');  // not w = "a": g++ 12 -O3 warns (-Wrestrict, PR 105329) in some inlinings
   return w;
@@ -184,7 +161,7 @@ inline std::vector<std::string> make_vocabulary(std::size_t n, double non_ascii,
   std::size_t attempts = 0;
   while (words.size() < n) {
     const std::size_t k = words.size();
-    const std::uint64_t syl = 1 + (k >= 60) + (k >= 1500) + (k >= 12000 && r.chance(0.5));
+    const std::uint64_t syl = 1 + (k >= 60) + (k >= 1500) + (k >= 12000 && r.bernoulli(0.5));
     std::string w = make_word(r, non_ascii, syl);
     if (++attempts > 50 * n + 1000) w += std::to_string(words.size());  // tiny syllable space: force unique
     if (seen.insert(w).second) words.push_back(std::move(w));
@@ -238,8 +215,8 @@ class corpus_generator {
     document d;
     const std::size_t index = produced_++;
     d.id = o_.id_prefix + pad(index);
-    if (!pool_.empty() && rng_.chance(o_.duplicate_rate)) {
-      const std::size_t k = rng_.below(pool_.size());
+    if (!pool_.empty() && rng_.bernoulli(o_.duplicate_rate)) {
+      const std::size_t k = rng_.below_unbiased(pool_.size());
       const double target = o_.min_similarity + (o_.max_similarity - o_.min_similarity) * rng_.uniform();
       d.edit = strength_for(target);
       d.text = detail::render(edit(pool_[k].words, d.edit));
@@ -248,11 +225,11 @@ class corpus_generator {
       return d;
     }
     detail::tokens words;
-    if (rng_.chance(o_.hard_negative_rate)) {
+    if (rng_.bernoulli(o_.hard_negative_rate)) {
       d.hard_negative = true;
       words = sentences(rng_.between(std::max<std::size_t>(o_.min_words / 4, 5), std::max<std::size_t>(o_.min_words, 6)));
-      const auto& b = boilerplate_[rng_.below(boilerplate_.size())];
-      if (rng_.chance(0.5)) words.insert(words.end(), b.begin(), b.end());
+      const auto& b = boilerplate_[rng_.below_unbiased(boilerplate_.size())];
+      if (rng_.bernoulli(0.5)) words.insert(words.end(), b.begin(), b.end());
       else words.insert(words.begin(), b.begin(), b.end());
     } else {
       words = sentences(rng_.between(o_.min_words, o_.max_words));
@@ -298,13 +275,13 @@ class corpus_generator {
     for (std::size_t i = 0; i < n; ++i) {
       const bool first = left_in_sentence == 0;
       if (first) left_in_sentence = rng_.between(4, 18);
-      std::string w = rng_.chance(0.02) ? std::to_string(rng_.below(2100)) : word();
+      std::string w = rng_.bernoulli(0.02) ? std::to_string(rng_.below_unbiased(2100)) : word();
       if (first) detail::capitalize(w);
       if (--left_in_sentence == 0 || i + 1 == n) {
         static constexpr std::string_view ends[] = {".", ".", ".", ".", "?", "!"};
-        w += ends[rng_.below(std::size(ends))];
+        w += ends[rng_.below_unbiased(std::size(ends))];
         left_in_sentence = 0;
-      } else if (rng_.chance(0.06)) {
+      } else if (rng_.bernoulli(0.06)) {
         w += ',';
       }
       t.push_back(std::move(w));
@@ -325,22 +302,22 @@ class corpus_generator {
       } else out.push_back(w);
     }
     if (out.empty()) out.push_back(word());
-    if (rng_.chance(o_.truncate_rate)) {
+    if (rng_.bernoulli(o_.truncate_rate)) {
       const auto keep = static_cast<std::size_t>(std::ceil(static_cast<double>(out.size()) * (0.5 + 0.5 * rng_.uniform())));
       out.resize(std::max<std::size_t>(keep, 1));
     }
-    if (rng_.chance(o_.boilerplate_rate)) {
-      const auto& b = boilerplate_[rng_.below(boilerplate_.size())];
+    if (rng_.bernoulli(o_.boilerplate_rate)) {
+      const auto& b = boilerplate_[rng_.below_unbiased(boilerplate_.size())];
       out.insert(out.end(), b.begin(), b.end());
     }
-    if (rng_.chance(o_.noise_rate)) noise(out);
+    if (rng_.bernoulli(o_.noise_rate)) noise(out);
     return out;
   }
 
   // Surface noise that text normalization is meant to undo: case, punctuation variants, decomposed
   // accents, non-breaking or doubled spaces, curly quotes, full-width commas.
   void noise(detail::tokens& t) {
-    const bool decompose = rng_.chance(0.5);  // NFD spelling of every precomposed accent in the copy
+    const bool decompose = rng_.bernoulli(0.5);  // NFD spelling of every precomposed accent in the copy
     for (auto& w : t) {
       if (decompose)
         for (const auto& a : detail::accented_letters)
@@ -349,8 +326,8 @@ class corpus_generator {
             detail::append_utf8(nfd, a.combining);
             w.replace(pos, std::string_view(a.composed).size(), nfd);
           }
-      if (!rng_.chance(0.12)) continue;
-      switch (rng_.below(5)) {
+      if (!rng_.bernoulli(0.12)) continue;
+      switch (rng_.below_unbiased(5)) {
         case 0: detail::upper(w); break;
         case 1: detail::capitalize(w); break;
         case 2: w = "\u201c" + w + "\u201d"; break;
@@ -363,7 +340,7 @@ class corpus_generator {
             w += ';';
           }
           break;
-        default: w += rng_.chance(0.5) ? "\u00a0" : " "; break;  // next separator becomes NBSP + space or two spaces
+        default: w += rng_.bernoulli(0.5) ? "\u00a0" : " "; break;  // next separator becomes NBSP + space or two spaces
       }
     }
   }

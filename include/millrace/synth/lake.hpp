@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include <millrace/core/random.hpp>
 #include <millrace/io/atomic_file.hpp>
 #include <millrace/lake/value.hpp>
 
@@ -71,22 +72,9 @@ struct lake {
 
 namespace detail {
 
-// splitmix64: portable, so a seed gives the same lake with every standard library.
-struct rng {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(next() % n); }
-  std::size_t between(std::size_t lo, std::size_t hi) { return lo + below(hi - lo + 1); }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  template <class T> void shuffle(std::vector<T>& v) {
-    for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[below(i)]);
-  }
-};
+// The project's splitmix64 (millrace/core/random.hpp): portable, so a seed gives the same lake
+// with every standard library.
+using rng = millrace::splitmix64;
 
 struct column_kind {
   const char* name;
@@ -108,20 +96,20 @@ inline std::string make_value(rng& r, int type, std::size_t row) {
   static const char* words[] = {"alpha", "beta", "gamma", "delta", "say \"hi\"", "eta", "theta",
                                 "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi"};
   switch (type) {
-    case 0: return std::to_string(row * 3 + r.below(3) + 1);
-    case 1: return std::to_string(r.below(100));
-    case 2: return ::millrace::lake::canonicalize(fmt::format("{:.2f}", r.unit() * 1000.0));
+    case 0: return std::to_string(row * 3 + r.below_unbiased(3) + 1);
+    case 1: return std::to_string(r.below_unbiased(100));
+    case 2: return ::millrace::lake::canonicalize(fmt::format("{:.2f}", r.uniform() * 1000.0));
     case 3: {
-      const int y = 2015 + static_cast<int>(r.below(10));
-      const int m = 1 + static_cast<int>(r.below(12));
-      const int d = 1 + static_cast<int>(r.below(28));
+      const int y = 2015 + static_cast<int>(r.below_unbiased(10));
+      const int m = 1 + static_cast<int>(r.below_unbiased(12));
+      const int d = 1 + static_cast<int>(r.below_unbiased(28));
       return fmt::format("{:04}-{:02}-{:02}", y, m, d);
     }
-    case 4: return cities[r.below(std::size(cities))];
+    case 4: return cities[r.below_unbiased(std::size(cities))];
     default: {  // one draw per statement: argument evaluation order differs between compilers
-      const char* w1 = words[r.below(std::size(words))];
-      const char* w2 = words[r.below(std::size(words))];
-      return fmt::format("{} {} {}", w1, w2, r.below(1000));
+      const char* w1 = words[r.below_unbiased(std::size(words))];
+      const char* w2 = words[r.below_unbiased(std::size(words))];
+      return fmt::format("{} {} {}", w1, w2, r.below_unbiased(1000));
     }
   }
 }
@@ -155,7 +143,7 @@ inline lake generate_lake(const lake_options& o) {
     for (std::size_t i = 0; i < nrows; ++i) {
       std::vector<std::string> row;
       for (auto ty : types)
-        row.push_back(r.unit() < o.null_fraction ? std::string() : detail::make_value(r, ty, i));
+        row.push_back(r.uniform() < o.null_fraction ? std::string() : detail::make_value(r, ty, i));
       t.rows.push_back(std::move(row));
     }
     return std::make_pair(t, types);
@@ -163,7 +151,7 @@ inline lake generate_lake(const lake_options& o) {
   for (std::size_t i = 0; i < o.tables; ++i) {
     lake_table t;
     std::vector<int> types;
-    const bool base = out.tables.empty() || r.unit() < o.base_fraction;
+    const bool base = out.tables.empty() || r.uniform() < o.base_fraction;
     if (base) {
       std::vector<std::size_t> all(pool.size());
       for (std::size_t k = 0; k < all.size(); ++k) all[k] = k;
@@ -173,8 +161,8 @@ inline lake generate_lake(const lake_options& o) {
       t.kind = derivation::base;
       bases.push_back(i);
     } else {
-      const auto kind = static_cast<derivation>(1 + r.below(10));
-      const std::size_t p = r.below(out.tables.size());
+      const auto kind = static_cast<derivation>(1 + r.below_unbiased(10));
+      const std::size_t p = r.below_unbiased(out.tables.size());
       const lake_table& parent = out.tables[p];
       t.header = parent.header;
       t.rows = parent.rows;
@@ -206,13 +194,13 @@ inline lake generate_lake(const lake_options& o) {
         }
         case derivation::selection: {  // rows whose value in one column is <= a pivot value
           if (t.rows.empty()) break;
-          const std::size_t c = r.below(nc);
-          const std::string pivot = t.rows[r.below(t.rows.size())][c];
+          const std::size_t c = r.below_unbiased(nc);
+          const std::string pivot = t.rows[r.below_unbiased(t.rows.size())][c];
           std::erase_if(t.rows, [&](const auto& row) { return row[c] > pivot; });
           break;
         }
         case derivation::sample:
-          std::erase_if(t.rows, [&](const auto&) { return r.unit() < 0.5; });
+          std::erase_if(t.rows, [&](const auto&) { return r.uniform() < 0.5; });
           break;
         case derivation::reorder_columns: {
           std::vector<std::size_t> perm(nc);
@@ -229,7 +217,7 @@ inline lake generate_lake(const lake_options& o) {
             for (auto k : perm) {
               // Respell some integers ("7" -> "007"): the same value after canonicalization.
               std::int64_t v = 0;
-              if (::millrace::lake::detail::parse_int(row[k], v) && v >= 0 && r.unit() < 0.3) nr.push_back(std::string("00").append(row[k]));
+              if (::millrace::lake::detail::parse_int(row[k], v) && v >= 0 && r.uniform() < 0.3) nr.push_back(std::string("00").append(row[k]));
               else nr.push_back(row[k]);
             }
             row = std::move(nr);
@@ -241,13 +229,13 @@ inline lake generate_lake(const lake_options& o) {
         case derivation::shuffle_rows: r.shuffle(t.rows); break;
         case derivation::copy: break;
         case derivation::mutated: {  // a sample, then one cell set to another value of its column
-          std::erase_if(t.rows, [&](const auto&) { return r.unit() < 0.3; });
+          std::erase_if(t.rows, [&](const auto&) { return r.uniform() < 0.3; });
           std::set<std::string> parent_rows;
           for (const auto& row : parent.rows) parent_rows.insert(detail::row_key(row));
           bool done = false;
           for (int attempt = 0; attempt < 64 && !done && t.rows.size() >= 1; ++attempt) {
-            const std::size_t ri = r.below(t.rows.size()), c = r.below(nc);
-            const std::string& v = parent.rows[r.below(parent.rows.size())][c];
+            const std::size_t ri = r.below_unbiased(t.rows.size()), c = r.below_unbiased(nc);
+            const std::string& v = parent.rows[r.below_unbiased(parent.rows.size())][c];
             auto row = t.rows[ri];
             row[c] = v;
             if (!parent_rows.count(detail::row_key(row))) {
@@ -259,7 +247,7 @@ inline lake generate_lake(const lake_options& o) {
           break;
         }
         case derivation::unrelated: {  // a base's schema, fresh rows
-          const std::size_t b = bases[r.below(bases.size())];
+          const std::size_t b = bases[r.below_unbiased(bases.size())];
           std::vector<std::size_t> cols;
           for (const auto& name : out.tables[b].header)
             for (std::size_t k = 0; k < pool.size(); ++k)
@@ -270,10 +258,10 @@ inline lake generate_lake(const lake_options& o) {
           break;
         }
         case derivation::renamed:
-          t.header[r.below(nc)] += "_2";
+          t.header[r.below_unbiased(nc)] += "_2";
           break;
         case derivation::recased: {
-          auto& h = t.header[r.below(nc)];
+          auto& h = t.header[r.below_unbiased(nc)];
           for (auto& ch : h)
             if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
           break;

@@ -14,7 +14,7 @@
 
 #include <fmt/format.h>
 
-#include <millrace/augment/rng.hpp>
+#include <millrace/core/random.hpp>
 #include <millrace/core/json_value.hpp>
 #include <millrace/core/module.hpp>
 
@@ -39,7 +39,7 @@ struct search_dimension {
   }
 
   /// A value drawn uniformly (reals to 4 significant digits, kept in range), as JSON text.
-  std::string draw(augment::rng& r) const {
+  std::string draw(millrace::splitmix64& r) const {
     if (type == kind::choice) return choices[r.below(choices.size())];
     if (type == kind::integer) {
       const double span = hi - lo + 1;

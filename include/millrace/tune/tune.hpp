@@ -24,7 +24,7 @@
 
 #include <fmt/format.h>
 
-#include <millrace/augment/rng.hpp>
+#include <millrace/core/random.hpp>
 #include <millrace/core/module.hpp>
 #include <millrace/tune/search_space.hpp>
 
@@ -162,7 +162,7 @@ tune_result tune(const M& module, Metric metric, const std::vector<T>& sample, t
       tune_trial t;
       t.id = r.trials.size();
       for (std::size_t k = 0; k < r.dimensions.size(); ++k) {
-        augment::rng g(opts.seed, id, attempt, k);
+        millrace::splitmix64 g = millrace::random_stream(opts.seed, id, attempt, k);
         const std::string v = r.dimensions[k].draw(g);
         load_config(m, r.dimensions[k].config_with(v));
         t.values += (k ? " " : "") + r.dimensions[k].path + "=" + v;
@@ -181,7 +181,7 @@ tune_result tune(const M& module, Metric metric, const std::vector<T>& sample, t
   // The sample in a seeded order: every rung's part is a prefix, so parts are nested.
   std::vector<std::size_t> order(sample.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  augment::rng shuffle(opts.seed, ~std::uint64_t{0}, 0, 0);
+  millrace::splitmix64 shuffle = millrace::random_stream(opts.seed, ~std::uint64_t{0}, 0, 0);
   for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[shuffle.below(i)]);
   std::vector<T> shuffled;
   shuffled.reserve(sample.size());

@@ -6,14 +6,11 @@
 #include <chrono>
 #include <cstdint>
 
+#include <millrace/core/random.hpp>
+
 namespace millrace::llm::detail {
 
-inline std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
+using millrace::splitmix64_mix;
 
 /// Delay before retry number `attempt` (1 = the first retry): d = min(max, base * 2^(attempt-1)),
 /// then a jittered value in [d/2, d] (equal jitter: spread out, never below half the backoff);
@@ -23,7 +20,7 @@ inline std::chrono::milliseconds backoff_delay(std::chrono::milliseconds base, s
                                                std::chrono::milliseconds retry_after = std::chrono::milliseconds{0}) {
   const int shift = std::clamp(attempt - 1, 0, 30);
   const double d = std::min<double>(double(max.count()), double(base.count()) * double(std::uint64_t{1} << shift));
-  const double u = double(splitmix64(seed ^ splitmix64(key ^ std::uint64_t(attempt))) >> 11) * 0x1.0p-53;
+  const double u = double(splitmix64_mix(seed ^ splitmix64_mix(key ^ std::uint64_t(attempt))) >> 11) * 0x1.0p-53;
   const auto jittered = std::chrono::milliseconds(std::int64_t(d / 2 + u * d / 2));
   return std::max(jittered, retry_after);
 }

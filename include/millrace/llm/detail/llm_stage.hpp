@@ -184,7 +184,7 @@ class llm_stage {
   static void send(const std::shared_ptr<batch>& b, std::size_t i, std::shared_ptr<std::string> body, int parse_tries) {
     chat_request req;
     req.body = *body;
-    req.jitter_key = splitmix64(std::hash<std::string>{}(*body) ^ std::uint64_t(parse_tries));
+    req.jitter_key = splitmix64_mix(std::hash<std::string>{}(*body) ^ std::uint64_t(parse_tries));
     // Once the batch is reported its other requests are moot; and the executor may be gone, so
     // its cancellation flag is not read any more.
     req.cancelled = [b] { return b->reported.load() || b->c.cancelled(); };
