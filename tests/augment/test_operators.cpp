@@ -4,6 +4,7 @@
 // for any threads, batch size and split of the input).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -342,4 +343,32 @@ TEST_CASE("augment.positioned.errors.out_of_order_dedup_and_mixed_numbering.2T")
     CHECK(e.op_name() == "augment.number");
     CHECK(std::string(e.what()).find("record 5 has no position") != std::string::npos);
   }
+}
+
+TEST_CASE("augment.operators.name.reaches_the_run_report.2T") {
+  const auto s = setup();
+  const auto docs = make_docs(12);
+  auto t = std::make_shared<au::augment_tally>();
+  std::vector<au::augmented_doc> out;
+  auto r = mr::run(mr::from_range(docs) | au::number("num") | au::generate(s.aug, "variants") | au::guard(s.guard, "near_guard") |
+                       au::dedup_variants(nullptr, "exact") | au::tally(t, "count") | au::flatten(true, "flat") |
+                       mr::collect(out),
+                   mr::cpu{.threads = 2, .batch_size = 4});
+  REQUIRE_FALSE(out.empty());
+  std::map<std::string, std::uint64_t> in_by_name;
+  for (const auto& o : r.ops) in_by_name[o.name] = o.records_in;
+  for (const char* n : {"num", "variants", "near_guard", "exact", "count", "flat"}) {
+    CAPTURE(n);
+    REQUIRE(in_by_name.count(n) == 1);
+    CHECK(in_by_name[n] == docs.size());
+  }
+  for (const char* n : {"augment.number", "augment.generate", "augment.guard", "augment.dedup", "augment.flatten"})
+    CHECK(in_by_name.count(n) == 0);
+  // Defaults keep the old names, so reports do not change.
+  auto r2 = mr::run(mr::from_range(docs) | au::number() | au::generate(s.aug) | au::flatten() | mr::collect(out),
+                    mr::serial_executor{});
+  std::vector<std::string> names;
+  for (const auto& o : r2.ops) names.push_back(o.name);
+  CHECK(std::find(names.begin(), names.end(), "augment.generate") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "augment.flatten") != names.end());
 }

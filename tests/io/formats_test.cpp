@@ -355,3 +355,20 @@ TEST_CASE("formats.warc.malformed") {
   const std::string e = error_of([&] { read_warc_all({(d / "big.warc").string()}, {.max_record_bytes = 16}); });
   CHECK(e.find("max_record_bytes") != std::string::npos);
 }
+
+TEST_CASE("io.warc.name.reaches_the_run_report.serial") {
+  temp_dir d;
+  const wet_file w = make_wet(3);
+  write_file(d / "a.warc.wet", concat(w.records));
+  std::vector<io::warc_record> got;
+  auto r = mr::run(io::read_warc({(d / "a.warc.wet").string()}, {}, {}, "read_crawl") | mr::collect(got),
+                   mr::serial_executor{});
+  REQUIRE(got.size() == 4);
+  REQUIRE(r.ops.size() >= 2);
+  CHECK(r.ops[0].name == "read_crawl");
+  CHECK(r.ops[0].records_out == 4);
+  CHECK(r.ops[1].name == "read_crawl.check");
+  // Without a name the ops keep the reader's own.
+  auto r2 = mr::run(io::read_warc({(d / "a.warc.wet").string()}) | mr::collect(got), mr::serial_executor{});
+  CHECK(r2.ops[0].name == "read_warc");
+}

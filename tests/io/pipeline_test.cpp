@@ -280,3 +280,65 @@ TEST_CASE("io.resume.crash_after_N_then_rerun.byte_identical.2T") {
   CHECK(r2.records_in() == 0);
   CHECK(snapshot(d / "out") == want);
 }
+
+namespace {
+// The report line of the op named so, or null.
+const mr::op_report* op_named(const mr::run_report& r, const std::string& name) {
+  for (const auto& o : r.ops)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("io.readers_and_writers.name.reaches_the_run_report.2T") {
+  temp_dir d;
+  fs::create_directories(d / "in");
+  iotest::write_file(d / "in/a.jsonl", "{\"id\":\"1\",\"text\":\"x\"}\n{\"id\":\"2\",\"text\":\"y\"}\n");
+  iotest::write_file(d / "in/l.txt", "one\ntwo\nthree\n");
+  iotest::write_file(d / "in/t.csv", "id,text\n1,a\n2,b\n3,c\n4,d\n");
+  const std::string jsonl = (d / "in/a.jsonl").string(), txt = (d / "in/l.txt").string(), csv = (d / "in/t.csv").string();
+
+  auto rj = mr::run(io::read_jsonl({jsonl}, {}, "read_train") | io::write_jsonl(d / "o1", {}, "write_train"),
+                    mr::cpu{.threads = 2});
+  REQUIRE(op_named(rj, "read_train") != nullptr);
+  CHECK(op_named(rj, "read_train")->records_out == 2);
+  CHECK(op_named(rj, "read_train.parse") != nullptr);
+  CHECK(op_named(rj, "read_train.check") != nullptr);
+  REQUIRE(op_named(rj, "write_train") != nullptr);
+  CHECK(op_named(rj, "write_train")->records_in == 2);
+  CHECK(op_named(rj, "read_jsonl") == nullptr);
+  CHECK(op_named(rj, "write_jsonl") == nullptr);
+
+  auto rt = mr::run(io::read_jsonl<Doc>({jsonl}, doc_fields, {}, "read_docs") |
+                        io::write_jsonl<Doc>(d / "o2", doc_fields, {}, "write_docs"),
+                    mr::cpu{.threads = 2});
+  CHECK(op_named(rt, "read_docs.check") != nullptr);
+  REQUIRE(op_named(rt, "write_docs") != nullptr);
+  CHECK(op_named(rt, "write_docs")->records_in == 2);
+
+  auto ra = mr::run(io::read_jsonl_as({jsonl}, [](io::json_line& l) { return l.take_text(); }, {}, "read_as") |
+                        io::write_lines(d / "o3", {}, "write_raw"),
+                    mr::cpu{.threads = 2});
+  CHECK(op_named(ra, "read_as.parse") != nullptr);
+  REQUIRE(op_named(ra, "write_raw") != nullptr);
+  CHECK(op_named(ra, "write_raw")->records_in == 2);
+
+  auto rl = mr::run(io::read_lines({txt}, {}, "read_txt") | io::write_lines(d / "o4", {}, "write_txt"),
+                    mr::cpu{.threads = 2});
+  REQUIRE(op_named(rl, "read_txt") != nullptr);
+  CHECK(op_named(rl, "read_txt")->records_out == 3);
+  CHECK(op_named(rl, "write_txt") != nullptr);
+
+  auto rc = mr::run(io::read_csv({csv}, {}, {}, "read_table") |
+                        io::write_csv<io::csv_row>(d / "o5", {}, {}, "write_table"),
+                    mr::cpu{.threads = 2});
+  REQUIRE(op_named(rc, "read_table") != nullptr);
+  CHECK(op_named(rc, "read_table.check") != nullptr);
+  REQUIRE(op_named(rc, "write_table") != nullptr);
+  CHECK(op_named(rc, "write_table")->records_in == 4);
+
+  // Defaults unchanged.
+  auto rd = mr::run(io::read_lines({txt}) | io::write_lines(d / "o6"), mr::serial_executor{});
+  CHECK(op_named(rd, "read_lines") != nullptr);
+  CHECK(op_named(rd, "write_lines") != nullptr);
+}

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -56,6 +57,27 @@ TEST_CASE("lake.ops.bad_file.operator_error") {
   } catch (const mr::operator_error& e) {
     CHECK(e.op_name() == "lake.read_table");
     CHECK(std::string(e.what()).find("zz_bad.csv:2:") != std::string::npos);
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("lake.ops.name.reaches_the_run_report.2T") {
+  const auto dir = lake_dir("named", 43);
+  std::vector<lk::containment_record> out;
+  auto r = mr::run(lk::read_lake(dir, {}, "warehouse") | lk::containments({}, "contain") | mr::collect(out),
+                   mr::cpu{.threads = 2, .batch_size = 4});
+  std::vector<std::string> names;
+  for (const auto& o : r.ops) names.push_back(o.name);
+  CHECK(std::find(names.begin(), names.end(), "warehouse.tables") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "warehouse.read_table") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "contain") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "lake.containments") == names.end());
+  { std::ofstream(dir / "zz_bad.csv") << "a,b\n1\n"; }
+  try {
+    mr::run(lk::read_lake(dir, {}, "warehouse") | lk::containments() | mr::collect(out), mr::serial_executor{});
+    FAIL("no error");
+  } catch (const mr::operator_error& e) {
+    CHECK(e.op_name() == "warehouse.read_table");
   }
   fs::remove_all(dir);
 }

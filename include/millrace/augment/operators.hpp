@@ -1,7 +1,8 @@
 // Augmentation as pipeline operators: number -> generate -> guard -> dedup_variants -> flatten.
 //   auto p = mr::from_range(docs) | mr::augment::number() | mr::augment::generate(aug)
 //          | mr::augment::guard(g) | mr::augment::dedup_variants() | mr::augment::flatten() | mr::collect(out);
-// Records: source_doc in, augmented_doc out; order is input order, then variant number.
+// Records: source_doc in, augmented_doc out; order is input order, then variant number. Each
+// operator takes a trailing name (default "augment.<operator>"), its line in the run report.
 // A record's variants depend on (seed, its key, variant number, text); the key comes from the
 // record's position when it has one, so any thread count, batch size or split of the input gives
 // the same variants. Stage objects keep the state of one run by value: a pipeline run twice gives
@@ -142,9 +143,10 @@ struct dedup_stage {
   std::shared_ptr<const exact_seen> originals;   // null: only the originals seen so far count
   exact_seen seen;
   millrace::detail::position_order order;
+  std::string name;   // the operator's name, in an out-of-order error
   std::vector<variant_group> process(std::vector<variant_group>&& batch) {
     for (auto& g : batch) {
-      if (g.source.position) order.check(*g.source.position, "augment.dedup");
+      if (g.source.position) order.check(*g.source.position, name);
       if (!originals) seen.insert(g.source.text);
       std::size_t w = 0;
       for (std::size_t i = 0; i < g.variants.size(); ++i) {
@@ -171,10 +173,10 @@ struct dedup_stage {
 /// Serial, in order: gives each record its key. With a position: key = position_key(position),
 /// id (when empty) = "<offset>" for input 0, else "<input>:<offset>". Without: key = id (when
 /// empty) = its arrival index. Either every record has a position or none (else it throws).
-inline auto number() { return millrace::stage(detail::number_stage{}, "augment.number"); }
+inline auto number(std::string name = "augment.number") { return millrace::stage(detail::number_stage{}, std::move(name)); }
 
 /// Parallel: makes the variants of each record (all counted as kept until guard/dedup say otherwise).
-inline auto generate(std::shared_ptr<const augmenter> aug) {
+inline auto generate(std::shared_ptr<const augmenter> aug, std::string name = "augment.generate") {
   return millrace::map(
       [aug](source_doc d) {
         variant_group g;
@@ -185,11 +187,11 @@ inline auto generate(std::shared_ptr<const augmenter> aug) {
         g.source = std::move(d);
         return g;
       },
-      "augment.generate");
+      std::move(name));
 }
 
 /// Parallel: keeps the variants whose estimated Jaccard to the source lies in [lo, hi].
-inline auto guard(std::shared_ptr<const similarity_guard> guard) {
+inline auto guard(std::shared_ptr<const similarity_guard> guard, std::string name = "augment.guard") {
   return millrace::map(
       [guard](variant_group g) {
         std::vector<std::string_view> texts;
@@ -218,18 +220,18 @@ inline auto guard(std::shared_ptr<const similarity_guard> guard) {
         g.jaccard.resize(w);
         return g;
       },
-      "augment.guard");
+      std::move(name));
 }
 
 /// Serial, in order: exact dedup of variants against the originals and each other. Pass a set
 /// seeded with every original's text to dedup against originals that come later in the input too.
 /// The run only reads the seeded set (it is not changed); each run starts from it, or empty.
-inline auto dedup_variants(std::shared_ptr<const exact_seen> originals = nullptr) {
-  return millrace::stage(detail::dedup_stage{std::move(originals), {}, {}}, "augment.dedup");
+inline auto dedup_variants(std::shared_ptr<const exact_seen> originals = nullptr, std::string name = "augment.dedup") {
+  return millrace::stage(detail::dedup_stage{std::move(originals), {}, {}, name}, name);
 }
 
 /// Parallel: one augmented_doc per survivor, the original first (variant 0) when with_originals.
-inline auto flatten(bool with_originals = true) {
+inline auto flatten(bool with_originals = true, std::string name = "augment.flatten") {
   return millrace::flat_map(
       [with_originals](variant_group g) {
         std::vector<augmented_doc> out;
@@ -245,7 +247,7 @@ inline auto flatten(bool with_originals = true) {
         }
         return out;
       },
-      "augment.flatten");
+      std::move(name));
 }
 
 /// Parallel, thread-safe tally of the groups' counts (read it after the run). Like mr::collect's
@@ -259,7 +261,7 @@ struct augment_tally {
   }
 };
 /// An inspect operator counting kept and dropped variants into `t`.
-inline auto tally(std::shared_ptr<augment_tally> t) {
+inline auto tally(std::shared_ptr<augment_tally> t, std::string name = "augment.tally") {
   return millrace::inspect(
       [t](const variant_group& g) {
         t->sources += g.counts.sources;
@@ -270,7 +272,7 @@ inline auto tally(std::shared_ptr<augment_tally> t) {
         t->sibling_duplicate += g.counts.sibling_duplicate;
         t->duplicate += g.counts.duplicate;
       },
-      "augment.tally");
+      std::move(name));
 }
 
 }  // namespace millrace::augment

@@ -212,9 +212,9 @@ class csv_source {
 };
 
 template <class Parse>
-auto jsonl_reader(std::shared_ptr<const input_set> in, const read_options& opt, Parse parse) {
+auto jsonl_reader(std::shared_ptr<const input_set> in, const read_options& opt, Parse parse, const std::string& name) {
   using T = std::remove_cvref_t<decltype(parse(std::declval<raw_line&&>(), std::declval<const input_set&>()).value)>;
-  return millrace::source(line_source(in, opt), "read_jsonl") |
+  return millrace::source(line_source(in, opt), name) |
          millrace::batch_map(
              [in, parse](std::vector<raw_line>&& b) {
                std::vector<checked<T>> out;
@@ -222,31 +222,36 @@ auto jsonl_reader(std::shared_ptr<const input_set> in, const read_options& opt, 
                for (auto& l : b) out.push_back(parse(std::move(l), *in));
                return out;
              },
-             "read_jsonl.parse") |
-         millrace::stage(settle_stage<T>(in, opt), "read_jsonl.check");
+             name + ".parse") |
+         millrace::stage(settle_stage<T>(in, opt), name + ".check");
 }
 
-inline auto json_reader(std::shared_ptr<const input_set> in, const read_options& opt) {
-  return jsonl_reader(std::move(in), opt,
-                      [](raw_line&& l, const input_set& s) { return parse_json_line(std::move(l), s.name(l.input)); });
+inline auto json_reader(std::shared_ptr<const input_set> in, const read_options& opt, const std::string& name) {
+  return jsonl_reader(
+      std::move(in), opt, [](raw_line&& l, const input_set& s) { return parse_json_line(std::move(l), s.name(l.input)); },
+      name);
 }
 template <class T, class Map>
-auto typed_reader(std::shared_ptr<const input_set> in, const read_options& opt, Map map) {
-  return jsonl_reader(std::move(in), opt,
-                      [map](raw_line&& l, const input_set&) { return parse_typed_line<T>(std::move(l), map); });
+auto typed_reader(std::shared_ptr<const input_set> in, const read_options& opt, Map map, const std::string& name) {
+  return jsonl_reader(
+      std::move(in), opt, [map](raw_line&& l, const input_set&) { return parse_typed_line<T>(std::move(l), map); },
+      name);
 }
 template <class D>
-auto decoding_reader(std::shared_ptr<const input_set> in, const read_options& opt, D decode) {
+auto decoding_reader(std::shared_ptr<const input_set> in, const read_options& opt, D decode, const std::string& name) {
   static_assert(std::is_invocable_v<const D&, json_line&>,
                 "millrace::io::read_jsonl_as: the decoder must be callable as T(millrace::io::json_line&) const");
-  return jsonl_reader(std::move(in), opt, [decode = std::move(decode)](raw_line&& l, const input_set& s) {
-    const std::string& file = s.name(l.input);
-    return parse_json_line_as(std::move(l), file, decode);
-  });
+  return jsonl_reader(
+      std::move(in), opt,
+      [decode = std::move(decode)](raw_line&& l, const input_set& s) {
+        const std::string& file = s.name(l.input);
+        return parse_json_line_as(std::move(l), file, decode);
+      },
+      name);
 }
-inline auto lines_reader(std::shared_ptr<const input_set> in, const read_options& opt) {
+inline auto lines_reader(std::shared_ptr<const input_set> in, const read_options& opt, const std::string& name) {
   const bool utf8 = opt.validate_utf8;
-  return millrace::source(line_source(in, opt), "read_lines") |
+  return millrace::source(line_source(in, opt), name) |
          millrace::batch_map(
              [utf8](std::vector<raw_line>&& b) {
                std::vector<checked<std::string>> out;
@@ -254,12 +259,13 @@ inline auto lines_reader(std::shared_ptr<const input_set> in, const read_options
                for (auto& l : b) out.push_back(parse_plain_line(std::move(l), utf8));
                return out;
              },
-             "read_lines.parse") |
-         millrace::stage(settle_stage<std::string>(in, opt), "read_lines.check");
+             name + ".parse") |
+         millrace::stage(settle_stage<std::string>(in, opt), name + ".check");
 }
-inline auto csv_reader_pipeline(std::shared_ptr<const input_set> in, const csv_options& copt, const read_options& opt) {
-  return millrace::source(csv_source(in, copt, opt), "read_csv") |
-         millrace::stage(settle_stage<csv_row>(in, opt), "read_csv.check");
+inline auto csv_reader_pipeline(std::shared_ptr<const input_set> in, const csv_options& copt, const read_options& opt,
+                                const std::string& name) {
+  return millrace::source(csv_source(in, copt, opt), name) |
+         millrace::stage(settle_stage<csv_row>(in, opt), name + ".check");
 }
 
 }  // namespace detail
@@ -269,25 +275,31 @@ inline auto csv_reader_pipeline(std::shared_ptr<const input_set> in, const csv_o
 // carry the same positions as in a read of the whole input. In a part that starts mid-file the
 // line numbers are not known: `line` is 0 and errors name the byte offset ("a.jsonl: byte
 // 1048576: invalid JSON ..."; rejects file: "offset" instead of "line").
+// Every reader takes a trailing `name` (default: the reader's own name), the prefix of its ops in
+// the run report: read_jsonl(in, {}, "read_train") reports "read_train", "read_train.parse", ...
 
 /// JSON lines as json_record (original bytes + provenance). Ops: "read_jsonl" (lines),
 /// "read_jsonl.parse" (parallel), "read_jsonl.check" (rejected count).
-inline auto read_jsonl(const std::vector<std::string>& inputs, read_options opt = {}) {
-  return detail::json_reader(std::make_shared<const detail::input_set>(inputs), opt);
+inline auto read_jsonl(const std::vector<std::string>& inputs, read_options opt = {},
+                    std::string name = "read_jsonl") {
+  return detail::json_reader(std::make_shared<const detail::input_set>(inputs), opt, name);
 }
-inline auto read_jsonl(const input_part& part, read_options opt = {}) {
-  return detail::json_reader(std::make_shared<const detail::input_set>(part), opt);
+inline auto read_jsonl(const input_part& part, read_options opt = {},
+                    std::string name = "read_jsonl") {
+  return detail::json_reader(std::make_shared<const detail::input_set>(part), opt, name);
 }
 
 /// JSON lines as T, fields bound by name (see fields.hpp); a missing field is a bad record. A T
 /// with a `record_position position` member gets each line's position.
 template <class T, class... B>
-auto read_jsonl(const std::vector<std::string>& inputs, field_map<B...> map, read_options opt = {}) {
-  return detail::typed_reader<T>(std::make_shared<const detail::input_set>(inputs), opt, map);
+auto read_jsonl(const std::vector<std::string>& inputs, field_map<B...> map, read_options opt = {},
+                    std::string name = "read_jsonl") {
+  return detail::typed_reader<T>(std::make_shared<const detail::input_set>(inputs), opt, map, name);
 }
 template <class T, class... B>
-auto read_jsonl(const input_part& part, field_map<B...> map, read_options opt = {}) {
-  return detail::typed_reader<T>(std::make_shared<const detail::input_set>(part), opt, map);
+auto read_jsonl(const input_part& part, field_map<B...> map, read_options opt = {},
+                    std::string name = "read_jsonl") {
+  return detail::typed_reader<T>(std::make_shared<const detail::input_set>(part), opt, map, name);
 }
 
 /// JSON lines through a decoder, in parallel: `T decode(io::json_line& line)` sees each valid
@@ -298,29 +310,35 @@ auto read_jsonl(const input_part& part, field_map<B...> map, read_options opt = 
 ///     auto t = l.get_string("text"); if (!t) throw mr::io::bad_record("no text");
 ///     return Doc{std::move(*t), l.take_text()}; });
 template <class D>
-auto read_jsonl_as(const std::vector<std::string>& inputs, D decode, read_options opt = {}) {
-  return detail::decoding_reader(std::make_shared<const detail::input_set>(inputs), opt, std::move(decode));
+auto read_jsonl_as(const std::vector<std::string>& inputs, D decode, read_options opt = {},
+                    std::string name = "read_jsonl") {
+  return detail::decoding_reader(std::make_shared<const detail::input_set>(inputs), opt, std::move(decode), name);
 }
 template <class D>
-auto read_jsonl_as(const input_part& part, D decode, read_options opt = {}) {
-  return detail::decoding_reader(std::make_shared<const detail::input_set>(part), opt, std::move(decode));
+auto read_jsonl_as(const input_part& part, D decode, read_options opt = {},
+                    std::string name = "read_jsonl") {
+  return detail::decoding_reader(std::make_shared<const detail::input_set>(part), opt, std::move(decode), name);
 }
 
 /// Plain lines (newline and trailing CR removed) as std::string.
-inline auto read_lines(const std::vector<std::string>& inputs, read_options opt = {}) {
-  return detail::lines_reader(std::make_shared<const detail::input_set>(inputs), opt);
+inline auto read_lines(const std::vector<std::string>& inputs, read_options opt = {},
+                    std::string name = "read_lines") {
+  return detail::lines_reader(std::make_shared<const detail::input_set>(inputs), opt, name);
 }
-inline auto read_lines(const input_part& part, read_options opt = {}) {
-  return detail::lines_reader(std::make_shared<const detail::input_set>(part), opt);
+inline auto read_lines(const input_part& part, read_options opt = {},
+                    std::string name = "read_lines") {
+  return detail::lines_reader(std::make_shared<const detail::input_set>(part), opt, name);
 }
 
 /// CSV records (RFC 4180) as csv_row; bad records (unterminated quote, wrong width, invalid
 /// UTF-8) fail the run or are rejected. A part must hold whole files (partition_options::split_files = false).
-inline auto read_csv(const std::vector<std::string>& inputs, csv_options copt = {}, read_options opt = {}) {
-  return detail::csv_reader_pipeline(std::make_shared<const detail::input_set>(inputs), copt, opt);
+inline auto read_csv(const std::vector<std::string>& inputs, csv_options copt = {}, read_options opt = {},
+                    std::string name = "read_csv") {
+  return detail::csv_reader_pipeline(std::make_shared<const detail::input_set>(inputs), copt, opt, name);
 }
-inline auto read_csv(const input_part& part, csv_options copt = {}, read_options opt = {}) {
-  return detail::csv_reader_pipeline(std::make_shared<const detail::input_set>(part), copt, opt);
+inline auto read_csv(const input_part& part, csv_options copt = {}, read_options opt = {},
+                    std::string name = "read_csv") {
+  return detail::csv_reader_pipeline(std::make_shared<const detail::input_set>(part), copt, opt, name);
 }
 
 }  // namespace millrace::io

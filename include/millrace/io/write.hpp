@@ -102,32 +102,36 @@ struct csv_format {
 
 }  // namespace detail
 
+// Every writer takes a trailing `name` (default: the writer's own name), its op in the run report,
+// so that a pipeline with several writers has one distinguishable row each.
+
 /// json_record sink: writes each record's original bytes, one per line, unchanged.
-inline auto write_jsonl(std::filesystem::path dir, write_options opt = {}) {
+inline auto write_jsonl(std::filesystem::path dir, write_options opt = {}, std::string name = "write_jsonl") {
   return millrace::stage(detail::writer_sink<json_record, detail::raw_json_format>(std::move(dir), std::move(opt), ".jsonl", {}),
-                         "write_jsonl");
+                         std::move(name));
 }
 
 /// Typed sink: T written as a JSON object with the fields of the map, in map order.
 template <class T, class... B>
-auto write_jsonl(std::filesystem::path dir, field_map<B...> map, write_options opt = {}) {
+auto write_jsonl(std::filesystem::path dir, field_map<B...> map, write_options opt = {},
+                 std::string name = "write_jsonl") {
   using fmt_t = detail::fields_format<field_map<B...>>;
   return millrace::stage(detail::writer_sink<T, fmt_t>(std::move(dir), std::move(opt), ".jsonl", fmt_t{map}),
-                         "write_jsonl");
+                         std::move(name));
 }
 
 /// std::string sink: one record per line (a record should not hold a newline).
-inline auto write_lines(std::filesystem::path dir, write_options opt = {}) {
+inline auto write_lines(std::filesystem::path dir, write_options opt = {}, std::string name = "write_lines") {
   return millrace::stage(detail::writer_sink<std::string, detail::line_format>(std::move(dir), std::move(opt), ".txt", {}),
-                         "write_lines");
+                         std::move(name));
 }
 
 /// CSV sink for rows (std::vector<std::string> or csv_row); quoting per RFC 4180.
 template <class Row = std::vector<std::string>>
-auto write_csv(std::filesystem::path dir, write_options opt = {}, csv_options copt = {}) {
+auto write_csv(std::filesystem::path dir, write_options opt = {}, csv_options copt = {}, std::string name = "write_csv") {
   return millrace::stage(detail::writer_sink<Row, detail::csv_format>(std::move(dir), std::move(opt), ".csv",
                                                                        detail::csv_format{copt}),
-                         "write_csv");
+                         std::move(name));
 }
 
 }  // namespace millrace::io

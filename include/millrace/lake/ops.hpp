@@ -30,9 +30,9 @@ struct table_reader {
 };
 
 /// Source fragment: every table under dir. A bad file fails the run with operator 'lake.read_table':
-/// file:line: reason.
-inline auto read_lake(const std::filesystem::path& dir, table_options opt = {}) {
-  return from_range(list_tables(dir), "lake.tables") | map(table_reader{dir, opt}, "lake.read_table");
+/// file:line: reason. `name` is the prefix of its two ops: "<name>.tables", "<name>.read_table".
+inline auto read_lake(const std::filesystem::path& dir, table_options opt = {}, const std::string& name = "lake") {
+  return from_range(list_tables(dir), name + ".tables") | map(table_reader{dir, opt}, name + ".read_table");
 }
 
 /// Barrier stage: collects the tables (in input order), then runs find_containments in finish().
@@ -57,9 +57,9 @@ struct containment_stage {
 };
 
 /// The pipeline operator: tables in, one containment_record (container path, contained path) per
-/// containment out, after the last table (a barrier); named "lake.containments".
-inline auto containments(containment_options opt = {}) {
-  return stage(containment_stage{std::move(opt), {}, {}}, "lake.containments");
+/// containment out, after the last table (a barrier); named "lake.containments" unless `name` says.
+inline auto containments(containment_options opt = {}, std::string name = "lake.containments") {
+  return stage(containment_stage{std::move(opt), {}, {}}, std::move(name));
 }
 
 }  // namespace millrace::lake
