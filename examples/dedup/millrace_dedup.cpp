@@ -301,7 +301,7 @@ int main(int argc, char** argv) {
       eo.normalize = c.exact_normalize;
       report = mr::run(front | dd::exact(eo, text_of, on_cluster, "dedup.exact") | to_record | sink, exec, opts);
     } else if (c.streaming) {
-      report = mr::run(front | dd::near_streaming(no, text_of, c.max_index_docs, on_cluster) | to_record | sink, exec, opts);
+      report = mr::run(front | dd::near_streaming({.near = no, .max_index_docs = c.max_index_docs}, text_of, on_cluster) | to_record | sink, exec, opts);
     } else if (c.in_memory) {
       auto st = dd::make_near_stage(no, text_of, on_cluster);
       report = mr::run(front | mr::stage(std::ref(st), "dedup.near") | to_record | sink, exec, opts);

@@ -102,7 +102,7 @@ TEST_CASE("operators.near_streaming.deterministic.1T_vs_2T") {
     std::vector<Doc> out;
     std::vector<std::uint64_t> clusters;
     mr::run(mr::from_range(docs) |
-                dd::near_streaming(o, text_of, 0, [&](const Doc&, std::uint64_t cl, bool) { clusters.push_back(cl); }) |
+                dd::near_streaming({.near = o}, text_of, [&](const Doc&, std::uint64_t cl, bool) { clusters.push_back(cl); }) |
                 mr::collect(out),
             mr::cpu{.threads = threads, .batch_size = bs});
     std::vector<std::size_t> ids;
@@ -160,8 +160,8 @@ void check_all_run_twice(Exec exec) {
   o.threshold = 0.6;
   check_run_twice(exact_docs, [](auto cb) { return dd::exact({}, text_of, cb); }, exec);
   check_run_twice(near_docs, [&](auto cb) { return dd::near(o, text_of, cb); }, exec);
-  check_run_twice(near_docs, [&](auto cb) { return dd::near_streaming(o, text_of, 0, cb); }, exec);
-  check_run_twice(near_docs, [&](auto cb) { return dd::near_streaming(o, text_of, 5, cb); }, exec);
+  check_run_twice(near_docs, [&](auto cb) { return dd::near_streaming({.near = o}, text_of, cb); }, exec);
+  check_run_twice(near_docs, [&](auto cb) { return dd::near_streaming({.near = o, .max_index_docs = 5}, text_of, cb); }, exec);
   // Without a cluster callback too (only the survivors), and on plain strings.
   std::vector<std::string> in{"a", "b", "a", "c", "b"}, out;
   auto p = mr::from_range(in) | dd::exact() | mr::collect(out);
@@ -300,9 +300,43 @@ TEST_CASE("operators.positioned.parts_out_of_order_fail_clearly.2T") {
   };
   expect_order_error(mr::from_range(swapped) | dd::exact({}, ptext_of) | mr::collect(out), "dedup.exact");
   expect_order_error(mr::from_range(swapped) | dd::near(o, ptext_of) | mr::collect(out), "dedup.near");
-  expect_order_error(mr::from_range(swapped) | dd::near_streaming(o, ptext_of) | mr::collect(out), "dedup.near_streaming");
+  expect_order_error(mr::from_range(swapped) | dd::near_streaming({.near = o}, ptext_of) | mr::collect(out), "dedup.near_streaming");
   // The parts in order, whatever the batching, are accepted and agree with one stream.
   out.clear();
   CHECK_NOTHROW(mr::run(mr::from_range(docs) | dd::exact({}, ptext_of) | mr::collect(out), mr::cpu{.threads = 2, .batch_size = 3}));
   CHECK(!out.empty());
+}
+
+TEST_CASE("operators.near_streaming.options_struct.same_as_deprecated_form.2T") {
+  auto c = dedup_test::make_corpus(23, 120, 2, 0.05);
+  auto docs = docs_of(c);
+  dd::near_dedup_options o;
+  o.threshold = 0.6;
+  auto ids_of = [](const std::vector<Doc>& v) {
+    std::vector<std::size_t> ids;
+    for (auto& d : v) ids.push_back(d.id);
+    return ids;
+  };
+  std::vector<Doc> bounded, unbounded, old_bounded;
+  mr::run(mr::from_range(docs) | dd::near_streaming({.near = o, .max_index_docs = 3}, text_of) | mr::collect(bounded),
+          mr::cpu{.threads = 2, .batch_size = 8});
+  mr::run(mr::from_range(docs) | dd::near_streaming({.near = o}, text_of) | mr::collect(unbounded),
+          mr::cpu{.threads = 2, .batch_size = 8});
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+  mr::run(mr::from_range(docs) | dd::near_streaming(o, text_of, 3) | mr::collect(old_bounded),
+          mr::cpu{.threads = 2, .batch_size = 8});
+  std::vector<std::string> strs{"a b c d e", "a b c d e", "x y z"}, old_strs, new_strs;
+  mr::run(mr::from_range(strs) | dd::near_streaming(o, std::size_t{0}) | mr::collect(old_strs), mr::serial_executor{});
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+  mr::run(mr::from_range(strs) | dd::near_streaming({.near = o}) | mr::collect(new_strs), mr::serial_executor{});
+  // The bound is honoured (a small index lets more documents through), and both forms agree.
+  CHECK(bounded.size() > unbounded.size());
+  CHECK(ids_of(old_bounded) == ids_of(bounded));
+  CHECK(old_strs == new_strs);
+  CHECK(new_strs.size() == 2);
 }

@@ -19,6 +19,13 @@
 
 namespace millrace::dedup {
 
+/// Options of streaming near dedup (dd::near_streaming, near_streaming_index): the near dedup
+/// parameters plus the bound on the online index.
+struct near_streaming_options {
+  near_dedup_options near = {};    ///< shingles, MinHash, LSH bands, threshold, verify (near_dedup.hpp)
+  std::size_t max_index_docs = 0;  ///< kept documents held in the index, oldest leave first; 0: all
+};
+
 /// Differences from batch mode: a document is compared only with the kept documents (a duplicate of
 /// a dropped document that is not itself similar to any kept one survives), and with max_index_docs
 /// the oldest kept documents leave the index (memory: bands x ~40 bytes per indexed document, plus
@@ -27,6 +34,8 @@ namespace millrace::dedup {
 class near_streaming_index {
  public:
   explicit near_streaming_index(near_dedup_options o, std::size_t max_index_docs = 0);
+  /// The same from one options struct.
+  explicit near_streaming_index(const near_streaming_options& o) : near_streaming_index(o.near, o.max_index_docs) {}
 
   const near_dedup_options& options() const { return o_; }
   lsh_params lsh() const { return lsh_; }

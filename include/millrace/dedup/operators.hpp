@@ -260,6 +260,8 @@ class near_streaming_stage {
  public:
   template <class In>
   using refusal = detail::accessor_refusal<A, In>;
+  near_streaming_stage(const near_streaming_options& o, A access, cluster_callback<T> cb)
+      : index_(o), access_(std::move(access)), on_cluster_(std::move(cb)) {}
   near_streaming_stage(near_dedup_options o, A access, std::size_t max_index_docs, cluster_callback<T> cb)
       : index_(std::move(o), max_index_docs), access_(std::move(access)), on_cluster_(std::move(cb)) {}
 
@@ -290,19 +292,38 @@ class near_streaming_stage {
   std::vector<std::uint64_t> clusters_;  // scratch, per batch
 };
 
-/// Online near dedup against an index of kept documents (no barrier); max_index_docs bounds the index (0: unbounded).
+/// Online near dedup against an index of kept documents (no barrier); o.max_index_docs bounds the
+/// index (0: unbounded).
+///   auto p = src | dd::near_streaming({.near = {.threshold = 0.8}, .max_index_docs = 1'000'000}, &Doc::text);
 template <class A>
   requires(!std::is_convertible_v<A, std::string>)
-auto near_streaming(near_dedup_options o, A access, std::size_t max_index_docs = 0,
-                    cluster_callback<detail::accessor_record<A>> cb = {}, std::string name = "dedup.near_streaming") {
+auto near_streaming(near_streaming_options o, A access, cluster_callback<detail::accessor_record<A>> cb = {},
+                    std::string name = "dedup.near_streaming") {
   detail::check_accessor<A>();
-  return millrace::stage(near_streaming_stage<detail::accessor_record<A>, A>(std::move(o), std::move(access),
-                                                                            max_index_docs, std::move(cb)),
+  return millrace::stage(near_streaming_stage<detail::accessor_record<A>, A>(o, std::move(access), std::move(cb)),
                          std::move(name));
 }
-inline auto near_streaming(near_dedup_options o = {}, std::size_t max_index_docs = 0,
-                           std::string name = "dedup.near_streaming") {
-  return near_streaming(std::move(o), detail::string_text{}, max_index_docs, {}, std::move(name));
+/// The same on std::string records.
+inline auto near_streaming(near_streaming_options o = {}, std::string name = "dedup.near_streaming") {
+  return near_streaming(o, detail::string_text{}, {}, std::move(name));
+}
+
+/// Old form, max_index_docs outside the options: near_streaming({.near = o, .max_index_docs = n}, access, cb, name).
+template <std::same_as<near_dedup_options> O, class A>
+  requires(!std::is_convertible_v<A, std::string>)
+[[deprecated("pass near_streaming_options{.near = o, .max_index_docs = n} instead")]] auto near_streaming(
+    O o, A access, std::size_t max_index_docs = 0, cluster_callback<detail::accessor_record<A>> cb = {},
+    std::string name = "dedup.near_streaming") {
+  detail::check_accessor<A>();
+  return millrace::stage(near_streaming_stage<detail::accessor_record<A>, A>(
+                             near_streaming_options{std::move(o), max_index_docs}, std::move(access), std::move(cb)),
+                         std::move(name));
+}
+/// Old form on std::string records: near_streaming({.near = o, .max_index_docs = n}, name).
+template <std::same_as<near_dedup_options> O>
+[[deprecated("pass near_streaming_options{.near = o, .max_index_docs = n} instead")]] auto near_streaming(
+    O o, std::size_t max_index_docs = 0, std::string name = "dedup.near_streaming") {
+  return near_streaming(near_streaming_options{std::move(o), max_index_docs}, detail::string_text{}, {}, std::move(name));
 }
 
 }  // namespace millrace::dedup
