@@ -10,6 +10,7 @@
 
 #include <millrace/cuda/algorithms.hpp>
 #include <millrace/cuda/backend.hpp>
+#include <millrace/cuda/budget.hpp>
 #include <millrace/cuda/host_finish.hpp>
 #include <millrace/cuda/runtime.cuh>
 
@@ -27,16 +28,25 @@ void require_device() {
 }
 }  // namespace
 
-dedup::near_dedup_result gpu_near_dedup(std::span<const std::string_view> texts, const dedup::near_dedup_options& o) {
+dedup::near_dedup_result gpu_near_dedup(std::span<const std::string_view> texts, const dedup::near_dedup_options& o,
+                                        device_budget budget, budget_report* report) {
   require_device();
   const auto lsh = o.resolved_lsh();
-  const device_minhash_table table(minhash_params_table({o.num_perm, o.seed, o.family}));
   std::vector<std::string> normalized;
+  std::vector<std::string_view> normalized_views;
   if (o.normalize) {
     normalized.reserve(texts.size());
     for (std::string_view t : texts) normalized.push_back(text::normalize(t));
+    normalized_views.assign(normalized.begin(), normalized.end());
   }
-  const packed_docs docs = o.normalize ? pack_documents(normalized) : pack_documents(texts);
+  const std::span<const std::string_view> input = o.normalize ? std::span<const std::string_view>(normalized_views) : texts;
+  std::vector<std::size_t> lengths(input.size());
+  for (std::size_t i = 0; i < input.size(); ++i) lengths[i] = input[i].size();
+  if (one_pass_bytes(lengths, o.num_perm, lsh.bands) > budget.device_bytes)
+    return near_dedup_in_budget(thrust::device, input, o, budget, report);  // chunks: the same result
+  if (report) *report = {1, lsh.bands, 0, !(o.check_signatures || o.verify)};
+  const device_minhash_table table(minhash_params_table({o.num_perm, o.seed, o.family}));
+  const packed_docs docs = pack_documents(input);
   thrust::device_vector<std::uint64_t> sh, off, sig, keys, edges;
   const shingle_options so{o.ngram, o.shingle == dedup::shingle_kind::word};
   shingle_documents(thrust::device, docs, so, sh, off);
@@ -74,18 +84,17 @@ dedup::near_dedup_result gpu_near_dedup(std::span<const std::string_view> texts,
   return r;
 }
 
-std::vector<std::uint64_t> gpu_exact_clusters(std::span<const std::string_view> texts) {
+std::vector<std::uint64_t> gpu_exact_clusters(std::span<const std::string_view> texts, device_budget budget) {
   require_device();
-  thrust::device_vector<std::uint64_t> cluster;
-  exact_clusters(thrust::device, pack_documents(texts), cluster);
-  return std::vector<std::uint64_t>(cluster.begin(), cluster.end());
+  return exact_clusters_in_budget(thrust::device, texts, budget);
 }
 
-std::vector<char> gpu_exact_dedup(std::span<const std::string_view> texts) {
+std::vector<char> gpu_exact_dedup(std::span<const std::string_view> texts, device_budget budget) {
   require_device();
-  thrust::device_vector<char> kept;
-  exact_keep(thrust::device, pack_documents(texts), kept);
-  return std::vector<char>(kept.begin(), kept.end());
+  const std::vector<std::uint64_t> cluster = exact_clusters_in_budget(thrust::device, texts, budget);
+  std::vector<char> kept(cluster.size());
+  for (std::size_t i = 0; i < cluster.size(); ++i) kept[i] = cluster[i] == i;
+  return kept;
 }
 
 }  // namespace millrace::cuda

@@ -16,6 +16,7 @@
 
 #include <millrace/augment/masking.hpp>
 #include <millrace/cuda/algorithms.hpp>
+#include <millrace/cuda/budget.hpp>
 #include <millrace/cuda/host_finish.hpp>
 #include <millrace/cuda/masking.hpp>
 #include <millrace/dedup/exact.hpp>
@@ -263,4 +264,80 @@ TEST_CASE("gpu.augment.cpp_backend.masking_and_span_corruption_match_augment") {
       for (std::size_t i = 0; i < out.size(); ++i) REQUIRE(out[i] == t[i].text);
     }
   }
+}
+
+TEST_CASE("gpu.budget.cpp_backend.chunked_near_and_exact_match_one_pass") {
+  for (const bool words : {true, false}) {
+    const auto docs = corpus(400, words ? 31 : 32);
+    std::vector<std::string_view> views(docs.begin(), docs.end());
+    dd::near_dedup_options o;
+    o.threshold = 0.5;
+    o.normalize = false;
+    o.shingle = words ? dd::shingle_kind::word : dd::shingle_kind::character;
+    o.ngram = words ? 3 : 8;
+    std::size_t longest = 0;
+    for (const auto& d : docs) longest = std::max(longest, d.size());
+    const auto lsh = o.resolved_lsh();
+    const std::size_t one_doc = cu::sign_bytes_per_doc(longest, o.num_perm, lsh.bands) + 5 * 8 * o.num_perm + 16;
+    // Budgets: the largest document only (many chunks, bands and components on the host), enough
+    // for a band's sort but not for one pass, and the default (one chunk, all on the device).
+    const std::size_t budgets[] = {one_doc, std::max(one_doc, cu::band_bytes_per_doc * docs.size() + 1024),
+                                   cu::device_budget{}.device_bytes};
+    for (const auto& [check, verify] : {std::pair{false, false}, std::pair{true, false}, std::pair{false, true}}) {
+      o.check_signatures = check;
+      o.verify = verify;
+      const auto want = dd::near_dedup(views, o);
+      for (const std::size_t b : budgets) {
+        cu::budget_report rep;
+        const auto r = cu::near_dedup_in_budget(thrust::device, views, o, {b}, &rep);
+        INFO("words ", words, " check ", check, " verify ", verify, " budget ", b, " chunks ", rep.chunks);
+        REQUIRE(r.cluster == want.cluster);
+        CHECK(r.kept == want.kept);
+        CHECK(r.candidate_edges == want.candidate_edges);
+        CHECK(r.verified_edges == want.verified_edges);
+        if (b == budgets[0]) CHECK(rep.chunks > 20);
+        if (b == budgets[2]) CHECK(rep.chunks == 1);
+        if (!check && !verify) {
+          CHECK(rep.bands_on_device + rep.bands_on_host == lsh.bands);
+          CHECK(rep.components_on_device == (cu::component_bytes(docs.size(), r.candidate_edges) <= b));
+        }
+      }
+      CHECK(std::count(want.kept.begin(), want.kept.end(), 0) > 0);  // near copies merged: not vacuous
+    }
+    // Band edges with every band sorted on the host (budget 0) and every band on the device: the same edges.
+    const cu::device_minhash_table table(cu::minhash_params_table{{o.num_perm, o.seed, o.family}});
+    const cu::chunk_range all{0, docs.size()};
+    const auto s = cu::sign_in_chunks(thrust::device, views, std::span(&all, 1), table, {o.ngram, words}, lsh, false, false);
+    cu::budget_report on_host, on_device;
+    const auto e_host = cu::chain_edges_in_budget(thrust::device, s.keys, s.nonempty, lsh.bands, 0, on_host);
+    const auto e_dev = cu::chain_edges_in_budget(thrust::device, s.keys, s.nonempty, lsh.bands, std::size_t(1) << 30, on_device);
+    CHECK(on_host.bands_on_host == lsh.bands);
+    CHECK(on_device.bands_on_device == lsh.bands);
+    REQUIRE(e_host == e_dev);
+    o.check_signatures = o.verify = false;
+    CHECK(e_host.size() == dd::near_dedup(views, o).candidate_edges);
+    CHECK(e_host.size() > 10);
+  }
+  // Exact: clusters (and so the kept flags) equal exact_dedup's with digests in chunks.
+  auto docs = corpus(300, 9);
+  for (std::size_t i = 0; i < 60; ++i) docs.push_back(docs[(i * 7) % 300]);
+  std::vector<std::string_view> views(docs.begin(), docs.end());
+  const auto want = dd::exact_dedup(views);
+  std::size_t longest = 0;
+  for (const auto& d : docs) longest = std::max(longest, d.size());
+  for (const std::size_t b : {cu::sign_bytes_per_doc(longest, 0, 0) + 16, cu::device_budget{}.device_bytes}) {
+    cu::budget_report rep;
+    const auto cl = cu::exact_clusters_in_budget(thrust::device, views, {b}, &rep);
+    INFO("budget ", b, " chunks ", rep.chunks);
+    CHECK((rep.chunks > 1) == (b != cu::device_budget{}.device_bytes));
+    CHECK(rep.components_on_device == (48 * docs.size() <= b));
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      REQUIRE((cl[i] == i) == (want[i] != 0));
+      REQUIRE(docs[cl[i]] == docs[i]);
+      REQUIRE(cl[i] <= i);
+    }
+  }
+  // A document that alone exceeds the budget is named.
+  const std::size_t lens[] = {10, 5000, 10};
+  CHECK_THROWS_WITH_AS(cu::plan_chunks(lens, 112, 14, 20000), doctest::Contains("document 1 (5000 bytes)"), std::length_error);
 }

@@ -79,6 +79,11 @@ TEST_CASE("gpu.near.device.matches_cpu_near_dedup") {
     REQUIRE(got.cluster == want.cluster);
     CHECK(got.candidate_edges == want.candidate_edges);
     CHECK(std::count(want.kept.begin(), want.kept.end(), 0) > 100);
+    // A 2 MiB budget: the same input in chunks (budget.hpp), the same clusters.
+    cu::budget_report rep;
+    const auto chunked = cu::gpu_near_dedup(views, o, {std::size_t(2) << 20}, &rep);
+    CHECK(rep.chunks > 1);
+    REQUIRE(chunked.cluster == want.cluster);
   }
 }
 
@@ -91,6 +96,7 @@ TEST_CASE("gpu.exact.device.matches_cpu_exact_dedup") {
   const auto cl = cu::gpu_exact_clusters(views);
   for (std::size_t i = 0; i < docs.size(); ++i) REQUIRE((cl[i] == i) == (kept[i] != 0));
   for (std::size_t i = 0; i < docs.size(); ++i) REQUIRE(docs[cl[i]] == docs[i]);
+  REQUIRE(cu::gpu_exact_clusters(views, {std::size_t(64) << 10}) == cl);  // digests in chunks
 }
 
 int main(int argc, char** argv) {
