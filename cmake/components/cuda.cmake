@@ -71,7 +71,9 @@ if(NOT TARGET millrace_cuda)
 endif()
 # The backend library for g++-built code (millrace/cuda/backend.hpp): the jobs' --device gpu.
 if(NOT TARGET millrace_cuda_backend)
-  add_library(millrace_cuda_backend STATIC ${CMAKE_CURRENT_LIST_DIR}/../../src/cuda/backend.cu)
+  # EXCLUDE_FROM_ALL: built when a job or test links it, not by builds without them (the sanitizer
+  # stages of CI, which would spend a minute of nvcc on it).
+  add_library(millrace_cuda_backend STATIC EXCLUDE_FROM_ALL ${CMAKE_CURRENT_LIST_DIR}/../../src/cuda/backend.cu)
   # millrace::compiled when it is built (defined later; resolved at generate time): the jobs use it,
   # and nvcc then does not compile oneTBB's flow graph and the dedup code again.
   target_link_libraries(millrace_cuda_backend PUBLIC millrace_cuda $<TARGET_NAME_IF_EXISTS:millrace_compiled>)
