@@ -342,3 +342,21 @@ TEST_CASE("io.readers_and_writers.name.reaches_the_run_report.2T") {
   CHECK(op_named(rd, "read_lines") != nullptr);
   CHECK(op_named(rd, "write_lines") != nullptr);
 }
+
+TEST_CASE("io.csv.write.argument_order_like_read_csv.serial") {
+  temp_dir d;
+  const std::vector<std::vector<std::string>> rows{{"1", "a;b"}, {"2", "c"}};
+  mr::run(mr::from_range(rows) | io::write_csv(d / "new", {.delimiter = ';'}, {.zstd = true}), mr::serial_executor{});
+  const std::string want = "1;\"a;b\"\n2;c\n";
+  CHECK(zstd_decompress(iotest::read_file(d / "new/part-00000.csv.zst")) == want);
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+  const io::write_options wo{.zstd = true};
+  mr::run(mr::from_range(rows) | io::write_csv(d / "old", wo, {.delimiter = ';'}), mr::serial_executor{});
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+  CHECK(zstd_decompress(iotest::read_file(d / "old/part-00000.csv.zst")) == want);
+}

@@ -126,12 +126,20 @@ inline auto write_lines(std::filesystem::path dir, write_options opt = {}, std::
                          std::move(name));
 }
 
-/// CSV sink for rows (std::vector<std::string> or csv_row); quoting per RFC 4180.
+/// CSV sink for rows (std::vector<std::string> or csv_row); quoting per RFC 4180. Format options
+/// first, then the generic ones, as in read_csv: write_csv("out/", {.delimiter = ';'}, {.zstd = true}).
 template <class Row = std::vector<std::string>>
-auto write_csv(std::filesystem::path dir, write_options opt = {}, csv_options copt = {}, std::string name = "write_csv") {
+auto write_csv(std::filesystem::path dir, csv_options copt = {}, write_options opt = {}, std::string name = "write_csv") {
   return millrace::stage(detail::writer_sink<Row, detail::csv_format>(std::move(dir), std::move(opt), ".csv",
                                                                        detail::csv_format{copt}),
                          std::move(name));
+}
+/// Old argument order (write_options before csv_options); a write_options value only, since a
+/// braced list cannot tell the two apart.
+template <class Row = std::vector<std::string>, std::same_as<write_options> W>
+[[deprecated("write_csv takes (dir, csv_options, write_options) now, like read_csv")]] auto write_csv(
+    std::filesystem::path dir, W opt, csv_options copt = {}, std::string name = "write_csv") {
+  return write_csv<Row>(std::move(dir), std::move(copt), std::move(opt), std::move(name));
 }
 
 }  // namespace millrace::io
