@@ -37,9 +37,9 @@ double measure(const std::vector<au::source_doc>& docs, const au::wordnet& wn, s
     auto sink = mr::sink([&out](au::variant_group&& g) { out += g.variants.size(); });
     const mr::cpu exec{.threads = threads, .batch_size = 256};
     if (guarded)
-      mr::run(mr::from_range(docs) | au::number() | au::generate(aug) | au::guard(guard) | au::tally(t) | sink, exec);
+      mr::run(mr::from_range(docs) | au::number() | au::make_variants(aug) | au::guard(guard) | au::tally(t) | sink, exec);
     else
-      mr::run(mr::from_range(docs) | au::number() | au::generate(aug) | au::tally(t) | sink, exec);
+      mr::run(mr::from_range(docs) | au::number() | au::make_variants(aug) | au::tally(t) | sink, exec);
     generated += t->get().generated;
     kept += out;
   }

@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
             return au::source_doc{0, r.get_string("id").value_or(""), mr::text::normalize(r.get_string("text").value_or(""), norm), ""};
           }, "normalize")
         | mr::filter([](const au::source_doc& d) { return d.text.size() >= 40; }, "filter.min_length")
-        | au::number() | au::generate(aug) | au::guard(guard) | au::dedup_variants() | au::tally(tally)
+        | au::number() | au::make_variants(aug) | au::guard(guard) | au::dedup_variants() | au::tally(tally)
         | au::flatten(/*with_originals=*/true)
         | mr::map([](au::augmented_doc d) { return mr::io::json_record{d.to_json(), {}, 0, 0}; }, "to_json")
         | mr::io::write_jsonl(argv[2]);

@@ -220,7 +220,7 @@ int main(int argc, char** argv) {
                        return p;
                      },
                      "augment.fields") |
-                 mr::stage(std::ref(settle), "augment.settle") | au::number() | au::generate(aug);
+                 mr::stage(std::ref(settle), "augment.settle") | au::number() | au::make_variants(aug);
     auto to_record = mr::map(
         [](au::augmented_doc d) {
           mr::io::json_record r;

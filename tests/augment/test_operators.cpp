@@ -43,7 +43,7 @@ std::string run_pipeline(const std::vector<au::source_doc>& docs, Exec exec, au:
   auto guard = std::make_shared<const au::similarity_guard>(au::guard_options{});
   auto t = std::make_shared<au::augment_tally>();
   std::vector<au::augmented_doc> out;
-  mr::run(mr::from_range(docs) | au::number() | au::generate(aug) | au::guard(guard) | au::dedup_variants() | au::tally(t) |
+  mr::run(mr::from_range(docs) | au::number() | au::make_variants(aug) | au::guard(guard) | au::dedup_variants() | au::tally(t) |
               au::flatten() | mr::collect(out),
           exec);
   if (counts) *counts = t->get();
@@ -75,7 +75,7 @@ TEST_CASE("augment.pipeline.order_and_provenance") {
   const auto& wn = test::shared_wordnet();
   auto aug = std::make_shared<const au::augmenter>(&wn, au::augment_options{.ops = au::parse_ops("synonym,swap"), .variants = 4, .seed = 1});
   std::vector<au::augmented_doc> out;
-  mr::run(mr::from_range(docs) | au::number() | au::generate(aug) | au::dedup_variants() | au::flatten() | mr::collect(out), mr::cpu{.threads = 2, .batch_size = 3});
+  mr::run(mr::from_range(docs) | au::number() | au::make_variants(aug) | au::dedup_variants() | au::flatten() | mr::collect(out), mr::cpu{.threads = 2, .batch_size = 3});
   REQUIRE(!out.empty());
   std::uint64_t prev_key = 0;
   std::uint32_t prev_variant = 0;
@@ -105,7 +105,7 @@ TEST_CASE("augment.pipeline.dedup.against_originals_and_siblings") {
   auto run = [&](std::shared_ptr<au::exact_seen> seen) {
     auto t = std::make_shared<au::augment_tally>();
     std::vector<au::augmented_doc> out;
-    mr::run(mr::from_range(docs) | au::number() | au::generate(aug) | au::dedup_variants(seen) | au::tally(t) | au::flatten() | mr::collect(out), mr::cpu{.threads = 2});
+    mr::run(mr::from_range(docs) | au::number() | au::make_variants(aug) | au::dedup_variants(seen) | au::tally(t) | au::flatten() | mr::collect(out), mr::cpu{.threads = 2});
     return std::pair{t->get(), out};
   };
   // Unseeded: only earlier texts count; the first "x" and the first "y" variant survive.
@@ -117,7 +117,7 @@ TEST_CASE("augment.pipeline.dedup.against_originals_and_siblings") {
   // An unseeded fragment run twice starts afresh each time.
   {
     auto aug1 = std::make_shared<const au::augmenter>(nullptr, au::augment_options{.ops = {au::op_kind::del}, .variants = 6, .seed = 3});
-    auto frag = au::number() | au::generate(aug1) | au::dedup_variants() | au::flatten();
+    auto frag = au::number() | au::make_variants(aug1) | au::dedup_variants() | au::flatten();
     std::vector<au::augmented_doc> r1, r2;
     mr::run(mr::from_range(docs) | frag | mr::collect(r1), mr::serial_executor{});
     mr::run(mr::from_range(docs) | frag | mr::collect(r2), mr::serial_executor{});
@@ -159,7 +159,7 @@ TEST_CASE("augment.module.config_and_same_output_as_chain") {
   mr::run(mr::from_range(docs) | m | mr::collect(a), mr::cpu{.threads = 2, .batch_size = 16});
   auto aug = std::make_shared<const au::augmenter>(&wn, au::augment_options{.ops = au::parse_ops("synonym,swap,delete"), .variants = 3, .seed = 5});
   auto guard = std::make_shared<const au::similarity_guard>(au::guard_options{.lo = 0.35});
-  mr::run(mr::from_range(docs) | au::number() | au::generate(aug) | au::guard(guard) | au::dedup_variants() | au::flatten() | mr::collect(b), mr::serial_executor{});
+  mr::run(mr::from_range(docs) | au::number() | au::make_variants(aug) | au::guard(guard) | au::dedup_variants() | au::flatten() | mr::collect(b), mr::serial_executor{});
   REQUIRE(a.size() == b.size());
   for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i].to_json() == b[i].to_json());
   m.mode = "sideways";
@@ -181,7 +181,7 @@ void check_run_twice(Exec exec) {
   const std::size_t seeded = seen->size();
   for (auto originals : {std::shared_ptr<au::exact_seen>{}, seen}) {
     std::vector<au::augmented_doc> out;
-    auto p = mr::from_range(docs) | au::number() | au::generate(aug) | au::guard(guard) | au::dedup_variants(originals) |
+    auto p = mr::from_range(docs) | au::number() | au::make_variants(aug) | au::guard(guard) | au::dedup_variants(originals) |
              au::flatten() | mr::collect(out);
     auto once = [&] {
       out.clear();
@@ -232,7 +232,7 @@ template <class Exec>
 std::string run_full(const std::vector<au::source_doc>& docs, Exec exec, std::shared_ptr<const au::exact_seen> originals) {
   const auto s = setup();
   std::vector<au::augmented_doc> out;
-  mr::run(mr::from_range(docs) | au::number() | au::generate(s.aug) | au::guard(s.guard) | au::dedup_variants(originals) |
+  mr::run(mr::from_range(docs) | au::number() | au::make_variants(s.aug) | au::guard(s.guard) | au::dedup_variants(originals) |
               au::flatten() | mr::collect(out),
           exec);
   std::string r;
@@ -246,7 +246,7 @@ template <class Exec>
 std::map<std::string, std::vector<std::string>> run_per_source(const std::vector<au::source_doc>& docs, Exec exec) {
   const auto s = setup();
   std::vector<au::augmented_doc> out;
-  mr::run(mr::from_range(docs) | au::number() | au::generate(s.aug) | au::guard(s.guard) | au::flatten() | mr::collect(out), exec);
+  mr::run(mr::from_range(docs) | au::number() | au::make_variants(s.aug) | au::guard(s.guard) | au::flatten() | mr::collect(out), exec);
   std::map<std::string, std::vector<std::string>> m;
   for (const auto& d : out) m[d.source_id].push_back(d.to_json());
   return m;
@@ -269,11 +269,11 @@ TEST_CASE("augment.positioned.same_output.serial_1T_2T_batch_1_7_1024") {
   }
   // Records without an id are named by their position: "<offset>" in input 0, "<input>:<offset>" after.
   std::vector<au::augmented_doc> out;
-  mr::run(mr::from_range(slice(docs, 0, 1)) | au::number() | au::generate(setup().aug) | au::flatten() | mr::collect(out));
+  mr::run(mr::from_range(slice(docs, 0, 1)) | au::number() | au::make_variants(setup().aug) | au::flatten() | mr::collect(out));
   REQUIRE(!out.empty());
   CHECK(out[0].source_id == "0");
   out.clear();
-  mr::run(mr::from_range(slice(docs, 60, 61)) | au::number() | au::generate(setup().aug) | au::flatten() | mr::collect(out));
+  mr::run(mr::from_range(slice(docs, 60, 61)) | au::number() | au::make_variants(setup().aug) | au::flatten() | mr::collect(out));
   REQUIRE(!out.empty());
   CHECK(docs[60].id.empty());
   CHECK(out[0].source_id == "1:0");
@@ -327,7 +327,7 @@ TEST_CASE("augment.positioned.errors.out_of_order_dedup_and_mixed_numbering.2T")
   std::vector<au::augmented_doc> out;
   // dedup_variants keeps the variant of the smallest position: it needs position order.
   try {
-    mr::run(mr::from_range(reordered) | au::number() | au::generate(s.aug) | au::dedup_variants() | au::flatten() | mr::collect(out),
+    mr::run(mr::from_range(reordered) | au::number() | au::make_variants(s.aug) | au::dedup_variants() | au::flatten() | mr::collect(out),
             mr::cpu{.threads = 2, .batch_size = 3});
     FAIL("no error for sources out of position order");
   } catch (const mr::operator_error& e) {
@@ -337,7 +337,7 @@ TEST_CASE("augment.positioned.errors.out_of_order_dedup_and_mixed_numbering.2T")
   auto mixed = docs;
   mixed[5].position.reset();
   try {
-    mr::run(mr::from_range(mixed) | au::number() | au::generate(s.aug) | au::flatten() | mr::collect(out), mr::cpu{.threads = 2, .batch_size = 3});
+    mr::run(mr::from_range(mixed) | au::number() | au::make_variants(s.aug) | au::flatten() | mr::collect(out), mr::cpu{.threads = 2, .batch_size = 3});
     FAIL("no error for a stream with and without positions");
   } catch (const mr::operator_error& e) {
     CHECK(e.op_name() == "augment.number");
@@ -350,7 +350,7 @@ TEST_CASE("augment.operators.name.reaches_the_run_report.2T") {
   const auto docs = make_docs(12);
   auto t = std::make_shared<au::augment_tally>();
   std::vector<au::augmented_doc> out;
-  auto r = mr::run(mr::from_range(docs) | au::number("num") | au::generate(s.aug, "variants") | au::guard(s.guard, "near_guard") |
+  auto r = mr::run(mr::from_range(docs) | au::number("num") | au::make_variants(s.aug, "variants") | au::guard(s.guard, "near_guard") |
                        au::dedup_variants(nullptr, "exact") | au::tally(t, "count") | au::flatten(true, "flat") |
                        mr::collect(out),
                    mr::cpu{.threads = 2, .batch_size = 4});
@@ -365,10 +365,28 @@ TEST_CASE("augment.operators.name.reaches_the_run_report.2T") {
   for (const char* n : {"augment.number", "augment.generate", "augment.guard", "augment.dedup", "augment.flatten"})
     CHECK(in_by_name.count(n) == 0);
   // Defaults keep the old names, so reports do not change.
-  auto r2 = mr::run(mr::from_range(docs) | au::number() | au::generate(s.aug) | au::flatten() | mr::collect(out),
+  auto r2 = mr::run(mr::from_range(docs) | au::number() | au::make_variants(s.aug) | au::flatten() | mr::collect(out),
                     mr::serial_executor{});
   std::vector<std::string> names;
   for (const auto& o : r2.ops) names.push_back(o.name);
   CHECK(std::find(names.begin(), names.end(), "augment.generate") != names.end());
   CHECK(std::find(names.begin(), names.end(), "augment.flatten") != names.end());
+}
+
+TEST_CASE("augment.make_variants.deprecated_generate_alias_same_output.serial") {
+  const auto s = setup();
+  const auto docs = make_docs(10);
+  std::vector<au::augmented_doc> a, b;
+  mr::run(mr::from_range(docs) | au::number() | au::make_variants(s.aug) | au::flatten() | mr::collect(a), mr::serial_executor{});
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+  mr::run(mr::from_range(docs) | au::number() | au::generate(s.aug) | au::flatten() | mr::collect(b), mr::serial_executor{});
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+  REQUIRE(a.size() > docs.size());   // variants were made
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i].to_json() == b[i].to_json());
 }

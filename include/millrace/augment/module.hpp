@@ -83,7 +83,7 @@ struct augment_module {
   auto forward() const {
     auto aug = std::make_shared<const augmenter>(wn, options());
     auto g = std::make_shared<const similarity_guard>(guard_opts());
-    return number() | generate(aug) | augment::guard(g) | dedup_variants() | flatten(with_originals);
+    return number() | make_variants(aug) | augment::guard(g) | dedup_variants() | flatten(with_originals);
   }
 };
 

@@ -1,5 +1,5 @@
-// Augmentation as pipeline operators: number -> generate -> guard -> dedup_variants -> flatten.
-//   auto p = mr::from_range(docs) | mr::augment::number() | mr::augment::generate(aug)
+// Augmentation as pipeline operators: number -> make_variants -> guard -> dedup_variants -> flatten.
+//   auto p = mr::from_range(docs) | mr::augment::number() | mr::augment::make_variants(aug)
 //          | mr::augment::guard(g) | mr::augment::dedup_variants() | mr::augment::flatten() | mr::collect(out);
 // Records: source_doc in, augmented_doc out; order is input order, then variant number. Each
 // operator takes a trailing name (default "augment.<operator>"), its line in the run report.
@@ -176,7 +176,8 @@ struct dedup_stage {
 inline auto number(std::string name = "augment.number") { return millrace::stage(detail::number_stage{}, std::move(name)); }
 
 /// Parallel: makes the variants of each record (all counted as kept until guard/dedup say otherwise).
-inline auto generate(std::shared_ptr<const augmenter> aug, std::string name = "augment.generate") {
+/// Its report row keeps the old name "augment.generate" unless `name` says.
+inline auto make_variants(std::shared_ptr<const augmenter> aug, std::string name = "augment.generate") {
   return millrace::map(
       [aug](source_doc d) {
         variant_group g;
@@ -188,6 +189,12 @@ inline auto generate(std::shared_ptr<const augmenter> aug, std::string name = "a
         return g;
       },
       std::move(name));
+}
+
+/// Old name of make_variants (it shared its name with the core source mr::generate).
+[[deprecated("use augment::make_variants (mr::generate is the core source)")]] inline auto generate(
+    std::shared_ptr<const augmenter> aug, std::string name = "augment.generate") {
+  return make_variants(std::move(aug), std::move(name));
 }
 
 /// Parallel: keeps the variants whose estimated Jaccard to the source lies in [lo, hi].
