@@ -14,3 +14,4 @@
 #include <millrace/io/read.hpp>
 #include <millrace/io/warc.hpp>
 #include <millrace/io/write.hpp>
+#include <millrace/io/write_formatted.hpp>
