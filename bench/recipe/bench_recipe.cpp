@@ -129,6 +129,10 @@ int main(int argc, char** argv) {
   r.writer.values.set("fsync", mr::json::value{false});
 
   const timing tr = best_of(reps, [&] { return rc::build(r).pipeline; });
+  // Fusion off: one filters::apply (one text analysis) per filter step.
+  auto ru = r;
+  ru.fuse = false;
+  const timing tu = best_of(reps, [&] { return rc::build(ru).pipeline; });
   // The steps datatrove has offline (run.sh times them there): no Unicode clean-up, no language ID.
   auto rd = r;
   std::erase_if(rd.steps, [](const rc::resolved_step& s) { return s.name == "unicode_cleanup" || s.name == "language_id"; });
@@ -158,9 +162,16 @@ int main(int argc, char** argv) {
   fmt::print("  {:<26} {:>9.1f} MB/CPU-s {:>10.0f} docs/CPU-s  ({:.1f} MB/s wall)  kept {}\n", "same pipeline by hand",
              mbytes / th.cpu, double(docs) / th.cpu, mbytes / th.wall, th.kept);
   fmt::print("  recipe / hand-written: {:.2f}x\n", th.cpu / tr.cpu);
+  fmt::print("  {:<26} {:>9.1f} MB/CPU-s {:>10.0f} docs/CPU-s  ({:.1f} MB/s wall)  kept {}\n", "recipe, fuse: false",
+             mbytes / tu.cpu, double(docs) / tu.cpu, mbytes / tu.wall, tu.kept);
+  fmt::print("  fused / unfused: {:.2f}x\n", tu.cpu / tr.cpu);
   fmt::print("  {:<26} {:>9.1f} MB/CPU-s {:>10.0f} docs/CPU-s  ({:.1f} MB/s wall)  kept {}\n", "recipe, datatrove's steps",
              mbytes / td.cpu, double(docs) / td.cpu, mbytes / td.wall, td.kept);
   fmt::print("RECIPE_MB_PER_CPU_S {:.3f}\nRECIPE_DT_STEPS_MB_PER_CPU_S {:.3f}\n", mbytes / tr.cpu, mbytes / td.cpu);
+  if (tr.kept != tu.kept) {
+    fmt::print(stderr, "bench_recipe: fused kept {} records, unfused {}\n", tr.kept, tu.kept);
+    return 1;
+  }
   if (tr.kept != th.kept) {
     fmt::print(stderr, "bench_recipe: the recipe kept {} records, the hand-written pipeline {}\n", tr.kept, th.kept);
     return 1;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -65,10 +66,10 @@ void list_ops(const rc::registry& reg) {
 int main(int argc, char** argv) {
   CLI::App app{"millrace-run: runs a recipe (YAML or JSON): reader -> operators with parameters -> writer. "
                "The recipe is checked against the operator registry before any data is read."};
-  std::string recipe_path, output, explain_op, report_file;
+  std::string recipe_path, output, explain_op, report_file, exclusions;
   std::vector<std::string> inputs;
   std::size_t threads = 0;
-  bool threads_given = false, list = false, dry_run = false, quiet = false;
+  bool threads_given = false, list = false, dry_run = false, quiet = false, no_fuse = false;
   app.add_option("recipe", recipe_path, "the recipe file (.yaml, .yml or .json)");
   app.add_option("--input,-i", inputs, "input files, directories or globs: replace the reader's inputs");
   app.add_option("--output,-o", output, "output directory: replaces the writer's dir");
@@ -77,6 +78,8 @@ int main(int argc, char** argv) {
   app.add_option("--explain", explain_op, "print an operator's parameters with docs and defaults");
   app.add_flag("--dry-run", dry_run, "check the recipe, print the lowered graph (DOT) and the resolved parameters; read nothing");
   app.add_option("--report", report_file, "also write the run report as JSON to this file");
+  app.add_option("--exclusions", exclusions, "write the records filter steps drop to DIR/excluded.jsonl (step, filter, reason)");
+  app.add_flag("--no-fuse", no_fuse, "one filters::apply per filter step (as `fuse: false`), to compare with fusion");
   app.add_flag("--quiet,-q", quiet, "no progress bar and no report on standard output");
   CLI11_PARSE(app, argc, argv);
   threads_given = th->count() > 0;
@@ -107,7 +110,7 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "millrace-run: a recipe file is needed (or --list-ops, --explain OP); see --help\n");
       return 2;
     }
-    const rc::compiled_recipe r = rc::compile(load(recipe_path), reg, {.inputs = inputs, .output_dir = output});
+    const rc::compiled_recipe r = rc::compile(load(recipe_path), reg, {.inputs = inputs, .output_dir = output, .no_fuse = no_fuse, .exclusions_dir = exclusions});
     if (!threads_given) threads = r.threads.value_or(0);
     auto built = rc::build(r, threads);  // expands inputs; still reads no record
     if (dry_run) {
@@ -115,13 +118,20 @@ int main(int argc, char** argv) {
       return 0;
     }
     // Before any data is read: the output must not overlap an input and must be writable.
-    mr::io::check_outputs(r.reader.values.strings("inputs"),
-                          {.dir = r.writer.values.string("dir"), .files = report_file.empty() ? std::vector<std::filesystem::path>{}
-                                                                                               : std::vector<std::filesystem::path>{report_file}});
+    std::vector<std::filesystem::path> files;
+    if (!report_file.empty()) files.push_back(report_file);
+    if (!r.exclusions_dir.empty()) {
+      std::filesystem::create_directories(r.exclusions_dir);
+      files.push_back(std::filesystem::path(r.exclusions_dir) / "excluded.jsonl");
+    }
+    mr::io::check_outputs(r.reader.values.strings("inputs"), {.dir = r.writer.values.string("dir"), .files = files});
     mr::run_options opts;
     if (!quiet && ::isatty(STDERR_FILENO)) opts.on_progress = mr::progress_bar("millrace-run");
     const auto report = mr::run(built.pipeline, mr::cpu{.threads = threads}, opts);
+    if (built.exclusions) built.exclusions->commit();  // the run succeeded: the exclusions appear whole
     if (!quiet) fmt::print("{}\n", report);  // per operator, and per filter its reasons
+    if (!quiet && built.exclusions)
+      fmt::print("excluded {} records -> {}\n", built.exclusions->count(), built.exclusions->path().string());
     if (!report_file.empty()) {
       std::ofstream f(report_file);
       f << report.to_json() << '\n';

@@ -6,5 +6,6 @@
 #include <millrace/recipe/builtin.hpp>
 #include <millrace/recipe/document.hpp>
 #include <millrace/recipe/io.hpp>
+#include <millrace/recipe/quality_step.hpp>
 #include <millrace/recipe/recipe.hpp>
 #include <millrace/recipe/registry.hpp>

@@ -8,8 +8,10 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <millrace/core.hpp>
@@ -382,4 +384,121 @@ TEST_CASE("recipe.url_filter_and_span_dedup.serial") {
   CHECK(output_lines(tmp.path / "out") ==
         std::vector<std::string>{"{\"url\":\"https://good.org\",\"text\":\"line one\\nshared line here\"}",
                                  "{\"text\":\"unique\",\"url\":\"https://ok.org\"}"});
+}
+
+// Fusion: adjacent filter steps run as one filters::apply; the same records, texts and per-filter
+// counts come out as with one stage per step (`fuse: false`), and C4 (which rewrites the text)
+// ends a fused run so that FineWeb reads the kept lines as unfused.
+TEST_CASE("recipe.fusion.same_as_unfused.2T") {
+  temp_dir tmp("fusion");
+  write_file(tmp.path / "in.jsonl", make_corpus(800, 11));
+  const std::string steps = R"([
+    {"gopher_repetition": {}},
+    {"gopher_quality": {}},
+    {"length_filter": {"min_words": 40}},
+    {"char_ratio_filter": {"max_digit_ratio": 0.05}},
+    {"c4_quality": {"filter_no_terminal_punct": true}},
+    {"fineweb_quality": {}},
+    {"nemo_english": {}},
+    {"take": {"n": 100000}},
+    {"length_filter": {"max_words": 300, "action": "annotate"}}
+  ])";
+  auto run_recipe = [&](bool fuse, const std::string& out) {
+    const std::string recipe = fmt::format(R"({{"fuse": {}, "reader": {{"read_jsonl": {{"inputs": ["{}"]}}}}, "steps": {},
+      "writer": {{"write_jsonl": {{"dir": "{}"}}}}}})",
+                                           fuse ? "true" : "false", (tmp.path / "in.jsonl").string(), steps, (tmp.path / out).string());
+    auto compiled = compile_json(recipe);
+    CHECK(compiled.fuse == fuse);
+    auto built = rc::build(compiled);
+    const std::string dot = mr::to_dot(built.pipeline);
+    const auto rep = mr::run(built.pipeline, mr::cpu{.threads = 2, .batch_size = 32});
+    auto tally = built.tally->snapshot();
+    std::sort(tally.begin(), tally.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    return std::tuple{output_lines(tmp.path / out), tally, dot, rep};
+  };
+  const auto [fused, fused_tally, fused_dot, fused_rep] = run_recipe(true, "fused");
+  const auto [plain, plain_tally, plain_dot, plain_rep] = run_recipe(false, "plain");
+  CHECK(fused_dot.find("gopher_repetition+gopher_quality+length_filter+char_ratio_filter+c4_quality") != std::string::npos);
+  CHECK(fused_dot.find("fineweb_quality+nemo_english") != std::string::npos);
+  CHECK(plain_dot.find('+') == std::string::npos);
+  CHECK(fused_rep.find("fineweb_quality+nemo_english") != nullptr);
+  CHECK(plain_rep.find("fineweb_quality") != nullptr);
+  REQUIRE(fused.size() == plain.size());
+  CHECK(fused.size() > 20);
+  CHECK(fused.size() < 700);
+  CHECK(fused == plain);
+  REQUIRE(fused_tally.size() == plain_tally.size());
+  CHECK(fused_tally.size() == 6 + 28 + 1);  // every filter by its name: nemo's 28, the second length_filter
+  std::uint64_t dropped = 0;
+  for (std::size_t i = 0; i < fused_tally.size(); ++i) {
+    INFO(fused_tally[i].first);
+    CHECK(fused_tally[i].first == plain_tally[i].first);
+    CHECK(fused_tally[i].second.in == plain_tally[i].second.in);
+    CHECK(fused_tally[i].second.dropped == plain_tally[i].second.dropped);
+    CHECK(fused_tally[i].second.reasons == plain_tally[i].second.reasons);
+    if (fused_tally[i].first != "length_filter#2") dropped += fused_tally[i].second.dropped;
+  }
+  CHECK(dropped + fused.size() == 800);  // drop mode: each dropped record counted once, by its first failure
+  // --no-fuse does what `fuse: false` does
+  rc::recipe_overrides ov;
+  ov.no_fuse = true;
+  CHECK_FALSE(compile_json(R"({"reader": {"read_jsonl": {"inputs": ["x"]}}, "writer": {"write_jsonl": {"dir": "o"}}})", ov).fuse);
+  CHECK(json_error(R"({"fuse": 1, "reader": {"read_jsonl": {"inputs": ["x"]}}, "writer": {"write_jsonl": {"dir": "o"}}})")
+            .find("test.json:1: fuse expects a boolean") != std::string::npos);
+}
+
+// The exclusion output: every record a filter step drops is written with its step, filter and
+// reason; kept + excluded = read; the file appears only on commit (atomic).
+TEST_CASE("recipe.exclusions.kept_plus_excluded.2T") {
+  temp_dir tmp("exclusions");
+  write_file(tmp.path / "in.jsonl", make_corpus(500, 5));
+  for (const bool fuse : {true, false}) {
+    const fs::path out = tmp.path / (fuse ? "out_fused" : "out_plain"), excl = tmp.path / (fuse ? "ex_fused" : "ex_plain");
+    const std::string recipe = fmt::format(R"({{"exclusions": "{}", "fuse": {}, "reader": {{"read_jsonl": {{"inputs": ["{}"]}}}},
+      "steps": [{{"gopher_repetition": {{}}}}, {{"gopher_quality": {{}}}}, {{"c4_quality": {{}}}}, {{"fineweb_quality": {{}}}},
+                {{"length_filter": {{"min_words": 60}}}}],
+      "writer": {{"write_jsonl": {{"dir": "{}"}}}}}})",
+                                           excl.string(), fuse ? "true" : "false", (tmp.path / "in.jsonl").string(), out.string());
+    auto compiled = compile_json(recipe);
+    CHECK(compiled.exclusions_dir == excl.string());
+    auto built = rc::build(compiled);
+    REQUIRE(built.exclusions);
+    CHECK_FALSE(fs::exists(excl));  // building writes nothing
+    mr::run(built.pipeline, mr::cpu{.threads = 2, .batch_size = 16});
+    CHECK_FALSE(fs::exists(excl / "excluded.jsonl"));  // not before commit
+    built.exclusions->commit();
+    const auto kept = output_lines(out);
+    std::vector<std::string> excluded;
+    {
+      std::ifstream f(excl / "excluded.jsonl");
+      for (std::string l; std::getline(f, l);) excluded.push_back(l);
+    }
+    CHECK(kept.size() > 20);
+    CHECK(excluded.size() > 20);
+    CHECK(kept.size() + excluded.size() == 500);
+    CHECK(built.exclusions->count() == excluded.size());
+    std::set<std::string> ids;
+    for (auto& l : kept) ids.insert(std::get<std::string>(mr::json::parse(l).as_object().at("id").v));
+    std::map<std::string, std::map<std::string, std::uint64_t>> reasons;  // step -> reason -> records
+    for (auto& l : excluded) {
+      auto o = mr::json::parse(l).as_object();
+      const auto step = std::get<std::string>(o.at("step").v);
+      CHECK(std::get<std::string>(o.at("filter").v) == step);  // one filter per step here
+      ++reasons[step][std::get<std::string>(o.at("reason").v)];
+      CHECK(std::get<std::string>(o.at("file").v) == (tmp.path / "in.jsonl").string());
+      auto rec = o.at("record").as_object();  // the record as read, every field
+      CHECK(rec.count("meta") == 1);
+      CHECK(ids.insert(std::get<std::string>(rec.at("id").v)).second);  // not also kept, not twice
+    }
+    CHECK(ids.size() == 500);
+    for (auto& [name, c] : built.tally->snapshot()) {
+      INFO(name);
+      std::uint64_t n = 0;
+      for (auto& [r, k] : c.reasons) CHECK(reasons[name][r] == k);
+      for (auto& [r, k] : reasons[name]) n += k;
+      CHECK(n == c.dropped);
+    }
+  }
+  CHECK(json_error(R"({"exclusions": 3, "reader": {"read_jsonl": {"inputs": ["x"]}}, "writer": {"write_jsonl": {"dir": "o"}}})")
+            .find("exclusions expects a directory") != std::string::npos);
 }

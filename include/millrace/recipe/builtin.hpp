@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,7 @@
 #include <millrace/filters/unicode_cleanup.hpp>
 #include <millrace/filters/url.hpp>
 #include <millrace/recipe/io.hpp>
+#include <millrace/recipe/quality_step.hpp>
 #include <millrace/recipe/registry.hpp>
 #include <millrace/text/normalize.hpp>
 
@@ -52,15 +54,16 @@ inline std::string_view raw_string_field(std::string_view raw, std::string_view 
   return out.substr(1, out.size() - 2);
 }
 
-// One quality filter as its own filters::apply stage (one analysis of the text per step).
+inline filters::on_fail action_of(const param_values& v) {
+  return v.string("action") == "annotate" ? filters::on_fail::annotate : filters::on_fail::drop;
+}
+
+// One quality filter as a step named as the step; recipe::build fuses adjacent ones into one
+// filters::apply (one analysis of the text for all of them).
 template <class F>
-built_step quality_step(F f, const param_values& v, const step_context& ctx) {
-  filters::apply_options<document> o;
-  o.action = v.string("action") == "annotate" ? filters::on_fail::annotate : filters::on_fail::drop;
-  o.tally = ctx.tally;
-  o.name = ctx.step_name;
+built_step quality_step(F f, const param_values& v, const step_context& ctx, bool rewrites_text = false) {
   f.name = ctx.step_name;
-  return make_step(filters::apply<document>(std::move(o), std::move(f)));
+  return make_quality_step(action_of(v), ctx, rewrites_text, std::move(f));
 }
 
 // The text accessor the dedup operators read.
@@ -290,7 +293,7 @@ inline void add_quality_filters(registry& reg) {
                  p.filter_curly_bracket = v.flag("filter_curly_bracket");
                  p.filter_policy = v.flag("filter_policy");
                  p.remove_lines = v.flag("remove_lines");
-                 return quality_step(std::move(f), v, ctx);
+                 return quality_step(std::move(f), v, ctx, p.remove_lines);
                },
            .group = "filters"});
   const filters::fineweb_quality_params fw{};
@@ -362,11 +365,8 @@ inline void add_quality_filters(registry& reg) {
            .params = {action_param()},
            .build =
                [](const param_values& v, const step_context& ctx) {
-                 filters::apply_options<document> o;
-                 o.action = v.string("action") == "annotate" ? filters::on_fail::annotate : filters::on_fail::drop;
-                 o.tally = ctx.tally;
-                 o.name = ctx.step_name;
-                 return make_step(filters::nemo::english_heuristics<document>(std::move(o)));
+                 return std::apply([&](auto... f) { return make_quality_step(action_of(v), ctx, false, std::move(f)...); },
+                                   filters::nemo::english_filters());
                },
            .group = "filters"});
   reg.add({.name = "c4_bad_words",
@@ -471,7 +471,8 @@ inline void add_dedup_ops(registry& reg) {
            .params = near_params(true),
            .build =
                [near_options](const param_values& v, const step_context& ctx) {
-                 return make_step(dedup::near_streaming(near_options(v), document_text{}, v.size("max_index_docs"), {}, ctx.step_name));
+                 return make_step(dedup::near_streaming(dedup::near_streaming_options{.near = near_options(v), .max_index_docs = v.size("max_index_docs")},
+                                                  document_text{}, {}, ctx.step_name));
                },
            .group = "dedup"});
   const dedup::span_dedup_options sp{};

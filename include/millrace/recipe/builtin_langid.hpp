@@ -11,6 +11,7 @@
 #include <millrace/filters/apply.hpp>
 #include <millrace/filters/cld2.hpp>
 #include <millrace/filters/langid.hpp>
+#include <millrace/recipe/quality_step.hpp>
 #include <millrace/recipe/registry.hpp>
 #if MILLRACE_HAVE_FASTTEXT
 #include <millrace/filters/fasttext_langid.hpp>
@@ -35,22 +36,19 @@ inline void add_langid_ops(registry& reg) {
                  filters::language_options lo;
                  lo.languages = v.strings("languages");
                  lo.min_score = v.number("min_score");
-                 filters::apply_options<document> o;
-                 o.action = v.string("action") == "annotate" ? filters::on_fail::annotate : filters::on_fail::drop;
-                 o.tally = ctx.tally;
-                 o.name = ctx.step_name;
+                 const auto action = v.string("action") == "annotate" ? filters::on_fail::annotate : filters::on_fail::drop;
                  if (v.string("detector") == "fasttext") {
 #if MILLRACE_HAVE_FASTTEXT
                    if (v.string("model").empty()) throw std::invalid_argument("detector fasttext needs `model: <file>`");
-                   return make_step(filters::apply<document>(
-                       std::move(o), filters::language_filter{filters::fasttext_detector{v.string("model")}, lo, ctx.step_name}));
+                   return make_quality_step(action, ctx, false,
+                                            filters::language_filter{filters::fasttext_detector{v.string("model")}, lo, ctx.step_name});
 #else
                    throw std::invalid_argument("this build has no fastText (libfasttext); use detector: cld2");
 #endif
                  }
                  filters::cld2_detector det;
                  det.options.reliable_only = v.flag("reliable_only");
-                 return make_step(filters::apply<document>(std::move(o), filters::language_filter{det, lo, ctx.step_name}));
+                 return make_quality_step(action, ctx, false, filters::language_filter{det, lo, ctx.step_name});
                },
            .group = "filters"});
 }

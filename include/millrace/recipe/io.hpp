@@ -17,7 +17,7 @@
 #include <millrace/core/compose.hpp>
 #include <millrace/core/json_value.hpp>
 #include <millrace/io/read.hpp>
-#include <millrace/io/write.hpp>
+#include <millrace/io/write_formatted.hpp>
 #include <millrace/recipe/document.hpp>
 
 namespace millrace::recipe {
@@ -152,9 +152,8 @@ struct document_format {
 /// Documents as JSON lines in sharded, atomic files with a manifest (io::write_options).
 inline auto write_jsonl_documents(std::filesystem::path dir, std::string text_field = "text", io::write_options opt = {},
                                   std::string name = "write_jsonl") {
-  using sink_t = io::detail::writer_sink<document, document_format>;
-  return millrace::stage(sink_t(std::move(dir), std::move(opt), ".jsonl", document_format{std::move(text_field)}),
-                         std::move(name));
+  return io::write_formatted<document>(std::move(dir), document_format{std::move(text_field)}, std::move(opt), ".jsonl",
+                                       std::move(name));
 }
 
 }  // namespace millrace::recipe

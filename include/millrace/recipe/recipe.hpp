@@ -24,6 +24,8 @@
 #include <millrace/core/json_value.hpp>
 #include <millrace/filters/filter_result.hpp>
 #include <millrace/recipe/detail/erased.hpp>
+#include <millrace/recipe/exclusions.hpp>
+#include <millrace/recipe/quality_step.hpp>
 #include <millrace/recipe/registry.hpp>
 
 namespace millrace::recipe {
@@ -210,6 +212,12 @@ struct compiled_recipe {
   std::string file;
   std::string text_field = "text";
   std::optional<std::size_t> threads{};
+  /// Adjacent quality-filter steps with the same action run as one filters::apply (one text
+  /// analysis); false (recipe key `fuse: false`, millrace-run --no-fuse): one stage per step.
+  bool fuse = true;
+  /// Non-empty (recipe key `exclusions: DIR`, millrace-run --exclusions DIR): records the filter
+  /// steps drop go to DIR/excluded.jsonl with the step, filter and reason (recipe/exclusions.hpp).
+  std::string exclusions_dir{};
   resolved_step reader;
   std::vector<resolved_step> steps;
   resolved_step writer;
@@ -219,6 +227,8 @@ struct compiled_recipe {
 struct recipe_overrides {
   std::vector<std::string> inputs{};  ///< non-empty: the reader's inputs
   std::string output_dir{};           ///< non-empty: the writer's dir
+  bool no_fuse = false;               ///< true: every filter step its own stage (compare with fusion)
+  std::string exclusions_dir{};       ///< non-empty: the exclusion output's directory
 };
 
 namespace detail {
@@ -347,11 +357,11 @@ inline compiled_recipe compile(const recipe_source& src, const registry& reg, co
   const node& root = src.root;
   if (root.k != node::kind::map)
     throw recipe_error(fmt::format("{}: a recipe is a map with reader, steps and writer", detail::where(file, root.line)));
-  static const std::vector<std::string> top = {"reader", "steps", "writer", "text_field", "threads", "name", "description"};
+  static const std::vector<std::string> top = {"reader", "steps", "writer", "text_field", "threads", "fuse", "exclusions", "name", "description"};
   for (auto& [key, val] : root.members)
     if (std::find(top.begin(), top.end(), key) == top.end()) {
       const std::string near = closest_name(key, top);
-      throw recipe_error(fmt::format("{}: unknown recipe key '{}'{} (known: reader, steps, writer, text_field, threads, name, description)",
+      throw recipe_error(fmt::format("{}: unknown recipe key '{}'{} (known: reader, steps, writer, text_field, threads, fuse, exclusions, name, description)",
                                      detail::where(file, val.line), key, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
     }
   compiled_recipe r;
@@ -366,6 +376,17 @@ inline compiled_recipe compile(const recipe_source& src, const registry& reg, co
       throw recipe_error(fmt::format("{}: threads expects an integer in [0, 4096] (0: all cores)", detail::where(file, th->line)));
     r.threads = static_cast<std::size_t>(th->number);
   }
+  if (const node* fu = root.find("fuse")) {
+    if (fu->k != node::kind::boolean) throw recipe_error(fmt::format("{}: fuse expects a boolean", detail::where(file, fu->line)));
+    r.fuse = fu->boolean;
+  }
+  if (ov.no_fuse) r.fuse = false;
+  if (const node* ex = root.find("exclusions")) {
+    if (ex->k != node::kind::string || ex->string.empty())
+      throw recipe_error(fmt::format("{}: exclusions expects a directory", detail::where(file, ex->line)));
+    r.exclusions_dir = ex->string;
+  }
+  if (!ov.exclusions_dir.empty()) r.exclusions_dir = ov.exclusions_dir;
   std::vector<std::string> used;
   const node* rd = root.find("reader");
   if (!rd || rd->k == node::kind::null)
@@ -407,12 +428,16 @@ using recipe_pipeline = decltype(std::declval<detail::erased_source>() | std::de
 struct built_recipe {
   recipe_pipeline pipeline;
   std::shared_ptr<filters::filter_tally> tally;
+  /// The exclusion output (null without `exclusions`); commit() it after mr::run succeeded.
+  std::shared_ptr<exclusion_writer> exclusions{};
 };
 
 /// Builds the operators of a compiled recipe (factories may still refuse a combination, e.g. an
 /// input pattern that matches nothing: recipe_error naming the step's line). Reads no data.
 inline built_recipe build(const compiled_recipe& r, std::size_t threads = 0) {
   auto tally = std::make_shared<filters::filter_tally>();
+  std::shared_ptr<exclusion_writer> exclusions;
+  if (!r.exclusions_dir.empty()) exclusions = std::make_shared<exclusion_writer>(r.exclusions_dir);
   auto ctx_for = [&](const resolved_step& s) {
     step_context c;
     c.text_field = r.text_field;
@@ -434,10 +459,32 @@ inline built_recipe build(const compiled_recipe& r, std::size_t threads = 0) {
   src.fn = make(r.reader).source;
   detail::erased_steps steps;
   steps.hold = tally;  // every copy of the pipeline keeps the tally its filters write to
-  for (auto& s : r.steps) steps.steps.push_back(make(s).lower);
+  // A run of fusable steps with one action becomes one filters::apply; it ends after a step that
+  // rewrites the text, so every filter reads the text it would read unfused.
+  std::vector<std::shared_ptr<const detail::fusable_filters>> run;
+  auto flush = [&] {
+    if (run.size() == 1 && !exclusions) steps.steps.push_back(run.front()->lower_alone);
+    else if (!run.empty())
+      for (auto& l : detail::fuse_run(run, tally.get(), exclusions)) steps.steps.push_back(std::move(l));
+    run.clear();
+  };
+  for (auto& s : r.steps) {
+    built_step b = make(s);
+    if (!b.fusable) {
+      flush();
+      steps.steps.push_back(std::move(b.lower));
+      continue;
+    }
+    if (!run.empty() && run.back()->action != b.fusable->action) flush();
+    auto f = std::make_shared<detail::fusable_filters>(*b.fusable);
+    f->lower_alone = std::move(b.lower);
+    run.push_back(std::move(f));
+    if (run.back()->rewrites_text || !r.fuse) flush();
+  }
+  flush();
   detail::erased_sink sink;
   sink.fn = make(r.writer).lower;
-  return {std::move(src) | std::move(steps) | std::move(sink), std::move(tally)};
+  return {std::move(src) | std::move(steps) | std::move(sink), std::move(tally), std::move(exclusions)};
 }
 
 /// The resolved parameters of every step, one line per parameter ("step.param = value").

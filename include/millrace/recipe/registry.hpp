@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -166,6 +167,8 @@ enum class op_kind { reader, transform, writer };
 struct built_step {
   detail::source_fn source{};
   detail::lower_fn lower{};
+  /// Set by make_quality_step: the step's filters, which recipe::build may fuse with adjacent ones.
+  std::shared_ptr<const detail::fusable_filters> fusable{};
 };
 
 /// One registered operator.

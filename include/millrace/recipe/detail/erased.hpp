@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <string_view>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include <millrace/core/compose.hpp>
+#include <millrace/filters/apply.hpp>
 #include <millrace/recipe/document.hpp>
 
 namespace millrace::recipe::detail {
@@ -41,6 +43,38 @@ source_fn erase_source(P pipeline) {
     return src;
   };
 }
+
+/// One quality filter behind a uniform type, so that a run of recipe steps (known only at run
+/// time) can become one filters::apply over a pack of these. It satisfies filters::quality_filter.
+struct erased_filter {
+  std::string name;
+  std::shared_ptr<const void> held{};
+  std::string_view (*call)(const void*, const filters::doc_stats&, filters::filter_result*, std::string*) = nullptr;
+  std::string_view check(const filters::doc_stats& st, filters::filter_result* out, std::string* text) const {
+    return call(held.get(), st, out, text);
+  }
+};
+
+/// A filter erased; it keeps its own copy (the reasons it returns point into it).
+template <class F>
+erased_filter erase_filter(F f) {
+  erased_filter e;
+  e.name = std::string(f.name);
+  e.held = std::make_shared<const F>(std::move(f));
+  e.call = [](const void* p, const filters::doc_stats& st, filters::filter_result* out, std::string* text) -> std::string_view {
+    return static_cast<const F*>(p)->check(st, out, text);
+  };
+  return e;
+}
+
+/// What recipe::build needs to fuse a quality-filter step with its neighbours.
+struct fusable_filters {
+  std::string step_name;                 // the step's report name
+  std::vector<erased_filter> filters;    // in order
+  filters::on_fail action = filters::on_fail::drop;
+  bool rewrites_text = false;            // a later filter must read the rewritten text: a fused run ends here
+  lower_fn lower_alone{};                // the step unfused (recipe::build fills it from built_step::lower)
+};
 
 /// The reader of a recipe pipeline as a source element.
 struct erased_source : millrace::detail::source_tag {
