@@ -23,3 +23,6 @@
 #if __has_include(<millrace/filters.hpp>)
 #include <millrace/filters.hpp>
 #endif
+#if __has_include(<millrace/recipe.hpp>)
+#include <millrace/recipe.hpp>
+#endif
