@@ -179,3 +179,80 @@ TEST_CASE("gpu.slot_pool.emulated.errors_name_the_stage") {
     CHECK(what.find("does not fit one slot") != std::string::npos);
   }
 }
+
+namespace {
+
+// A value left in a slot's (emulated) device memory, as a device-space stage hands it on.
+struct device_ref {
+  const long* value;
+  cu::slot_lease lease;
+};
+
+// doubling_kernel whose outputs stay in the slot: pointers into its buffer, each with the lease.
+struct doubling_to_device : doubling_kernel {
+  using output_type = device_ref;
+  static constexpr cu::memory_space output_space = cu::memory_space::device;
+  void collect(std::span<const int>, const emu_runtime::slot& s, const cu::slot_lease& lease, std::vector<device_ref>& out) const {
+    for (const long& x : s.buffer) out.push_back({&x, lease});
+  }
+};
+
+// Reads its inputs where they are (the first stage's slot memory): no host copy in between.
+struct plus_one_from_device {
+  using input_type = device_ref;
+  using output_type = long;
+  std::size_t fit(std::span<const device_ref> items, const emu_runtime::slot& s) const { return std::min(items.size(), s.capacity); }
+  void enqueue(std::span<const device_ref> items, emu_runtime::slot& s) const {
+    s.stream->push([&s, items] {
+      s.buffer.clear();
+      for (const auto& r : items) s.buffer.push_back(*r.value + 1);
+    });
+  }
+  void collect(std::span<const device_ref>, const emu_runtime::slot& s, std::vector<long>& out) const {
+    out.assign(s.buffer.begin(), s.buffer.end());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("gpu.slot_pool.emulated.device_space.two_stages_hand_over_slots") {
+  using first_stage = cu::slot_pool_stage<doubling_to_device, emu_runtime>;
+  using second_stage = cu::slot_pool_stage<plus_one_from_device, emu_runtime>;
+  static_assert(first_stage::output_space == cu::memory_space::device);
+  static_assert(second_stage::output_space == cu::memory_space::host);
+  first_stage a(doubling_to_device{}, {.slots = 4, .device_bytes = 32});  // a batch of 100: 4 parts
+  second_stage b(plus_one_from_device{}, {.slots = 2, .device_bytes = 20});
+  std::vector<long> out;
+  mr::run(mr::from_range(iota(3000)) | mr::async_stage(a, "gpu.emu.a") | mr::async_stage(b, "gpu.emu.b") | mr::collect(out),
+          mr::cpu{.threads = 2, .batch_size = 100});
+  REQUIRE(out.size() == 3000);
+  // A slot reused while the second stage still read it would show another part's values here.
+  for (std::size_t i = 0; i < out.size(); ++i) REQUIRE(out[i] == 2 * static_cast<long>(i) + 1);
+  CHECK(a.leased() == 0);  // every lease dropped: every slot back in the pool
+  CHECK(a.peak_in_flight() <= a.slots());
+  {  // A lease holds its slot: with one slot, the next part waits until the output is dropped.
+    cu::slot_pool_stage<doubling_to_device, emu_runtime> one(doubling_to_device{}, {.slots = 1, .device_bytes = 4});
+    std::vector<device_ref> held;
+    std::mutex m;
+    std::condition_variable cv;
+    bool got = false;
+    mr::detail::async_callbacks cb;
+    cb.done = [&](mr::detail::any_batch v) {
+      std::lock_guard<std::mutex> l(m);
+      held = std::move(v.get<device_ref>());
+      got = true;
+      cv.notify_all();
+    };
+    cb.fail = [](std::exception_ptr) {};
+    one.submit(iota(4), mr::completion<device_ref>(std::move(cb)));
+    std::unique_lock<std::mutex> l(m);
+    cv.wait(l, [&] { return got; });
+    CHECK(one.leased() == 1);
+    CHECK(*held[3].value == 6);
+    held.clear();
+    CHECK(one.leased() == 0);
+    // More parts than slots could never complete while leased: refused, naming the sizes.
+    CHECK_THROWS_WITH_AS(one.submit(iota(5), mr::completion<device_ref>(mr::detail::async_callbacks{})),
+                         doctest::Contains("needs 2 parts, more than the 1 slots"), std::length_error);
+  }
+}

@@ -25,6 +25,21 @@
 
 namespace millrace::cuda {
 
+/// Where a GPU stage's outputs live. host: copied back, the slot returns to the pool at once.
+/// device: left in the slot's device memory for the next GPU stage (no device -> host -> device
+/// round trip); the slot returns when the last output holding its slot_lease is dropped.
+enum class memory_space : unsigned char { host, device };
+
+/// Kernel::output_space when the kernel declares one, else memory_space::host.
+template <class Kernel>
+constexpr memory_space output_space_of() {
+  if constexpr (requires { Kernel::output_space; }) return Kernel::output_space;
+  else return memory_space::host;
+}
+
+/// Holds a slot out of its pool while device-space outputs in its memory are alive (copies share it).
+using slot_lease = std::shared_ptr<const void>;
+
 /// A GPU stage's pool; with CUDA the stage's device memory budget is slots * device_bytes (plus the
 /// kernel's constant tables), its pinned host memory slots * pinned_bytes.
 struct gpu_stage_options {
@@ -43,6 +58,9 @@ struct gpu_stage_options {
 ///   std::size_t fit(std::span<const input_type>, const slot&) const;  // items of a prefix that fit one slot (0: the first does not)
 ///   void enqueue(std::span<const input_type>, slot&) const;          // pack, copy in, compute, copy out; no waiting
 ///   void collect(std::span<const input_type>, const slot&, std::vector<output_type>&) const;  // after it is done
+/// A kernel with `static constexpr memory_space output_space = memory_space::device` collects with
+/// the part's lease instead: collect(items, slot, const slot_lease&, out), each output keeping a copy;
+/// the stage must outlive the leases (its destructor waits for them).
 /// Copies share one pool (the resources), so mr::async_stage's copy of it uses the same slots.
 template <class Kernel, class Runtime>
 class slot_pool_stage {
@@ -63,6 +81,13 @@ class slot_pool_stage {
   std::size_t slots() const { return pool_->slots.size(); }
   /// The most parts that were on the GPU at once: never above slots().
   std::size_t peak_in_flight() const { return pool_->peak; }
+  /// Where this stage's outputs live.
+  static constexpr memory_space output_space = output_space_of<Kernel>();
+  /// Slots held now by device-space outputs (always 0 for a host-space kernel).
+  std::size_t leased() const {
+    std::lock_guard<std::recursive_mutex> l(pool_->m);
+    return pool_->leased;
+  }
 
  private:
   struct batch_state {
@@ -91,9 +116,10 @@ class slot_pool_stage {
     std::vector<std::size_t> free_slots;
     std::deque<part> pending;
     std::deque<std::size_t> finished;  // slots whose event completed, in completion order
-    std::mutex m;
-    std::condition_variable cv;
-    std::size_t in_flight = 0, peak = 0;
+    // Recursive: a lease may be dropped (returning its slot) on the completion thread under the lock.
+    mutable std::recursive_mutex m;
+    std::condition_variable_any cv;
+    std::size_t in_flight = 0, peak = 0, leased = 0;
     bool stopping = false;
     std::thread completer;
 
@@ -116,7 +142,8 @@ class slot_pool_stage {
     }
     ~pool() {
       {
-        std::lock_guard<std::mutex> l(m);
+        std::unique_lock<std::recursive_mutex> l(m);
+        cv.wait(l, [&] { return leased == 0; });  // device-space outputs still point into the slots
         stopping = true;
       }
       cv.notify_all();
@@ -141,16 +168,29 @@ class slot_pool_stage {
         b->done.done({});
         return;
       }
+      // Device space: a batch's slots stay leased until it is complete downstream, so all its parts
+      // must be on the device together (more parts than slots could never finish).
+      if (output_space_of<Kernel>() == memory_space::device && parts.size() > slots.size())
+        throw std::length_error("cuda::gpu_stage: a device-space batch of " + std::to_string(all.size()) + " items needs " +
+                                std::to_string(parts.size()) + " parts, more than the " + std::to_string(slots.size()) +
+                                " slots (raise slots / device_bytes or lower the batch size)");
       b->parts.resize(parts.size());
       b->remaining = parts.size();
-      std::unique_lock<std::mutex> l(m);
+      std::unique_lock<std::recursive_mutex> l(m);
       for (auto& p : parts) pending.push_back(std::move(p));
       pump(l);
     }
 
     // Under the lock: start pending parts on free slots. Enqueueing is asynchronous (no waiting).
-    void pump(std::unique_lock<std::mutex>&) {
+    void pump(std::unique_lock<std::recursive_mutex>&) {
       while (!free_slots.empty() && !pending.empty()) {
+        if constexpr (output_space_of<Kernel>() == memory_space::device) {
+          // Start a batch only when all its pending parts get a slot at once (no batch holds slots
+          // while waiting for more: two such batches could wait for each other forever).
+          std::size_t same = 0;
+          while (same < pending.size() && pending[same].batch == pending.front().batch) ++same;
+          if (same > free_slots.size()) return;
+        }
         const std::size_t i = free_slots.back();
         free_slots.pop_back();
         part p = std::move(pending.front());
@@ -173,10 +213,20 @@ class slot_pool_stage {
     static void on_event(void* user) {
       auto* c = static_cast<callback_ctx*>(user);
       {
-        std::lock_guard<std::mutex> l(c->owner->m);
+        std::lock_guard<std::recursive_mutex> l(c->owner->m);
         c->owner->finished.push_back(c->slot);
       }
       c->owner->cv.notify_all();
+    }
+
+    // A device-space part's last output was dropped (any thread, possibly this pool's completion
+    // thread under the lock): its slot returns and takes the next pending part.
+    void release(std::size_t i) {
+      std::unique_lock<std::recursive_mutex> l(m);
+      --leased;
+      free_slots.push_back(i);
+      pump(l);
+      cv.notify_all();
     }
 
     void fail_part(part& p, std::exception_ptr e) {
@@ -185,7 +235,7 @@ class slot_pool_stage {
     }
 
     void complete_loop() {
-      std::unique_lock<std::mutex> l(m);
+      std::unique_lock<std::recursive_mutex> l(m);
       for (;;) {
         cv.wait(l, [&] { return !finished.empty() || (stopping && in_flight == 0); });
         if (finished.empty()) return;  // stopping, nothing left on the GPU
@@ -197,12 +247,24 @@ class slot_pool_stage {
         std::vector<output_type> out;
         try {
           Runtime::check_done(slots[i]);  // the slot's work is complete; throws its error if it failed
-          if (!b->error) kernel.collect(std::span<const input_type>(b->items).subspan(p.first, p.count), slots[i], out);
+          if constexpr (output_space_of<Kernel>() == memory_space::device) {
+            if (!b->error) {
+              ++leased;  // the slot stays out of the pool until the last output is dropped
+              const slot_lease lease(static_cast<const void*>(this), [this, i](const void*) { release(i); });
+              kernel.collect(std::span<const input_type>(b->items).subspan(p.first, p.count), slots[i], lease, out);
+            }
+          } else if (!b->error) {
+            kernel.collect(std::span<const input_type>(b->items).subspan(p.first, p.count), slots[i], out);
+          }
         } catch (...) {
           err = std::current_exception();
         }
         --in_flight;
-        free_slots.push_back(i);
+        if constexpr (output_space_of<Kernel>() == memory_space::device) {
+          if (b->error) free_slots.push_back(i);  // nothing was collected: no lease holds it
+        } else {
+          free_slots.push_back(i);
+        }
         pump(l);  // the freed slot takes the next pending part
         if (err) {
           fail_part(p, err);
