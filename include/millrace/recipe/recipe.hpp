@@ -201,7 +201,9 @@ inline recipe_source parse_json_file(const std::string& path) { return parse_jso
 
 /// One step of a compiled recipe: the operator, its report name, its checked parameters.
 struct resolved_step {
-  const op_entry* entry = nullptr;
+  /// A copy of the registry's entry, shared: a compiled recipe does not depend on the registry it
+  /// was compiled against staying alive (compile(src, builtin_registry()) is the common call).
+  std::shared_ptr<const op_entry> entry{};
   std::string name;      ///< the operator's name; "name#2" for its second use
   param_values values;
   std::size_t line = 0;  ///< where the step is in the recipe
@@ -301,7 +303,7 @@ inline resolved_step resolve_step(const node& step, const registry& reg, const s
   if (params.k != node::kind::map && params.k != node::kind::null)
     throw recipe_error(fmt::format("{}: the parameters of '{}' must be a map, got {}", op_at, op, params.type_name()));
   resolved_step r;
-  r.entry = e;
+  r.entry = std::make_shared<const op_entry>(*e);
   r.line = params.line ? params.line : step.line;
   const auto uses = static_cast<std::size_t>(std::count(used.begin(), used.end(), op));
   used.push_back(op);
