@@ -38,6 +38,25 @@ endif()
 # Optional components (millrace::llm, ...): one file each in components/. In the installed package
 # they find the dependencies the exported component targets link; in the build tree
 # (MILLRACE_BUILDING) CMakeLists.txt includes them again after millrace is defined.
+# millrace_component(<name> LIBS <libs...> [INCLUDES <dirs...>]): called by a component file once
+# its dependency is found. In the build tree it defines the INTERFACE target millrace_<name>, alias
+# millrace::<name>, exported with the package; in the installed package the exported target exists
+# already and this does nothing.
+function(millrace_component name)
+  cmake_parse_arguments(C "" "" "LIBS;INCLUDES" ${ARGN})
+  if(NOT MILLRACE_BUILDING OR TARGET millrace_${name})
+    return()
+  endif()
+  add_library(millrace_${name} INTERFACE)
+  add_library(millrace::${name} ALIAS millrace_${name})
+  set_target_properties(millrace_${name} PROPERTIES EXPORT_NAME ${name})
+  if(C_INCLUDES)
+    target_include_directories(millrace_${name} INTERFACE ${C_INCLUDES})
+  endif()
+  target_link_libraries(millrace_${name} INTERFACE millrace ${C_LIBS})
+  install(TARGETS millrace_${name} EXPORT millraceTargets)
+endfunction()
+
 file(GLOB MILLRACE_COMPONENT_FILES "${CMAKE_CURRENT_LIST_DIR}/components/*.cmake")
 list(SORT MILLRACE_COMPONENT_FILES)
 if(NOT MILLRACE_BUILDING)
