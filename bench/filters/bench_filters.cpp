@@ -28,6 +28,8 @@
 #include <millrace/filters/nemo.hpp>
 #include <millrace/synth/corpus.hpp>
 
+#include "../common/web_corpus.hpp"
+
 namespace mr = millrace;
 namespace mf = millrace::filters;
 
@@ -38,36 +40,9 @@ struct Doc {
   mf::filter_result filter_result{};
 };
 
-// Synthetic words (Zipf, 6% non-ASCII) cut into lines of 4..24 words, most ending in a full
-// stop, with blank lines between paragraphs, a stop word sprinkled in: web-like documents that
-// pass and fail the filters for mixed reasons.
 std::vector<Doc> make_corpus(std::size_t mb) {
   std::vector<Doc> docs;
-  std::size_t bytes = 0, seed = 1;
-  static const char* stop[] = {"the", "of", "and", "to", "with", "that"};
-  while (bytes < mb << 20) {
-    for (auto& d : mr::synth::generate_corpus({.docs = 2000, .seed = seed++})) {
-      std::string t;
-      std::size_t i = 0, line = 0, in_line = 0, next = 4 + (d.text.size() % 21);
-      std::size_t pos = 0;
-      while (pos < d.text.size()) {
-        std::size_t e = d.text.find(' ', pos);
-        if (e == std::string::npos) e = d.text.size();
-        if (in_line) t += ' ';
-        t.append(d.text, pos, e - pos);
-        if (++i % 7 == 0) t += std::string(" ") + stop[i % 6];
-        pos = e + 1;
-        if (++in_line == next) {
-          t += (line % 5 != 4) ? ".\n" : "\n";
-          if (line % 6 == 5) t += '\n';
-          ++line, in_line = 0, next = 4 + ((line * 7 + d.text.size()) % 21);
-        }
-      }
-      bytes += t.size();
-      docs.push_back({d.id, std::move(t)});
-      if (bytes >= mb << 20) break;
-    }
-  }
+  web_corpus::generate(mb, [&](const std::string& id, std::string text) { docs.push_back({id, std::move(text)}); });
   return docs;
 }
 

@@ -22,6 +22,8 @@
 #include <millrace/core.hpp>
 #include <millrace/recipe.hpp>
 #include <millrace/synth/corpus.hpp>
+
+#include "../common/web_corpus.hpp"
 #if MILLRACE_HAVE_PII
 #include <millrace/recipe/builtin_pii.hpp>
 #endif
@@ -36,37 +38,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// bench/filters' corpus: synthetic words (Zipf, 6% non-ASCII) in lines of 4..24 words, most
-// ending in a full stop, blank lines between paragraphs, stop words sprinkled in. English stop
-// words make CLD2 call most of it English.
+// bench/filters' corpus (bench/common/web_corpus.hpp) as JSONL.
 std::string make_corpus_jsonl(std::size_t mb, std::size_t& docs_out) {
   std::string out;
-  std::size_t bytes = 0, seed = 1, n = 0;
-  static const char* stop[] = {"the", "of", "and", "to", "with", "that"};
-  while (bytes < mb << 20) {
-    for (auto& d : mr::synth::generate_corpus({.docs = 2000, .seed = seed++})) {
-      std::string t;
-      std::size_t i = 0, line = 0, in_line = 0, next = 4 + (d.text.size() % 21), pos = 0;
-      while (pos < d.text.size()) {
-        std::size_t e = d.text.find(' ', pos);
-        if (e == std::string::npos) e = d.text.size();
-        if (in_line) t += ' ';
-        t.append(d.text, pos, e - pos);
-        if (++i % 7 == 0) t += std::string(" ") + stop[i % 6];
-        pos = e + 1;
-        if (++in_line == next) {
-          t += (line % 5 != 4) ? ".\n" : "\n";
-          if (line % 6 == 5) t += '\n';
-          ++line, in_line = 0, next = 4 + ((line * 7 + d.text.size()) % 21);
-        }
-      }
-      bytes += t.size();
-      out += fmt::format("{{\"id\":{},\"text\":{}}}\n", mr::json::quote(d.id), mr::json::quote(t));
-      ++n;
-      if (bytes >= mb << 20) break;
-    }
-  }
-  docs_out = n;
+  docs_out = web_corpus::generate(mb, [&](const std::string& id, const std::string& text) {
+    out += fmt::format("{{\"id\":{},\"text\":{}}}\n", mr::json::quote(id), mr::json::quote(text));
+  });
   return out;
 }
 
