@@ -3,7 +3,8 @@
 #  - one include style: millrace headers include each other as <millrace/...>, never "relative";
 #  - one oneTBB header path (<oneapi/tbb/...>), included only by the executor's implementation
 #    (exec/detail/tbb_impl.hpp), so that operator headers and millrace::compiled users never parse it;
-#  - every header starts with #pragma once after its opening comment.
+#  - every header starts with #pragma once after its opening comment;
+#  - test files are named <topic>_test.cpp (the binaries' names are checked by tests/CMakeLists.txt).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -18,6 +19,13 @@ while IFS= read -r hit; do report "oneTBB included outside exec/detail/tbb_impl.
 while IFS= read -r f; do
   grep -q '^#pragma once' "$f" || report "no #pragma once: $f"
 done < <(find include/millrace -name '*.hpp' | sort)
+
+# Tests: every test file under tests/<folder>/ is <topic>_test.cpp (or .cu); the fuzz harnesses,
+# the compile-fail cases, the installed-package consumer and tests/common/ have their own shapes.
+while IFS= read -r f; do report "test file not named <topic>_test.cpp: $f"; done \
+  < <(find tests -mindepth 2 \( -name '*.cpp' -o -name '*.cu' \) \
+        -not -path 'tests/fuzz/*' -not -path '*/compile_fail/*' -not -path 'tests/core/consumer/*' \
+        -not -path 'tests/common/*' -not -name '*_test.cpp' -not -name '*_test.cu' | sort)
 
 if ((fail)); then exit 1; fi
 echo "conventions: $(find include/millrace -name '*.hpp' | wc -l) headers checked"

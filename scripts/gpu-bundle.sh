@@ -9,7 +9,7 @@ dest=${2:-build-gpu-bundle}
 root=$(cd "$(dirname "$0")/.." && pwd)
 rm -rf "$dest"
 mkdir -p "$dest/bin" "$dest/lib" "$dest/data"
-bins=(tests/gpu/gpu_tests tests/gpu/gpu_device_logic bench/gpu/bench_gpu
+bins=(tests/gpu/gpu_tests tests/gpu/gpu_device_logic_tests bench/gpu/bench_gpu
       examples/dedup/millrace-dedup examples/gen_corpus/millrace-gen-corpus)
 for b in "${bins[@]}"; do
   if [[ -x "$build/$b" ]]; then cp "$build/$b" "$dest/bin/"; else echo "gpu-bundle: missing $build/$b (build it first)" >&2; exit 1; fi

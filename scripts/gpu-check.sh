@@ -26,7 +26,7 @@ step() {  # step <name> <command...>: runs it, logs it, counts a failure
   echo "$(nproc) cores"
 } | tee "$fig"
 bin="$here/bin"
-step gpu_device_logic "$bin/gpu_device_logic"
+step gpu_device_logic_tests "$bin/gpu_device_logic_tests"
 step gpu_tests "$bin/gpu_tests"
 PATH="$PATH:/usr/local/cuda/bin"
 if command -v compute-sanitizer > /dev/null; then

@@ -12,7 +12,7 @@
 // iff m >= min_matches.
 //
 // Why 4 bits and not 1-2: on the project's corpus with hard negatives (tests/dedup_quality,
-// signature_check_quality.cpp) 2 bits left the datatrove preset (t = 0.72) at pair precision
+// signature_check_quality_test.cpp) 2 bits left the datatrove preset (t = 0.72) at pair precision
 // 0.97-0.99 (sd 0.058 at J = 0.6), 4 bits gives >= 0.998 (sd 0.049) at every preset and seed.
 //   auto c = dedup::signature_check(112, 0.8);  c.sketch(sig, words);  c.keep(wa, wb);
 // This header declares; dedup/detail/signature_check_impl.hpp defines.

@@ -1,6 +1,6 @@
 // MinHash inner loops: for each permutation, the minimum of its hash over a block of shingle
 // hashes. Portable, AVX2 and AVX-512 versions, picked at run time; all give identical results
-// (integer arithmetic), which tests/dedup/test_minhash.cpp checks against the 128-bit formula.
+// (integer arithmetic), which tests/dedup/minhash_test.cpp checks against the 128-bit formula.
 // Internal to dedup/detail/minhash_impl.hpp (the kernels' interface: detail/minhash_kernel_fn.hpp).
 #pragma once
 
