@@ -11,11 +11,13 @@
 #include <utility>
 #include <vector>
 
+#include <millrace/detail/host_device.hpp>
+
 namespace millrace {
 
 /// splitmix64's output function applied to x + the golden gamma: a strong 64-bit mixer
 /// (Steele, Lea and Flood 2014). Also the hash that seeds counter-based streams.
-constexpr std::uint64_t splitmix64_mix(std::uint64_t x) {
+MILLRACE_HD constexpr std::uint64_t splitmix64_mix(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
@@ -27,28 +29,32 @@ struct splitmix64 {
   std::uint64_t state = 0;
 
   constexpr splitmix64() = default;
-  constexpr explicit splitmix64(std::uint64_t seed) : state(seed) {}
+  MILLRACE_HD constexpr explicit splitmix64(std::uint64_t seed) : state(seed) {}
 
   /// The next 64 random bits.
-  constexpr std::uint64_t next() {
+  MILLRACE_HD constexpr std::uint64_t next() {
     std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
   }
   /// Uniform in [0, 1) with 53 random bits.
-  constexpr double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  MILLRACE_HD constexpr double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   /// True with probability p.
-  constexpr bool bernoulli(double p) { return uniform() < p; }
+  MILLRACE_HD constexpr bool bernoulli(double p) { return uniform() < p; }
   /// Uniform integer in [0, n), n > 0, by Lemire's multiply-shift: one draw, no division; the bias
   /// is below n / 2^64 (immaterial for any n we draw). The augmenter's (and its GPU twin's) choice.
-  constexpr std::uint64_t below(std::uint64_t n) {
+  MILLRACE_HD constexpr std::uint64_t below(std::uint64_t n) {
+#if defined(__CUDA_ARCH__)
+    return __umul64hi(next(), n);
+#else
     __extension__ using u128 = unsigned __int128;   // __extension__: no -Wpedantic warning
     return static_cast<std::uint64_t>((static_cast<u128>(next()) * n) >> 64);
+#endif
   }
   /// Uniform integer in [0, n), n > 0, exactly unbiased (draws again below 2^64 mod n, so it may
   /// take more than one draw). The synthetic generators' choice: their ground truth is exact.
-  constexpr std::uint64_t below_unbiased(std::uint64_t n) {
+  MILLRACE_HD constexpr std::uint64_t below_unbiased(std::uint64_t n) {
     const std::uint64_t reject_under = (0 - n) % n;
     for (;;) {
       const std::uint64_t x = next();
@@ -56,7 +62,7 @@ struct splitmix64 {
     }
   }
   /// Uniform integer in [lo, hi], inclusive, exactly unbiased.
-  constexpr std::uint64_t between(std::uint64_t lo, std::uint64_t hi) { return lo + below_unbiased(hi - lo + 1); }
+  MILLRACE_HD constexpr std::uint64_t between(std::uint64_t lo, std::uint64_t hi) { return lo + below_unbiased(hi - lo + 1); }
   /// Fisher-Yates shuffle of v with below_unbiased.
   template <class T>
   void shuffle(std::vector<T>& v) {
@@ -66,7 +72,7 @@ struct splitmix64 {
 
 /// A counter-based stream: a generator whose start is a hash of its coordinates (seed, and up to
 /// three more, e.g. record, variant, purpose), so results never depend on scheduling.
-constexpr splitmix64 random_stream(std::uint64_t seed, std::uint64_t a, std::uint64_t b = 0, std::uint64_t c = 0) {
+MILLRACE_HD constexpr splitmix64 random_stream(std::uint64_t seed, std::uint64_t a, std::uint64_t b = 0, std::uint64_t c = 0) {
   return splitmix64{splitmix64_mix(splitmix64_mix(splitmix64_mix(splitmix64_mix(seed) ^ a) ^ b) ^ c)};
 }
 

@@ -8,45 +8,17 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <millrace/cuda/detail/hd.hpp>
+#include <millrace/core/random.hpp>
+#include <millrace/detail/host_device.hpp>
 
 namespace millrace::cuda {
 
-/// augment::rng on both sides: splitmix64 started at a hash of (seed, key, variant, stream).
-class device_rng {
+/// augment::rng on both sides: the project's splitmix64 (millrace/core/random.hpp, host and
+/// device code) started at a hash of (seed, key, variant, stream).
+class device_rng : public millrace::splitmix64 {
  public:
   MILLRACE_HD device_rng(std::uint64_t seed, std::uint64_t key, std::uint64_t variant, std::uint64_t stream)
-      : state_(mix(mix(mix(mix(seed) ^ key) ^ variant) ^ stream)) {}
-  MILLRACE_HD std::uint64_t next() {
-    state_ += gamma;
-    std::uint64_t z = state_;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in [0, 1) with 53 random bits (IEEE doubles: the same on both sides).
-  MILLRACE_HD double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  MILLRACE_HD bool bernoulli(double p) { return uniform() < p; }
-  /// Uniform integer in [0, n) by multiply-shift, as augment::rng::below.
-  MILLRACE_HD std::size_t below(std::size_t n) {
-    const std::uint64_t x = next();
-#if defined(__CUDA_ARCH__)
-    return static_cast<std::size_t>(__umul64hi(x, n));
-#else
-    __extension__ using u128 = unsigned __int128;
-    return static_cast<std::size_t>((u128(x) * n) >> 64);
-#endif
-  }
-
- private:
-  static constexpr std::uint64_t gamma = 0x9e3779b97f4a7c15ULL;
-  MILLRACE_HD static std::uint64_t mix(std::uint64_t x) {
-    x += gamma;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-  }
-  std::uint64_t state_;
+      : millrace::splitmix64(millrace::random_stream(seed, key, variant, stream)) {}
 };
 
 /// flags[i] = 1 where augment::mask_tokens replaces token i (n tokens); returns the edit count.

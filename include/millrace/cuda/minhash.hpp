@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include <millrace/cuda/detail/hd.hpp>
+#include <millrace/detail/host_device.hpp>
 #include <millrace/dedup/minhash.hpp>
 
 namespace millrace::cuda {

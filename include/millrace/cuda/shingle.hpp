@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <millrace/cuda/detail/hd.hpp>
+#include <millrace/detail/host_device.hpp>
 #include <millrace/cuda/detail/xxh3.hpp>
 
 namespace millrace::cuda {

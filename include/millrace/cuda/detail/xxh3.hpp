@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <millrace/cuda/detail/hd.hpp>
+#include <millrace/detail/host_device.hpp>
 
 namespace millrace::cuda::detail {
 

@@ -1,4 +1,4 @@
-// millrace/cuda/detail/hd.hpp — MILLRACE_HD marks a function callable on the host and the device:
+// millrace/detail/host_device.hpp — MILLRACE_HD marks a function callable on the host and the device:
 // `__host__ __device__` under nvcc, nothing under g++ (the device logic's CPU-backend tests).
 //   MILLRACE_HD inline std::uint64_t f(std::uint64_t x) { return x * 3; }
 #pragma once
