@@ -2,7 +2,9 @@
 // operator: with 1 and 2 threads, in chains and DAGs, from sources, stages and sinks. No hang.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -21,28 +23,44 @@ struct custom_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// `ordinal`: the failing record's index in the source's stream, when the error can know it (a
+// per-record operator that every operator before it kept one record for each).
 template <class P>
-void expect_failure(const P& p, const std::string& op, const std::string& message) {
-  for (std::size_t threads : {1, 2}) {
+void expect_failure(const P& p, const std::string& op, const std::string& message,
+                    std::optional<std::uint64_t> ordinal = std::nullopt) {
+  const std::string where = ordinal ? "record " + std::to_string(*ordinal) + ": " : "";
+  auto check = [&](const mr::operator_error& e) {
+    CHECK(e.op_name() == op);
+    CHECK(std::string(e.what()) == "operator '" + op + "': " + where + message);
+    CHECK(e.reason() == message);
+    CHECK(e.ordinal() == ordinal);
+    CHECK(e.file().empty());
+    CHECK(e.line() == 0);
+    CHECK_FALSE(e.position().has_value());
+    CHECK_THROWS_AS(std::rethrow_exception(e.original()), custom_error);
+  };
+  for (std::size_t threads : {1, 2, 4}) {
     CAPTURE(threads);
     bool thrown = false;
     try {
       mr::run(p, mr::cpu{.threads = threads, .batch_size = 16});
     } catch (const mr::operator_error& e) {
       thrown = true;
-      CHECK(e.op_name() == op);
-      CHECK(std::string(e.what()) == "operator '" + op + "': " + message);
-      CHECK_THROWS_AS(std::rethrow_exception(e.original()), custom_error);
+      check(e);
     }
     CHECK(thrown);
   }
-  bool thrown = false;
-  try {
-    mr::run(p, mr::serial_executor{.batch_size = 16});
-  } catch (const mr::operator_error& e) {
-    thrown = e.op_name() == op;
+  for (std::size_t batch : {1, 7, 16}) {
+    CAPTURE(batch);
+    bool thrown = false;
+    try {
+      mr::run(p, mr::serial_executor{.batch_size = batch});
+    } catch (const mr::operator_error& e) {
+      thrown = true;
+      check(e);
+    }
+    CHECK(thrown);
   }
-  CHECK(thrown);
 }
 
 auto thrower_at(int n, const char* what) {
@@ -71,14 +89,14 @@ struct throwing_barrier {
 
 TEST_CASE("errors.chain.map.1T_2T") {
   expect_failure(mr::from_range(iota_vec(10000)) | mr::map(thrower_at(5000, "bad record"), "parse") | mr::sink([](int) {}),
-                 "parse", "bad record");
+                 "parse", "bad record", 5000);
 }
 
 TEST_CASE("errors.chain.fused_middle_operator_is_named") {
   auto p = mr::from_range(iota_vec(1000)) | mr::map([](int x) { return x + 1; }, "first") |
            mr::filter([](int x) { if (x == 700) throw custom_error("filter broke"); return true; }, "middle") |
            mr::map([](int x) { return x; }, "last") | mr::sink([](int) {});
-  expect_failure(p, "middle", "filter broke");
+  expect_failure(p, "middle", "filter broke", 699);   // the record entering the stage, before "first" changed it
 }
 
 TEST_CASE("errors.chain.source") {
@@ -92,7 +110,7 @@ TEST_CASE("errors.chain.source") {
 
 TEST_CASE("errors.chain.sink") {
   expect_failure(mr::from_range(iota_vec(1000)) | mr::sink([](int x) { if (x == 999) throw custom_error("full"); }, "writer"),
-                 "writer", "full");
+                 "writer", "full", 999);
 }
 
 TEST_CASE("errors.chain.stage_and_batch_map") {
@@ -115,7 +133,7 @@ TEST_CASE("errors.dag.inside_branch") {
   auto p = mr::from_range(iota_vec(5000)) |
            mr::broadcast(mr::map(thrower_at(4000, "branch broke"), "deep") | mr::collect(side), mr::map([](int x) { return x; })) |
            mr::sink([](int) {});
-  expect_failure(p, "deep", "branch broke");
+  expect_failure(p, "deep", "branch broke", 4000);   // every branch sees whole batches
 }
 
 TEST_CASE("errors.dag.route_predicate") {
@@ -123,14 +141,14 @@ TEST_CASE("errors.dag.route_predicate") {
            mr::route([](int x) { if (x == 250) throw custom_error("pred broke"); return x % 2 == 0; },
                      mr::map([](int x) { return x; }), mr::map([](int x) { return x; }), "router") |
            mr::sink([](int) {});
-  expect_failure(p, "router", "pred broke");
+  expect_failure(p, "router", "pred broke", 250);
 }
 
 TEST_CASE("errors.dag.sink_after_merge") {
   auto p = mr::from_range(iota_vec(500)) |
            mr::broadcast(mr::map([](int x) { return x; }), mr::map([](int x) { return x; })) |
            mr::sink([](int x) { if (x == 400) throw custom_error("sink broke"); }, "final");
-  expect_failure(p, "final", "sink broke");
+  expect_failure(p, "final", "sink broke");   // after a merge the ordinal is not known
 }
 
 TEST_CASE("errors.first_error_wins_and_pipeline_reusable") {
@@ -139,4 +157,93 @@ TEST_CASE("errors.first_error_wins_and_pipeline_reusable") {
   CHECK_THROWS_AS(mr::run(p, mr::cpu{.threads = 2, .batch_size = 1}), mr::operator_error);
   // a fresh, healthy run of another pipeline right after works
   CHECK(mr::to_vector(mr::from_range(iota_vec(10)) | mr::map([](int x) { return x; })) == iota_vec(10));
+}
+
+// ---- the failing record's origin --------------------------------------------------------------
+
+TEST_CASE("errors.origin.flat_map_names_the_source_record") {
+  // the record that entered the fused stage is the one named, not the flat_map's output
+  auto p = mr::from_range(iota_vec(300)) | mr::flat_map([](int x) { return std::vector<int>{x, x}; }) |
+           mr::map(thrower_at(123, "dup broke"), "after") | mr::sink([](int) {});
+  expect_failure(p, "after", "dup broke", 123);
+}
+
+TEST_CASE("errors.origin.unknown_after_a_stage_that_changes_counts") {
+  // a filter in an earlier stage, a batch operator or a barrier: record i of the batch is no
+  // longer record first + i of the source, so no ordinal is claimed
+  expect_failure(mr::from_range(iota_vec(1000)) | mr::filter([](int x) { return x % 2 == 0; }) |
+                     mr::sink([](int x) { if (x == 400) throw custom_error("sink broke"); }, "out"),
+                 "out", "sink broke");
+  expect_failure(mr::from_range(iota_vec(1000)) |
+                     mr::batch_map([](std::vector<int>&& b) { return std::move(b); }) | mr::map(thrower_at(600, "late")) |
+                     mr::sink([](int) {}),
+                 "map", "late");
+  struct sorter {
+    std::vector<int> all;
+    std::vector<int> process(std::vector<int>&& b) {
+      all.insert(all.end(), b.begin(), b.end());
+      return {};
+    }
+    std::vector<int> finish() { return std::move(all); }
+  };
+  expect_failure(mr::from_range(iota_vec(100)) | mr::stage(sorter{}, "all") | mr::map(thrower_at(50, "after barrier"), "m") |
+                     mr::sink([](int) {}),
+                 "m", "after barrier");
+}
+
+TEST_CASE("errors.origin.kept_through_one_to_one_stages") {
+  // map and inspect keep one record for each: a sink in the next stage still knows the ordinal
+  expect_failure(mr::from_range(iota_vec(1000)) | mr::map([](int x) { return x * 2; }) | mr::inspect([](int) {}) |
+                     mr::sink([](int x) { if (x == 1334) throw custom_error("sink broke"); }, "out"),
+                 "out", "sink broke", 667);
+}
+
+namespace {
+struct placed {
+  int v = 0;
+  mr::record_position position{};
+};
+}  // namespace
+
+TEST_CASE("errors.origin.positioned_in_memory_records") {
+  std::vector<placed> in;
+  for (int i = 0; i < 200; ++i) in.push_back({i, {3, std::uint64_t(1000 + i)}});
+  auto p = mr::from_range(in) | mr::map([](placed r) { if (r.v == 77) throw custom_error("bad v"); return r; }, "check") |
+           mr::sink([](placed) {});
+  for (std::size_t threads : {1, 3}) {
+    try {
+      mr::run(p, mr::cpu{.threads = threads, .batch_size = 8});
+      FAIL("no error");
+    } catch (const mr::operator_error& e) {
+      CHECK(std::string(e.what()) == "operator 'check': record 77: bad v");
+      REQUIRE(e.position().has_value());
+      CHECK(*e.position() == mr::record_position{3, 1077});
+      CHECK(e.ordinal() == std::optional<std::uint64_t>(77));
+    }
+  }
+}
+
+TEST_CASE("errors.origin.message_shapes") {
+  const auto orig = std::make_exception_ptr(custom_error("boom"));
+  auto origin = [](std::optional<std::uint64_t> ordinal, std::optional<mr::record_position> pos, std::string file,
+                   std::size_t line) {
+    mr::record_origin o;
+    o.ordinal = ordinal;
+    o.position = pos;
+    o.file = std::move(file);
+    o.line = line;
+    return o;
+  };
+  auto what = [&](mr::record_origin o) { return std::string(mr::operator_error("op", orig, std::move(o)).what()); };
+  CHECK(what({}) == "operator 'op': boom");
+  CHECK(what(origin(6, {}, "", 0)) == "operator 'op': record 6: boom");
+  CHECK(what(origin({}, {}, "a.jsonl", 7)) == "operator 'op': a.jsonl:7: boom");
+  CHECK(what(origin(6, {}, "a.jsonl", 7)) == "operator 'op': a.jsonl:7 (record 6): boom");
+  CHECK(what(origin({}, mr::record_position{0, 120}, "a.jsonl", 0)) == "operator 'op': a.jsonl: byte 120: boom");
+  CHECK(what(origin({}, mr::record_position{2, 120}, "", 0)) == "operator 'op': record at (input 2, offset 120): boom");
+  const mr::operator_error e("op", orig, origin(6, {}, "a.jsonl", 7));
+  CHECK(e.reason() == "boom");
+  CHECK(e.file() == "a.jsonl");
+  CHECK(e.line() == 7);
+  CHECK(e.ordinal() == std::optional<std::uint64_t>(6));
 }

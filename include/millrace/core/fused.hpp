@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include <millrace/core/detail/record_origin.hpp>
 #include <millrace/core/element.hpp>
 #include <millrace/core/error.hpp>
 #include <millrace/core/row_ops.hpp>
@@ -48,14 +49,20 @@ struct fused : element_tag {
         ops);
     std::array<op_stats*, size> stats{};
     for (std::size_t i = 0; i < size; ++i) stats[i] = &p.ops[st.ops[i]];
-    st.process = [ops = ops, stats](any_batch&& b) -> any_batch {
+    st.process = [ops = ops, stats, names = p.input_names](any_batch&& b) -> any_batch {
+      const std::uint64_t first = b.first_ordinal();
       std::vector<In> in = b.take<In>();
       std::vector<Out> out;
       out.reserve(in.size());
       // count[i] = records entering operator i (count[size] = leaving the stage); only counted
       // after operators that can change the number of records, derived for the others
       std::array<std::uint64_t, size + 1> count{};
-      for (auto& x : in) push<0>(ops, std::move(x), out, count);
+      std::size_t at = 0;
+      try {
+        for (; at < in.size(); ++at) push<0>(ops, std::move(in[at]), out, count);
+      } catch (...) {  // the failing record is in[at]: its origin is looked up only now
+        rethrow_with_origin(origin_of(in[at], first, at, names.get()));
+      }
       count[0] = in.size();
       for (std::size_t i = 1; i <= size; ++i)
         if (one_to_one[i - 1]) count[i] = count[i - 1];
@@ -63,7 +70,9 @@ struct fused : element_tag {
         stats[i]->in.fetch_add(count[i], std::memory_order_relaxed);
         stats[i]->out.fetch_add(count[i + 1], std::memory_order_relaxed);
       }
-      return any_batch(std::move(out));
+      any_batch result(std::move(out));
+      if constexpr ((Rs::one_to_one && ...)) result.set_first_ordinal(first);  // still one record for each
+      return result;
     };
     stages.push_back(std::move(st));
   }

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include <millrace/core/detail/record_origin.hpp>
 #include <millrace/core/pipeline.hpp>
 
 namespace millrace {
@@ -159,12 +160,14 @@ struct broadcast_op : detail::element_tag {
     auto st = detail::lower_branches<In, output<In>>(p, branches, name, kind);
     auto* stats = &p.ops[st.ops[0]];
     st.split = [stats](detail::any_batch&& b) {
+      const std::uint64_t first = b.first_ordinal();
       std::vector<In> v = b.take<In>();
       stats->in.fetch_add(v.size(), std::memory_order_relaxed);
       std::vector<detail::any_batch> parts;
       parts.reserve(sizeof...(Chains));
       for (std::size_t i = 0; i + 1 < sizeof...(Chains); ++i) parts.emplace_back(std::vector<In>(v));
       parts.emplace_back(std::move(v));
+      for (auto& part : parts) part.set_first_ordinal(first);  // every branch sees the whole batch
       return parts;
     };
     stages.push_back(std::move(st));
@@ -198,14 +201,16 @@ struct route_op : detail::element_tag {
   void lower(detail::plan& p, detail::stage_list& stages) const {
     auto st = detail::lower_branches<In, output<In>>(p, branches, name, kind);
     auto* stats = &p.ops[st.ops[0]];
-    st.split = [pred = pred, stats, name = name](detail::any_batch&& b) {
+    st.split = [pred = pred, stats, name = name, names = p.input_names](detail::any_batch&& b) {
+      const std::uint64_t first = b.first_ordinal();
       std::vector<In> v = b.take<In>();
       stats->in.fetch_add(v.size(), std::memory_order_relaxed);
       std::vector<In> yes, no;
+      std::size_t at = 0;
       try {
-        for (auto& x : v) (std::invoke(pred, std::as_const(x)) ? yes : no).push_back(std::move(x));
+        for (; at < v.size(); ++at) (std::invoke(pred, std::as_const(v[at])) ? yes : no).push_back(std::move(v[at]));
       } catch (...) {
-        detail::rethrow_as_operator_error(name);
+        detail::rethrow_as_operator_error(name, detail::origin_of(v[at], first, at, names.get()));
       }
       std::vector<detail::any_batch> parts;
       parts.emplace_back(std::move(yes));

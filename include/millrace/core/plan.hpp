@@ -72,10 +72,15 @@ struct runtime_stage {
   std::function<any_batch(std::vector<any_batch>&&)> merge;
 };
 
+/// The name of input file `input` (an index in the reader's sorted input list), for naming the
+/// file of a record an operator failed on; set by sources that read files (their input_name()).
+using input_namer = std::function<std::string(std::uint64_t input)>;
+
 struct plan {
   runtime_source source;
   stage_list stages;
   std::deque<op_stats> ops;  // deque: stable addresses
+  std::shared_ptr<const input_namer> input_names;  // null: the source does not read files
 
   std::size_t add_op(std::string name, std::string kind) {
     auto& s = ops.emplace_back();

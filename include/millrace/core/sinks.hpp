@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include <millrace/core/detail/record_origin.hpp>
 #include <millrace/core/element.hpp>
 #include <millrace/core/error.hpp>
 #include <millrace/core/stage_ops.hpp>
@@ -36,12 +37,14 @@ struct sink_op : detail::element_tag {
     st.is_sink = true;
     st.ops.push_back(p.add_op(name, kind));
     auto* stats = &p.ops[st.ops[0]];
-    st.process = [f = std::make_shared<F>(fn), stats, name = name](detail::any_batch&& b) -> detail::any_batch {
+    st.process = [f = std::make_shared<F>(fn), stats, name = name, names = p.input_names](detail::any_batch&& b) -> detail::any_batch {
+      const std::uint64_t first = b.first_ordinal();
       std::vector<In> in = b.take<In>();
+      std::size_t at = 0;
       try {
-        for (auto& x : in) std::invoke(*f, std::move(x));
+        for (; at < in.size(); ++at) std::invoke(*f, std::move(in[at]));
       } catch (...) {
-        detail::rethrow_as_operator_error(name);
+        detail::rethrow_as_operator_error(name, detail::origin_of(in[at], first, at, names.get()));
       }
       detail::count_batch(*stats, in.size(), 0);
       return {};

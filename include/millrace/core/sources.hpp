@@ -11,6 +11,7 @@
 #include <optional>
 #include <ranges>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -30,6 +31,11 @@ concept source_object = requires(S& s, std::vector<typename S::value_type>& out,
 
 namespace detail {
 struct source_tag {};
+// A source that reads files names them by input index (the file of a record an operator failed on).
+template <class S>
+concept has_input_names = requires(const S& s, std::uint64_t input) {
+  { s.input_name(input) } -> std::convertible_to<std::string_view>;
+};
 }  // namespace detail
 
 /// A source element wrapping a source object (from_range, generate, readers); the head of a pipeline.
@@ -61,6 +67,8 @@ struct source_op : detail::source_tag {
       }
     };
     if constexpr (detail::has_rejected_count<object>) s.rejected = [o] { return std::uint64_t(o->rejected_count()); };
+    if constexpr (detail::has_input_names<object>)
+      p.input_names = std::make_shared<const detail::input_namer>([o](std::uint64_t input) { return std::string(o->input_name(input)); });
     return s;
   }
 };

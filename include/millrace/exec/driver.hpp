@@ -72,6 +72,14 @@ template <class RunSegment>
 void drive(plan& pl, progress_tracker& tracker, RunSegment&& run_segment) {
   auto& stages = pl.stages;
   runtime_source src = std::move(pl.source);
+  // The source's batches carry the ordinal of their first record (operator_error::ordinal()).
+  // Sources fill one batch at a time, so the count needs no lock.
+  src.fill = [fill = std::move(src.fill), n = std::uint64_t(0)](any_batch& b, std::size_t max) mutable {
+    const bool more = fill(b, max);
+    b.set_first_ordinal(n);
+    n += b.size();
+    return more;
+  };
   bool first = true;
   std::size_t begin = 0;
   for (;;) {

@@ -122,6 +122,8 @@ class line_source {
   using value_type = raw_line;
   line_source(std::shared_ptr<const input_set> in, read_options opt) : in_(std::move(in)), opt_(std::move(opt)) {}
   bool fill(std::vector<raw_line>& out, std::size_t max);
+  // The file of input `input` (names the file of a record an operator failed on).
+  const std::string& input_name(std::uint64_t input) const { return in_->name(input); }
 
  private:
   // One of three readers behind one next(), all giving the same chunks in the same order: plain
@@ -194,6 +196,7 @@ class csv_source {
   using value_type = checked<csv_row>;
   csv_source(std::shared_ptr<const input_set> in, csv_options copt, read_options opt);
   bool fill(std::vector<checked<csv_row>>& out, std::size_t max);
+  const std::string& input_name(std::uint64_t input) const { return in_->name(input); }
 
  private:
   struct state {
