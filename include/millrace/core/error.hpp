@@ -81,9 +81,19 @@ class operator_error : public std::runtime_error {
     std::string s;
     if (!w.file.empty()) {
       s = w.file;
-      if (w.line) s += ":" + std::to_string(w.line);
-      else if (w.position) s += ": byte " + std::to_string(w.position->offset);
-      if (w.ordinal) s += " (record " + std::to_string(*w.ordinal) + ")";
+      // (appended piece by piece: `s += ":" + std::to_string(..)` trips g++ 12's -Wrestrict at -O3)
+      if (w.line) {
+        s += ':';
+        s += std::to_string(w.line);
+      } else if (w.position) {
+        s += ": byte ";
+        s += std::to_string(w.position->offset);
+      }
+      if (w.ordinal) {
+        s += " (record ";
+        s += std::to_string(*w.ordinal);
+        s += ')';
+      }
     } else if (w.ordinal) {
       s = "record " + std::to_string(*w.ordinal);
     } else if (w.position) {

@@ -41,6 +41,13 @@ struct bloom_ngram_options {
   std::uint64_t expected_ngrams = 10'000'000;  ///< n, to size the filter (distinct n-grams it will hold)
   double false_positive_rate = 0.01;           ///< p at n items: m = ceil(-n ln p / ln^2 2) bits (12 MB at the defaults)
   std::size_t min_remaining_bytes = 1;         ///< as span_dedup_options: a document that lost paragraphs is dropped below this
+  /// remove (default) or annotate: keep every text and write into rec.filter_result what remove
+  /// would do: "<name>.ngram_overlap" (n-grams found / checked, the whole document),
+  /// "<name>.ngrams", "<name>.duplicate_fraction" (bytes cut / bytes), the spans
+  /// "<name>.duplicate_spans" ([begin, end, found fraction] of each duplicate paragraph, or of the
+  /// whole text in document scope) and a failure for a document remove would drop. The filter is
+  /// updated as in remove mode (only what is kept is added), so the decisions are the same.
+  dedup_action action = dedup_action::remove;
 };
 
 /// Counts of one Bloom n-gram run.
@@ -62,6 +69,7 @@ struct doc_ngrams {
   std::vector<std::uint32_t> paragraphs;  ///< indices of the pieces that are checked
   std::vector<std::uint32_t> offsets;     ///< hashes of paragraph j: [offsets[j], offsets[j + 1])
   std::vector<std::uint64_t> hashes;
+  /// Splits `text` into lines and hashes the n-grams of each line of min_words words or more.
   void compute(std::string_view text, const bloom_ngram_options& o, std::vector<std::uint64_t>& scratch) {
     split_pieces(text, span_unit::line, pieces);
     paragraphs.clear();
@@ -123,11 +131,14 @@ class bloom_ngram_stage {
  public:
   static constexpr bool parallel = !Ordered;
 
-  bloom_ngram_stage(bloom_ngram_options o, A access) : opts_(std::move(o)), access_(std::move(access)) {
+  /// `name` keys the annotations (annotate mode) and names the step in refusals.
+  bloom_ngram_stage(bloom_ngram_options o, A access, std::string name = "dedup.bloom_ngrams")
+      : opts_(std::move(o)), access_(std::move(access)), name_(std::move(name)) {
     bloom_size_for(opts_.expected_ngrams, opts_.false_positive_rate);  // rejects a bad rate at build time
+    detail::check_annotatable<T>(opts_.action, name_);
   }
   bloom_ngram_stage(const bloom_ngram_stage& o)
-      : opts_(o.opts_), access_(o.access_), on_dropped_(o.on_dropped_), counts_(o.counts_),
+      : opts_(o.opts_), access_(o.access_), name_(o.name_), on_dropped_(o.on_dropped_), counts_(o.counts_),
         filter_(o.filter_ ? std::make_unique<bloom_filter>(*o.filter_) : nullptr) {}
   bloom_ngram_stage& operator=(const bloom_ngram_stage&) = delete;
 
@@ -149,14 +160,18 @@ class bloom_ngram_stage {
       for (std::size_t i = b; i < e; ++i) grams[i].compute(std::invoke(access_, batch[i]), opts_, scratch);
     });
     bloom_ngram_counts c;
+    const bool annotate = opts_.action == dedup_action::annotate;
     std::vector<std::vector<char>> removed(batch.size());
     std::vector<char> drop(batch.size(), 0), changed(batch.size(), 0);
-    for (std::size_t i = 0; i < batch.size(); ++i) decide(grams[i], removed[i], drop[i], changed[i], c);
+    std::vector<std::vector<std::uint32_t>> found(annotate ? batch.size() : 0);  // annotate: n-grams found per checked paragraph
+    for (std::size_t i = 0; i < batch.size(); ++i) decide(grams[i], removed[i], drop[i], changed[i], c, annotate ? &found[i] : nullptr);
+    // remove: the text without its duplicate paragraphs; annotate: that text aside, the record's unchanged.
+    std::vector<std::string> rest(annotate ? batch.size() : 0);
     millrace::parallel_for(0, batch.size(), 16, [&](std::size_t b, std::size_t e) {
       for (std::size_t i = b; i < e; ++i)
         if (changed[i] && !drop[i]) {
           std::string& text = std::invoke(access_, batch[i]);
-          text = remove_pieces(text, grams[i].pieces, removed[i]);
+          (annotate ? rest[i] : text) = remove_pieces(text, grams[i].pieces, removed[i]);
         }
     });
     std::vector<T> out;
@@ -166,16 +181,20 @@ class bloom_ngram_stage {
       std::string& text = std::invoke(access_, batch[i]);
       std::string reason;
       if (drop[i]) {
-        reason = "dedup.bloom_ngrams: n-gram overlap with earlier documents >= threshold " + std::to_string(opts_.threshold);
+        reason = "duplicate_document: n-gram overlap with earlier documents >= threshold " + std::to_string(opts_.threshold);
       } else if (changed[i]) {
-        const std::size_t left = stripped_size(text);
+        const std::size_t left = detail::stripped_size(annotate ? rest[i] : text);
         if (left < opts_.min_remaining_bytes)
-          reason = "dedup.bloom_ngrams: " + std::to_string(left) + " bytes left after removing duplicate paragraphs (min_remaining_bytes " +
+          reason = "too_little_left: " + std::to_string(left) + " bytes left after removing duplicate paragraphs (min_remaining_bytes " +
                    std::to_string(opts_.min_remaining_bytes) + ")";
       }
       if (!reason.empty()) {
         ++c.documents_dropped;
-        c.bytes_removed += text.size();
+        c.bytes_removed += annotate && !drop[i] ? rest[i].size() : text.size();
+      }
+      if (annotate) {
+        if constexpr (detail::annotatable<T>) annotate_record(batch[i], grams[i], removed[i], found[i], drop[i] != 0, reason);
+      } else if (!reason.empty()) {
         if (on_dropped_) on_dropped_(batch[i], reason);
         continue;
       }
@@ -185,6 +204,7 @@ class bloom_ngram_stage {
     return out;
   }
 
+  /// Counts so far; in annotate mode what remove would have done.
   bloom_ngram_counts counts() const { return counts_.get(); }
   /// The filter (empty before the first batch).
   const bloom_filter* filter() const { return filter_.get(); }
@@ -194,11 +214,32 @@ class bloom_ngram_stage {
   }
 
  private:
-  static std::size_t stripped_size(std::string_view s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && text::detail::is_ascii_space(s[b])) ++b;
-    while (e > b && text::detail::is_ascii_space(s[e - 1])) --e;
-    return e - b;
+  // Annotate mode: what remove would do to one record (see bloom_ngram_options::action).
+  void annotate_record(T& r, const detail::doc_ngrams& g, const std::vector<char>& removed, const std::vector<std::uint32_t>& found,
+                       bool drop, const std::string& reason) {
+    filters::filter_result& fr = r.filter_result;
+    const std::string& text = std::invoke(access_, r);
+    std::size_t hits = 0;
+    for (std::uint32_t h : found) hits += h;
+    const double overlap = g.hashes.empty() ? 0.0 : double(hits) / double(g.hashes.size());
+    std::vector<filters::scored_span> cut;
+    std::uint64_t bytes = 0;
+    if (drop) {
+      cut.push_back({0, text.size(), overlap});
+      bytes = text.size();
+    } else {
+      for (std::size_t j = 0; j < g.paragraphs.size(); ++j)
+        if (!removed.empty() && removed[g.paragraphs[j]]) {
+          const text_piece& p = g.pieces[g.paragraphs[j]];
+          cut.push_back({p.begin, p.end, double(found[j]) / double(g.offsets[j + 1] - g.offsets[j])});
+          bytes += p.end - p.begin;
+        }
+    }
+    fr.set(name_, "ngram_overlap", overlap);
+    fr.set(name_, "ngrams", double(g.hashes.size()));
+    fr.set(name_, "duplicate_fraction", text.empty() ? 0.0 : double(bytes) / double(text.size()));
+    fr.set_spans(name_, "duplicate_spans", std::move(cut));
+    if (!reason.empty()) fr.failures.emplace_back(name_, reason);
   }
 
   // Ordered: one thread decides at a time, so plain stores suffice; unordered: atomic fetch_or.
@@ -211,14 +252,22 @@ class bloom_ngram_stage {
 
   // Checks one document against the filter, then adds what it keeps. Checking a paragraph before
   // adding it means a paragraph repeating its own n-grams does not match itself.
-  void decide(const detail::doc_ngrams& g, std::vector<char>& removed, char& drop, char& changed, bloom_ngram_counts& c) {
+  // `hits` (annotate mode): each checked paragraph's n-grams found in the filter.
+  void decide(const detail::doc_ngrams& g, std::vector<char>& removed, char& drop, char& changed, bloom_ngram_counts& c,
+              std::vector<std::uint32_t>* hits) {
     bloom_filter& f = *filter_;
     const std::size_t P = g.paragraphs.size();
     c.paragraphs += P;
     c.ngrams += g.hashes.size();
+    if (hits) hits->assign(P, 0);
     if (opts_.scope == bloom_scope::document) {
       std::size_t found = 0;
-      for (std::uint64_t h : g.hashes) found += f.contains(h);
+      for (std::size_t j = 0; j < P; ++j) {
+        std::size_t in_para = 0;
+        for (std::uint32_t k = g.offsets[j]; k < g.offsets[j + 1]; ++k) in_para += f.contains(g.hashes[k]);
+        if (hits) (*hits)[j] = std::uint32_t(in_para);
+        found += in_para;
+      }
       c.ngrams_found += found;
       if (duplicate(found, g.hashes.size())) {
         drop = 1;
@@ -233,6 +282,7 @@ class bloom_ngram_stage {
       std::size_t found = 0;
       for (std::uint32_t k = b; k < e; ++k) found += f.contains(g.hashes[k]);
       c.ngrams_found += found;
+      if (hits) (*hits)[j] = std::uint32_t(found);
       if (duplicate(found, e - b)) {
         const text_piece& p = g.pieces[g.paragraphs[j]];
         removed[g.paragraphs[j]] = 1;
@@ -247,6 +297,7 @@ class bloom_ngram_stage {
 
   bloom_ngram_options opts_;
   A access_;
+  std::string name_;
   dropped_callback<T> on_dropped_;
   detail::atomic_bloom_counts counts_;
   std::unique_ptr<bloom_filter> filter_;
@@ -260,7 +311,8 @@ template <class A>
   requires(!std::is_convertible_v<A, std::string>)
 auto bloom_ngrams(bloom_ngram_options o, A access, std::string name = "dedup.bloom_ngrams") {
   detail::check_mutable_accessor<A>();
-  return millrace::stage(bloom_ngram_stage<detail::mutable_accessor_record<A>, A, true>(std::move(o), std::move(access)), std::move(name));
+  bloom_ngram_stage<detail::mutable_accessor_record<A>, A, true> s(std::move(o), std::move(access), name);
+  return millrace::stage(std::move(s), std::move(name));
 }
 inline auto bloom_ngrams(bloom_ngram_options o = {}, std::string name = "dedup.bloom_ngrams") {
   return bloom_ngrams(std::move(o), detail::string_ref{}, std::move(name));
@@ -271,7 +323,7 @@ template <class A>
 auto bloom_ngrams(bloom_ngram_options o, A access, dropped_callback<detail::mutable_accessor_record<A>> cb,
                   std::string name = "dedup.bloom_ngrams") {
   detail::check_mutable_accessor<A>();
-  bloom_ngram_stage<detail::mutable_accessor_record<A>, A, true> s(std::move(o), std::move(access));
+  bloom_ngram_stage<detail::mutable_accessor_record<A>, A, true> s(std::move(o), std::move(access), name);
   s.on_dropped(std::move(cb));
   return millrace::stage(std::move(s), std::move(name));
 }
@@ -281,7 +333,8 @@ template <class A>
   requires(!std::is_convertible_v<A, std::string>)
 auto bloom_ngrams_unordered(bloom_ngram_options o, A access, std::string name = "dedup.bloom_ngrams_unordered") {
   detail::check_mutable_accessor<A>();
-  return millrace::stage(bloom_ngram_stage<detail::mutable_accessor_record<A>, A, false>(std::move(o), std::move(access)), std::move(name));
+  bloom_ngram_stage<detail::mutable_accessor_record<A>, A, false> s(std::move(o), std::move(access), name);
+  return millrace::stage(std::move(s), std::move(name));
 }
 
 }  // namespace millrace::dedup

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -20,6 +21,7 @@
 #include <millrace/core/position.hpp>
 #include <millrace/dedup/detail/record_order.hpp>
 #include <millrace/dedup/exact.hpp>
+#include <millrace/filters/filter_result.hpp>
 #include <millrace/text/shingle.hpp>
 
 namespace millrace::dedup {
@@ -29,6 +31,16 @@ enum class span_unit {
   line,       ///< the text between two '\n'
   paragraph,  ///< the text between runs of two or more '\n' (blank lines)
   sentence,   ///< ends at . ! ? (and 。！？) followed by whitespace, or at a '\n'
+};
+
+/// What a corpus-level dedup step (dedup::spans, dedup::bloom_ngrams) does with what it finds.
+enum class dedup_action {
+  remove,    ///< cut the duplicate spans; a document left too small is dropped (to on_dropped)
+  /// Change no text and drop nothing: write into rec.filter_result what remove would cut (Dolma's
+  /// dedup taggers): "<name>.duplicate_fraction" (bytes cut / bytes), the spans as
+  /// "<name>.duplicate_spans" ([begin, end, score] byte ranges of the text) and, for a document
+  /// remove would drop, a failure (name, reason). The same decisions as remove, for any thread count.
+  annotate,
 };
 
 /// Options of dedup::spans (defaults: line dedup, as C4's published code does it).
@@ -45,6 +57,9 @@ struct span_dedup_options {
   /// fewer bytes than this is dropped (given to on_dropped); 1 drops documents emptied entirely.
   /// A document that lost nothing is never dropped.
   std::size_t min_remaining_bytes = 1;
+  /// remove (default) or annotate: keep every text as it is and write what remove would cut into
+  /// the record's `filter_result` (the record type must have one; see dedup_action).
+  dedup_action action = dedup_action::remove;
   /// How a unit's text is matched: its bytes without surrounding ASCII whitespace, or
   /// text::normalize'd (match.normalize = true) so case and punctuation do not matter.
   exact_options match{};
@@ -92,6 +107,28 @@ using dropped_callback = std::function<void(const T& record, const std::string& 
 
 namespace detail {
 
+/// Records that can carry annotations (dedup_action::annotate): a `filter_result` member.
+template <class T>
+concept annotatable = requires(T& r) {
+  { r.filter_result } -> std::convertible_to<filters::filter_result&>;
+};
+
+/// Refuses annotate mode for records without a filter_result member (at build time, naming the step).
+template <class T>
+void check_annotatable(dedup_action a, const std::string& name) {
+  if constexpr (!annotatable<T>)
+    if (a == dedup_action::annotate)
+      throw std::invalid_argument("mr::dedup: " + name + ": action annotate needs records with a `mr::filters::filter_result filter_result` member");
+}
+
+/// Bytes of `s` without surrounding ASCII white space.
+inline std::size_t stripped_size(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && text::detail::is_ascii_space(s[b])) ++b;
+  while (e > b && text::detail::is_ascii_space(s[e - 1])) --e;
+  return e - b;
+}
+
 /// The default text accessor of dedup::spans and dedup::bloom_ngrams: the std::string record itself.
 struct string_ref {
   std::string& operator()(std::string& s) const { return s; }
@@ -121,8 +158,11 @@ void check_mutable_accessor() {
 template <class T, class A>
 class span_dedup_stage {
  public:
-  span_dedup_stage(span_dedup_options o, A access) : opts_(std::move(o)), access_(std::move(access)) {
+  /// `name` keys the annotations (annotate mode) and names the step in refusals.
+  span_dedup_stage(span_dedup_options o, A access, std::string name = "dedup.spans")
+      : opts_(std::move(o)), access_(std::move(access)), name_(std::move(name)) {
     if (opts_.span_length == 0) opts_.span_length = 1;
+    detail::check_annotatable<T>(opts_.action, name_);
   }
 
   /// Exclusion output for dropped documents (see dropped_callback).
@@ -142,35 +182,45 @@ class span_dedup_stage {
     // The decisions, in input order: this is what makes "first occurrence" global.
     std::vector<char> changed(batch.size(), 0);
     for (std::size_t i = 0; i < batch.size(); ++i) changed[i] = decide(spans_[i], removed_[i]);
+    // remove: the text without its duplicate pieces; annotate: the same text, kept aside (to know
+    // whether remove would drop the document) while the record keeps its own.
+    const bool annotate = opts_.action == dedup_action::annotate;
+    rest_.resize(std::max(rest_.size(), batch.size()));
     millrace::parallel_for(0, batch.size(), 16, [&](std::size_t b, std::size_t e) {
       for (std::size_t i = b; i < e; ++i)
         if (changed[i]) {
           std::string& text = std::invoke(access_, batch[i]);
-          text = remove_pieces(text, spans_[i].pieces, removed_[i]);
+          (annotate ? rest_[i] : text) = remove_pieces(text, spans_[i].pieces, removed_[i]);
         }
     });
     std::vector<T> out;
     out.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
       ++counts_.documents;
+      std::string reason;
       if (changed[i]) {
         ++counts_.documents_changed;
-        std::string& text = std::invoke(access_, batch[i]);
-        const std::size_t left = stripped_size(text);
+        const std::string& rest = annotate ? rest_[i] : std::invoke(access_, batch[i]);
+        const std::size_t left = detail::stripped_size(rest);
         if (left < opts_.min_remaining_bytes) {
           ++counts_.documents_dropped;
-          counts_.bytes_removed += text.size();
-          if (on_dropped_)
-            on_dropped_(batch[i], "dedup.spans: " + std::to_string(left) + " bytes left after removing duplicate spans (min_remaining_bytes " +
-                                      std::to_string(opts_.min_remaining_bytes) + ")");
-          continue;
+          counts_.bytes_removed += rest.size();
+          reason = "too_little_left: " + std::to_string(left) + " bytes left after removing duplicate spans (min_remaining_bytes " +
+                   std::to_string(opts_.min_remaining_bytes) + ")";
         }
+      }
+      if (annotate) {
+        if constexpr (detail::annotatable<T>) annotate_record(batch[i], i, reason);
+      } else if (!reason.empty()) {
+        if (on_dropped_) on_dropped_(batch[i], reason);
+        continue;
       }
       out.push_back(std::move(batch[i]));
     }
     return out;
   }
 
+  /// Counts so far; in annotate mode what remove would have done (changed, dropped, bytes cut).
   const span_dedup_counts& counts() const { return counts_; }
   /// Distinct spans held.
   std::size_t distinct_spans() const { return seen_.size(); }
@@ -178,11 +228,24 @@ class span_dedup_stage {
   std::size_t memory_bytes() const { return seen_.memory_bytes(); }
 
  private:
-  static std::size_t stripped_size(std::string_view s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && text::detail::is_ascii_space(s[b])) ++b;
-    while (e > b && text::detail::is_ascii_space(s[e - 1])) --e;
-    return e - b;
+  // Annotate mode: what remove would cut from record i of the batch (its pieces, with their
+  // separators, so cutting the spans from the text gives remove's text) and why it would drop it.
+  void annotate_record(T& r, std::size_t i, const std::string& reason) {
+    filters::filter_result& fr = r.filter_result;
+    const std::string& text = std::invoke(access_, r);
+    std::vector<filters::scored_span> cut;
+    std::uint64_t bytes = 0, units = 0;
+    for (std::size_t p = 0; p < removed_[i].size(); ++p)
+      if (removed_[i][p]) {
+        const text_piece& pc = spans_[i].pieces[p];
+        cut.push_back({pc.begin, pc.end, 1.0});
+        bytes += pc.end - pc.begin;
+        ++units;
+      }
+    fr.set(name_, "duplicate_fraction", text.empty() ? 0.0 : double(bytes) / double(text.size()));
+    fr.set(name_, "duplicate_units", double(units));
+    fr.set_spans(name_, "duplicate_spans", std::move(cut));
+    if (!reason.empty()) fr.failures.emplace_back(name_, reason);
   }
 
   // Marks the pieces of spans seen before; true if any was.
@@ -212,12 +275,14 @@ class span_dedup_stage {
 
   span_dedup_options opts_;
   A access_;
+  std::string name_;
   dropped_callback<T> on_dropped_;
   digest_set seen_;
   span_dedup_counts counts_;
   detail::position_order order_;
   std::vector<text_spans> spans_;      // scratch, per batch
   std::vector<std::vector<char>> removed_;  // scratch, per batch
+  std::vector<std::string> rest_;           // scratch, per batch (annotate mode)
 };
 
 /// mr::dedup::spans(options, accessor, "name"): the span-dedup stage over records whose text the
@@ -226,7 +291,8 @@ template <class A>
   requires(!std::is_convertible_v<A, std::string>)
 auto spans(span_dedup_options o, A access, std::string name = "dedup.spans") {
   detail::check_mutable_accessor<A>();
-  return millrace::stage(span_dedup_stage<detail::mutable_accessor_record<A>, A>(std::move(o), std::move(access)), std::move(name));
+  span_dedup_stage<detail::mutable_accessor_record<A>, A> s(std::move(o), std::move(access), name);
+  return millrace::stage(std::move(s), std::move(name));
 }
 inline auto spans(span_dedup_options o = {}, std::string name = "dedup.spans") {
   return spans(std::move(o), detail::string_ref{}, std::move(name));
@@ -237,7 +303,7 @@ template <class A>
 auto spans(span_dedup_options o, A access, dropped_callback<detail::mutable_accessor_record<A>> cb,
            std::string name = "dedup.spans") {
   detail::check_mutable_accessor<A>();
-  span_dedup_stage<detail::mutable_accessor_record<A>, A> s(std::move(o), std::move(access));
+  span_dedup_stage<detail::mutable_accessor_record<A>, A> s(std::move(o), std::move(access), name);
   s.on_dropped(std::move(cb));
   return millrace::stage(std::move(s), std::move(name));
 }
