@@ -112,10 +112,10 @@ TEST_CASE("csv.reader.roundtrip.random_1MB") {
 
 static void check_error(const io::input_error& e, const std::string& file, std::size_t line,
                         const std::string& reason_part) {
-  CHECK(e.file == file);
-  CHECK(e.line == line);
-  CHECK(e.reason.find(reason_part) != std::string::npos);
-  CHECK(std::string(e.what()) == file + ":" + std::to_string(line) + ": " + e.reason);
+  CHECK(e.file() == file);
+  CHECK(e.line() == line);
+  CHECK(e.reason().find(reason_part) != std::string::npos);
+  CHECK(std::string(e.what()) == file + ":" + std::to_string(line) + ": " + e.reason());
 }
 
 TEST_CASE("csv.reader.bad.unterminated_quote") {
@@ -198,8 +198,8 @@ TEST_CASE("csv.reader.bad.truncated_zst") {
     while (r.next(row)) ++n;
   } catch (const io::input_error& e) {
     threw = true;
-    CHECK(e.file == f);
-    CHECK(e.reason.find("truncated") != std::string::npos);
+    CHECK(e.file() == f);
+    CHECK(e.reason().find("truncated") != std::string::npos);
   }
   CHECK(threw);
   CHECK(n < 20000);

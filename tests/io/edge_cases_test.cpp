@@ -201,17 +201,17 @@ TEST_CASE("edge.inputs.special_files_in_a_directory_are_errors") {
     // Listed, never opened: opening a FIFO without a writer would block forever.
     REQUIRE(::mkfifo((d / "in/b.jsonl").c_str(), 0600) == 0);
     auto e = expand_error({dir});
-    CHECK(e.file == (d / "in/b.jsonl").string());
-    CHECK(e.line == 0);
-    CHECK(e.reason == "not a regular file (FIFO)");
+    CHECK(e.file() == (d / "in/b.jsonl").string());
+    CHECK(e.line() == 0);
+    CHECK(e.reason() == "not a regular file (FIFO)");
     e = expand_error({(d / "in/*.jsonl").string()});   // a glob meets it too
-    CHECK(e.reason == "not a regular file (FIFO)");
+    CHECK(e.reason() == "not a regular file (FIFO)");
   }
   SUBCASE("dangling symbolic link") {
     fs::create_symlink(d / "nowhere.jsonl", d / "in/b.jsonl");
     auto e = expand_error({dir});
-    CHECK(e.file == (d / "in/b.jsonl").string());
-    CHECK(e.reason == "not a regular file (dangling symbolic link)");
+    CHECK(e.file() == (d / "in/b.jsonl").string());
+    CHECK(e.reason() == "not a regular file (dangling symbolic link)");
   }
   SUBCASE("socket") {
     const fs::path sp = d / "in/s.sock";
@@ -224,14 +224,14 @@ TEST_CASE("edge.inputs.special_files_in_a_directory_are_errors") {
     REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
     auto e = expand_error({dir});
     ::close(fd);
-    CHECK(e.file == sp.string());
-    CHECK(e.reason == "not a regular file (socket)");
+    CHECK(e.file() == sp.string());
+    CHECK(e.reason() == "not a regular file (socket)");
   }
   SUBCASE("character device (a link to /dev/null)") {
     fs::create_symlink("/dev/null", d / "in/null.jsonl");
     auto e = expand_error({dir});
-    CHECK(e.file == (d / "in/null.jsonl").string());
-    CHECK(e.reason == "not a regular file (character device)");
+    CHECK(e.file() == (d / "in/null.jsonl").string());
+    CHECK(e.reason() == "not a regular file (character device)");
   }
   SUBCASE("link to a regular file is read; hidden and temporary names are skipped") {
     iotest::write_file(d / "target.jsonl", "{}\n");
@@ -292,8 +292,8 @@ TEST_CASE("edge.inputs.complete_manifest_lists_the_files") {
   // A listed shard that is missing.
   iotest::write_file(d / "root/out/manifest.json", manifest_text(true, {"part-00000.jsonl", "part-00009.jsonl"}));
   auto e = expand_error({(d / "root").string()});
-  CHECK(e.file == (d / "root/out/part-00009.jsonl").string());
-  CHECK(e.reason.find("missing") != std::string::npos);
+  CHECK(e.file() == (d / "root/out/part-00009.jsonl").string());
+  CHECK(e.reason().find("missing") != std::string::npos);
   // Someone else's manifest.json: an ordinary directory (the manifest itself is not data).
   iotest::write_file(d / "root/out/manifest.json", "{\"version\": 2}\n");
   CHECK(io::expand_inputs({(d / "root/out").string()}).size() == 5);
@@ -307,9 +307,9 @@ TEST_CASE("edge.inputs.incomplete_manifest_is_refused") {
   iotest::write_file(d / "root/out/manifest.json", manifest_text(false, {"part-00000.jsonl"}));
   for (const fs::path& entry : {d / "root", d / "root/out"}) {
     auto e = expand_error({entry.string()});
-    CHECK(e.file == (d / "root/out").string());
-    CHECK(e.line == 0);
-    CHECK(e.reason ==
+    CHECK(e.file() == (d / "root/out").string());
+    CHECK(e.line() == 0);
+    CHECK(e.reason() ==
           "holds the output of an incomplete run (manifest.json: complete false); rerun that job, or name the "
           "files explicitly");
   }
@@ -494,7 +494,7 @@ TEST_CASE("edge.no_input_matches.message_has_no_line_number") {
     FAIL("expand_inputs accepted a pattern that matches nothing");
   } catch (const io::input_error& e) {
     CHECK(std::string(e.what()) == pattern + ": no input file matches");
-    CHECK(e.line == 0);
-    CHECK(e.file == pattern);
+    CHECK(e.line() == 0);
+    CHECK(e.file() == pattern);
   }
 }

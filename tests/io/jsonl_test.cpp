@@ -187,9 +187,9 @@ void check_bad(const bad_case& bc, io::chunk_options opt = {}) {
     read_json({f}, io::on_bad_record::fail, {}, opt);
     FAIL("no error under on_bad_record::fail");
   } catch (const io::input_error& e) {
-    CHECK(e.file == f.string());
-    CHECK(e.line == bc.bad_line);
-    CHECK(e.reason.find(bc.reason) != std::string::npos);
+    CHECK(e.file() == f.string());
+    CHECK(e.line() == bc.bad_line);
+    CHECK(e.reason().find(bc.reason) != std::string::npos);
     CHECK(std::string(e.what()).rfind(f.string() + ":" + std::to_string(bc.bad_line) + ": ", 0) == 0);
   }
   auto o = read_json({f}, io::on_bad_record::reject, d / "rejects.jsonl", opt);

@@ -198,7 +198,7 @@ TEST_CASE("io.jsonl.bad_input.fail.operator_error_names_file_line.2T") {
     try {
       std::rethrow_exception(e.original());
     } catch (const io::input_error& ie) {
-      CHECK(ie.line == 5001);
+      CHECK(ie.line() == 5001);
     }
   }
 }

@@ -17,8 +17,12 @@ class cuda_error : public std::runtime_error {
   cuda_error(const char* call, cudaError_t e)
       : std::runtime_error(std::string(call) + ": " + cudaGetErrorName(e) + " (" + std::to_string(int(e)) + "): " +
                            cudaGetErrorString(e)),
-        code(e) {}
-  cudaError_t code;
+        code_(e) {}
+  /// The CUDA error code.
+  cudaError_t code() const noexcept { return code_; }
+
+ private:
+  cudaError_t code_;
 };
 
 /// Throws cuda_error naming `call` unless e is cudaSuccess.

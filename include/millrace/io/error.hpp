@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace millrace::io {
 
@@ -15,30 +16,49 @@ namespace millrace::io {
 /// ("file: reason" when it concerns the whole file); where
 /// the line number is not known (a part of a partitioned input that starts mid-file, see
 /// partition.hpp) it is "file: byte N: reason", N the offset of the record's first byte in the
-/// file's decompressed bytes.
-struct input_error : std::runtime_error {
-  // line_ 0 (the whole file, or no file matched a pattern): "file: reason", no ":0:".
-  input_error(std::string file_, std::size_t line_, std::string reason_)
-      : std::runtime_error(line_ ? file_ + ":" + std::to_string(line_) + ": " + reason_ : file_ + ": " + reason_),
-        file(std::move(file_)), line(line_), reason(std::move(reason_)) {}
-  // line_known false: the message names the byte offset instead of the line (line is then 0).
-  input_error(std::string file_, std::size_t line_, std::uint64_t offset_, bool line_known, std::string reason_)
-      : std::runtime_error(line_known ? file_ + ":" + std::to_string(line_) + ": " + reason_
-                                      : file_ + ": byte " + std::to_string(offset_) + ": " + reason_),
-        file(std::move(file_)), line(line_known ? line_ : 0), offset(offset_), reason(std::move(reason_)) {}
-  std::string file;
-  std::size_t line;     // 1-based; 0 when the problem concerns the whole file (e.g. it is empty) or the line is not known
-  std::uint64_t offset = 0;   // byte offset of the record in the decompressed file, where the reader knows it
-  std::string reason;
+/// file's decompressed bytes. Accessors as every millrace error (docs/core-api.md, "Errors").
+class input_error : public std::runtime_error {
+ public:
+  /// line 0 (the whole file, or no file matched a pattern): "file: reason", no ":0:".
+  input_error(std::string file, std::size_t line, std::string reason)
+      : std::runtime_error(line ? file + ":" + std::to_string(line) + ": " + reason : file + ": " + reason),
+        file_(std::move(file)), line_(line), reason_(std::move(reason)) {}
+  /// line_known false: the message names the byte offset instead of the line (line() is then 0).
+  input_error(std::string file, std::size_t line, std::uint64_t offset, bool line_known, std::string reason)
+      : std::runtime_error(line_known ? file + ":" + std::to_string(line) + ": " + reason
+                                      : file + ": byte " + std::to_string(offset) + ": " + reason),
+        file_(std::move(file)), line_(line_known ? line : 0), offset_(offset), reason_(std::move(reason)) {}
+  /// The input file (or the pattern no file matched).
+  const std::string& file() const noexcept { return file_; }
+  /// 1-based; 0 when the problem concerns the whole file (e.g. it is empty) or the line is not known.
+  std::size_t line() const noexcept { return line_; }
+  /// Byte offset of the record in the decompressed file, where the reader knows it (else 0).
+  std::uint64_t offset() const noexcept { return offset_; }
+  /// What is wrong, without the place.
+  const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  std::string file_;
+  std::size_t line_ = 0;
+  std::uint64_t offset_ = 0;
+  std::string reason_;
 };
 
 /// An output that could not be made durable (full disk, no permission, failed rename): what() is
 /// "<path>: <reason>", and a job that meets one exits non-zero.
-struct output_error : std::runtime_error {
-  output_error(std::string path_, std::string reason_)
-      : std::runtime_error(path_ + ": " + reason_), path(std::move(path_)), reason(std::move(reason_)) {}
-  std::string path;
-  std::string reason;
+class output_error : public std::runtime_error {
+ public:
+  /// The output `path` could not be written because of `reason`.
+  output_error(std::string path, std::string reason)
+      : std::runtime_error(path + ": " + reason), path_(std::move(path)), reason_(std::move(reason)) {}
+  /// The file or directory that could not be written.
+  const std::string& path() const noexcept { return path_; }
+  /// What went wrong, without the path.
+  const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  std::string path_;
+  std::string reason_;
 };
 
 /// What a reader does with a bad record: throw input_error (the run fails), or write the record and

@@ -25,6 +25,8 @@ namespace millrace::io {
 /// as ids often come as numbers. A key that repeats: the last occurrence is the field's value.
 template <class T, class M>
 struct field_binding {
+  using record_type = T;   ///< the type whose member it binds
+  using member_type = M;   ///< the member's type
   std::string_view name;
   M T::*member;
 };
@@ -47,6 +49,49 @@ constexpr field_map<B...> fields(B... b) {
 }
 
 namespace detail {
+
+// ---- the check of a field map, where a reader or writer of T is made -------------------------
+// A field map is a type, so a wrong one is a compile error at read_jsonl<T>/write_jsonl<T> (not
+// at mr::run, where the record is first decoded or encoded). Each failing check names the record
+// type and the binding in its template arguments.
+template <class M> inline constexpr bool is_field_type =
+    std::is_same_v<M, std::string> || std::is_same_v<M, bool> || std::is_integral_v<M> || std::is_floating_point_v<M>;
+template <class M> inline constexpr bool is_field_type<std::optional<M>> = is_field_type<M>;
+// Writing also takes members that convert to std::string_view (std::string_view, const char*).
+template <class M> inline constexpr bool is_writable_field_type =
+    is_field_type<M> || std::is_convertible_v<const M&, std::string_view>;
+template <class M> inline constexpr bool is_writable_field_type<std::optional<M>> = is_writable_field_type<M>;
+
+template <class T, class Binding, bool Ok = std::is_base_of_v<typename Binding::record_type, T>>
+struct field_of_the_record : std::true_type {};
+template <class T, class Binding>
+struct field_of_the_record<T, Binding, false> : std::false_type {
+  static_assert(sizeof(T) == 0,
+                "millrace::io: the field map binds a member of another type than the record type T "
+                "(template arguments: T, then field_binding<that type, member type>); write "
+                "io::field(\"name\", &T::member)");
+};
+template <class Binding, bool Ok>
+struct supported_field_type : std::true_type {};
+template <class Binding>
+struct supported_field_type<Binding, false> : std::false_type {
+  static_assert(sizeof(Binding) == 0,
+                "millrace::io: a field's member type is not supported (template argument: "
+                "field_binding<record type, member type>); members must be std::string, bool, an "
+                "integer, a floating-point type, or std::optional of one (writers also take types "
+                "that convert to std::string_view)");
+};
+
+// True when every binding is a member of T of a supported type; else a static_assert names it.
+template <class T, bool Writing, class... B>
+constexpr bool check_field_map() {
+  constexpr bool belongs = (field_of_the_record<T, B>::value && ...);
+  if constexpr (belongs)
+    return (supported_field_type<B, Writing ? is_writable_field_type<typename B::member_type>
+                                            : is_field_type<typename B::member_type>>::value && ...);
+  else
+    return false;
+}
 
 template <class M> struct is_optional : std::false_type {};
 template <class M> struct is_optional<std::optional<M>> : std::true_type {};

@@ -234,11 +234,14 @@ inline auto json_reader(std::shared_ptr<const input_set> in, const read_options&
       std::move(in), opt, [](raw_line&& l, const input_set& s) { return parse_json_line(std::move(l), s.name(l.input)); },
       name);
 }
-template <class T, class Map>
-auto typed_reader(std::shared_ptr<const input_set> in, const read_options& opt, Map map, const std::string& name) {
-  return jsonl_reader(
-      std::move(in), opt, [map](raw_line&& l, const input_set&) { return parse_typed_line<T>(std::move(l), map); },
-      name);
+template <class T, class... B>
+auto typed_reader(std::shared_ptr<const input_set> in, const read_options& opt, field_map<B...> map, const std::string& name) {
+  constexpr bool map_ok = check_field_map<T, false, B...>();
+  static_assert(map_ok);   // (each failing check explains itself)
+  if constexpr (map_ok)    // (else nothing more to report: no errors from deep inside the parser)
+    return jsonl_reader(
+        std::move(in), opt, [map](raw_line&& l, const input_set&) { return parse_typed_line<T>(std::move(l), map); },
+        name);
 }
 template <class D>
 auto decoding_reader(std::shared_ptr<const input_set> in, const read_options& opt, D decode, const std::string& name) {

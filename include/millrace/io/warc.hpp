@@ -81,6 +81,8 @@ class warc_source {
   warc_source(std::shared_ptr<const input_set> in, warc_options wopt, read_options opt)
       : in_(std::move(in)), wopt_(std::move(wopt)), opt_(std::move(opt)) {}
   bool fill(std::vector<checked<warc_record>>& out, std::size_t max);
+  // The file of input `input` (names the file of a record an operator failed on).
+  const std::string& input_name(std::uint64_t input) const { return in_->name(input); }
 
  private:
   struct state {

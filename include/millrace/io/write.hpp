@@ -115,6 +115,7 @@ inline auto write_jsonl(std::filesystem::path dir, write_options opt = {}, std::
 template <class T, class... B>
 auto write_jsonl(std::filesystem::path dir, field_map<B...> map, write_options opt = {},
                  std::string name = "write_jsonl") {
+  static_assert(detail::check_field_map<T, true, B...>());   // (each failing check explains itself)
   using fmt_t = detail::fields_format<field_map<B...>>;
   return millrace::stage(detail::writer_sink<T, fmt_t>(std::move(dir), std::move(opt), ".jsonl", fmt_t{map}),
                          std::move(name));

@@ -30,11 +30,19 @@ namespace millrace {
 /// A spill or run file that cannot be written (full disk, no permission, missing directory) or
 /// read back (truncated, corrupted: a checksum or a header does not match). what() is
 /// "<path>: <reason>"; path is the file, or the directory when no file was made yet.
-struct spill_error : std::runtime_error {
-  spill_error(std::filesystem::path path_, std::string reason_)
-      : std::runtime_error(path_.string() + ": " + reason_), path(std::move(path_)), reason(std::move(reason_)) {}
-  std::filesystem::path path;
-  std::string reason;
+class spill_error : public std::runtime_error {
+ public:
+  /// The spill file (or directory) `path` failed because of `reason`.
+  spill_error(std::filesystem::path path, std::string reason)
+      : std::runtime_error(path.string() + ": " + reason), path_(std::move(path)), reason_(std::move(reason)) {}
+  /// The file, or the directory when no file was made yet.
+  const std::filesystem::path& path() const noexcept { return path_; }
+  /// What went wrong, without the path.
+  const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  std::filesystem::path path_;
+  std::string reason_;
 };
 
 namespace detail::spill {

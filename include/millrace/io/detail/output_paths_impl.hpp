@@ -35,7 +35,7 @@ MILLRACE_INLINE void probe_writable(const std::filesystem::path& target) {
   try {
     atomic_file probe(target, durability::no_fsync);
   } catch (const output_error& e) {
-    throw output_error(target.string(), "cannot be written: " + e.reason);
+    throw output_error(target.string(), "cannot be written: " + e.reason());
   }
 }
 

@@ -141,7 +141,7 @@ MILLRACE_INLINE bool csv_source::fill(std::vector<checked<csv_row>>& out, std::s
       try {
         s.reader = std::make_unique<csv_reader>(in_->ranges[s.cur].file, copt_);
       } catch (const input_error& e) {
-        out.push_back(bad(s, e.line, e.reason));   // a bad header row
+        out.push_back(bad(s, e.line(), e.reason()));   // a bad header row
         continue;
       }
       if (s.reader->empty_file() && opt_.empty_file_is_error) {
@@ -159,7 +159,7 @@ MILLRACE_INLINE bool csv_source::fill(std::vector<checked<csv_row>>& out, std::s
         continue;
       }
     } catch (const input_error& e) {
-      out.push_back(bad(s, e.line, e.reason));
+      out.push_back(bad(s, e.line(), e.reason()));
       continue;
     }
     r.value.header = s.header;

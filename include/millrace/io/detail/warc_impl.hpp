@@ -190,8 +190,8 @@ MILLRACE_INLINE bool warc_source::fill(std::vector<checked<warc_record>>& out, s
       }
     } catch (const input_error& e) {
       // The rest of this file is not trusted: the bad record ends it.
-      r.error = e.reason;
-      r.position = {input, e.offset};
+      r.error = e.reason();
+      r.position = {input, e.offset()};
       r.value = warc_record{};
       out.push_back(std::move(r));
       s.parser.reset();
