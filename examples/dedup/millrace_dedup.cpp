@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <millrace/cli/parameters.hpp>
 #include <millrace/core.hpp>
 #include <millrace/cuda/device_option.hpp>
 #if defined(MILLRACE_HAVE_CUDA_BACKEND)
@@ -39,16 +40,28 @@ struct job_config {
   std::string device = "cpu";  // --device: cpu (default) or gpu (millrace/cuda/device_option.hpp)
   std::vector<std::string> inputs;
   std::string output, mode = "near", preset, clusters_file, report_file, text_field = "text", id_field = "id";
-  std::string family = "mersenne61", shingle = "word", on_bad = "fail", rejects;
-  double threshold = 0.8;
-  std::size_t num_perm = 0, bands = 0, rows = 0, ngram = 0, threads = 0, batch_size = 1024, shard_records = 0;
-  std::size_t max_index_docs = 0;
+  std::string on_bad = "fail", rejects;
+  std::size_t threads = 0, batch_size = 1024, shard_records = 0;
   std::string memory, tmp, index;
   std::int64_t max_rejects = -1;   // -1: the default limit (io::reject_limit)
-  std::uint64_t seed = 1;
-  bool in_memory = false, no_resume = false, no_check = false;
-  bool no_fsync = false, verify = false, streaming = false, no_normalize = false, exact_normalize = false, zstd = false, quiet = false;
+  bool in_memory = false, no_resume = false;
+  bool no_fsync = false, streaming = false, zstd = false, quiet = false;
 };
+
+// The dedup operators' parameters as one module: what --config FILE.json sets
+// ({"near": {"threshold": 0.7, "lsh": {"bands": 20, "rows": 10}}, "max_index_docs": 0, "exact": {"normalize": true}})
+// and what the near and exact flags set (millrace/cli/parameters.hpp).
+struct job_parameters {
+  dd::near_streaming_options near_stream;  // .near: near dedup's options; .max_index_docs: --streaming's bound
+  dd::exact_options exact;
+  auto parameters() {
+    return mr::params(mr::param("near", near_stream.near, "near dedup (dd::near_dedup_options)"),
+                      mr::param("max_index_docs", near_stream.max_index_docs, "--streaming: kept records in the index (0 = all)"),
+                      mr::param("exact", exact, "exact dedup (dd::exact_options)"));
+  }
+};
+
+const char* family_name(dd::hash_family f) { return f == dd::hash_family::fast32 ? "fast32" : "mersenne61"; }
 
 // A record as the dedup stages see it: the original line (written back unchanged), its text and
 // its id as JSON text (a string or a number as given; null when absent).
@@ -108,7 +121,7 @@ std::string fingerprint(const job_config& c, const dd::near_dedup_options& no, c
   const auto lsh = no.resolved_lsh();
   std::string s = fmt::format("millrace-dedup/1|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", no.threshold, no.num_perm, no.ngram,
                               no.shingle == dd::shingle_kind::word ? "word" : "char", lsh.bands, lsh.rows, no.verify,
-                              no.normalize, no.seed, c.family, c.text_field, c.id_field, c.on_bad, c.max_rejects);
+                              no.normalize, no.seed, family_name(no.family), c.text_field, c.id_field, c.on_bad, c.max_rejects);
   for (const auto& f : files) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(f, ec);
@@ -158,21 +171,38 @@ int main(int argc, char** argv) {
   app.add_option("--output,-o", c.output, "output directory for the kept records (shards + manifest.json)")->required();
   app.add_option("--mode", c.mode, "exact: identical (optionally normalized) text; near: MinHash-LSH")
       ->check(CLI::IsMember({"exact", "near"}))->capture_default_str();
-  app.add_option("--threshold", c.threshold, "near: Jaccard similarity threshold (chooses bands x rows unless given)")
-      ->check(CLI::Range(0.01, 1.0))->capture_default_str();
-  app.add_option("--preset", c.preset, "near: datatrove (word 5-grams, 112 perms, 14x8) or nemo (char 24-grams, 260 perms, 20x13); "
-                 "other flags override it")->check(CLI::IsMember({"datatrove", "nemo"}));
-  app.add_option("--num-perm", c.num_perm, "near: MinHash permutations (default 112)");
-  auto* bands = app.add_option("--bands", c.bands, "near: LSH bands (with --rows)");
-  auto* rows = app.add_option("--rows", c.rows, "near: LSH rows per band (with --bands)");
-  bands->needs(rows);
-  rows->needs(bands);
-  app.add_option("--ngram", c.ngram, "near: shingle size (default 5 words, or 24 characters with --shingle char)");
-  app.add_option("--shingle", c.shingle, "near: word or char shingles")->check(CLI::IsMember({"word", "char"}))->capture_default_str();
-  app.add_flag("--verify", c.verify, "near: drop candidate pairs whose exact Jaccard is below the threshold");
-  app.add_flag("--no-signature-check", c.no_check, "near: keep every candidate pair of a bucket (datatrove's behaviour); by "
-               "default a pair whose Jaccard, estimated from 4-bit sketches of the signatures (56 bytes per document), is "
-               "clearly below the threshold does not merge clusters (kept with ~90% probability at the threshold, ~99% 0.05 above it; not with --verify, which is exact)");
+  // Before the parameters' flags: CLI11 runs option callbacks in the order they were added, so a
+  // preset is applied first, then --config, then each flag given.
+  job_parameters jp;
+  dd::near_dedup_options& no = jp.near_stream.near;
+  app.add_option_function<std::string>(
+         "--preset",
+         [&](const std::string& name) {
+           no = dd::near_dedup_options::preset(name);
+           c.preset = name;
+         },
+         "near: datatrove (word 5-grams, 112 perms, 14x8) or nemo (char 24-grams, 260 perms, 20x13); other flags override it")
+      ->check(CLI::IsMember({"datatrove", "nemo"}));
+  mr::cli::add_config_file(app, jp, "--config",
+                           "JSON file of parameters: {\"near\": {...}, \"max_index_docs\": N, \"exact\": {...}} (the names of "
+                           "mr::describe; docs/dedup.md), applied after --preset; flags given override it");
+  const auto nf = mr::cli::add_parameters(
+      app, no,
+      {.flags = {{"threshold", "--threshold", "Jaccard similarity threshold (chooses bands x rows unless given)"},
+                 {"num_perm", "--num-perm", "MinHash permutations"},
+                 {"lsh.bands", "--bands", "LSH bands (with --rows)"},
+                 {"lsh.rows", "--rows", "LSH rows per band (with --bands)"},
+                 {"ngram", "--ngram", "shingle size (default 5 words, or 24 characters with --shingle char)"},
+                 {"check_signatures", "--no-signature-check",
+                  "keep every candidate pair of a bucket (datatrove's behaviour); by default a pair whose Jaccard, estimated "
+                  "from 4-bit sketches of the signatures (56 bytes per document), is clearly below the threshold does not merge "
+                  "clusters (kept with ~90% probability at the threshold, ~99% 0.05 above it; not with --verify, which is exact)"},
+                 {"normalize", "--no-normalize", "shingle the raw text (default: lowercase, strip accents, punctuation, digits, spaces)"}},
+       .group = "Near dedup (--mode near)"});
+  nf["lsh.bands"]->needs(nf["lsh.rows"]);
+  nf["lsh.rows"]->needs(nf["lsh.bands"]);
+  mr::cli::add_parameters(app, jp, {.skip = {"near", "exact"}, .group = "Near dedup (--mode near)"});  // --max-index-docs
+  mr::cli::add_parameters(app, jp.exact, {.prefix = "exact-", .skip = {"normalization"}, .group = "Exact dedup (--mode exact)"});
   app.add_flag("--streaming", c.streaming, "near: streaming mode (online index of kept records, no barrier)");
   app.add_option("--memory", c.memory, "near: memory budget for the sorted exchanges, e.g. 512M, 4G (default: a quarter of "
                  "the RAM); beyond it sorted runs spill to --tmp. The union-find's 8 bytes per document come on top");
@@ -185,12 +215,6 @@ int main(int argc, char** argv) {
                  "Clusters then number the indexed documents first");
   app.add_flag("--in-memory", c.in_memory, "near: the in-memory operator (holds every record until the end: about 2x the input "
                "in RAM); same output, for comparison");
-  app.add_option("--max-index-docs", c.max_index_docs, "near --streaming: index at most N kept records (0 = all)")->capture_default_str();
-  app.add_option("--family", c.family, "near: MinHash family, mersenne61 ((a*x+b) mod 2^61-1) or fast32")
-      ->check(CLI::IsMember({"mersenne61", "fast32"}))->capture_default_str();
-  app.add_option("--seed", c.seed, "near: MinHash seed")->capture_default_str();
-  app.add_flag("--no-normalize", c.no_normalize, "near: shingle the raw text (default: lowercase, strip accents, punctuation, digits, spaces)");
-  app.add_flag("--exact-normalize", c.exact_normalize, "exact: compare normalized text instead of raw bytes");
   app.add_option("--text-field", c.text_field, "JSON field holding the text")->capture_default_str();
   app.add_option("--id-field", c.id_field, "JSON field holding the id (written to --clusters; null if absent)")->capture_default_str();
   app.add_option("--clusters", c.clusters_file, "write {\"id\",\"cluster\",\"kept\"} per input record, in input order; "
@@ -215,28 +239,16 @@ int main(int argc, char** argv) {
 
   const auto job_start = std::chrono::steady_clock::now();
   try {
-    // Near-dedup options: preset first, then explicit flags.
-    dd::near_dedup_options no;
-    if (!c.preset.empty()) no = dd::near_dedup_options::preset(c.preset);
-    if (app.count("--threshold") || c.preset.empty()) no.threshold = c.threshold;
-    if (c.num_perm) no.num_perm = c.num_perm;
-    if (app.count("--shingle")) no.shingle = c.shingle == "char" ? dd::shingle_kind::character : dd::shingle_kind::word;
-    if (c.ngram) no.ngram = c.ngram;
-    else if (app.count("--shingle") && no.shingle == dd::shingle_kind::character) no.ngram = 24;
-    if (c.bands) no.lsh = dd::lsh_params{c.bands, c.rows};
-    else if (!c.preset.empty() && app.count("--num-perm"))
+    // The near options: the preset, then --config, then the flags given (their callbacks ran in that order).
+    if (nf.given("shingle") && !nf.given("ngram") && no.shingle == dd::shingle_kind::character) no.ngram = 24;
+    if (!c.preset.empty() && nf.given("num_perm") && !nf.given("lsh.bands"))
       // a preset's bands x rows are never replaced behind the user's back
       throw std::invalid_argument("--preset " + c.preset + " with --num-perm: give --bands and --rows too (the preset's " +
                                   std::to_string(no.lsh->bands) + "x" + std::to_string(no.lsh->rows) + " bands may not fit)");
-    else if (c.preset.empty() && (app.count("--threshold") || app.count("--num-perm")))
-      no.lsh.reset();  // no preset: bands x rows chosen for the threshold and num_perm
     // With a preset, --threshold keeps the preset's bands x rows: it sets the threshold of the
     // signature check and of --verify only (the progress line and the report show both).
-    no.verify = c.verify;
-    no.check_signatures = !c.no_check && !c.verify;  // --verify is exact: it decides every pair
-    no.normalize = !c.no_normalize;
-    no.seed = c.seed;
-    no.family = c.family == "fast32" ? dd::hash_family::fast32 : dd::hash_family::mersenne61;
+    if (no.verify) no.check_signatures = false;  // --verify is exact: it decides every pair
+    const dd::exact_options& eo = jp.exact;
     const bool near = c.mode == "near";
     if (!c.index.empty() && (!near || c.streaming || c.in_memory))
       throw std::invalid_argument("--index works with --mode near (not --streaming, not --in-memory)");
@@ -290,18 +302,14 @@ int main(int argc, char** argv) {
         report = mr::run(front | mr::stage(std::ref(st), "dedup.near.gpu") | to_record | sink, exec, opts);
         batch_result = st.result();
       } else {
-        dd::exact_options eo;
-        eo.normalize = c.exact_normalize;
         millrace::cuda::gpu_exact_stage<doc, decltype(text_of)> st(eo, text_of, on_cluster);
         report = mr::run(front | mr::stage(std::ref(st), "dedup.exact.gpu") | to_record | sink, exec, opts);
       }
 #endif
     } else if (!near) {
-      dd::exact_options eo;
-      eo.normalize = c.exact_normalize;
       report = mr::run(front | dd::exact(eo, text_of, on_cluster, "dedup.exact") | to_record | sink, exec, opts);
     } else if (c.streaming) {
-      report = mr::run(front | dd::near_streaming({.near = no, .max_index_docs = c.max_index_docs}, text_of, on_cluster) | to_record | sink, exec, opts);
+      report = mr::run(front | dd::near_streaming(jp.near_stream, text_of, on_cluster) | to_record | sink, exec, opts);
     } else if (c.in_memory) {
       auto st = dd::make_near_stage(no, text_of, on_cluster);
       report = mr::run(front | mr::stage(std::ref(st), "dedup.near") | to_record | sink, exec, opts);
@@ -382,10 +390,10 @@ int main(int argc, char** argv) {
           "\"check_dropped\":{},\"verify_dropped\":{},"
           "\"memory_budget\":{},\"stages\":[{}],",
           no.threshold, no.num_perm, lsh.bands, lsh.rows, no.shingle == dd::shingle_kind::word ? "word" : "char", no.ngram,
-          no.normalize, no.verify, c.streaming, c.in_memory, c.family, no.seed, no.check_signatures, batch_result.candidate_edges, batch_result.verified_edges,
+          no.normalize, no.verify, c.streaming, c.in_memory, family_name(no.family), no.seed, no.check_signatures, batch_result.candidate_edges, batch_result.verified_edges,
           batch_result.head_edges, batch_result.check_dropped, batch_result.verify_dropped, budget, stages_json);
     else
-      params = fmt::format("\"normalize\":{},", c.exact_normalize);
+      params = fmt::format("\"normalize\":{},", eo.normalize);
     const std::string json = fmt::format(
         "{{\"mode\":\"{}\",\"lines\":{},\"documents\":{},\"kept\":{},\"duplicates\":{},\"rejected\":{},\"document_bytes\":{},"
         "\"wall_s\":{:.6f},\"mb_per_s\":{:.3f},\"peak_rss_bytes\":{},\"threads\":{},{}\"run\":{}}}\n",

@@ -3,10 +3,12 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <millrace/core.hpp>
+#include <millrace/tune/search_space.hpp>
 
 namespace mr = millrace;
 
@@ -161,4 +163,61 @@ TEST_CASE("module.load_config.int64_bounds") {
   CHECK(o.offset == std::numeric_limits<std::int64_t>::min());
   mr::load_config(o, R"({"offset": 4611686018427387904})");
   CHECK(o.offset == (std::int64_t(1) << 62));
+}
+
+// Enums named with one_of, std::optional of a module (null when unset), exclusive lower bounds.
+namespace {
+enum class unit { word, character };
+struct Window {
+  std::size_t bands = 4, rows = 2;
+  auto parameters() { return mr::params(mr::param("bands", bands).range(1, 64), mr::param("rows", rows).range(1, 64)); }
+};
+struct Windowed {
+  double threshold = 0.5;
+  unit kind = unit::word;
+  std::optional<Window> window{};
+  auto parameters() {
+    return mr::params(mr::param("threshold", threshold, "Jaccard").range(0, 1).exclusive_min(),
+                      mr::param("kind", kind, "n-gram unit").one_of({{"word", unit::word}, {"char", unit::character}}),
+                      mr::param("window", window, "null: chosen"));
+  }
+};
+}  // namespace
+
+TEST_CASE("module.enum_optional_exclusive_min") {
+  Windowed s;
+  CHECK(mr::config_json(s) == R"({"threshold": 0.5, "kind": "word", "window": null})");
+  CHECK(mr::describe(s) == "threshold = 0.5  # Jaccard (0, 1]\nkind = \"word\"  # n-gram unit one of word, char\n"
+                           "window = null  # null: chosen\n");
+  mr::load_config(s, R"({"kind": "char", "window": {"rows": 3}})");
+  CHECK(s.kind == unit::character);
+  REQUIRE(s.window.has_value());
+  CHECK(s.window->bands == 4);  // the unset optional started from its defaults
+  CHECK(s.window->rows == 3);
+  CHECK(mr::describe(s).find("window.rows = 3") != std::string::npos);
+  Windowed back;
+  mr::load_config(back, mr::config_json(s));
+  CHECK(mr::config_json(back) == mr::config_json(s));
+  CHECK_THROWS_WITH_AS(mr::load_config(s, R"({"threshold": 0})"), "config: parameter 'threshold' must be in (0, 1], got 0",
+                       mr::config_error);
+  CHECK_THROWS_WITH_AS(mr::load_config(s, R"({"kind": "line"})"), "config: parameter 'kind' must be one of word, char, got \"line\"",
+                       mr::config_error);
+  CHECK_THROWS_WITH_AS(mr::load_config(s, R"({"kind": 1})"), "config: parameter 'kind' expects a string (one of word, char), got number",
+                       mr::config_error);
+  CHECK_THROWS_WITH_AS(mr::load_config(s, R"({"window": {"rows": 0}})"), "config: parameter 'window.rows' must be in [1, 64], got 0",
+                       mr::config_error);
+  CHECK_THROWS_WITH_AS(mr::load_config(s, R"({"window": 2})"), "config: parameter 'window' expects an object or null, got number",
+                       mr::config_error);
+  CHECK(s.window->rows == 3);  // failed loads left it as it was
+  mr::load_config(s, R"({"window": null, "threshold": 1})");
+  CHECK_FALSE(s.window.has_value());
+  CHECK(s.threshold == 1.0);
+  // The search space: the enum is a choice; the optional module is searched only when set.
+  auto dims = mr::search_space_of(s);
+  REQUIRE(dims.size() == 2);
+  CHECK(dims[1].describe() == "kind: one of \"word\", \"char\"");
+  s.window = Window{};
+  CHECK(mr::search_space_of(s).size() == 4);
+  CHECK(mr::search_space_of(s, {}, {{"window.bands", 2, 8}})[2].describe() == "window.bands: integer in [2, 8]");
+  CHECK_THROWS_AS(mr::search_space_of(s, {}, {{"window.bands", 0, 8}}), mr::config_error);
 }

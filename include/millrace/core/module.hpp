@@ -1,6 +1,6 @@
 // millrace/core/module.hpp — modules with named, printable, loadable parameters (PyTorch / DSPy
 // style). A module is a struct with forward() returning a chain, and parameters() listing its
-// tunables by reference; nested modules nest in the config.
+// tunables by reference (declared with mr::param, core/param.hpp); nested modules nest in the config.
 //   struct Clean {
 //     std::size_t min_chars = 200;  double max_digit_ratio = 0.3;
 //     auto parameters() { return mr::params(mr::param("min_chars", min_chars, "shortest kept text"),
@@ -13,73 +13,22 @@
 #include <cmath>
 #include <concepts>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <initializer_list>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include <millrace/core/json_value.hpp>
+#include <millrace/core/param.hpp>
 
 namespace millrace {
-
-/// A named reference to one tunable member, with optional checks that load_config applies before
-/// it assigns (the error names the parameter):
-///   mr::param("ngram", ngram, "shingle size").range(1, 64)
-///   mr::param("mode", mode, "cycle or chain").one_of({"cycle", "chain"})
-template <class T>
-struct param_ref {
-  std::string_view name;
-  T* value = nullptr;
-  std::string_view doc;
-  double min = -std::numeric_limits<double>::infinity();  ///< numbers: the closed range allowed
-  double max = std::numeric_limits<double>::infinity();
-  std::vector<std::string_view> choices;  ///< strings: the values allowed (empty: any)
-
-  param_ref range(double lo, double hi) const {
-    static_assert(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>, "millrace: param(...).range() is for numbers");
-    param_ref r = *this;
-    r.min = lo;
-    r.max = hi;
-    return r;
-  }
-  param_ref one_of(std::initializer_list<std::string_view> allowed) const {
-    static_assert(std::is_convertible_v<const T&, std::string_view>, "millrace: param(...).one_of() is for strings");
-    param_ref r = *this;
-    r.choices.assign(allowed.begin(), allowed.end());
-    return r;
-  }
-};
-
-/// Declares a module parameter bound to `value`, with its doc; chain .range(lo, hi) or .one_of({...}) to limit it.
-template <class T>
-param_ref<T> param(std::string_view name, T& value, std::string_view doc = {}) {
-  param_ref<T> p;
-  p.name = name;
-  p.value = &value;
-  p.doc = doc;
-  return p;
-}
-
-/// The parameters a module's parameters() returns (a tuple of param_ref, nested modules included).
-template <class... Ps>
-struct param_list {
-  std::tuple<Ps...> items;
-};
-
-/// mr::params(mr::param(...), ...): what a module's parameters() returns.
-template <class... Ps>
-param_list<Ps...> params(Ps... ps) {
-  return {std::make_tuple(ps...)};
-}
-
-/// A module: a type with parameters() (see mr::param), configurable from JSON.
-template <class M>
-concept has_parameters = requires(M& m) { m.parameters(); };
 
 /// Thrown by load_config for unknown keys and values of the wrong type; names the parameter path.
 struct config_error : std::runtime_error {
@@ -99,8 +48,42 @@ std::string param_value_json(const T& v) {
     return fmt::format("{}", v);
   else if constexpr (std::is_convertible_v<const T&, std::string_view>)
     return json::quote(std::string_view(v));
+  else if constexpr (string_like_param<T>)
+    return json::quote(v.string());
   else
-    static_assert(sizeof(T) == 0, "millrace: parameter type must be bool, a number, std::string or a module");
+    static_assert(sizeof(T) == 0, "millrace: parameter type must be bool, a number, std::string, a path, an enum named with "
+                                  "one_of, a module or std::optional of a module");
+}
+
+// An enum parameter's name for v (one_of's list); a value with no name is a logic error naming the parameter.
+template <class T>
+std::string_view enum_name(const param_ref<T>& p, T v) {
+  for (std::size_t i = 0; i < p.named.size(); ++i)
+    if (p.named[i] == v) return p.choices[i];
+  throw std::logic_error(fmt::format("millrace: enum parameter '{}' has no name for value {} (declare it with "
+                                     "one_of({{{{\"name\", value}}, ...}}))",
+                                     p.name, static_cast<long long>(v)));
+}
+
+// The value of any non-module parameter as JSON text (enums by name).
+template <class T>
+std::string param_json(const param_ref<T>& p) {
+  if constexpr (std::is_enum_v<T>)
+    return json::quote(enum_name(p, *p.value));
+  else
+    return param_value_json(*p.value);
+}
+
+// "[0, 1]", "(0, 1]", "one of word, char", or "" when the parameter has no limits.
+template <class T>
+std::string param_limits(const param_ref<T>& p) {
+  std::string limits;
+  if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+    if (std::isfinite(p.min) || std::isfinite(p.max)) limits = fmt::format("{}{}, {}]", p.min_open ? '(' : '[', p.min, p.max);
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view> || std::is_enum_v<T>) {
+    for (auto c : p.choices) limits += (limits.empty() ? "one of " : ", ") + std::string(c);
+  }
+  return limits;
 }
 
 template <class T>
@@ -131,7 +114,7 @@ void set_param(T& target, const json::value& v, const std::string& path) {
     target = static_cast<T>(d);
   } else {
     if (!v.is_string()) throw wrong("a string");
-    target = std::get<std::string>(v.v);
+    target = T(std::get<std::string>(v.v));
   }
 }
 
@@ -139,8 +122,8 @@ void set_param(T& target, const json::value& v, const std::string& path) {
 template <class T>
 void check_param(const param_ref<T>& p, const T& v, const std::string& path) {
   if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
-    if (double(v) < p.min || double(v) > p.max)
-      throw config_error(fmt::format("config: parameter '{}' must be in [{}, {}], got {}", path, p.min, p.max, v));
+    if (double(v) < p.min || double(v) > p.max || (p.min_open && double(v) == p.min))
+      throw config_error(fmt::format("config: parameter '{}' must be in {}, got {}", path, param_limits(p), v));
   } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
     if (p.choices.empty()) return;
     for (auto c : p.choices)
@@ -151,11 +134,35 @@ void check_param(const param_ref<T>& p, const T& v, const std::string& path) {
   }
 }
 
-// Sets one parameter: a module in place, a value through a copy that must pass check_param first.
+// Sets one parameter: a module in place, an optional module from null (unset) or an object (set,
+// starting from its defaults when unset), an enum from its name, a value through a copy that must
+// pass check_param first.
 template <class T>
 void load_param(const param_ref<T>& p, const json::value& val, const std::string& path) {
   if constexpr (has_parameters<T>) {
     set_param(*p.value, val, path);
+  } else if constexpr (is_optional<T>::value) {
+    static_assert(has_parameters<typename T::value_type>, "millrace: a std::optional parameter must hold a module");
+    if (val.is_null()) {
+      p.value->reset();
+      return;
+    }
+    if (!val.is_object())
+      throw config_error(fmt::format("config: parameter '{}' expects an object or null, got {}", path, val.type_name()));
+    typename T::value_type m = p.value->value_or(typename T::value_type{});
+    set_param(m, val, path);
+    *p.value = std::move(m);
+  } else if constexpr (std::is_enum_v<T>) {
+    if (!val.is_string())
+      throw config_error(fmt::format("config: parameter '{}' expects a string ({}), got {}", path, param_limits(p), val.type_name()));
+    const auto& name = std::get<std::string>(val.v);
+    for (std::size_t i = 0; i < p.choices.size(); ++i)
+      if (p.choices[i] == name) {
+        *p.value = p.named[i];
+        return;
+      }
+    throw config_error(fmt::format("config: parameter '{}' must be {}, got {}", path,
+                                   p.choices.empty() ? std::string("named (one_of)") : param_limits(p), json::quote(name)));
   } else {
     T v = *p.value;
     set_param(v, val, path);
@@ -181,6 +188,62 @@ void load_object(M& m, const json::object& obj, const std::string& prefix) {
   }
 }
 
+// Calls f(path, param_ref) for every parameter that is not a module, nested ones by their dotted
+// path; an unset optional module is walked on a default value (f must not keep the reference).
+template <class M, class F>
+void for_each_leaf(M& m, const std::string& prefix, F&& f) {
+  auto list = m.parameters();
+  std::apply(
+      [&](auto&... p) {
+        (([&] {
+           using T = std::remove_pointer_t<decltype(p.value)>;
+           const std::string path = prefix + std::string(p.name);
+           if constexpr (has_parameters<T>) {
+             for_each_leaf(*p.value, path + ".", f);
+           } else if constexpr (is_optional<T>::value) {
+             typename T::value_type shown = p.value->value_or(typename T::value_type{});
+             for_each_leaf(shown, path + ".", f);
+           } else {
+             f(path, p);
+           }
+         }()),
+         ...);
+      },
+      list.items);
+}
+
+// Sets the one parameter at a dotted path ("lsh.bands") as load_config would from {"lsh": {"bands": v}}.
+template <class M>
+void load_path(M& m, std::string_view path, json::value v) {
+  std::vector<std::string> keys;
+  for (std::size_t start = 0;;) {
+    const auto dot = path.find('.', start);
+    keys.emplace_back(path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  for (std::size_t k = keys.size(); k-- > 1;) {
+    auto obj = std::make_shared<json::object>();
+    obj->emplace(keys[k], std::move(v));
+    v = json::value{std::move(obj)};
+  }
+  json::object top;
+  top.emplace(keys[0], std::move(v));
+  load_object(m, top, "");
+}
+
+template <class M>
+void describe_into(M& m, const std::string& prefix, std::string& out);
+
+// One "path = value  # doc limits" line.
+inline void describe_line(std::string& out, const std::string& path, const std::string& value, std::string_view doc,
+                          const std::string& limits) {
+  out += fmt::format("{} = {}", path, value);
+  if (!doc.empty() || !limits.empty())
+    out += fmt::format("  # {}{}{}", doc, !doc.empty() && !limits.empty() ? " " : "", limits);
+  out += '\n';
+}
+
 template <class M>
 void describe_into(M& m, const std::string& prefix, std::string& out) {
   auto list = m.parameters();
@@ -188,19 +251,14 @@ void describe_into(M& m, const std::string& prefix, std::string& out) {
       [&](auto&... p) {
         (([&] {
            using T = std::remove_pointer_t<decltype(p.value)>;
+           const std::string path = prefix + std::string(p.name);
            if constexpr (has_parameters<T>) {
-             describe_into(*p.value, prefix + std::string(p.name) + ".", out);
+             describe_into(*p.value, path + ".", out);
+           } else if constexpr (is_optional<T>::value) {
+             if (*p.value) describe_into(**p.value, path + ".", out);
+             else describe_line(out, path, "null", p.doc, "");
            } else {
-             out += fmt::format("{}{} = {}", prefix, p.name, param_value_json(*p.value));
-             std::string limits;
-             if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
-               if (std::isfinite(p.min) || std::isfinite(p.max)) limits = fmt::format("[{}, {}]", p.min, p.max);
-             } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
-               for (auto c : p.choices) limits += (limits.empty() ? "one of " : ", ") + std::string(c);
-             }
-             if (!p.doc.empty() || !limits.empty())
-               out += fmt::format("  # {}{}{}", p.doc, !p.doc.empty() && !limits.empty() ? " " : "", limits);
-             out += '\n';
+             describe_line(out, path, param_json(p), p.doc, param_limits(p));
            }
          }()),
          ...);
@@ -222,8 +280,10 @@ std::string config_json_of(M& m) {
            out += json::quote(p.name) + ": ";
            if constexpr (has_parameters<T>)
              out += config_json_of(*p.value);
+           else if constexpr (is_optional<T>::value)
+             out += *p.value ? config_json_of(**p.value) : std::string("null");
            else
-             out += param_value_json(*p.value);
+             out += param_json(p);
          }()),
          ...);
       },

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <millrace/core/digest128.hpp>
+#include <millrace/core/param.hpp>
 #include <millrace/detail/config.hpp>
 #include <millrace/text/normalize.hpp>
 
@@ -19,8 +20,14 @@ namespace millrace::dedup {
 
 /// Options of exact dedup: digest the raw bytes, or the text after text::normalize.
 struct exact_options {
-  bool normalize = false;                   // digest text::normalize(text, normalization) instead of the raw bytes
-  text::normalize_options normalization{};
+  bool normalize = false;                   ///< digest text::normalize(text, normalization) instead of the raw bytes
+  text::normalize_options normalization{};  ///< what normalize does
+
+  /// Module parameters: "normalize" and "normalization" (text::normalize_options' parameters, nested).
+  auto parameters() {
+    return millrace::params(millrace::param("normalize", normalize, "compare normalized text instead of raw bytes"),
+                            millrace::param("normalization", normalization, "what normalize does"));
+  }
 };
 
 /// The 128-bit digest (millrace/core/digest128.hpp), named here too for dedup's users.

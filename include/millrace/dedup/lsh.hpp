@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include <millrace/core/param.hpp>
 #include <millrace/dedup/doc_edge.hpp>
 #include <millrace/dedup/minhash.hpp>
 #include <millrace/detail/config.hpp>
@@ -23,9 +24,15 @@ namespace millrace::dedup {
 
 /// LSH banding: `bands` bands of `rows` signature values each (bands * rows <= the signature size).
 struct lsh_params {
-  std::size_t bands = 14;
-  std::size_t rows = 8;
+  std::size_t bands = 14;  ///< bands per signature; a pair that agrees on all rows of one band is a candidate
+  std::size_t rows = 8;    ///< signature values per band
   friend bool operator==(const lsh_params&, const lsh_params&) = default;
+
+  /// Module parameters "bands" and "rows" (core/param.hpp; bands x rows <= num_perm is checked where both are known).
+  auto parameters() {
+    return millrace::params(millrace::param("bands", bands, "LSH bands").range(1, 65536),
+                            millrace::param("rows", rows, "LSH rows per band").range(1, 65536));
+  }
 };
 
 /// Probability that two documents of Jaccard similarity J share at least one band: 1 - (1 - J^r)^b.

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include <millrace/core/param.hpp>
 #include <millrace/core/parallel.hpp>
 #include <millrace/dedup/jaccard.hpp>
 #include <millrace/dedup/lsh.hpp>
@@ -51,6 +52,27 @@ struct near_dedup_options {
   static near_dedup_options preset(std::string_view name);
 
   lsh_params resolved_lsh() const;
+
+  /// Module parameters (core/param.hpp), with their ranges and choices: threshold, num_perm,
+  /// lsh {bands, rows} (null: chosen for threshold and num_perm), ngram, shingle, verify,
+  /// check_signatures, normalize, seed, family. mr::load_config / mr::describe / mr::tune take the struct.
+  auto parameters() {
+    return millrace::params(
+        millrace::param("threshold", threshold, "Jaccard similarity of a duplicate pair").range(0, 1).exclusive_min(),
+        millrace::param("num_perm", num_perm, "MinHash permutations").range(1, 65536),
+        millrace::param("lsh", lsh, "LSH bands x rows; null: chosen for threshold and num_perm"),
+        millrace::param("ngram", ngram, "shingle size (words or characters)").range(1, 65536),
+        millrace::param("shingle", shingle, "word or character n-grams")
+            .one_of({{"word", shingle_kind::word}, {"char", shingle_kind::character}}),
+        millrace::param("verify", verify, "drop candidate pairs whose exact Jaccard is below the threshold"),
+        millrace::param("check_signatures", check_signatures,
+                        "drop candidate pairs whose Jaccard estimated from b-bit signature sketches is clearly below the "
+                        "threshold (not with verify)"),
+        millrace::param("normalize", normalize, "text::normalize before shingling"),
+        millrace::param("seed", seed, "MinHash seed"),
+        millrace::param("family", family, "MinHash family: mersenne61 ((a*x+b) mod 2^61-1) or fast32")
+            .one_of({{"mersenne61", hash_family::mersenne61}, {"fast32", hash_family::fast32}}));
+  }
 };
 
 /// Near dedup of a batch: per document its cluster id (smallest index in the cluster) and kept flag, and the edge counts.

@@ -56,6 +56,7 @@
 #include <utility>
 #include <vector>
 
+#include <millrace/core/param.hpp>
 #include <millrace/core/parallel.hpp>
 #include <millrace/core/pipeline.hpp>
 #include <millrace/core/position.hpp>
@@ -91,6 +92,16 @@ struct out_of_core_options {
   std::filesystem::path index_dir{};
   /// Called when a stage starts (report.seconds == 0) and when it ends.
   std::function<void(const struct stage_report&)> on_stage{};
+
+  /// Module parameters (core/param.hpp): memory_budget, tmp_dir, resume_key, fsync, index_dir (on_stage is not one).
+  auto parameters() {
+    return millrace::params(
+        millrace::param("memory_budget", memory_budget, "bytes the exchanges buffer before they spill").range(65536, 1e18),
+        millrace::param("tmp_dir", tmp_dir, "spill files and stage outputs (empty: the system's temporary directory)"),
+        millrace::param("resume_key", resume_key, "non-empty: keep stage outputs so a rerun with this key resumes"),
+        millrace::param("fsync", fsync, "flush stage outputs before they are listed complete"),
+        millrace::param("index_dir", index_dir, "non-empty: a reference index of already deduplicated documents"));
+  }
 };
 
 /// One stage's figures, in the order the stages ran.

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <millrace/core/param.hpp>
 #include <millrace/core/parallel.hpp>
 #include <millrace/dedup/near_dedup.hpp>
 #include <millrace/detail/config.hpp>
@@ -24,6 +25,12 @@ namespace millrace::dedup {
 struct near_streaming_options {
   near_dedup_options near = {};    ///< shingles, MinHash, LSH bands, threshold, verify (near_dedup.hpp)
   std::size_t max_index_docs = 0;  ///< kept documents held in the index, oldest leave first; 0: all
+
+  /// Module parameters: "near" (near_dedup_options' parameters, nested) and "max_index_docs".
+  auto parameters() {
+    return millrace::params(millrace::param("near", near, "near dedup parameters"),
+                            millrace::param("max_index_docs", max_index_docs, "kept documents held in the index (0 = all)"));
+  }
 };
 
 /// Differences from batch mode: a document is compared only with the kept documents (a duplicate of

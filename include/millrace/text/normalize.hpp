@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <millrace/core/param.hpp>
 #include <millrace/detail/config.hpp>
 
 namespace millrace::text {
@@ -24,6 +25,15 @@ struct normalize_options {
   bool normalize_punctuation = true;  // categories P* and S* (punctuation, symbols) -> one space
   bool normalize_digits = true;       // every decimal digit (Nd) -> '0', digit by digit
   bool collapse_whitespace = true;    // runs of White_Space -> one ' ', trimmed at both ends
+
+  /// Module parameters (core/param.hpp), one switch per step, named as the fields.
+  auto parameters() {
+    return millrace::params(millrace::param("lowercase", lowercase, "Unicode full case folding"),
+                            millrace::param("strip_accents", strip_accents, "drop nonspacing marks"),
+                            millrace::param("normalize_punctuation", normalize_punctuation, "punctuation and symbols -> one space"),
+                            millrace::param("normalize_digits", normalize_digits, "every decimal digit -> 0"),
+                            millrace::param("collapse_whitespace", collapse_whitespace, "runs of whitespace -> one space, trimmed"));
+  }
 };
 
 namespace detail {

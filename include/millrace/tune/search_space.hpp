@@ -72,6 +72,13 @@ struct search_dimension {
   }
 };
 
+/// A narrower range to search for one numeric parameter than the one it declares (the declared
+/// range is what a config may hold; this one is where a search looks): {"threshold", 0.3, 0.95}.
+struct search_range {
+  std::string path;  ///< as in search_dimension::path
+  double lo = 0, hi = 0;  ///< closed; must lie inside the declared range
+};
+
 namespace detail {
 
 template <class M>
@@ -90,19 +97,25 @@ void collect_dimensions(M& m, const std::string& prefix, const std::vector<std::
            const std::string path = prefix + std::string(p.name);
            if constexpr (has_parameters<T>) {
              collect_dimensions(*p.value, path + ".", only, out);
+           } else if constexpr (is_optional<T>::value) {
+             if (*p.value) collect_dimensions(**p.value, path + ".", only, out);  // an unset one is not searched
            } else {
              if (!only.empty() && !named(path)) return;
              search_dimension d;
              d.path = path;
-             d.current = param_value_json(*p.value);
-             if constexpr (std::is_same_v<T, bool>) {
+             d.current = param_json(p);
+             if constexpr (std::is_enum_v<T>) {
+               if (p.choices.empty()) return;
+               d.type = search_dimension::kind::choice;
+               for (auto c : p.choices) d.choices.push_back(json::quote(c));
+             } else if constexpr (std::is_same_v<T, bool>) {
                if (!named(path)) return;  // a switch is searched only when asked for by name
                d.type = search_dimension::kind::choice;
                d.choices = {"false", "true"};
              } else if constexpr (std::is_arithmetic_v<T>) {
                if (!std::isfinite(p.min) || !std::isfinite(p.max)) return;
                d.type = std::is_integral_v<T> ? search_dimension::kind::integer : search_dimension::kind::real;
-               d.lo = std::is_integral_v<T> ? std::ceil(p.min) : p.min;
+               d.lo = std::is_integral_v<T> ? (p.min_open ? std::floor(p.min) + 1 : std::ceil(p.min)) : p.min;
                d.hi = std::is_integral_v<T> ? std::floor(p.max) : p.max;
                if (d.lo > d.hi) return;
              } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
@@ -125,8 +138,11 @@ void collect_dimensions(M& m, const std::string& prefix, const std::vector<std::
 /// The module's searchable parameters, in declaration order. With `only` non-empty, just those
 /// paths (a boolean is searched only when named there); a named path that cannot be searched
 /// (no finite range, no choices, unknown) is a config_error naming it.
+/// `ranges` narrows numeric dimensions (a range outside the declared one, or for a path not searched,
+/// is a config_error naming it).
 template <has_parameters M>
-std::vector<search_dimension> search_space_of(M module, const std::vector<std::string>& only = {}) {
+std::vector<search_dimension> search_space_of(M module, const std::vector<std::string>& only = {},
+                                              const std::vector<search_range>& ranges = {}) {
   std::vector<search_dimension> dims;
   detail::collect_dimensions(module, "", only, dims);
   for (const auto& o : only) {
@@ -135,6 +151,20 @@ std::vector<search_dimension> search_space_of(M module, const std::vector<std::s
     if (!found)
       throw config_error(fmt::format(
           "tune: parameter '{}' cannot be searched (unknown, or declared without .range(lo, hi) or .one_of({{...}}))", o));
+  }
+  for (const auto& r : ranges) {
+    search_dimension* dim = nullptr;
+    for (auto& d : dims)
+      if (d.path == r.path) dim = &d;
+    if (!dim || dim->type == search_dimension::kind::choice)
+      throw config_error(fmt::format("tune: range for '{}': not a numeric parameter that is searched", r.path));
+    const bool integer = dim->type == search_dimension::kind::integer;
+    const double lo = integer ? std::ceil(r.lo) : r.lo, hi = integer ? std::floor(r.hi) : r.hi;
+    if (!(lo >= dim->lo && hi <= dim->hi && lo <= hi))
+      throw config_error(fmt::format("tune: range for '{}' [{}, {}] is not inside its declared range [{}, {}]", r.path, r.lo,
+                                     r.hi, dim->lo, dim->hi));
+    dim->lo = lo;
+    dim->hi = hi;
   }
   return dims;
 }

@@ -38,6 +38,7 @@ struct tune_options {
   std::size_t min_sample = 16;   ///< the first rung's sample is at least this (fewer rungs if needed)
   std::size_t threads = 0;       ///< trials run at once (0: the hardware's threads); no effect on results
   std::vector<std::string> only = {}; ///< parameter paths to search (empty: all with a range or choices)
+  std::vector<search_range> ranges = {}; ///< narrower ranges to search than the declared ones: {{"threshold", 0.3, 0.95}}
 };
 
 /// One configuration tried: its searched values, full config and its score on each rung it reached.
@@ -141,7 +142,7 @@ tune_result tune(const M& module, Metric metric, const std::vector<T>& sample, t
   if (opts.trials == 0) throw std::invalid_argument("tune: trials must be at least 1");
   if (opts.eta < 2) throw std::invalid_argument("tune: eta must be at least 2");
   tune_result r;
-  r.dimensions = search_space_of(module, opts.only);
+  r.dimensions = search_space_of(module, opts.only, opts.ranges);
 
   // Draw the configurations, in order, before anything runs: they depend on the seed alone.
   std::vector<M> configured;
