@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <millrace/core/compose.hpp>
+#include <millrace/core/param.hpp>
 #include <millrace/core/parallel.hpp>
 #include <millrace/core/position.hpp>
 #include <millrace/dedup/bloom_filter.hpp>
@@ -48,6 +49,19 @@ struct bloom_ngram_options {
   /// whole text in document scope) and a failure for a document remove would drop. The filter is
   /// updated as in remove mode (only what is kept is added), so the decisions are the same.
   dedup_action action = dedup_action::remove;
+
+  /// Module parameters (core/param.hpp), named as the fields.
+  auto parameters() {
+    return millrace::params(
+        millrace::param("ngram", ngram, "words per n-gram").range(1, 65536),
+        millrace::param("min_words", min_words, "paragraphs with fewer words are left alone"),
+        millrace::param("threshold", threshold, "duplicate when this fraction of its n-grams is in the filter").range(0, 1).exclusive_min(),
+        millrace::param("scope", scope, "what is removed: a paragraph or the whole document")
+            .one_of({{"paragraph", bloom_scope::paragraph}, {"document", bloom_scope::document}}),
+        millrace::param("expected_ngrams", expected_ngrams, "distinct n-grams the filter is sized for").range(1, 1e15),
+        millrace::param("false_positive_rate", false_positive_rate, "the filter's false-positive rate at expected_ngrams").range(0, 0.5).exclusive_min(),
+        millrace::param("min_remaining_bytes", min_remaining_bytes, "a document that lost paragraphs is dropped below this"));
+  }
 };
 
 /// Counts of one Bloom n-gram run.

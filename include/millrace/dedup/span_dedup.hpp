@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <millrace/core/compose.hpp>
+#include <millrace/core/param.hpp>
 #include <millrace/core/parallel.hpp>
 #include <millrace/core/position.hpp>
 #include <millrace/dedup/detail/record_order.hpp>
@@ -63,6 +64,17 @@ struct span_dedup_options {
   /// How a unit's text is matched: its bytes without surrounding ASCII whitespace, or
   /// text::normalize'd (match.normalize = true) so case and punctuation do not matter.
   exact_options match{};
+
+  /// Module parameters (core/param.hpp): unit, span_length, within_document, min_remaining_bytes, match (nested exact_options).
+  auto parameters() {
+    return millrace::params(
+        millrace::param("unit", unit, "what a span is made of")
+            .one_of({{"line", span_unit::line}, {"paragraph", span_unit::paragraph}, {"sentence", span_unit::sentence}}),
+        millrace::param("span_length", span_length, "units per span (a sliding window)").range(1, 65536),
+        millrace::param("within_document", within_document, "also cut a span repeated inside one document"),
+        millrace::param("min_remaining_bytes", min_remaining_bytes, "a document that lost spans is dropped below this"),
+        millrace::param("match", match, "how a unit's text is matched"));
+  }
 };
 
 /// One piece of a text: a unit with the separator after it. [content_begin, content_end) is the
