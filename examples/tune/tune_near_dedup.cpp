@@ -22,25 +22,24 @@ namespace dd = millrace::dedup;
 
 namespace {
 
-/// near-dedup's options as a module: what mr::tune searches (num_perm = bands x rows).
-struct near_dedup_module {
-  double threshold = 0.8;
-  std::size_t bands = 14, rows = 8, ngram = 5;
-  auto parameters() {
-    return mr::params(mr::param("threshold", threshold, "Jaccard of a duplicate pair").range(0.3, 0.95),
-                      mr::param("bands", bands, "LSH bands").range(2, 40),
-                      mr::param("rows", rows, "LSH rows per band").range(1, 16),
-                      mr::param("ngram", ngram, "word n-gram size").range(2, 8));
-  }
-  dd::near_dedup_options options() const {
-    dd::near_dedup_options o;
-    o.threshold = threshold;
-    o.ngram = ngram;
-    o.num_perm = bands * rows;
-    o.lsh = dd::lsh_params{bands, rows};
-    return o;
-  }
-};
+/// What mr::tune searches: near_dedup_options' own parameters (dd::near_dedup_options::parameters),
+/// these four, within narrower ranges than they allow; num_perm follows as bands x rows.
+const std::vector<std::string> searched = {"threshold", "lsh.bands", "lsh.rows", "ngram"};
+const std::vector<mr::search_range> search_ranges = {
+    {"threshold", 0.3, 0.95}, {"lsh.bands", 2, 40}, {"lsh.rows", 1, 16}, {"ngram", 2, 8}};
+
+/// The starting point: the defaults with bands x rows explicit (14 x 8 = num_perm 112), so that they are searched.
+dd::near_dedup_options start_options() {
+  dd::near_dedup_options o;
+  o.lsh = dd::lsh_params{14, 8};
+  return o;
+}
+
+/// The options a trial runs with: num_perm = bands x rows.
+dd::near_dedup_options runnable(dd::near_dedup_options o) {
+  o.num_perm = o.lsh->bands * o.lsh->rows;
+  return o;
+}
 
 struct truth_options {
   double target = 0.6;    // a pair is a duplicate when its exact Jaccard is at least this
@@ -48,14 +47,14 @@ struct truth_options {
 };
 
 /// Pair F1 of the module's clusters against exact-Jaccard truth, on these documents only.
-double pair_f1(const near_dedup_module& m, std::span<const std::string> docs, const truth_options& t) {
+double pair_f1(const dd::near_dedup_options& m, std::span<const std::string> docs, const truth_options& t) {
   dd::near_dedup_options truth_shingles;
   truth_shingles.ngram = t.ngram;
   std::vector<std::vector<std::uint64_t>> sets;
   std::vector<std::string_view> views(docs.begin(), docs.end());
   for (auto v : views) sets.push_back(dd::shingle_set(v, truth_shingles));
   const auto truth = dd::all_pairs_jaccard(sets, t.target);
-  const auto r = dd::near_dedup(views, m.options());
+  const auto r = dd::near_dedup(views, runnable(m));
   const auto s = millrace::synth::score_clustering(r.cluster, sets, truth, t.target, t.target);
   const double p = s.precision(), rc = s.recall();
   return p + rc > 0 ? 2 * p * rc / (p + rc) : 0.0;
@@ -82,6 +81,8 @@ int main(int argc, char** argv) {
   std::size_t docs = 1800;
   truth_options truth;
   mr::tune_options opts;
+  opts.only = searched;
+  opts.ranges = search_ranges;
   bool check = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -97,11 +98,11 @@ int main(int argc, char** argv) {
     else return usage(2);
   }
   const auto sample = corpus(docs, 1), held_back = corpus(docs, 2);
-  const near_dedup_module start;
-  auto metric = [&](const near_dedup_module& m, std::span<const std::string> part) { return pair_f1(m, part, truth); };
+  const dd::near_dedup_options start = start_options();
+  auto metric = [&](const dd::near_dedup_options& m, std::span<const std::string> part) { return pair_f1(m, part, truth); };
   const auto r = mr::tune(start, metric, sample, opts);
   fmt::print("{}", r.to_text());
-  near_dedup_module tuned;
+  dd::near_dedup_options tuned;
   mr::load_config(tuned, r.best_config);
   const double f1_default = pair_f1(start, held_back, truth), f1_tuned = pair_f1(tuned, held_back, truth);
   fmt::print("best config: {}\nheld-back pair F1 (J >= {}): default {:.4f}, tuned {:.4f}\n", r.best_config, truth.target,
