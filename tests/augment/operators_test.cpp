@@ -146,15 +146,15 @@ TEST_CASE("augment.module.config_and_same_output_as_chain") {
   const auto docs = make_docs(60);
   au::augment_module m{.wn = &wn};
   mr::load_config(m, R"({"variants": 3, "seed": 5, "ops": "synonym,swap,delete", "guard_lo": 0.35})");
-  CHECK(m.variants == 3);
-  CHECK(m.guard_lo == 0.35);
+  CHECK(m.augment_opts.variants == 3);
+  CHECK(m.guard_opts.lo == 0.35);
   CHECK(mr::describe(m).find("guard_hi") != std::string::npos);
   CHECK_THROWS_AS(mr::load_config(m, R"({"no_such_param": 1})"), mr::config_error);
   CHECK_THROWS_WITH_AS(mr::load_config(m, R"({"guard_ngram": 0})"), "config: parameter 'guard_ngram' must be in [1, 64], got 0",
                        mr::config_error);
   CHECK_THROWS_WITH_AS(mr::load_config(m, R"({"mode": "sideways"})"),
                        "config: parameter 'mode' must be one of cycle, chain, got \"sideways\"", mr::config_error);
-  CHECK(m.guard_ngram == 2);
+  CHECK(m.guard_opts.ngram == 2);
   std::vector<au::augmented_doc> a, b;
   mr::run(mr::from_range(docs) | m | mr::collect(a), mr::cpu{.threads = 2, .batch_size = 16});
   auto aug = std::make_shared<const au::augmenter>(&wn, au::augment_options{.ops = au::parse_ops("synonym,swap,delete"), .variants = 3, .seed = 5});
@@ -162,7 +162,7 @@ TEST_CASE("augment.module.config_and_same_output_as_chain") {
   mr::run(mr::from_range(docs) | au::number() | au::make_variants(aug) | au::guard(guard) | au::dedup_variants() | au::flatten() | mr::collect(b), mr::serial_executor{});
   REQUIRE(a.size() == b.size());
   for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i].to_json() == b[i].to_json());
-  m.mode = "sideways";
+  m.ops = "synonym,sideways";
   CHECK_THROWS_AS(m.options(), std::invalid_argument);
 }
 
