@@ -13,7 +13,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <millrace/augment/module.hpp>
 #include <millrace/augment/operators.hpp>
+#include <millrace/cli/parameters.hpp>
 #include <millrace/core.hpp>
 #include <millrace/cuda/device_option.hpp>
 #include <millrace/io/atomic_file.hpp>
@@ -31,13 +33,11 @@ struct job_config {
   std::vector<std::string> inputs;
   std::string output;
   std::string text_field = "text", id_field = "id";
-  std::string ops = "synonym,insert,swap,delete";
-  std::string mode = "cycle";
   std::string wordnet = au::wordnet::default_path().string();
   std::string on_bad = "fail", rejects, report_file;
   std::int64_t max_rejects = -1;   // -1: the default limit (io::reject_limit)
   std::size_t threads = 0, batch_size = 512, shard_records = 0;
-  bool no_guard = false, no_originals = false, zstd = false, quiet = false, no_fsync = false;
+  bool zstd = false, quiet = false, no_fsync = false;
 };
 
 // A parsed input line: the source document, or why it has none (serial settle decides).
@@ -109,42 +109,41 @@ std::string id_of(const mr::io::json_record& r, const std::string& field) {
 
 int main(int argc, char** argv) {
   job_config c;
-  au::augment_options ao;
-  au::guard_options go;
+  au::augment_module m;  // the augment operators' options as module parameters (augment/module.hpp)
+  const au::guard_options& go = m.guard_opts;
   CLI::App app{"millrace-augment: seeded text augmentation of JSONL (EDA with WordNet, character noise, masking, "
                "span corruption) with a MinHash similarity guard and exact dedup. Output: the originals (unchanged "
                "lines) and their kept variants, in input order then variant number; each variant carries id, "
                "source_id, variant, ops, text (and target for span corruption, jaccard when guarded)."};
   app.add_option("--input,-i", c.inputs, "input JSONL files, directories or globs (.zst ok)")->required();
   app.add_option("--output,-o", c.output, "output directory (shards + manifest.json)")->required();
-  app.add_option("--variants,-n", ao.variants, "variants per record")->capture_default_str();
-  app.add_option("--ops", c.ops, "operations: synonym,insert,swap,delete,typo,case,mask,span")->capture_default_str();
-  app.add_option("--mode", c.mode, "cycle: variant k applies op k (mod #ops); chain: every op in turn")
-      ->check(CLI::IsMember({"cycle", "chain"}))->capture_default_str();
-  app.add_option("--seed", ao.seed, "random seed (same seed, same output for any thread count)")->capture_default_str();
+  mr::cli::add_config_file(app, m, "--config",
+                           "JSON file of the parameters (ops, variants, seed, mode, the rates, max_senses, pos_aware, guard, "
+                           "guard_lo, guard_hi, guard_ngram, guard_perm, with_originals; docs/augment.md); flags given override it");
+  // The module's parameters as flags (millrace/cli/parameters.hpp): docs, limits and defaults from
+  // augment_module::parameters(); these names keep the job's flags as they were.
+  mr::cli::add_parameters(
+      app, m,
+      {.flags = {{"variants", "--variants,-n", "variants per record"},
+                 {"seed", "--seed", "random seed (same seed, same output for any thread count)"},
+                 {"mode", "--mode", "cycle: variant k applies op k (mod #ops); chain: every op in turn"},
+                 {"typo_rate", "--typo-rate", "P(keyboard typo) per ASCII letter"},
+                 {"span_density", "--span-density", "span corruption: fraction of words corrupted"},
+                 {"span_mean_length", "--span-mean", "span corruption: mean span length"},
+                 {"max_senses", "--max-senses", "WordNet senses used per word, most frequent first (0 = all)"},
+                 {"pos_aware", "--no-pos", "synonyms from every part of speech (no POS guess)"},
+                 {"guard", "--no-guard", "keep every variant (exact dedup still applies)"},
+                 {"guard_ngram", "--guard-ngram", "guard: word n-gram size"},
+                 {"guard_perm", "--guard-perm", "guard: MinHash permutations"},
+                 {"guard_lo", "--guard-lo", "guard: min estimated Jaccard to the source"},
+                 {"guard_hi", "--guard-hi", "guard: max estimated Jaccard to the source"},
+                 {"with_originals", "--no-originals", "write only the variants"}}});
+  app.add_option("--mask-token", m.augment_opts.mask_token, "mask token")->capture_default_str();
   app.add_option("--threads,-t", c.threads, "worker threads (0 = all cores)")->capture_default_str();
   app.add_option("--batch-size", c.batch_size, "records per batch")->capture_default_str();
   app.add_option("--text-field", c.text_field, "JSON field with the text")->capture_default_str();
   app.add_option("--id-field", c.id_field, "JSON field with the record id (else the input position)")->capture_default_str();
-  app.add_option("--synonym-rate", ao.synonym_rate, "P(replace) per eligible word")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  app.add_option("--insert-rate", ao.insert_rate, "insertions ~ Binomial(words, rate)")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  app.add_option("--swap-rate", ao.swap_rate, "swaps ~ Binomial(words, rate)")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  app.add_option("--delete-rate", ao.delete_rate, "P(delete) per word")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  app.add_option("--typo-rate", ao.typo_rate, "P(keyboard typo) per ASCII letter")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  app.add_option("--case-rate", ao.case_rate, "P(case flip) per ASCII letter")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  app.add_option("--mask-rate", ao.mask_rate, "P(mask) per word")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  app.add_option("--mask-token", ao.mask_token, "mask token")->capture_default_str();
-  app.add_option("--span-density", ao.span_density, "span corruption: fraction of words corrupted")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  app.add_option("--span-mean", ao.span_mean_length, "span corruption: mean span length")->capture_default_str();
-  app.add_option("--max-senses", ao.senses.max_senses, "WordNet senses used per word, most frequent first (0 = all)")->capture_default_str();
-  app.add_flag("!--no-pos", ao.pos_aware, "synonyms from every part of speech (no POS guess)");
   app.add_option("--wordnet", c.wordnet, "WordNet database directory (env WNSEARCHDIR)")->capture_default_str();
-  app.add_option("--guard-lo", go.lo, "guard: min estimated Jaccard to the source")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  app.add_option("--guard-hi", go.hi, "guard: max estimated Jaccard to the source")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  app.add_option("--guard-ngram", go.ngram, "guard: word n-gram size")->capture_default_str();
-  app.add_option("--guard-perm", go.num_perm, "guard: MinHash permutations")->capture_default_str();
-  app.add_flag("--no-guard", c.no_guard, "keep every variant (exact dedup still applies)");
-  app.add_flag("--no-originals", c.no_originals, "write only the variants");
   app.add_option("--on-bad", c.on_bad, "bad input line: fail (file:line error) or reject")
       ->check(CLI::IsMember({"fail", "reject"}))->capture_default_str();
   app.add_option("--rejects", c.rejects, "rejects file (JSONL) for --on-bad reject");
@@ -162,8 +161,7 @@ int main(int argc, char** argv) {
   if (int rc = millrace::cuda::check_device_option("millrace-augment", c.device, /*job_has_gpu_path=*/false); rc != 0) return rc;
 
   try {
-    ao.ops = au::parse_ops(c.ops);
-    ao.mode = c.mode == "chain" ? au::compose_mode::chain : au::compose_mode::cycle;
+    const au::augment_options ao = m.options();  // ops parsed from --ops (an unknown one is named)
     bool needs_wordnet = false;
     for (auto k : ao.ops) needs_wordnet = needs_wordnet || k == au::op_kind::synonym || k == au::op_kind::insert;
     std::unique_ptr<au::wordnet> wn;
@@ -201,7 +199,7 @@ int main(int argc, char** argv) {
     settle_stage settle{ro.policy, {}};
     auto tally = std::make_shared<au::augment_tally>();
     const std::string text_field = c.text_field, id_field = c.id_field;
-    const bool keep_raw = !c.no_originals;
+    const bool keep_raw = m.with_originals;
     auto front = mr::io::read_jsonl(c.inputs, ro) |
                  mr::map(
                      [text_field, id_field, keep_raw](mr::io::json_record r) {
@@ -237,14 +235,14 @@ int main(int argc, char** argv) {
     mr::run_options opts;
     if (!c.quiet) opts.on_progress = mr::progress_bar("augment", total);
     mr::run_report report =
-        c.no_guard ? mr::run(front | au::dedup_variants(seen) | au::tally(tally) | au::flatten(!c.no_originals) | to_record | sink, exec, opts)
-                   : mr::run(front | au::guard(guard) | au::dedup_variants(seen) | au::tally(tally) | au::flatten(!c.no_originals) | to_record | sink,
+        !m.guard ? mr::run(front | au::dedup_variants(seen) | au::tally(tally) | au::flatten(m.with_originals) | to_record | sink, exec, opts)
+                 : mr::run(front | au::guard(guard) | au::dedup_variants(seen) | au::tally(tally) | au::flatten(m.with_originals) | to_record | sink,
                              exec, opts);
 
     append_rejects(c.rejects, settle.rejects);
     const std::uint64_t no_text = settle.rejects.size();
     const au::augment_counts n = tally->get();
-    const std::uint64_t written = n.kept + (c.no_originals ? 0 : n.sources);
+    const std::uint64_t written = n.kept + (m.with_originals ? n.sources : 0);
     const double secs = std::chrono::duration<double>(report.wall).count();
     fmt::print("{}\n", report);
     fmt::print("augment: {} records read, {} invalid lines, {} without text, {} sources; {} variants generated, {} kept, "
