@@ -125,6 +125,8 @@ TEST_CASE("dedup.parameters.nested_modules") {
   CHECK(sp.unit == dd::span_unit::sentence);
   CHECK(sp.span_length == 3);
   CHECK(sp.match.normalize);
+  mr::load_config(sp, R"({"action": "annotate"})");
+  CHECK(sp.action == dd::dedup_action::annotate);
   CHECK_THROWS_WITH_AS(mr::load_config(sp, R"({"span_length": 0})"), "config: parameter 'span_length' must be in [1, 65536], got 0",
                        mr::config_error);
 

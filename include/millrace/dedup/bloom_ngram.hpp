@@ -60,7 +60,9 @@ struct bloom_ngram_options {
             .one_of({{"paragraph", bloom_scope::paragraph}, {"document", bloom_scope::document}}),
         millrace::param("expected_ngrams", expected_ngrams, "distinct n-grams the filter is sized for").range(1, 1e15),
         millrace::param("false_positive_rate", false_positive_rate, "the filter's false-positive rate at expected_ngrams").range(0, 0.5).exclusive_min(),
-        millrace::param("min_remaining_bytes", min_remaining_bytes, "a document that lost paragraphs is dropped below this"));
+        millrace::param("min_remaining_bytes", min_remaining_bytes, "a document that lost paragraphs is dropped below this"),
+        millrace::param("action", action, "remove the duplicates, or annotate: write what remove would cut into filter_result")
+            .one_of({{"remove", dedup_action::remove}, {"annotate", dedup_action::annotate}}));
   }
 };
 

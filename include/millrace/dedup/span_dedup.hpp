@@ -65,7 +65,7 @@ struct span_dedup_options {
   /// text::normalize'd (match.normalize = true) so case and punctuation do not matter.
   exact_options match{};
 
-  /// Module parameters (core/param.hpp): unit, span_length, within_document, min_remaining_bytes, match (nested exact_options).
+  /// Module parameters (core/param.hpp): unit, span_length, within_document, min_remaining_bytes, match (nested exact_options), action.
   auto parameters() {
     return millrace::params(
         millrace::param("unit", unit, "what a span is made of")
@@ -73,7 +73,9 @@ struct span_dedup_options {
         millrace::param("span_length", span_length, "units per span (a sliding window)").range(1, 65536),
         millrace::param("within_document", within_document, "also cut a span repeated inside one document"),
         millrace::param("min_remaining_bytes", min_remaining_bytes, "a document that lost spans is dropped below this"),
-        millrace::param("match", match, "how a unit's text is matched"));
+        millrace::param("match", match, "how a unit's text is matched"),
+        millrace::param("action", action, "remove the duplicates, or annotate: write what remove would cut into filter_result")
+            .one_of({{"remove", dedup_action::remove}, {"annotate", dedup_action::annotate}}));
   }
 };
 
