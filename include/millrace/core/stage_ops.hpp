@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include <millrace/core/detail/stage_body.hpp>
 #include <millrace/core/element.hpp>
 #include <millrace/core/error.hpp>
 
@@ -39,13 +40,12 @@ inline void count_batch(op_stats& s, std::size_t in, std::size_t out) {
   s.out.fetch_add(out, std::memory_order_relaxed);
 }
 
-/// A source that hands out the records of one vector in slices (used after barriers).
 template <class T>
-runtime_source vector_source(std::string name, std::size_t op, std::shared_ptr<std::vector<T>> data) {
-  runtime_source s;
-  s.name = std::move(name);
-  s.op = op;
-  s.fill = [data, pos = std::size_t{0}](any_batch& b, std::size_t max) mutable {
+struct vector_source_body final : source_body {
+  std::shared_ptr<std::vector<T>> data;
+  std::size_t pos = 0;
+  explicit vector_source_body(std::shared_ptr<std::vector<T>> d) : data(std::move(d)) {}
+  bool fill(any_batch& b, std::size_t max) override {
     auto& out = b.get<T>();
     const std::size_t n = std::min(max, data->size() - pos);
     out.insert(out.end(), std::make_move_iterator(data->begin() + static_cast<std::ptrdiff_t>(pos)),
@@ -57,8 +57,13 @@ runtime_source vector_source(std::string name, std::size_t op, std::shared_ptr<s
       return false;
     }
     return true;
-  };
-  return s;
+  }
+};
+
+/// A source that hands out the records of one vector in slices (used after barriers).
+template <class T>
+runtime_source vector_source(std::string name, std::size_t op, std::shared_ptr<std::vector<T>> data) {
+  return make_source(std::move(name), op, std::make_shared<vector_source_body<T>>(std::move(data)), nullptr);
 }
 
 template <class U>
@@ -70,6 +75,55 @@ concept has_rejected_count = requires(const U& u) {
 template <class U>
 concept has_counters = requires(const U& u) {
   { u.counters() } -> std::convertible_to<std::vector<std::pair<std::string, std::uint64_t>>>;
+};
+
+// The typed parts of batch_map_op and stage_op (see core/detail/stage_body.hpp).
+template <class F, class In, class Out>
+struct batch_map_body final : stage_body {
+  F fn;
+  explicit batch_map_body(const F& f) : fn(f) {}
+  any_batch process(any_batch&& b) override {
+    std::vector<Out> out = std::invoke(std::as_const(fn), b.take<In>());
+    return any_batch(std::move(out));
+  }
+};
+
+template <class Object, class In, class Out, bool IsSink>
+struct stage_op_body final : stage_body {
+  std::shared_ptr<Object> o;
+  explicit stage_op_body(std::shared_ptr<Object> obj) : o(std::move(obj)) {}
+  any_batch process(any_batch&& b) override {
+    if constexpr (IsSink) {
+      o->process(b.take<In>());
+      return {};
+    } else {
+      std::vector<Out> out = o->process(b.take<In>());
+      return any_batch(std::move(out));
+    }
+  }
+  std::uint64_t rejected() const override {
+    if constexpr (has_rejected_count<Object>) return std::uint64_t(o->rejected_count());
+    else return 0;
+  }
+  std::vector<std::pair<std::string, std::uint64_t>> counters() const override {
+    if constexpr (has_counters<Object>) return o->counters();
+    else return {};
+  }
+  void commit() override {
+    if constexpr (requires(Object& x) { x.commit(); }) o->commit();
+  }
+  void finish() override {
+    if constexpr (IsSink && requires(Object& x) { x.finish(); }) o->finish();
+  }
+  runtime_source finish_as_source(std::string name, std::size_t op, op_stats& stats) override {
+    if constexpr (!IsSink && requires(Object& x) { x.finish(); }) {
+      auto data = std::make_shared<std::vector<Out>>(o->finish());
+      stats.out.fetch_add(data->size(), std::memory_order_relaxed);
+      return vector_source<Out>(std::move(name), op, std::move(data));
+    } else {
+      return stage_body::finish_as_source(std::move(name), op, stats);
+    }
+  }
 };
 
 }  // namespace detail
@@ -96,18 +150,7 @@ struct batch_map_op : detail::element_tag {
     st.name = name;
     st.mode = detail::stage_mode::parallel;
     st.ops.push_back(p.add_op(name, kind));
-    auto* stats = &p.ops[st.ops[0]];
-    st.process = [fn = fn, stats, name = name](detail::any_batch&& b) -> detail::any_batch {
-      std::vector<In> in = b.take<In>();
-      const std::size_t n = in.size();
-      try {
-        std::vector<Out> out = std::invoke(fn, std::move(in));
-        detail::count_batch(*stats, n, out.size());
-        return detail::any_batch(std::move(out));
-      } catch (...) {
-        detail::rethrow_as_operator_error(name);
-      }
-    };
+    detail::wire_stage(st, std::make_shared<detail::batch_map_body<F, In, Out>>(fn), &p.ops[st.ops[0]], 0);
     stages.push_back(std::move(st));
   }
 };
@@ -163,57 +206,13 @@ struct stage_op : detail::element_tag {
     st.mode = is_parallel ? detail::stage_mode::parallel : detail::stage_mode::serial;
     st.is_sink = is_sink;
     st.ops.push_back(p.add_op(name, kind));
-    auto* stats = &p.ops[st.ops[0]];
-    std::shared_ptr<object> o = detail::unwrap_ref<Obj>::hold(obj);
-    st.process = [o, stats, name = name](detail::any_batch&& b) -> detail::any_batch {
-      std::vector<In> in = b.take<In>();
-      const std::size_t n = in.size();
-      try {
-        if constexpr (is_sink) {
-          o->process(std::move(in));
-          detail::count_batch(*stats, n, 0);
-          return {};
-        } else {
-          std::vector<Out> out = o->process(std::move(in));
-          detail::count_batch(*stats, n, out.size());
-          return detail::any_batch(std::move(out));
-        }
-      } catch (...) {
-        detail::rethrow_as_operator_error(name);
-      }
-    };
-    if constexpr (detail::has_rejected_count<object>) st.rejected = [o] { return std::uint64_t(o->rejected_count()); };
-    if constexpr (detail::has_counters<object>) st.counters = [o] { return o->counters(); };
-    if constexpr (requires(object& x) { x.commit(); })
-      st.commit = [o, name = name] {
-        try {
-          o->commit();
-        } catch (...) {
-          detail::rethrow_as_operator_error(name);
-        }
-      };
-    if constexpr (has_finish) {
-      if constexpr (is_sink) {
-        st.finish_sink = [o, name = name] {
-          try {
-            o->finish();
-          } catch (...) {
-            detail::rethrow_as_operator_error(name);
-          }
-        };
-      } else {
-        std::size_t op = st.ops[0];
-        st.finish_as_source = [o, stats, op, name = name]() -> detail::runtime_source {
-          try {
-            auto data = std::make_shared<std::vector<Out>>(o->finish());
-            stats->out.fetch_add(data->size(), std::memory_order_relaxed);
-            return detail::vector_source<Out>(name, op, std::move(data));
-          } catch (...) {
-            detail::rethrow_as_operator_error(name);
-          }
-        };
-      }
-    }
+    unsigned hooks = 0;
+    if constexpr (detail::has_rejected_count<object>) hooks |= detail::hook_rejected;
+    if constexpr (detail::has_counters<object>) hooks |= detail::hook_counters;
+    if constexpr (requires(object& x) { x.commit(); }) hooks |= detail::hook_commit;
+    if constexpr (has_finish) hooks |= is_sink ? detail::hook_finish_sink : detail::hook_finish_source;
+    detail::wire_stage(st, std::make_shared<detail::stage_op_body<object, In, Out, is_sink>>(detail::unwrap_ref<Obj>::hold(obj)),
+                       &p.ops[st.ops[0]], hooks);
     stages.push_back(std::move(st));
   }
 };

@@ -20,6 +20,17 @@ namespace detail {
 template <class... T>
 inline constexpr bool always_false = false;
 
+/// T, named through an unused template parameter N: a function template that takes no record
+/// type (`template <int N = 0> auto read_lines(...)`) and builds its pipeline from delayed_t<X, N>
+/// instantiates nothing until it is called (a non-template inline function would instantiate its
+/// whole pipeline type in every translation unit that includes its header).
+template <class T, int N>
+struct delayed {
+  using type = T;
+};
+template <class T, int N>
+using delayed_t = typename delayed<T, N>::type;
+
 /// Sentinel record type after a failed connection, so one mistake gives one error.
 struct invalid_record {};
 

@@ -168,8 +168,9 @@ auto exact(exact_options o, A access, std::string name = "dedup.exact") {
   detail::check_accessor<A>();
   return millrace::stage(exact_stage<detail::accessor_record<A>, A>(std::move(o), std::move(access)), std::move(name));
 }
-inline auto exact(exact_options o = {}, std::string name = "dedup.exact") {
-  return exact(std::move(o), detail::string_text{}, std::move(name));
+template <int N = 0>  // never given: instantiated only when called (millrace::detail::delayed_t)
+auto exact(exact_options o = {}, std::string name = "dedup.exact") {
+  return exact(std::move(o), millrace::detail::delayed_t<detail::string_text, N>{}, std::move(name));
 }
 /// As exact(), with a cluster callback (see cluster_callback).
 template <class A>
@@ -247,8 +248,9 @@ auto near(near_dedup_options o, A access, cluster_callback<detail::accessor_reco
           std::string name = "dedup.near") {
   return millrace::stage(make_near_stage(std::move(o), std::move(access), std::move(cb)), std::move(name));
 }
-inline auto near(near_dedup_options o = {}, std::string name = "dedup.near") {
-  return near(std::move(o), detail::string_text{}, {}, std::move(name));
+template <int N = 0>
+auto near(near_dedup_options o = {}, std::string name = "dedup.near") {
+  return near(std::move(o), millrace::detail::delayed_t<detail::string_text, N>{}, {}, std::move(name));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,8 +306,9 @@ auto near_streaming(near_streaming_options o, A access, cluster_callback<detail:
                          std::move(name));
 }
 /// The same on std::string records.
-inline auto near_streaming(near_streaming_options o = {}, std::string name = "dedup.near_streaming") {
-  return near_streaming(o, detail::string_text{}, {}, std::move(name));
+template <int N = 0>
+auto near_streaming(near_streaming_options o = {}, std::string name = "dedup.near_streaming") {
+  return near_streaming(o, millrace::detail::delayed_t<detail::string_text, N>{}, {}, std::move(name));
 }
 
 /// Old form, max_index_docs outside the options: near_streaming({.near = o, .max_index_docs = n}, access, cb, name).

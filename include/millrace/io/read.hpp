@@ -229,7 +229,8 @@ auto jsonl_reader(std::shared_ptr<const input_set> in, const read_options& opt, 
          millrace::stage(settle_stage<T>(in, opt), name + ".check");
 }
 
-inline auto json_reader(std::shared_ptr<const input_set> in, const read_options& opt, const std::string& name) {
+template <int N = 0>  // a template: instantiated only when a reader is called
+auto json_reader(std::shared_ptr<const input_set> in, const read_options& opt, const std::string& name) {
   return jsonl_reader(
       std::move(in), opt, [](raw_line&& l, const input_set& s) { return parse_json_line(std::move(l), s.name(l.input)); },
       name);
@@ -255,7 +256,8 @@ auto decoding_reader(std::shared_ptr<const input_set> in, const read_options& op
       },
       name);
 }
-inline auto lines_reader(std::shared_ptr<const input_set> in, const read_options& opt, const std::string& name) {
+template <int N = 0>
+auto lines_reader(std::shared_ptr<const input_set> in, const read_options& opt, const std::string& name) {
   const bool utf8 = opt.validate_utf8;
   return millrace::source(line_source(in, opt), name) |
          millrace::batch_map(
@@ -268,7 +270,8 @@ inline auto lines_reader(std::shared_ptr<const input_set> in, const read_options
              name + ".parse") |
          millrace::stage(settle_stage<std::string>(in, opt), name + ".check");
 }
-inline auto csv_reader_pipeline(std::shared_ptr<const input_set> in, const csv_options& copt, const read_options& opt,
+template <int N = 0>
+auto csv_reader_pipeline(std::shared_ptr<const input_set> in, const csv_options& copt, const read_options& opt,
                                 const std::string& name) {
   return millrace::source(csv_source(in, copt, opt), name) |
          millrace::stage(settle_stage<csv_row>(in, opt), name + ".check");
@@ -276,6 +279,8 @@ inline auto csv_reader_pipeline(std::shared_ptr<const input_set> in, const csv_o
 
 }  // namespace detail
 
+// The readers that take no record type are templates too (template <int N = 0>, never given):
+// a translation unit that does not call one does not instantiate its pipeline types.
 // Every reader takes either an input list (files, directories, globs: expand_inputs) or one
 // input_part of partition_inputs (partition.hpp): a part reads only its ranges, and its records
 // carry the same positions as in a read of the whole input. In a part that starts mid-file the
@@ -286,13 +291,15 @@ inline auto csv_reader_pipeline(std::shared_ptr<const input_set> in, const csv_o
 
 /// JSON lines as json_record (original bytes + provenance). Ops: "read_jsonl" (lines),
 /// "read_jsonl.parse" (parallel), "read_jsonl.check" (rejected count).
-inline auto read_jsonl(const std::vector<std::string>& inputs, read_options opt = {},
+template <int N = 0>
+auto read_jsonl(const std::vector<std::string>& inputs, read_options opt = {},
                     std::string name = "read_jsonl") {
-  return detail::json_reader(std::make_shared<const detail::input_set>(inputs), opt, name);
+  return detail::json_reader<N>(std::make_shared<const detail::input_set>(inputs), opt, name);
 }
-inline auto read_jsonl(const input_part& part, read_options opt = {},
+template <int N = 0>
+auto read_jsonl(const input_part& part, read_options opt = {},
                     std::string name = "read_jsonl") {
-  return detail::json_reader(std::make_shared<const detail::input_set>(part), opt, name);
+  return detail::json_reader<N>(std::make_shared<const detail::input_set>(part), opt, name);
 }
 
 /// JSON lines as T, fields bound by name (see fields.hpp); a missing field is a bad record. A T
@@ -327,24 +334,28 @@ auto read_jsonl_as(const input_part& part, D decode, read_options opt = {},
 }
 
 /// Plain lines (newline and trailing CR removed) as std::string.
-inline auto read_lines(const std::vector<std::string>& inputs, read_options opt = {},
+template <int N = 0>
+auto read_lines(const std::vector<std::string>& inputs, read_options opt = {},
                     std::string name = "read_lines") {
-  return detail::lines_reader(std::make_shared<const detail::input_set>(inputs), opt, name);
+  return detail::lines_reader<N>(std::make_shared<const detail::input_set>(inputs), opt, name);
 }
-inline auto read_lines(const input_part& part, read_options opt = {},
+template <int N = 0>
+auto read_lines(const input_part& part, read_options opt = {},
                     std::string name = "read_lines") {
-  return detail::lines_reader(std::make_shared<const detail::input_set>(part), opt, name);
+  return detail::lines_reader<N>(std::make_shared<const detail::input_set>(part), opt, name);
 }
 
 /// CSV records (RFC 4180) as csv_row; bad records (unterminated quote, wrong width, invalid
 /// UTF-8) fail the run or are rejected. A part must hold whole files (partition_options::split_files = false).
-inline auto read_csv(const std::vector<std::string>& inputs, csv_options copt = {}, read_options opt = {},
+template <int N = 0>
+auto read_csv(const std::vector<std::string>& inputs, csv_options copt = {}, read_options opt = {},
                     std::string name = "read_csv") {
-  return detail::csv_reader_pipeline(std::make_shared<const detail::input_set>(inputs), copt, opt, name);
+  return detail::csv_reader_pipeline<N>(std::make_shared<const detail::input_set>(inputs), copt, opt, name);
 }
-inline auto read_csv(const input_part& part, csv_options copt = {}, read_options opt = {},
+template <int N = 0>
+auto read_csv(const input_part& part, csv_options copt = {}, read_options opt = {},
                     std::string name = "read_csv") {
-  return detail::csv_reader_pipeline(std::make_shared<const detail::input_set>(part), copt, opt, name);
+  return detail::csv_reader_pipeline<N>(std::make_shared<const detail::input_set>(part), copt, opt, name);
 }
 
 }  // namespace millrace::io

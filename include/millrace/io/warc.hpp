@@ -100,11 +100,12 @@ class warc_source {
 /// WARC records as warc_record, in input order. Ops: "read_warc" (serial parse), "read_warc.check"
 /// (bad records: fail with "file: byte N: record K: reason", or the rejects file, read_options).
 /// Inputs as for every reader (files, directories, globs, "-"); partitions are not supported.
-inline auto read_warc(const std::vector<std::string>& inputs, warc_options wopt = {}, read_options opt = {},
-                      std::string name = "read_warc") {
+template <int N = 0>  // never given: instantiated only when called (millrace::detail::delayed_t)
+auto read_warc(const std::vector<std::string>& inputs, warc_options wopt = {}, read_options opt = {},
+               std::string name = "read_warc") {
   auto in = std::make_shared<const detail::input_set>(inputs);
-  return millrace::source(detail::warc_source(in, std::move(wopt), opt), name) |
-         millrace::stage(detail::settle_stage<warc_record>(in, opt), name + ".check");
+  return millrace::source(millrace::detail::delayed_t<detail::warc_source, N>(in, std::move(wopt), opt), name) |
+         millrace::stage(detail::settle_stage<millrace::detail::delayed_t<warc_record, N>>(in, opt), name + ".check");
 }
 
 }  // namespace millrace::io

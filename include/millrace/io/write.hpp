@@ -106,9 +106,12 @@ struct csv_format {
 // so that a pipeline with several writers has one distinguishable row each.
 
 /// json_record sink: writes each record's original bytes, one per line, unchanged.
-inline auto write_jsonl(std::filesystem::path dir, write_options opt = {}, std::string name = "write_jsonl") {
-  return millrace::stage(detail::writer_sink<json_record, detail::raw_json_format>(std::move(dir), std::move(opt), ".jsonl", {}),
-                         std::move(name));
+/// (A template that is never given its argument, as the readers without a record type: see
+/// millrace::detail::delayed_t.)
+template <int N = 0>
+auto write_jsonl(std::filesystem::path dir, write_options opt = {}, std::string name = "write_jsonl") {
+  using sink_t = millrace::detail::delayed_t<detail::writer_sink<json_record, detail::raw_json_format>, N>;
+  return millrace::stage(sink_t(std::move(dir), std::move(opt), ".jsonl", {}), std::move(name));
 }
 
 /// Typed sink: T written as a JSON object with the fields of the map, in map order.
@@ -122,9 +125,10 @@ auto write_jsonl(std::filesystem::path dir, field_map<B...> map, write_options o
 }
 
 /// std::string sink: one record per line (a record should not hold a newline).
-inline auto write_lines(std::filesystem::path dir, write_options opt = {}, std::string name = "write_lines") {
-  return millrace::stage(detail::writer_sink<std::string, detail::line_format>(std::move(dir), std::move(opt), ".txt", {}),
-                         std::move(name));
+template <int N = 0>
+auto write_lines(std::filesystem::path dir, write_options opt = {}, std::string name = "write_lines") {
+  using sink_t = millrace::detail::delayed_t<detail::writer_sink<std::string, detail::line_format>, N>;
+  return millrace::stage(sink_t(std::move(dir), std::move(opt), ".txt", {}), std::move(name));
 }
 
 /// CSV sink for rows (std::vector<std::string> or csv_row); quoting per RFC 4180. Format options
