@@ -19,15 +19,37 @@
 
 namespace millrace::filters {
 
+/// A stretch of a record's text a step flagged: bytes [begin, end) and a score (Dolma's attribute
+/// spans [start, end, score]; the dedup steps' annotate mode writes the spans they would cut).
+struct scored_span {
+  std::uint64_t begin = 0, end = 0;
+  double score = 0;
+  friend bool operator==(const scored_span&, const scored_span&) = default;
+};
+
 /// Written into a record by filters in annotate mode: every statistic a filter measured, named
 /// "<filter>.<statistic>", and for each filter the record fails, the reason it would be dropped.
 struct filter_result {
   std::vector<std::pair<std::string, double>> scores;
   std::vector<std::pair<std::string, std::string>> failures;  ///< (filter, reason)
+  std::vector<std::pair<std::string, std::vector<scored_span>>> spans;  ///< ("<step>.<what>", spans)
 
+  /// Adds the statistic "<filter>.<stat>".
   void set(std::string_view filter, std::string_view stat, double v) {
     scores.emplace_back(fmt::format("{}.{}", filter, stat), v);
   }
+  /// Adds the spans "<step>.<what>" (in text order).
+  void set_spans(std::string_view step, std::string_view what, std::vector<scored_span> s) {
+    spans.emplace_back(fmt::format("{}.{}", step, what), std::move(s));
+  }
+  /// The spans "<step>.<what>", or null when the step did not write them.
+  const std::vector<scored_span>* spans_of(std::string_view key) const {
+    for (auto& [k, v] : spans)
+      if (k == key) return &v;
+    return nullptr;
+  }
+  /// Nothing written (the record carries no annotations).
+  bool empty() const { return scores.empty() && failures.empty() && spans.empty(); }
   /// The statistic "<filter>.<stat>", or `missing` when the filter did not write it.
   double score(std::string_view key, double missing = -1) const {
     for (auto& [k, v] : scores)
