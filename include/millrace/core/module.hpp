@@ -188,10 +188,11 @@ void load_object(M& m, const json::object& obj, const std::string& prefix) {
   }
 }
 
-// Calls f(path, param_ref) for every parameter that is not a module, nested ones by their dotted
-// path; an unset optional module is walked on a default value (f must not keep the reference).
-template <class M, class F>
-void for_each_leaf(M& m, const std::string& prefix, F&& f) {
+// The one walk over a module's parameters: on_leaf(path, param_ref) for every parameter that is
+// not a module, nested ones by their dotted path ("lsh.bands"); on_unset(path, param_ref) for an
+// optional module that holds no value (a set one is walked like a nested module).
+template <class M, class Leaf, class Unset>
+void walk_parameters(M& m, const std::string& prefix, Leaf& on_leaf, Unset& on_unset) {
   auto list = m.parameters();
   std::apply(
       [&](auto&... p) {
@@ -199,17 +200,29 @@ void for_each_leaf(M& m, const std::string& prefix, F&& f) {
            using T = std::remove_pointer_t<decltype(p.value)>;
            const std::string path = prefix + std::string(p.name);
            if constexpr (has_parameters<T>) {
-             for_each_leaf(*p.value, path + ".", f);
+             walk_parameters(*p.value, path + ".", on_leaf, on_unset);
            } else if constexpr (is_optional<T>::value) {
-             typename T::value_type shown = p.value->value_or(typename T::value_type{});
-             for_each_leaf(shown, path + ".", f);
+             if (*p.value) walk_parameters(**p.value, path + ".", on_leaf, on_unset);
+             else on_unset(path, p);
            } else {
-             f(path, p);
+             on_leaf(path, p);
            }
          }()),
          ...);
       },
       list.items);
+}
+
+// Calls f(path, param_ref) for every parameter that is not a module; an unset optional module is
+// walked on a default value (f must not keep the reference).
+template <class M, class F>
+void for_each_leaf(M& m, const std::string& prefix, F&& f) {
+  auto unset = [&](const std::string& path, auto& p) {
+    using T = std::remove_pointer_t<decltype(p.value)>;
+    typename T::value_type shown{};
+    for_each_leaf(shown, path + ".", f);
+  };
+  walk_parameters(m, prefix, f, unset);
 }
 
 // Sets the one parameter at a dotted path ("lsh.bands") as load_config would from {"lsh": {"bands": v}}.
@@ -232,9 +245,6 @@ void load_path(M& m, std::string_view path, json::value v) {
   load_object(m, top, "");
 }
 
-template <class M>
-void describe_into(M& m, const std::string& prefix, std::string& out);
-
 // One "path = value  # doc limits" line.
 inline void describe_line(std::string& out, const std::string& path, const std::string& value, std::string_view doc,
                           const std::string& limits) {
@@ -246,24 +256,9 @@ inline void describe_line(std::string& out, const std::string& path, const std::
 
 template <class M>
 void describe_into(M& m, const std::string& prefix, std::string& out) {
-  auto list = m.parameters();
-  std::apply(
-      [&](auto&... p) {
-        (([&] {
-           using T = std::remove_pointer_t<decltype(p.value)>;
-           const std::string path = prefix + std::string(p.name);
-           if constexpr (has_parameters<T>) {
-             describe_into(*p.value, path + ".", out);
-           } else if constexpr (is_optional<T>::value) {
-             if (*p.value) describe_into(**p.value, path + ".", out);
-             else describe_line(out, path, "null", p.doc, "");
-           } else {
-             describe_line(out, path, param_json(p), p.doc, param_limits(p));
-           }
-         }()),
-         ...);
-      },
-      list.items);
+  auto leaf = [&](const std::string& path, auto& p) { describe_line(out, path, param_json(p), p.doc, param_limits(p)); };
+  auto unset = [&](const std::string& path, auto& p) { describe_line(out, path, "null", p.doc, ""); };
+  walk_parameters(m, prefix, leaf, unset);
 }
 
 template <class M>

@@ -89,48 +89,37 @@ void collect_dimensions(M& m, const std::string& prefix, const std::vector<std::
       if (o == path) return true;
     return false;
   };
-  auto list = m.parameters();
-  std::apply(
-      [&](auto&... p) {
-        (([&] {
-           using T = std::remove_pointer_t<decltype(p.value)>;
-           const std::string path = prefix + std::string(p.name);
-           if constexpr (has_parameters<T>) {
-             collect_dimensions(*p.value, path + ".", only, out);
-           } else if constexpr (is_optional<T>::value) {
-             if (*p.value) collect_dimensions(**p.value, path + ".", only, out);  // an unset one is not searched
-           } else {
-             if (!only.empty() && !named(path)) return;
-             search_dimension d;
-             d.path = path;
-             d.current = param_json(p);
-             if constexpr (std::is_enum_v<T>) {
-               if (p.choices.empty()) return;
-               d.type = search_dimension::kind::choice;
-               for (auto c : p.choices) d.choices.push_back(json::quote(c));
-             } else if constexpr (std::is_same_v<T, bool>) {
-               if (!named(path)) return;  // a switch is searched only when asked for by name
-               d.type = search_dimension::kind::choice;
-               d.choices = {"false", "true"};
-             } else if constexpr (std::is_arithmetic_v<T>) {
-               if (!std::isfinite(p.min) || !std::isfinite(p.max)) return;
-               d.type = std::is_integral_v<T> ? search_dimension::kind::integer : search_dimension::kind::real;
-               d.lo = std::is_integral_v<T> ? (p.min_open ? std::floor(p.min) + 1 : std::ceil(p.min)) : p.min;
-               d.hi = std::is_integral_v<T> ? std::floor(p.max) : p.max;
-               if (d.lo > d.hi) return;
-             } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
-               if (p.choices.empty()) return;
-               d.type = search_dimension::kind::choice;
-               for (auto c : p.choices) d.choices.push_back(json::quote(c));
-             } else {
-               return;
-             }
-             out.push_back(std::move(d));
-           }
-         }()),
-         ...);
-      },
-      list.items);
+  auto leaf = [&](const std::string& path, auto& p) {
+    using T = std::remove_pointer_t<decltype(p.value)>;
+    if (!only.empty() && !named(path)) return;
+    search_dimension d;
+    d.path = path;
+    d.current = param_json(p);
+    if constexpr (std::is_enum_v<T>) {
+      if (p.choices.empty()) return;
+      d.type = search_dimension::kind::choice;
+      for (auto c : p.choices) d.choices.push_back(json::quote(c));
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (!named(path)) return;  // a switch is searched only when asked for by name
+      d.type = search_dimension::kind::choice;
+      d.choices = {"false", "true"};
+    } else if constexpr (std::is_arithmetic_v<T>) {
+      if (!std::isfinite(p.min) || !std::isfinite(p.max)) return;
+      d.type = std::is_integral_v<T> ? search_dimension::kind::integer : search_dimension::kind::real;
+      d.lo = std::is_integral_v<T> ? (p.min_open ? std::floor(p.min) + 1 : std::ceil(p.min)) : p.min;
+      d.hi = std::is_integral_v<T> ? std::floor(p.max) : p.max;
+      if (d.lo > d.hi) return;
+    } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+      if (p.choices.empty()) return;
+      d.type = search_dimension::kind::choice;
+      for (auto c : p.choices) d.choices.push_back(json::quote(c));
+    } else {
+      return;
+    }
+    out.push_back(std::move(d));
+  };
+  auto unset = [](const std::string&, auto&) {};  // an unset optional module is not searched
+  walk_parameters(m, prefix, leaf, unset);
 }
 
 }  // namespace detail
