@@ -12,9 +12,11 @@
 #include <string_view>
 
 #include <millrace/filters/detail/check.hpp>
+#include <millrace/filters/detail/spacy_en.hpp>
 #include <millrace/filters/detail/unicode.hpp>
 #include <millrace/filters/filter_result.hpp>
 #include <millrace/filters/text_view.hpp>
+#include <millrace/filters/word_split.hpp>
 
 namespace millrace::filters {
 
@@ -30,6 +32,9 @@ struct c4_quality_params {
   bool filter_curly_bracket = true;      ///< drop the document
   bool filter_policy = true;             ///< drop lines with "terms of use", "privacy policy", cookies
   bool remove_lines = true;              ///< write the kept lines back as the text (datatrove does)
+  /// How sentences are counted: millrace's rule (terminal marks followed by a space, known
+  /// abbreviations excepted) or datatrove's (spaCy's Sentencizer over its English tokens).
+  word_split sentences = word_split::millrace;
 };
 
 namespace detail {
@@ -186,7 +191,8 @@ struct c4_quality {
         ++removed;
         continue;
       }
-      if (p.min_num_sentences != -1) sentences += detail::count_sentences(line);
+      if (p.min_num_sentences != -1)
+        sentences += p.sentences == word_split::datatrove_english ? detail::spacy_en::sentences(line) : detail::count_sentences(line);
       if (kept_text && p.remove_lines) {
         if (kept) joined.push_back('\n');
         joined.append(line);

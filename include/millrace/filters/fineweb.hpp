@@ -9,9 +9,11 @@
 #include <string_view>
 
 #include <millrace/filters/detail/check.hpp>
+#include <millrace/filters/detail/spacy_en.hpp>
 #include <millrace/filters/detail/unicode.hpp>
 #include <millrace/filters/filter_result.hpp>
 #include <millrace/filters/text_view.hpp>
+#include <millrace/filters/word_split.hpp>
 
 namespace millrace::filters {
 
@@ -24,6 +26,9 @@ struct fineweb_quality_params {
   std::size_t short_line_length = 30;
   double char_duplicates_ratio = 0.01;   ///< max characters in duplicate lines / characters without '\n'
   double new_line_ratio = 0.3;           ///< max '\n' per token
+  /// The tokens of new_line_ratio: millrace's (words + symbol tokens) or datatrove's English
+  /// tokens (its split_into_words; a second scan of the text, only when the ratio is reached).
+  word_split words = word_split::millrace;
 };
 
 /// FineWeb quality over the non-blank lines of the text (split on '\n').
@@ -68,7 +73,7 @@ struct fineweb_quality {
     if (ck.fail(dup_ratio > p.char_duplicates_ratio, "char_dup_ratio")) return ck.reason;
 
     // datatrove divides by the word count (ZeroDivisionError on none): no tokens and a newline fails.
-    const std::size_t tokens = st.tokens();
+    const std::size_t tokens = p.words == word_split::datatrove_english ? detail::spacy_en::tokens(st.text).size() : st.tokens();
     const double list_ratio = tokens ? double(st.newlines) / double(tokens) : (st.newlines ? 1e300 : 0.0);
     ck.stat("list_ratio", list_ratio);
     if (ck.fail(list_ratio > p.new_line_ratio, "list_ratio")) return ck.reason;

@@ -16,8 +16,10 @@
 #include <fmt/format.h>
 
 #include <millrace/filters/detail/check.hpp>
+#include <millrace/filters/detail/spacy_en.hpp>
 #include <millrace/filters/filter_result.hpp>
 #include <millrace/filters/text_view.hpp>
+#include <millrace/filters/word_split.hpp>
 
 namespace millrace::filters {
 
@@ -33,6 +35,10 @@ struct gopher_quality_params {
   std::optional<double> min_alpha_words_ratio = 0.8;     ///< datatrove's max_non_alpha_words_ratio
   std::optional<std::size_t> min_stop_words = 2;         ///< distinct stop words present
   std::vector<std::string> stop_words = {"the", "be", "to", "of", "and", "that", "have", "with"};
+  /// The words counted: millrace's (words; words + symbol tokens as the ratios' "tokens") or
+  /// datatrove's English tokens (word count and mean length over tokens holding a character
+  /// outside datatrove's PUNCTUATION, ratios and stop words over all tokens).
+  word_split words = word_split::millrace;
 };
 
 /// Gopher quality: word count and mean word length (over words), '#' and ellipsis per token,
@@ -46,16 +52,27 @@ struct gopher_quality {
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto& p = params;
-    const std::size_t n_words = st.words.size();
-    const std::size_t n_tokens = st.tokens();
+    // The counts, over millrace's words or datatrove's tokens (word_split).
+    std::vector<detail::spacy_en::token> dt;
+    const bool datatrove = p.words == word_split::datatrove_english;
+    if (datatrove) dt = detail::spacy_en::tokens(st.text);
+    std::size_t n_words = 0, word_chars = 0, n_tokens = 0, alpha = 0;
+    if (datatrove) {
+      for (auto& t : dt) {
+        if (!t.symbol) ++n_words, word_chars += t.chars;
+        alpha += t.alpha;
+      }
+      n_tokens = dt.size();
+    } else {
+      n_words = st.words.size(), n_tokens = st.tokens();
+      for (auto& w : st.words) word_chars += w.chars, alpha += w.alpha;
+    }
     ck.stat("words", double(n_words));
     if (ck.fail(p.min_doc_words && n_words < *p.min_doc_words, "gopher_short_doc")) return ck.reason;
     if (ck.fail(p.max_doc_words && n_words > *p.max_doc_words, "gopher_long_doc")) return ck.reason;
 
     if (n_words > 0) {  // numpy's mean of nothing is NaN, which fails no comparison
-      std::size_t chars = 0;
-      for (auto& w : st.words) chars += w.chars;
-      const double mean = double(chars) / double(n_words);
+      const double mean = double(word_chars) / double(n_words);
       ck.stat("mean_word_length", mean);
       if (ck.fail(p.min_avg_word_length && mean < *p.min_avg_word_length, "gopher_below_avg_threshold")) return ck.reason;
       if (ck.fail(p.max_avg_word_length && mean > *p.max_avg_word_length, "gopher_above_avg_threshold")) return ck.reason;
@@ -84,8 +101,6 @@ struct gopher_quality {
     if (ck.fail(p.max_ellipsis_lines_ratio && end_ellipsis_ratio > *p.max_ellipsis_lines_ratio, "gopher_too_many_end_ellipsis"))
       return ck.reason;
 
-    std::size_t alpha = 0;
-    for (auto& w : st.words) alpha += w.alpha;
     const double alpha_ratio = ratio(alpha, n_tokens);
     ck.stat("alpha_words_ratio", alpha_ratio);
     if (ck.fail(p.min_alpha_words_ratio && n_tokens && alpha_ratio < *p.min_alpha_words_ratio, "gopher_below_alpha_threshold"))
@@ -94,8 +109,9 @@ struct gopher_quality {
     if (p.min_stop_words || out) {
       std::vector<bool> found(p.stop_words.size());
       std::size_t distinct = 0;
-      for (std::size_t i = 0; i < n_words && (!p.min_stop_words || out || distinct < *p.min_stop_words); ++i) {
-        const std::string_view w = st.word(i);
+      const std::size_t n = datatrove ? dt.size() : st.words.size();  // datatrove: every token
+      for (std::size_t i = 0; i < n && (!p.min_stop_words || out || distinct < *p.min_stop_words); ++i) {
+        const std::string_view w = datatrove ? st.text.substr(dt[i].begin, dt[i].end - dt[i].begin) : st.word(i);
         for (std::size_t k = 0; k < p.stop_words.size(); ++k)
           if (!found[k] && w == p.stop_words[k]) found[k] = true, ++distinct;
       }
@@ -116,6 +132,10 @@ struct gopher_repetition_params {
   std::vector<std::pair<int, double>> top_n_grams = {{2, 0.2}, {3, 0.18}, {4, 0.16}};
   /// (n, max fraction): characters in repeated word n-grams (non-overlapping, as datatrove).
   std::vector<std::pair<int, double>> dup_n_grams = {{5, 0.15}, {6, 0.14}, {7, 0.13}, {8, 0.12}, {9, 0.11}, {10, 0.10}};
+  /// The words of the n-grams: millrace's (analyze()'s words: no punctuation or symbols) or
+  /// datatrove's English tokens (every token, punctuation and symbols included, as its
+  /// split_into_words: "(see below)." is 5 tokens, 2 words).
+  word_split words = word_split::millrace;
 };
 
 namespace detail {
@@ -170,11 +190,22 @@ struct gopher_repetition {
     if (ck.fail(p.dup_line_char_frac && of_text(line_chars) > *p.dup_line_char_frac, "dup_line_char_frac"))
       return ck.reason;
 
-    const std::size_t nw = st.words.size();
     if (p.top_n_grams.empty() && p.dup_n_grams.empty()) return ck.finish();
-    std::vector<std::uint64_t> h(nw);
-    std::vector<std::size_t> prefix(nw + 1, 0);  // code points of words [0, i)
-    for (std::size_t i = 0; i < nw; ++i) h[i] = detail::hash_bytes(st.word(i)), prefix[i + 1] = prefix[i] + st.words[i].chars;
+    // The words (word_split): their hashes and the code points of words [0, i).
+    std::vector<std::uint64_t> h;
+    std::vector<std::size_t> prefix{0};
+    const auto add_word = [&](std::string_view w, std::size_t chars) {
+      h.push_back(detail::hash_bytes(w)), prefix.push_back(prefix.back() + chars);
+    };
+    if (p.words == word_split::datatrove_english) {
+      const auto dt = detail::spacy_en::tokens(st.text);
+      h.reserve(dt.size()), prefix.reserve(dt.size() + 1);
+      for (const auto& t : dt) add_word(st.text.substr(t.begin, t.end - t.begin), t.chars);
+    } else {
+      h.reserve(st.words.size()), prefix.reserve(st.words.size() + 1);
+      for (std::size_t i = 0; i < st.words.size(); ++i) add_word(st.word(i), st.words[i].chars);
+    }
+    const std::size_t nw = h.size();
 
     // Keys of all n-grams for growing n, one mix per word per n: key[i] covers words [i, i+n).
     // (Multiply-add, not xor: "x x" must not give one key for every repeated word.)
