@@ -405,6 +405,15 @@ TEST_CASE("fineweb_quality.list_ratio") {
   CHECK(fw(s, {.new_line_ratio = 0.24}) == "list_ratio");
 }
 
+// A GNU info node starts with a line holding U+001F: blank for datatrove (str.strip() removes it),
+// so 1 of 8 lines ends in punctuation (0.125 >= 0.12; 1 of 9 would fail). datatrove 0.10.1 keeps it.
+TEST_CASE("fineweb_quality.info_separator_line_is_blank") {
+  std::string doc = "\x1f\nFile: x.info,  Node: Time, Up: Top";
+  for (int i = 0; i < 6; ++i) doc += "\nThis line number " + std::to_string(i) + " is long enough to count";
+  doc += "\nThe last line of the node ends with a period.";
+  CHECK(mf::fineweb_quality{}.check(mf::analyze(doc)) == "");
+}
+
 TEST_CASE("fineweb_quality.custom_stop_chars") {
   std::string s;
   for (std::size_t i = 0; i < 4; ++i) s += "the " + word(4 * i, 6) + " " + word(4 * i + 1, 6) + " " + word(4 * i + 2, 6) + " " + word(4 * i + 3, 6) + ";\n";

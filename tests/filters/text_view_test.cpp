@@ -79,6 +79,19 @@ TEST_CASE("text_view.lines") {
   CHECK(st.lines[0].chars == 11);
 }
 
+// Python's str.isspace() holds U+001C..U+001F (not White_Space): str.strip() and str.split()
+// remove them ("a\x1fb".split() == ["a", "b"], "\x1f ".strip() == "").
+TEST_CASE("text_view.lines.python_whitespace") {
+  const auto st = mf::analyze("a\x1f" "b\n\x1f \n\x1c" "c\x1d");
+  REQUIRE(st.lines.size() == 3);
+  CHECK(st.lines[0].ws_tokens == 2);
+  CHECK(st.lines[0].n_words == 2);
+  CHECK(st.lines[1].blank());
+  CHECK(st.stripped_line(2) == "c");
+  CHECK(st.ws_tokens.size() == 3);
+  CHECK(words("a\x1f" "b") == V{"a", "b"});
+}
+
 TEST_CASE("text_view.paragraphs") {
   // re.split(r"\n{2,}", text.strip())
   const auto st = mf::analyze("\n  first para\nstill first \n\n\nsecond\n \nsame second\n\n");

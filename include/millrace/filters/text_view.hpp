@@ -31,7 +31,7 @@ struct word_span {
 /// str.split("\n")); the text after a final '\n' is a last, empty line.
 struct line_span {
   std::uint32_t begin = 0, size = 0, chars = 0;
-  std::uint32_t strip_begin = 0, strip_size = 0;  ///< the line without leading/trailing White_Space
+  std::uint32_t strip_begin = 0, strip_size = 0;  ///< the line without leading/trailing whitespace (str.strip())
   std::uint32_t first_word = 0, n_words = 0;      ///< its words: st.words[first_word, +n_words)
   std::uint32_t ws_tokens = 0;                    ///< whitespace-separated tokens (str.split())
   std::uint32_t max_ws_token_chars = 0;           ///< the longest of them, in code points
@@ -39,7 +39,7 @@ struct line_span {
 };
 
 /// A whitespace-separated token (Python's str.split(): NeMo Curator's English "word"): a maximal
-/// run of code points that are not White_Space.
+/// run of code points that are not whitespace (str.isspace(): White_Space and U+001C..U+001F).
 struct token_span {
   std::uint32_t begin = 0, size = 0, chars = 0;
   bool alpha = false;  ///< holds a letter (L*, ideographs included)
@@ -61,7 +61,7 @@ struct doc_stats {
   std::size_t letters = 0;        ///< code points in L*
   std::size_t uppercase = 0;      ///< code points in Lu
   std::size_t digits = 0;         ///< code points in N*
-  std::size_t spaces = 0;         ///< White_Space code points, '\n' included
+  std::size_t spaces = 0;         ///< whitespace code points (str.isspace()), '\n' included
   std::size_t symbols = 0;        ///< code points in P* and S*
   std::size_t symbol_tokens = 0;  ///< punctuation/symbol tokens: each P*/S* code point, a run of one repeated character counted once
   std::size_t ascii_letters = 0;  ///< [A-Za-z]
@@ -103,7 +103,7 @@ namespace detail {
 
 inline bool word_class(cclass c) { return c == cclass::letter || c == cclass::digit || c == cclass::mark; }
 
-// Paragraphs from the lines: the text stripped of White_Space at both ends, cut at empty lines.
+// Paragraphs from the lines: the text stripped of whitespace at both ends, cut at empty lines.
 inline void find_paragraphs(doc_stats& st) {
   std::size_t first = 0, last = st.lines.size();
   while (first < last && st.lines[first].blank()) ++first;

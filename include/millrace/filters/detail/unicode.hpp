@@ -46,7 +46,7 @@ inline char32_t decode(std::string_view s, std::size_t& i) {
 
 /// What the scan needs to know of a code point.
 enum class cclass : std::uint8_t {
-  space,       ///< Unicode White_Space: separates words, stripped from line ends
+  space,       ///< Python's str.isspace(): Unicode White_Space and U+001C..U+001F; separates words, stripped from line ends
   letter,      ///< L*: forms words, counts as alphabetic
   digit,       ///< N*: forms words
   mark,        ///< M*, and Pc ('_'): continues a word
@@ -70,7 +70,10 @@ inline constexpr auto ascii_class = [] {
   std::array<cclass, 128> t{};
   for (int i = 0; i < 128; ++i) {
     cclass k = cclass::other;
-    if ((i >= 0x09 && i <= 0x0d) || i == 0x20) k = cclass::space;
+    // Python's str.isspace() (what str.strip() and str.split() remove, in datatrove and NeMo)
+    // also holds the information separators U+001C..U+001F, which are not White_Space: GNU
+    // info files separate their nodes by a line holding U+001F.
+    if ((i >= 0x09 && i <= 0x0d) || (i >= 0x1c && i <= 0x1f) || i == 0x20) k = cclass::space;
     else if ((i >= 0x21 && i <= 0x2f) || (i >= 0x3a && i <= 0x40) || (i >= 0x5b && i <= 0x60) ||
              (i >= 0x7b && i <= 0x7e))
       k = cclass::punct;
