@@ -12,6 +12,9 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
+#include <mrtest/files.hpp>
+#include <mrtest/temp_dir.hpp>
+
 #include "wordnet_fixture.hpp"
 
 namespace au = millrace::augment;
@@ -74,10 +77,12 @@ TEST_CASE("wordnet.missing_database.error_names_path") {
 
 namespace {
 // A tiny database in the real file format: two synsets, one lemma with two senses.
-std::filesystem::path write_tiny_db(std::string_view bad_index_line = {}) {
-  const auto dir = std::filesystem::temp_directory_path() / ("millrace-tinywn-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  auto put = [&](const char* name, const std::string& text) { std::ofstream(dir / name) << text; };
+// In a fresh directory, removed at the end of the test.
+struct tiny_db : mrtest::temp_dir {
+  explicit tiny_db(std::string_view bad_index_line = {});
+};
+tiny_db::tiny_db(std::string_view bad_index_line) : mrtest::temp_dir("tinywn") {
+  auto put = [&](const char* name, const std::string& text) { mrtest::write_file(path / name, text); };
   const std::string lic = "  1 license header line\n";
   put("data.noun", lic + "00000100 05 n 02 gizmo 0 widget(a) 0 000 | a device\n"
                          "00000200 05 n 02 gizmo 1 doohickey 0 000 | another\n");
@@ -87,12 +92,11 @@ std::filesystem::path write_tiny_db(std::string_view bad_index_line = {}) {
                         "verb.exc", "adj.exc", "adv.exc"})
     put(n, lic);
   put("cntlist.rev", "gizmo%1:05:01:: 1 7\n");
-  return dir;
 }
 }  // namespace
 
 TEST_CASE("wordnet.tiny_db.parse_and_sense_order") {
-  const auto dir = write_tiny_db();
+  const tiny_db dir;
   auto wn = au::wordnet::load(dir);
   // index order is sense order: the 00000200 synset first
   auto s = wn.synonyms("gizmo", au::pos::noun, {.max_senses = 0});
@@ -101,11 +105,10 @@ TEST_CASE("wordnet.tiny_db.parse_and_sense_order") {
   CHECK(s[1] == "widget");   // syntactic marker "(a)" stripped
   CHECK(wn.synonyms("gizmo", au::pos::noun, {.max_senses = 1}) == std::vector<std::string_view>{"doohickey"});
   CHECK(wn.tag_count("gizmo", au::pos::noun) == 7);
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("wordnet.tiny_db.malformed_line.file_line_error") {
-  const auto dir = write_tiny_db("broken n 1 0 1 0 99999999\n");
+  const tiny_db dir("broken n 1 0 1 0 99999999\n");
   try {
     (void)au::wordnet::load(dir);
     FAIL("a dangling synset offset must throw");
@@ -114,20 +117,18 @@ TEST_CASE("wordnet.tiny_db.malformed_line.file_line_error") {
     CHECK(what.find((dir / "index.noun").string() + ":5:") != std::string::npos);
     CHECK(what.find("99999999") != std::string::npos);
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("wordnet.wnsearchdir.env_honoured") {
-  const auto dir = write_tiny_db();
+  const tiny_db dir;
   const char* old = std::getenv("WNSEARCHDIR");
   const std::string saved = old ? old : "";
-  ::setenv("WNSEARCHDIR", dir.c_str(), 1);
+  ::setenv("WNSEARCHDIR", dir.path.c_str(), 1);
   CHECK(au::wordnet::default_path() == dir);
   auto wn = au::wordnet::load();
   CHECK(wn.path() == dir);
   CHECK(wn.sense_count("gizmo", au::pos::noun) == 2);
   if (old) ::setenv("WNSEARCHDIR", saved.c_str(), 1); else ::unsetenv("WNSEARCHDIR");
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("wordnet.shared.2T.same_as_serial") {

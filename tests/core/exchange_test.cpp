@@ -30,6 +30,9 @@
 #include <millrace/core.hpp>
 #include <millrace/core/exchange.hpp>
 
+#include <mrtest/files.hpp>
+#include <mrtest/temp_dir.hpp>
+
 namespace mr = millrace;
 namespace fs = std::filesystem;
 
@@ -70,33 +73,6 @@ static_assert(mr::serializable<item>);
 static_assert(!mr::serializable<not_serializable>);
 static_assert(!mr::serializable<int*>);
 static_assert(!mr::serializable<std::vector<not_serializable>>);
-
-// A fresh directory per test, removed at the end; entries() says what a test left in it.
-struct scratch_dir {
-  fs::path path;
-  scratch_dir() {
-    static std::atomic<int> n{0};
-    path = fs::temp_directory_path() / ("millrace-exchange-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~scratch_dir() {
-    std::error_code ec;
-    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path, ec);
-  }
-  std::vector<std::string> top_entries() const {
-    std::vector<std::string> v;
-    for (const auto& e : fs::directory_iterator(path)) v.push_back(e.path().filename().string());
-    return v;
-  }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> v;
-    for (const auto& e : fs::recursive_directory_iterator(path)) v.push_back(e.path().lexically_relative(path).string());
-    std::sort(v.begin(), v.end());
-    return v;
-  }
-};
 
 template <class T>
 void check_round_trip(const T& v) {
@@ -164,15 +140,6 @@ std::vector<T> drain(mr::sorted_reader<T, L>& r, std::size_t batch = 0) {
   return out;
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), {}};
-}
-void write_file(const fs::path& p, const std::string& s) {
-  std::ofstream f(p, std::ios::binary | std::ios::trunc);
-  f << s;
-}
-
 bool running_as_root() { return ::geteuid() == 0; }
 
 }  // namespace
@@ -236,7 +203,7 @@ TEST_CASE("serialize.garbled_input_is_an_error") {
 
 // ---- run files -------------------------------------------------------------------------------
 TEST_CASE("spill.run_file.round_trip_and_commit") {
-  scratch_dir d;
+  mrtest::temp_dir d;
   const auto items = make_items(5000, 100, 1);
   const auto path = d.path / "items.mrrun";
   {
@@ -263,7 +230,7 @@ TEST_CASE("spill.run_file.round_trip_and_commit") {
 }
 
 TEST_CASE("spill.run_file.uncommitted_is_removed") {
-  scratch_dir d;
+  mrtest::temp_dir d;
   {
     mr::run_writer<item> w(d.path / "x.mrrun");
     w.write_all(make_items(100, 10, 2));
@@ -272,17 +239,17 @@ TEST_CASE("spill.run_file.uncommitted_is_removed") {
 }
 
 TEST_CASE("spill.run_file.truncated_is_detected") {
-  scratch_dir d;
+  mrtest::temp_dir d;
   const auto items = make_items(2000, 50, 3);
   const auto path = d.path / "t.mrrun";
   mr::run_writer<item> w(path, {.block_bytes = 512});
   w.write_all(items);
   w.commit();
-  const std::string whole = read_file(path);
+  const std::string whole = mrtest::read_file(path);
   for (std::size_t cut : {std::size_t(0), std::size_t(10), std::size_t(40), whole.size() / 2, whole.size() - 33,
                           whole.size() - 32, whole.size() - 1}) {
     CAPTURE(cut);
-    write_file(path, whole.substr(0, cut));
+    mrtest::write_file(path, whole.substr(0, cut));
     try {
       mr::run_reader<item> r(path);
       std::vector<item> got;
@@ -297,13 +264,13 @@ TEST_CASE("spill.run_file.truncated_is_detected") {
 }
 
 TEST_CASE("spill.run_file.every_flipped_byte_is_detected") {
-  scratch_dir d;
+  mrtest::temp_dir d;
   const auto items = make_items(120, 20, 4);
   const auto path = d.path / "f.mrrun";
   mr::run_writer<item> w(path, {.block_bytes = 300});
   w.write_all(items);
   w.commit();
-  const std::string whole = read_file(path);
+  const std::string whole = mrtest::read_file(path);
   REQUIRE(whole.size() > 1000);
   std::size_t detected = 0;
   auto poke = [&](std::size_t i, char c) {  // one byte in place: cheaper than rewriting the file
@@ -344,7 +311,7 @@ TEST_CASE("spill.sorter.equals_stable_sort") {
   for (auto c : {budget_case{"everything_fits", std::size_t(1) << 30}, budget_case{"64KiB", std::size_t(64) << 10},
                  budget_case{"run_per_100_records", 100 * per_record}}) {
     CAPTURE(c.name);
-    scratch_dir d;
+    mrtest::temp_dir d;
     mr::external_sorter<key_seq, by_first> s({.memory_budget = c.budget, .tmp_dir = d.path});
     auto copy = input;
     for (std::size_t i = 0; i < copy.size(); i += 777) {  // both push forms
@@ -384,7 +351,7 @@ TEST_CASE("spill.sorter.million_records_tiny_budget") {
   const auto input = make_pairs(1000000, 5000, 6);
   auto expected = input;
   std::stable_sort(expected.begin(), expected.end(), by_first{});
-  scratch_dir d;
+  mrtest::temp_dir d;
   mr::external_sorter<key_seq, by_first> s({.memory_budget = 8 << 10, .tmp_dir = d.path});
   for (auto x : input) s.push(std::move(x));
   CHECK(s.stats().peak_buffered_bytes <= (8 << 10) + 16);
@@ -401,7 +368,7 @@ TEST_CASE("spill.sorter.strings_and_destroyed_reader") {
   for (auto& x : input) x = std::string(rng() % 40, char('a' + rng() % 3));
   auto expected = input;
   std::stable_sort(expected.begin(), expected.end());
-  scratch_dir d;
+  mrtest::temp_dir d;
   {
     mr::external_sorter<std::string> s({.memory_budget = 4096, .tmp_dir = d.path});
     for (auto x : input) s.push(std::move(x));
@@ -430,7 +397,7 @@ TEST_CASE("spill.sorter.finish_to_runs_then_merge") {
   std::stable_sort(expected.begin(), expected.end(), by_first{});
   for (std::size_t budget : {std::size_t(1) << 30, std::size_t(4000)}) {
     CAPTURE(budget);
-    scratch_dir tmp, keep;
+    mrtest::temp_dir tmp, keep;
     mr::external_sorter<key_seq, by_first> s({.memory_budget = budget, .tmp_dir = tmp.path});
     for (auto x : input) s.push(std::move(x));
     const auto runs = s.finish_to_runs(keep.path);
@@ -448,7 +415,7 @@ TEST_CASE("spill.sorter.finish_to_runs_then_merge") {
 }
 
 TEST_CASE("spill.sorter.missing_or_unwritable_tmp_dir_names_it") {
-  scratch_dir d;
+  mrtest::temp_dir d;
   const auto missing = d.path / "does-not-exist";
   auto spill_into = [](const fs::path& dir) {
     mr::external_sorter<std::uint64_t> s({.memory_budget = 256, .tmp_dir = dir});
@@ -461,7 +428,7 @@ TEST_CASE("spill.sorter.missing_or_unwritable_tmp_dir_names_it") {
     CHECK(std::string(e.what()).find(missing.string()) != std::string::npos);
   }
   const auto file = d.path / "a-file";
-  write_file(file, "x");
+  mrtest::write_file(file, "x");
   try {
     spill_into(file);
     FAIL("spilling into a regular file succeeded");
@@ -510,7 +477,7 @@ struct file_size_limit {
 }  // namespace
 
 TEST_CASE("spill.sorter.write_failure_mid_spill_leaves_nothing") {
-  scratch_dir d;
+  mrtest::temp_dir d;
   mr::external_sorter<key_seq, by_first> s({.memory_budget = 64 << 10, .tmp_dir = d.path});
   const auto input = make_pairs(50000, 100, 9);
   try {
@@ -531,7 +498,7 @@ TEST_CASE("spill.sorter.write_failure_mid_spill_leaves_nothing") {
 TEST_CASE("spill.fault_injected.enospc" * doctest::skip()) {  // also eio, and a failed rename
   const char* fault = std::getenv("MILLRACE_FAULT");
   REQUIRE_MESSAGE(fault != nullptr, "run under tests/faults' shim with MILLRACE_FAULT=write:N:enospc");
-  scratch_dir d;
+  mrtest::temp_dir d;
   const auto input = make_items(40000, 500, 10);
   try {
     mr::run(mr::from_range(input) |
@@ -562,7 +529,7 @@ TEST_CASE("exchange.same_output.executors_batches_budgets_partitions") {
           CAPTURE(budget);
           CAPTURE(bs);
           CAPTURE(threads);
-          scratch_dir d;
+          mrtest::temp_dir d;
           auto stats = std::make_shared<mr::spill_stats>();
           std::vector<item> out;
           auto p = mr::from_range(input) |
@@ -597,7 +564,7 @@ TEST_CASE("exchange.same_output.executors_batches_budgets_partitions") {
 }
 
 TEST_CASE("exchange.in_memory.never_touches_disk") {
-  scratch_dir d;
+  mrtest::temp_dir d;
   const auto missing = d.path / "no-such-dir";
   auto stats = std::make_shared<mr::spill_stats>();
   const auto input = make_items(3000, 50, 12);
@@ -618,7 +585,7 @@ TEST_CASE("exchange.identity_key.and_chained_exchanges") {
   for (auto& x : in) x = int(rng() % 1000) - 500;
   auto sorted = in;
   std::stable_sort(sorted.begin(), sorted.end());
-  scratch_dir d;
+  mrtest::temp_dir d;
   std::vector<int> out;
   mr::run(mr::from_range(in) | mr::exchange({.spill = {.memory_budget = 1024, .tmp_dir = d.path}}) |
               mr::map([](int x) { return -x; }) |
@@ -651,7 +618,7 @@ TEST_CASE("exchange.positioned.ties_by_position_even_unordered") {
   auto expected = in;
   std::sort(expected.begin(), expected.end(),
             [](const pitem& a, const pitem& b) { return std::tie(a.key, a.position) < std::tie(b.key, b.position); });
-  scratch_dir d;
+  mrtest::temp_dir d;
   std::vector<pitem> out;
   mr::run(mr::from_range(in) | mr::inspect([](const pitem& p) {
             if (p.position.offset % 401 == 0) std::this_thread::sleep_for(std::chrono::microseconds(300));
@@ -673,7 +640,7 @@ TEST_CASE("exchange.positioned.ties_by_position_even_unordered") {
 }
 
 TEST_CASE("exchange.downstream_throws.temp_files_removed") {
-  scratch_dir d;
+  mrtest::temp_dir d;
   const auto input = make_items(20000, 1000, 15);
   for (int threads : {0, 2}) {
     CAPTURE(threads);
@@ -700,7 +667,7 @@ TEST_CASE("exchange.downstream_throws.temp_files_removed") {
 }
 
 TEST_CASE("exchange.upstream_throws_mid_spill.temp_files_removed") {
-  scratch_dir d;
+  mrtest::temp_dir d;
   const auto input = make_items(20000, 1000, 16);
   auto p = mr::from_range(input) | mr::map([](item r) {
              if (r.seq == 15000) throw std::runtime_error("upstream failure");
@@ -714,7 +681,7 @@ TEST_CASE("exchange.upstream_throws_mid_spill.temp_files_removed") {
 }
 
 TEST_CASE("exchange.spill_error.names_directory_and_leaves_nothing") {
-  scratch_dir d;
+  mrtest::temp_dir d;
   const auto missing = d.path / "gone";
   const auto input = make_items(5000, 100, 17);
   auto p = mr::from_range(input) |
@@ -743,7 +710,7 @@ TEST_CASE("exchange.spill_error.names_directory_and_leaves_nothing") {
 }
 
 TEST_CASE("exchange.same_pipeline_twice.same_output") {
-  scratch_dir d;
+  mrtest::temp_dir d;
   const auto input = make_items(4000, 30, 18);
   std::vector<item> out;
   auto p = mr::from_range(input) |

@@ -17,6 +17,8 @@
 #include <millrace/dedup/near_dedup.hpp>
 #include <millrace/dedup/near_out_of_core.hpp>
 
+#include <mrtest/temp_dir.hpp>
+
 #include "corpus.hpp"
 
 namespace mr = millrace;
@@ -37,16 +39,6 @@ std::vector<doc> docs_of(const dedup_test::corpus& c) {
   v.push_back({"", {0, c.docs.size() + 1}});
   return v;
 }
-
-struct tmp_dir {
-  fs::path path;
-  explicit tmp_dir(const char* name) : path(fs::temp_directory_path() / (std::string("millrace-ooc-test-") + name)) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~tmp_dir() { fs::remove_all(path); }
-  std::size_t entries() const { return std::distance(fs::directory_iterator(path), fs::directory_iterator()); }
-};
 
 struct outcome {
   std::vector<std::uint64_t> cluster;
@@ -101,7 +93,7 @@ void check_same(const outcome& got, const dd::near_dedup_result& want, const std
 TEST_CASE("near_out_of_core.equals_in_memory.budgets_threads_batches_verify_resume") {
   auto c = dedup_test::make_corpus(7, 150, 3, 0.15);
   const auto docs = docs_of(c);
-  tmp_dir tmp("equal");
+  mrtest::temp_dir tmp("ooc-equal");
   for (bool verify : {false, true}) {
     dd::near_dedup_options o;
     o.threshold = 0.5;
@@ -126,7 +118,7 @@ TEST_CASE("near_out_of_core.equals_in_memory.budgets_threads_batches_verify_resu
           for (auto& s : serial.summary.stages) spilled += s.bytes_spilled;
           CHECK(spilled > 0);  // the tiny budget really spilled
         }
-        CHECK(tmp.entries() == 0);  // work directory removed after success
+        CHECK(tmp.top_entries().size() == 0);  // work directory removed after success
       }
     }
   }
@@ -135,7 +127,7 @@ TEST_CASE("near_out_of_core.equals_in_memory.budgets_threads_batches_verify_resu
 TEST_CASE("near_out_of_core.failure_removes_the_work_directory") {
   auto c = dedup_test::make_corpus(3, 60, 2, 0.1);
   const auto docs = docs_of(c);
-  tmp_dir tmp("failure");
+  mrtest::temp_dir tmp("ooc-failure");
   dd::near_dedup_options o;
   o.threshold = 0.5;
   for (bool resume : {false, true}) {
@@ -152,16 +144,16 @@ TEST_CASE("near_out_of_core.failure_removes_the_work_directory") {
       }, "boom");
       CHECK_THROWS_WITH(mr::run(mr::from_range(docs) | boom | nd.sign(text_of), mr::serial_executor{.batch_size = 5}),
                         doctest::Contains("boom"));
-      CHECK(tmp.entries() == 1);  // still there while the object lives
+      CHECK(tmp.top_entries().size() == 1);  // still there while the object lives
     }
-    CHECK(tmp.entries() == 0);  // not closed: removed
+    CHECK(tmp.top_entries().size() == 0);  // not closed: removed
   }
 }
 
 TEST_CASE("near_out_of_core.output_pass_checks_the_input_is_the_same") {
   auto c = dedup_test::make_corpus(4, 40, 2, 0.1);
   auto docs = docs_of(c);
-  tmp_dir tmp("changed");
+  mrtest::temp_dir tmp("ooc-changed");
   dd::near_dedup_options o;
   o.threshold = 0.5;
   dd::out_of_core_options x;
@@ -189,13 +181,13 @@ TEST_CASE("near_out_of_core.output_pass_checks_the_input_is_the_same") {
     CHECK_THROWS_WITH(mr::run(mr::from_range(moved) | nd.survivors<doc>() | mr::collect(out), mr::serial_executor{}),
                       doctest::Contains("positions differ"));
   }
-  CHECK(tmp.entries() == 0);
+  CHECK(tmp.top_entries().size() == 0);
 }
 
 TEST_CASE("near_out_of_core.resume_after_each_stage_and_damaged_outputs") {
   auto c = dedup_test::make_corpus(11, 120, 3, 0.15);
   const auto docs = docs_of(c);
-  tmp_dir tmp("resume");
+  mrtest::temp_dir tmp("ooc-resume");
   dd::near_dedup_options o;
   o.threshold = 0.5;
   o.verify = true;
@@ -225,7 +217,7 @@ TEST_CASE("near_out_of_core.resume_after_each_stage_and_damaged_outputs") {
     REQUIRE(!r.summary.stages.empty());
     CHECK(r.summary.stages.front().name == "sign");
     CHECK(r.summary.stages.front().resumed);
-    CHECK(tmp.entries() == 0);
+    CHECK(tmp.top_entries().size() == 0);
   }
   // A damaged stage output: flip a byte in every run file after the sign stage.
   {
@@ -254,7 +246,7 @@ TEST_CASE("near_out_of_core.resume_after_each_stage_and_damaged_outputs") {
     REQUIRE(nd.done("sign"));
     CHECK_THROWS(nd.cluster());
   }
-  CHECK(tmp.entries() == 0);  // the failed object removed its directory
+  CHECK(tmp.top_entries().size() == 0);  // the failed object removed its directory
 }
 
 TEST_CASE("near_out_of_core.index.A_then_B_equals_one_run_over_A_plus_B") {
@@ -279,7 +271,7 @@ TEST_CASE("near_out_of_core.index.A_then_B_equals_one_run_over_A_plus_B") {
   ab.insert(ab.end(), b.begin(), b.end());
   const auto want = reference(ab, o);
 
-  tmp_dir tmp("index");
+  mrtest::temp_dir tmp("ooc-index");
   const fs::path index = tmp.path / "index";
   fs::create_directories(index / "work");
   dd::out_of_core_options x;

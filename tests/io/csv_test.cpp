@@ -3,12 +3,14 @@
 
 #include <doctest/doctest.h>
 
-#include "test_util.hpp"
+#include <mrtest/temp_dir.hpp>
+#include <mrtest/files.hpp>
+#include <mrtest/zstd.hpp>
 
 #include <random>
 
 namespace io = millrace::io;
-using iotest::temp_dir;
+using mrtest::temp_dir;
 using strings = std::vector<std::string>;
 
 static std::vector<strings> read_all(io::csv_reader& r, std::vector<std::size_t>* lines = nullptr) {
@@ -31,7 +33,7 @@ static const char* kSample =
 
 TEST_CASE("csv.reader.header.quotes_newlines_crlf") {
   temp_dir d;
-  iotest::write_file(d / "a.csv", kSample);
+  mrtest::write_file(d / "a.csv", kSample);
   io::csv_reader r(d / "a.csv");
   CHECK(r.header() == strings{"id", "name", "note"});
   CHECK(r.column("note") == 2);
@@ -49,10 +51,10 @@ TEST_CASE("csv.reader.header.quotes_newlines_crlf") {
 
 TEST_CASE("csv.reader.zst.same_records") {
   temp_dir d;
-  iotest::write_file(d / "a.csv", kSample);
-  iotest::write_file(d / "a.csv.zst", iotest::zstd_compress(kSample));
+  mrtest::write_file(d / "a.csv", kSample);
+  mrtest::write_file(d / "a.csv.zst", mrtest::zstd_compress(kSample));
   // Also a zstd file without the extension: detected by its magic number.
-  iotest::write_file(d / "b.csv", iotest::zstd_compress(kSample));
+  mrtest::write_file(d / "b.csv", mrtest::zstd_compress(kSample));
   io::csv_reader plain(d / "a.csv"), z(d / "a.csv.zst"), sniffed(d / "b.csv");
   auto want = read_all(plain);
   CHECK(read_all(z) == want);
@@ -62,7 +64,7 @@ TEST_CASE("csv.reader.zst.same_records") {
 
 TEST_CASE("csv.reader.delimiter.semicolon_no_header") {
   temp_dir d;
-  iotest::write_file(d / "s.csv", "a;'b;c';'it''s'\nx;y;z\n");
+  mrtest::write_file(d / "s.csv", "a;'b;c';'it''s'\nx;y;z\n");
   io::csv_reader r(d / "s.csv", {.delimiter = ';', .quote = '\'', .header = false});
   CHECK(r.header().empty());
   auto rows = read_all(r);
@@ -73,7 +75,7 @@ TEST_CASE("csv.reader.delimiter.semicolon_no_header") {
 
 TEST_CASE("csv.reader.bom_and_lone_empty_field") {
   temp_dir d;
-  iotest::write_file(d / "b.csv", "\xEF\xBB\xBFv\n\"\"\nx\n");
+  mrtest::write_file(d / "b.csv", "\xEF\xBB\xBFv\n\"\"\nx\n");
   io::csv_reader r(d / "b.csv");
   CHECK(r.header() == strings{"v"});
   auto rows = read_all(r);
@@ -103,8 +105,8 @@ TEST_CASE("csv.reader.roundtrip.random_1MB") {
     io::csv_append_record(text, row);
   }
   temp_dir d;
-  iotest::write_file(d / "r.csv", text);
-  iotest::write_file(d / "r.csv.zst", iotest::zstd_compress(text));
+  mrtest::write_file(d / "r.csv", text);
+  mrtest::write_file(d / "r.csv.zst", mrtest::zstd_compress(text));
   io::csv_reader r(d / "r.csv"), z(d / "r.csv.zst");
   CHECK(read_all(r) == rows);
   CHECK(read_all(z) == rows);
@@ -121,7 +123,7 @@ static void check_error(const io::input_error& e, const std::string& file, std::
 TEST_CASE("csv.reader.bad.unterminated_quote") {
   temp_dir d;
   const auto f = (d / "u.csv").string();
-  iotest::write_file(f, "a,b\n1,2\n3,\"open\nmore\n");
+  mrtest::write_file(f, "a,b\n1,2\n3,\"open\nmore\n");
   io::csv_reader r(f);
   strings row;
   CHECK(r.next(row));
@@ -137,7 +139,7 @@ TEST_CASE("csv.reader.bad.unterminated_quote") {
 TEST_CASE("csv.reader.bad.width_then_recover") {
   temp_dir d;
   const auto f = (d / "w.csv").string();
-  iotest::write_file(f, "a,b\n1,2\n1,2,3\n4,5\n");
+  mrtest::write_file(f, "a,b\n1,2\n1,2,3\n4,5\n");
   io::csv_reader r(f);
   strings row;
   CHECK(r.next(row));
@@ -151,7 +153,7 @@ TEST_CASE("csv.reader.bad.width_then_recover") {
 TEST_CASE("csv.reader.bad.char_after_quote_then_recover") {
   temp_dir d;
   const auto f = (d / "q.csv").string();
-  iotest::write_file(f, "a,b\n\"x\"y,2\n3,4\n");
+  mrtest::write_file(f, "a,b\n\"x\"y,2\n3,4\n");
   io::csv_reader r(f);
   strings row;
   try {
@@ -167,7 +169,7 @@ TEST_CASE("csv.reader.bad.char_after_quote_then_recover") {
 TEST_CASE("csv.reader.bad.invalid_utf8") {
   temp_dir d;
   const auto f = (d / "i.csv").string();
-  iotest::write_file(f, "a,b\n1,ok\n2,bad\xFF\n3,fine\n");
+  mrtest::write_file(f, "a,b\n1,ok\n2,bad\xFF\n3,fine\n");
   io::csv_reader r(f);
   strings row;
   CHECK(r.next(row));
@@ -187,9 +189,9 @@ TEST_CASE("csv.reader.bad.truncated_zst") {
   temp_dir d;
   std::string text = "a,b\n";
   for (int i = 0; i < 20000; ++i) text += std::to_string(i) + ",value" + std::to_string(i * 7) + "\n";
-  auto z = iotest::zstd_compress(text);
+  auto z = mrtest::zstd_compress(text);
   const auto f = (d / "t.csv.zst").string();
-  iotest::write_file(f, z.substr(0, z.size() / 2));
+  mrtest::write_file(f, z.substr(0, z.size() / 2));
   io::csv_reader r(f);
   strings row;
   std::size_t n = 0;
@@ -207,7 +209,7 @@ TEST_CASE("csv.reader.bad.truncated_zst") {
 
 TEST_CASE("csv.reader.empty_file") {
   temp_dir d;
-  iotest::write_file(d / "e.csv", "");
+  mrtest::write_file(d / "e.csv", "");
   io::csv_reader r(d / "e.csv");
   strings row;
   CHECK(r.header().empty());

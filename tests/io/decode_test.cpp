@@ -5,14 +5,16 @@
 
 #include <doctest/doctest.h>
 
-#include "test_util.hpp"
+#include <mrtest/temp_dir.hpp>
+#include <mrtest/files.hpp>
+#include <mrtest/zstd.hpp>
 
 #include <optional>
 
 namespace mr = millrace;
 namespace io = millrace::io;
 namespace fs = std::filesystem;
-using iotest::temp_dir;
+using mrtest::temp_dir;
 
 namespace {
 
@@ -197,8 +199,8 @@ TEST_CASE("io.decode.read_jsonl_as.pipeline_same_rejects_and_records_as_detail_f
   temp_dir d;
   std::string text;
   for (int i = 0; i < 300; ++i) text += sample_lines[std::size_t(i) % sample_lines.size()] + "\n";
-  iotest::write_file(d / "a.jsonl", text);
-  iotest::write_file(d / "b.jsonl.zst", iotest::zstd_compress(text));
+  mrtest::write_file(d / "a.jsonl", text);
+  mrtest::write_file(d / "b.jsonl.zst", mrtest::zstd_compress(text));
   const std::vector<std::string> inputs{(d / "a.jsonl").string(), (d / "b.jsonl.zst").string()};
   auto ro = io::read_options{.policy = io::on_bad_record::reject, .max_rejects = {.max = 0}};
 
@@ -223,7 +225,7 @@ TEST_CASE("io.decode.read_jsonl_as.pipeline_same_rejects_and_records_as_detail_f
   CHECK(grep.rejected() == wrep.rejected());
   CHECK(grep.rejected() > 0);
   CHECK(grep.find("read_jsonl")->records_out == wrep.find("read")->records_out);
-  CHECK(iotest::read_file(d / "got.rejects.jsonl") == iotest::read_file(d / "want.rejects.jsonl"));
+  CHECK(mrtest::read_file(d / "got.rejects.jsonl") == mrtest::read_file(d / "want.rejects.jsonl"));
   REQUIRE(got.size() == want.size());
   for (std::size_t i = 0; i < got.size(); ++i) {
     CHECK(got[i].raw == want[i].raw);

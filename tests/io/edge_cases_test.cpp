@@ -5,7 +5,9 @@
 
 #include <doctest/doctest.h>
 
-#include "test_util.hpp"
+#include <mrtest/temp_dir.hpp>
+#include <mrtest/files.hpp>
+#include <mrtest/zstd.hpp>
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -19,7 +21,7 @@
 namespace mr = millrace;
 namespace io = millrace::io;
 namespace fs = std::filesystem;
-using iotest::temp_dir;
+using mrtest::temp_dir;
 
 namespace {
 
@@ -42,7 +44,7 @@ run_result read_rejecting(const std::vector<std::string>& inputs, const fs::path
   ro.rejects_file = rejects;
   run_result r;
   mr::run(io::read_jsonl(inputs, ro) | mr::collect(r.records), mr::serial_executor{});
-  const std::string text = iotest::read_file(rejects);
+  const std::string text = mrtest::read_file(rejects);
   for (std::size_t p = 0; p < text.size();) {
     auto e = text.find('\n', p);
     if (e == std::string::npos) e = text.size();
@@ -67,7 +69,7 @@ TEST_CASE("edge.long_line.reported_when_the_limit_is_reached") {
   // the end of the line, with a bounded prefix; reading resumes after the next newline.
   temp_dir d;
   const std::string big(10u << 20, 'x');
-  iotest::write_file(d / "a.jsonl", "{\"a\":1}\n" + big + "\n{\"a\":2}\n");
+  mrtest::write_file(d / "a.jsonl", "{\"a\":1}\n" + big + "\n{\"a\":2}\n");
   io::chunk_options opt{.chunk_bytes = 64 << 10, .max_line_bytes = 64 << 10};
   io::chunk_reader r({d / "a.jsonl"}, opt);
   io::text_chunk c;
@@ -97,7 +99,7 @@ TEST_CASE("edge.long_line.reported_when_the_limit_is_reached") {
 TEST_CASE("edge.long_line.no_newline_ever.file_of_10MB") {
   // 10 MB of 'x' and no newline at all, through the pipeline with the reject policy.
   temp_dir d;
-  iotest::write_file(d / "x.jsonl", std::string(10u << 20, 'x'));
+  mrtest::write_file(d / "x.jsonl", std::string(10u << 20, 'x'));
   auto r = read_rejecting({(d / "x.jsonl").string()}, d / "rej.jsonl", {.max_line_bytes = 64 << 10});
   CHECK(r.records.empty());
   REQUIRE(r.rejects.size() == 1);
@@ -157,10 +159,10 @@ TEST_CASE("edge.fifo_named_explicitly.read_as_a_stream") {
 
 TEST_CASE("edge.empty_content.plain_and_zst_alike") {
   temp_dir d;
-  iotest::write_file(d / "plain.jsonl", "");
-  iotest::write_file(d / "frame.jsonl.zst", iotest::zstd_compress(""));            // a valid, empty frame
-  iotest::write_file(d / "frames.jsonl.zst", iotest::zstd_compress("") + iotest::zstd_compress(""));
-  iotest::write_file(d / "renamed.jsonl", iotest::zstd_compress(""));              // found by magic number
+  mrtest::write_file(d / "plain.jsonl", "");
+  mrtest::write_file(d / "frame.jsonl.zst", mrtest::zstd_compress(""));            // a valid, empty frame
+  mrtest::write_file(d / "frames.jsonl.zst", mrtest::zstd_compress("") + mrtest::zstd_compress(""));
+  mrtest::write_file(d / "renamed.jsonl", mrtest::zstd_compress(""));              // found by magic number
   for (const char* name : {"plain.jsonl", "frame.jsonl.zst", "frames.jsonl.zst", "renamed.jsonl"}) {
     CAPTURE(name);
     auto chunks = all_chunks({d / name});
@@ -170,7 +172,7 @@ TEST_CASE("edge.empty_content.plain_and_zst_alike") {
     CHECK(all_chunks({d / name}, {.empty_file_is_error = false}).empty());
   }
   // A .zst holding one line is not empty.
-  iotest::write_file(d / "one.jsonl.zst", iotest::zstd_compress("{}\n"));
+  mrtest::write_file(d / "one.jsonl.zst", mrtest::zstd_compress("{}\n"));
   auto chunks = all_chunks({d / "one.jsonl.zst"});
   REQUIRE(chunks.size() == 1);
   CHECK(chunks[0].error.empty());
@@ -195,7 +197,7 @@ io::input_error expand_error(const std::vector<std::string>& entries) {
 TEST_CASE("edge.inputs.special_files_in_a_directory_are_errors") {
   temp_dir d;
   fs::create_directories(d / "in");
-  iotest::write_file(d / "in/a.jsonl", "{}\n");
+  mrtest::write_file(d / "in/a.jsonl", "{}\n");
   const std::string dir = (d / "in").string();
   SUBCASE("FIFO") {
     // Listed, never opened: opening a FIFO without a writer would block forever.
@@ -234,7 +236,7 @@ TEST_CASE("edge.inputs.special_files_in_a_directory_are_errors") {
     CHECK(e.reason() == "not a regular file (character device)");
   }
   SUBCASE("link to a regular file is read; hidden and temporary names are skipped") {
-    iotest::write_file(d / "target.jsonl", "{}\n");
+    mrtest::write_file(d / "target.jsonl", "{}\n");
     fs::create_symlink(d / "target.jsonl", d / "in/b.jsonl");
     REQUIRE(::mkfifo((d / "in/.part-00000.jsonl.0123456789abcdef.tmp").c_str(), 0600) == 0);
     REQUIRE(::mkfifo((d / "in/c.jsonl.tmp").c_str(), 0600) == 0);
@@ -272,12 +274,12 @@ std::string manifest_text(bool complete, const std::vector<std::string>& shards)
 TEST_CASE("edge.inputs.complete_manifest_lists_the_files") {
   temp_dir d;
   fs::create_directories(d / "root/out/sub");
-  iotest::write_file(d / "root/a.jsonl", "{}\n");
-  iotest::write_file(d / "root/out-x.jsonl", "{}\n");
-  iotest::write_file(d / "root/z.jsonl", "{}\n");
+  mrtest::write_file(d / "root/a.jsonl", "{}\n");
+  mrtest::write_file(d / "root/out-x.jsonl", "{}\n");
+  mrtest::write_file(d / "root/z.jsonl", "{}\n");
   for (auto n : {"part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl", "report.json", "sub/x.jsonl"})
-    iotest::write_file(d / "root/out" / n, "{}\n");
-  iotest::write_file(d / "root/out/manifest.json", manifest_text(true, {"part-00000.jsonl", "part-00001.jsonl"}));
+    mrtest::write_file(d / "root/out" / n, "{}\n");
+  mrtest::write_file(d / "root/out/manifest.json", manifest_text(true, {"part-00000.jsonl", "part-00001.jsonl"}));
   auto rel = [&](const std::vector<fs::path>& files) {
     std::vector<std::string> v;
     for (auto& f : files) v.push_back(fs::relative(f, d.path).string());
@@ -290,21 +292,21 @@ TEST_CASE("edge.inputs.complete_manifest_lists_the_files") {
   CHECK(rel(io::expand_inputs({(d / "root/out").string()})) ==
         std::vector<std::string>{"root/out/part-00000.jsonl", "root/out/part-00001.jsonl"});
   // A listed shard that is missing.
-  iotest::write_file(d / "root/out/manifest.json", manifest_text(true, {"part-00000.jsonl", "part-00009.jsonl"}));
+  mrtest::write_file(d / "root/out/manifest.json", manifest_text(true, {"part-00000.jsonl", "part-00009.jsonl"}));
   auto e = expand_error({(d / "root").string()});
   CHECK(e.file() == (d / "root/out/part-00009.jsonl").string());
   CHECK(e.reason().find("missing") != std::string::npos);
   // Someone else's manifest.json: an ordinary directory (the manifest itself is not data).
-  iotest::write_file(d / "root/out/manifest.json", "{\"version\": 2}\n");
+  mrtest::write_file(d / "root/out/manifest.json", "{\"version\": 2}\n");
   CHECK(io::expand_inputs({(d / "root/out").string()}).size() == 5);
 }
 
 TEST_CASE("edge.inputs.incomplete_manifest_is_refused") {
   temp_dir d;
   fs::create_directories(d / "root/out");
-  iotest::write_file(d / "root/a.jsonl", "{}\n");
-  iotest::write_file(d / "root/out/part-00000.jsonl", "{}\n");
-  iotest::write_file(d / "root/out/manifest.json", manifest_text(false, {"part-00000.jsonl"}));
+  mrtest::write_file(d / "root/a.jsonl", "{}\n");
+  mrtest::write_file(d / "root/out/part-00000.jsonl", "{}\n");
+  mrtest::write_file(d / "root/out/manifest.json", manifest_text(false, {"part-00000.jsonl"}));
   for (const fs::path& entry : {d / "root", d / "root/out"}) {
     auto e = expand_error({entry.string()});
     CHECK(e.file() == (d / "root/out").string());
@@ -323,11 +325,11 @@ TEST_CASE("edge.inputs.writer_output_read_back") {
   temp_dir d;
   std::string in;
   for (int i = 0; i < 30; ++i) in += "{\"id\":" + std::to_string(i) + "}\n";
-  iotest::write_file(d / "in.jsonl", in);
+  mrtest::write_file(d / "in.jsonl", in);
   mr::run(io::read_jsonl({(d / "in.jsonl").string()}) |
               io::write_jsonl(d / "out", {.max_records_per_shard = 7}),
           mr::serial_executor{});
-  iotest::write_file(d / "out/report.json", "{\"records\": 30}\n");
+  mrtest::write_file(d / "out/report.json", "{\"records\": 30}\n");
   std::vector<io::json_record> back;
   mr::run(io::read_jsonl({(d / "out").string()}) | mr::collect(back), mr::serial_executor{});
   std::string text;
@@ -442,7 +444,7 @@ TEST_CASE("edge.json.check_grammar") {
 TEST_CASE("edge.crlf.jsonl_raw_keeps_the_cr") {
   temp_dir d;
   const std::string bytes = "{\"a\":1}\r\n{\"a\":2}\r\n\r\n{\"a\":3}\r";
-  iotest::write_file(d / "c.jsonl", bytes);
+  mrtest::write_file(d / "c.jsonl", bytes);
   auto r = read_rejecting({(d / "c.jsonl").string()}, d / "rej.jsonl");
   REQUIRE(r.records.size() == 3);
   CHECK(r.records[0].raw == "{\"a\":1}\r");
@@ -455,7 +457,7 @@ TEST_CASE("edge.crlf.jsonl_raw_keeps_the_cr") {
   mr::run(io::read_jsonl({(d / "c.jsonl").string()}, {.policy = io::on_bad_record::reject}) |
               io::write_jsonl(d / "out"),
           mr::serial_executor{});
-  CHECK(iotest::read_file(d / "out/part-00000.jsonl") == "{\"a\":1}\r\n{\"a\":2}\r\n{\"a\":3}\r\n");
+  CHECK(mrtest::read_file(d / "out/part-00000.jsonl") == "{\"a\":1}\r\n{\"a\":2}\r\n{\"a\":3}\r\n");
   // Plain lines: newline and trailing CR removed, as documented.
   std::vector<std::string> lines;
   mr::run(io::read_lines({(d / "c.jsonl").string()}) | mr::collect(lines), mr::serial_executor{});
@@ -479,7 +481,7 @@ TEST_CASE("edge.json.append_quoted_never_writes_invalid_utf8") {
 TEST_CASE("edge.rejects_file_valid_json_for_a_non_utf8_file_name") {
   temp_dir d;
   const fs::path f = d / "in\xff.jsonl";
-  iotest::write_file(f, "{}\nnot json\n");
+  mrtest::write_file(f, "{}\nnot json\n");
   auto r = read_rejecting({f.string()}, d / "rej.jsonl");
   CHECK(r.records.size() == 1);
   REQUIRE(r.rejects.size() == 1);

@@ -6,7 +6,8 @@
 
 #include <doctest/doctest.h>
 
-#include "test_util.hpp"
+#include <mrtest/temp_dir.hpp>
+#include <mrtest/files.hpp>
 
 #include <zlib.h>
 
@@ -19,9 +20,9 @@
 namespace mr = millrace;
 namespace io = millrace::io;
 namespace fs = std::filesystem;
-using iotest::read_file;
-using iotest::temp_dir;
-using iotest::write_file;
+using mrtest::read_file;
+using mrtest::temp_dir;
+using mrtest::write_file;
 
 namespace {
 

@@ -29,14 +29,15 @@
 
 #include <doctest/doctest.h>
 
-#include "test_util.hpp"
+#include <mrtest/temp_dir.hpp>
+#include <mrtest/files.hpp>
 
 namespace mr = millrace;
 namespace io = millrace::io;
 
 TEST_CASE("io.headers.no_executor.pipeline_builds") {
-  iotest::temp_dir d;
-  iotest::write_file(d / "a.jsonl", "{\"a\":1}\n");
+  mrtest::temp_dir d;
+  mrtest::write_file(d / "a.jsonl", "{\"a\":1}\n");
   auto p = io::read_jsonl({(d / "a.jsonl").string()}) | io::write_jsonl(d / "out");
   static_assert(mr::detail::is_pipeline<decltype(p)>::value);
   CHECK(mr::parallel_concurrency() == 1);   // outside a run: the serial backend

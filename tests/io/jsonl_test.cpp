@@ -7,13 +7,15 @@
 
 #include <doctest/doctest.h>
 
-#include "test_util.hpp"
+#include <mrtest/temp_dir.hpp>
+#include <mrtest/files.hpp>
+#include <mrtest/zstd.hpp>
 
 #include <random>
 
 namespace io = millrace::io;
 namespace fs = std::filesystem;
-using iotest::temp_dir;
+using mrtest::temp_dir;
 
 namespace {
 
@@ -79,7 +81,7 @@ std::vector<std::string> lines_of(const std::string& s) {
 TEST_CASE("jsonl.chunks.small_chunks.lines_and_numbers") {
   temp_dir d;
   auto text = make_jsonl(3000, 1);
-  iotest::write_file(d / "a.jsonl", text);
+  mrtest::write_file(d / "a.jsonl", text);
   io::chunk_reader r({d / "a.jsonl"}, {.chunk_bytes = 4096});
   io::text_chunk c;
   std::string joined;
@@ -101,9 +103,9 @@ TEST_CASE("jsonl.chunks.small_chunks.lines_and_numbers") {
 TEST_CASE("jsonl.parse.records.zst_multiframe_equals_plain") {
   temp_dir d;
   auto a = make_jsonl(500, 2), b = make_jsonl(700, 3);
-  iotest::write_file(d / "p.jsonl", a + b);
+  mrtest::write_file(d / "p.jsonl", a + b);
   // Two concatenated zstd frames are one stream (zstd -c a b > x.zst does this).
-  iotest::write_file(d / "p.jsonl.zst", iotest::zstd_compress(a) + iotest::zstd_compress(b, 19));
+  mrtest::write_file(d / "p.jsonl.zst", mrtest::zstd_compress(a) + mrtest::zstd_compress(b, 19));
   auto plain = read_json({d / "p.jsonl"}, io::on_bad_record::fail);
   auto z = read_json({d / "p.jsonl.zst"}, io::on_bad_record::fail, {}, {.chunk_bytes = 8192});
   REQUIRE(plain.records.size() == 1200);
@@ -129,7 +131,7 @@ TEST_CASE("jsonl.parse.records.zst_multiframe_equals_plain") {
 
 TEST_CASE("jsonl.parse.typed.fields_by_name") {
   temp_dir d;
-  iotest::write_file(d / "t.jsonl",
+  mrtest::write_file(d / "t.jsonl",
                      "{\"text\":\"hello\",\"id\":7,\"extra\":[1,2]}\r\n"
                      "{\"id\":\"x\",\"text\":\"w\\u00f6rld\",\"score\":3}\n"
                      "{\"id\":\"y\",\"text\":\"null score\",\"score\":null}");
@@ -157,7 +159,7 @@ TEST_CASE("jsonl.inputs.dirs_globs_sorted") {
   temp_dir d;
   fs::create_directories(d / "dir/sub");
   for (auto n : {"dir/b.jsonl", "dir/a.jsonl", "dir/sub/c.jsonl", "dir/.hidden", "dir/x.tmp", "g2.jsonl", "g1.jsonl"})
-    iotest::write_file(d / n, "{}\n");
+    mrtest::write_file(d / n, "{}\n");
   auto files = io::expand_inputs({(d / "g*.jsonl").string(), (d / "dir").string()});
   std::vector<std::string> names;
   for (auto& f : files) names.push_back(fs::relative(f, d.path).string());
@@ -182,7 +184,7 @@ void check_bad(const bad_case& bc, io::chunk_options opt = {}) {
   CAPTURE(bc.name);
   temp_dir d;
   const fs::path f = d / (std::string("in") + bc.ext);
-  iotest::write_file(f, bc.bytes);
+  mrtest::write_file(f, bc.bytes);
   try {
     read_json({f}, io::on_bad_record::fail, {}, opt);
     FAIL("no error under on_bad_record::fail");
@@ -196,7 +198,7 @@ void check_bad(const bad_case& bc, io::chunk_options opt = {}) {
   CHECK(o.records.size() == bc.good);
   CHECK(o.rejected == bc.rejected);
   CHECK(o.in == o.records.size() + o.rejected);   // counts add up
-  auto rej = lines_of(iotest::read_file(d / "rejects.jsonl"));
+  auto rej = lines_of(mrtest::read_file(d / "rejects.jsonl"));
   REQUIRE(rej.size() == bc.rejected);
   CHECK(rej[0].find("\"line\":" + std::to_string(bc.bad_line)) != std::string::npos);
   CHECK(rej[0].find(bc.reason) != std::string::npos);
@@ -214,9 +216,9 @@ TEST_CASE("jsonl.bad.invalid_utf8.fail_and_reject") {
   check_bad({"invalid utf8", bytes, ".jsonl", 2, "invalid UTF-8", 2, 1});
   // The rejected bytes are kept exactly (base64, since JSON cannot carry them).
   temp_dir d;
-  iotest::write_file(d / "u.jsonl", bytes);
+  mrtest::write_file(d / "u.jsonl", bytes);
   read_json({d / "u.jsonl"}, io::on_bad_record::reject, d / "r.jsonl");
-  auto rej = iotest::read_file(d / "r.jsonl");
+  auto rej = mrtest::read_file(d / "r.jsonl");
   std::string b64;
   io::detail::base64_append(b64, "{\"a\":\"bad \xC3\x28\"}");
   CHECK(rej.find("\"raw_base64\":\"" + b64 + "\"") != std::string::npos);
@@ -225,9 +227,9 @@ TEST_CASE("jsonl.bad.invalid_utf8.fail_and_reject") {
 TEST_CASE("jsonl.bad.truncated_zst.fail_and_reject") {
   std::string text;
   for (int i = 0; i < 5000; ++i) text += "{\"id\":" + std::to_string(i) + ",\"t\":\"some text to compress " + std::to_string(i * 31) + "\"}\n";
-  auto z = iotest::zstd_compress(text);
+  auto z = mrtest::zstd_compress(text);
   temp_dir d;
-  iotest::write_file(d / "t.jsonl.zst", z.substr(0, z.size() * 2 / 3));
+  mrtest::write_file(d / "t.jsonl.zst", z.substr(0, z.size() * 2 / 3));
   // How many whole lines survive the cut decides the expected line; learn it by reading leniently.
   auto o = read_json({d / "t.jsonl.zst"}, io::on_bad_record::reject, d / "r.jsonl");
   REQUIRE(o.rejected == 1);
@@ -240,7 +242,7 @@ TEST_CASE("jsonl.bad.truncated_zst.fail_and_reject") {
 
 TEST_CASE("jsonl.bad.missing_field.typed.fail_and_reject") {
   temp_dir d;
-  iotest::write_file(d / "m.jsonl", "{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"b\"}\n{\"id\":\"c\",\"text\":[5]}\n{\"id\":\"d\",\"text\":\"y\"}\n");
+  mrtest::write_file(d / "m.jsonl", "{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"b\"}\n{\"id\":\"c\",\"text\":[5]}\n{\"id\":\"d\",\"text\":\"y\"}\n");
   std::vector<std::string> names{(d / "m.jsonl").string()};
   auto run = [&](io::on_bad_record p, io::reject_log& log) {
     io::chunk_reader r({d / "m.jsonl"});
@@ -263,7 +265,7 @@ TEST_CASE("jsonl.bad.missing_field.typed.fail_and_reject") {
   REQUIRE(docs.size() == 2);
   CHECK(docs[1].id == "d");
   CHECK(log.count() == 2);
-  auto rej = lines_of(iotest::read_file(d / "r.jsonl"));
+  auto rej = lines_of(mrtest::read_file(d / "r.jsonl"));
   REQUIRE(rej.size() == 2);
   CHECK(rej[0].find("missing field 'text'") != std::string::npos);
   CHECK(rej[1].find("field 'text': expected a string") != std::string::npos);
@@ -274,7 +276,7 @@ TEST_CASE("jsonl.bad.empty_file.fail_and_reject") {
   check_bad({"empty file", "", ".jsonl", 0, "empty file", 0, 1});
   check_bad({"empty zst file", "", ".jsonl.zst", 0, "empty file", 0, 1});
   temp_dir d;
-  iotest::write_file(d / "e.jsonl", "");
+  mrtest::write_file(d / "e.jsonl", "");
   io::chunk_reader r({d / "e.jsonl"}, {.empty_file_is_error = false});
   io::text_chunk c;
   CHECK_FALSE(r.next(c));
@@ -299,13 +301,13 @@ TEST_CASE("jsonl.bad.long_line_limit.small") {
 
 TEST_CASE("jsonl.bad.many_files.rejects_in_input_order") {
   temp_dir d;
-  iotest::write_file(d / "1.jsonl", "{}\nbad1\n{}\n");
-  iotest::write_file(d / "2.jsonl", "");
-  iotest::write_file(d / "3.jsonl", "bad3\n{}\n");
+  mrtest::write_file(d / "1.jsonl", "{}\nbad1\n{}\n");
+  mrtest::write_file(d / "2.jsonl", "");
+  mrtest::write_file(d / "3.jsonl", "bad3\n{}\n");
   auto o = read_json(io::expand_inputs({(d / "*.jsonl").string()}), io::on_bad_record::reject, d / "rej.out");
   CHECK(o.records.size() == 3);
   CHECK(o.rejected == 3);
-  auto rej = lines_of(iotest::read_file(d / "rej.out"));
+  auto rej = lines_of(mrtest::read_file(d / "rej.out"));
   REQUIRE(rej.size() == 3);
   CHECK(rej[0].find("1.jsonl\",\"line\":2") != std::string::npos);
   CHECK(rej[1].find("2.jsonl\",\"line\":0,\"reason\":\"empty file\"") != std::string::npos);

@@ -6,7 +6,9 @@
 
 #include <doctest/doctest.h>
 
-#include "test_util.hpp"
+#include <mrtest/temp_dir.hpp>
+#include <mrtest/files.hpp>
+#include <mrtest/zstd.hpp>
 
 #include <chrono>
 #include <map>
@@ -15,7 +17,7 @@
 namespace mr = millrace;
 namespace io = millrace::io;
 namespace fs = std::filesystem;
-using iotest::temp_dir;
+using mrtest::temp_dir;
 
 namespace {
 
@@ -46,10 +48,10 @@ std::vector<std::string> make_shards(const fs::path& dir, std::size_t count = 24
     std::string base = name, text = shard_text(f, 40 + (f * 53) % 300, with_bad);
     std::string file = base, bytes = text;
     switch (f % 8) {
-      case 1: file += ".zst"; bytes = iotest::zstd_compress(text); break;
+      case 1: file += ".zst"; bytes = mrtest::zstd_compress(text); break;
       case 3: {   // two frames
         file += ".zst";
-        bytes = iotest::zstd_compress(text.substr(0, text.size() / 2)) + iotest::zstd_compress(text.substr(text.size() / 2));
+        bytes = mrtest::zstd_compress(text.substr(0, text.size() / 2)) + mrtest::zstd_compress(text.substr(text.size() / 2));
         break;
       }
       case 5: bytes.pop_back(); break;   // no final newline
@@ -60,10 +62,10 @@ std::vector<std::string> make_shards(const fs::path& dir, std::size_t count = 24
         file += ".zst";
         if (with_bad && f == 15) bytes.clear();   // empty .zst file
         else if (with_bad && f == 7) {           // truncated stream: lines before the cut survive
-          bytes = iotest::zstd_compress(text);
+          bytes = mrtest::zstd_compress(text);
           bytes.resize(bytes.size() - 7);
-        } else if (f == 23) bytes = iotest::zstd_compress("");   // a valid frame of nothing
-        else bytes = iotest::zstd_compress(text);
+        } else if (f == 23) bytes = mrtest::zstd_compress("");   // a valid frame of nothing
+        else bytes = mrtest::zstd_compress(text);
         break;
       }
       default: break;
@@ -76,7 +78,7 @@ std::vector<std::string> make_shards(const fs::path& dir, std::size_t count = 24
       }
       bytes = crlf;
     }
-    iotest::write_file(dir / file, bytes);
+    mrtest::write_file(dir / file, bytes);
     names.push_back(file);
   }
   std::sort(names.begin(), names.end());
@@ -111,7 +113,7 @@ void check_same_chunks(const std::vector<io::text_chunk>& a, const std::vector<i
 
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> m;
-  for (auto& e : fs::directory_iterator(dir)) m[e.path().filename().string()] = iotest::read_file(e.path());
+  for (auto& e : fs::directory_iterator(dir)) m[e.path().filename().string()] = mrtest::read_file(e.path());
   return m;
 }
 
@@ -178,7 +180,7 @@ TEST_CASE("io.parallel.reader.bounded_memory.total_48K_per_file_16K.4files.chunk
   std::vector<fs::path> files;
   for (std::size_t f = 0; f < 16; ++f) {
     files.push_back(d / "in" / ("b-" + std::to_string(100 + f) + ".jsonl.zst"));
-    iotest::write_file(files.back(), iotest::zstd_compress(shard_text(f, 700, false)));   // ~75 KB each
+    mrtest::write_file(files.back(), mrtest::zstd_compress(shard_text(f, 700, false)));   // ~75 KB each
   }
   const std::size_t chunk = 4096, total = 48 << 10, per_file = 16 << 10;
   const io::chunk_options co{.chunk_bytes = chunk};
@@ -270,7 +272,7 @@ TEST_CASE("io.parallel.jsonl.reject.serial_1T_2T_4T_files_1_4_auto.byte_identica
                          mr::filter([](const io::json_record& x) { return x.line % 4 != 1; }) |
                          io::write_jsonl(d / tag, wo),
                      exec);
-    return outcome{snapshot(d / tag), iotest::read_file(d / (tag + ".rejects.jsonl")), r.records_in(),
+    return outcome{snapshot(d / tag), mrtest::read_file(d / (tag + ".rejects.jsonl")), r.records_in(),
                    r.records_out(), r.rejected()};
   };
   const auto ref = run_one("serial_noprefetch", mr::serial_executor{.batch_size = 97}, 1, false);
@@ -341,7 +343,7 @@ TEST_CASE("io.parallel.jsonl.error_in_later_file.prefix_kept.serial_2T.then_resu
   temp_dir d;
   make_shards(d / "in", 16, false);
   const auto victim = d / "in" / "s-010.jsonl";   // plain (f % 8 == 2: CRLF)
-  const std::string victim_bytes = iotest::read_file(victim);
+  const std::string victim_bytes = mrtest::read_file(victim);
   std::vector<io::json_record> all;
   mr::run(io::read_jsonl({(d / "in").string()}, {.chunk_bytes = 4096}) | mr::collect(all), mr::serial_executor{});
   std::size_t before = 0;
@@ -367,7 +369,7 @@ TEST_CASE("io.parallel.jsonl.error_in_later_file.prefix_kept.serial_2T.then_resu
     } catch (const mr::operator_error& e) {
       what = e.what();
     }
-    iotest::write_file(victim, victim_bytes);
+    mrtest::write_file(victim, victim_bytes);
     CHECK(what.find(victim.string() + ": cannot open") != std::string::npos);
     if (threads == 0) CHECK(got.size() == before);
     CHECK(got.size() <= before);
@@ -385,7 +387,7 @@ TEST_CASE("io.parallel.jsonl.error_in_later_file.prefix_kept.serial_2T.then_resu
     auto p = job(d / "out") | io::write_jsonl(d / "out", wo);
     fs::remove(victim);
     CHECK_THROWS_AS(mr::run(p, mr::cpu{.threads = 2, .batch_size = 64}), mr::operator_error);
-    iotest::write_file(victim, victim_bytes);
+    mrtest::write_file(victim, victim_bytes);
   }
   auto m = io::manifest::load(d / "out" / "manifest.json");
   REQUIRE(m);

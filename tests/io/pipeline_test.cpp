@@ -4,7 +4,9 @@
 
 #include <doctest/doctest.h>
 
-#include "test_util.hpp"
+#include <mrtest/temp_dir.hpp>
+#include <mrtest/files.hpp>
+#include <mrtest/zstd.hpp>
 
 #include <atomic>
 #include <map>
@@ -12,7 +14,7 @@
 namespace mr = millrace;
 namespace io = millrace::io;
 namespace fs = std::filesystem;
-using iotest::temp_dir;
+using mrtest::temp_dir;
 
 namespace {
 
@@ -41,8 +43,8 @@ std::string make_inputs(const fs::path& dir, std::size_t per_file = 2500) {
     auto text = corpus(per_file, std::size_t(f) * per_file);
     all += text;
     auto name = "shard-" + std::to_string(f) + ".jsonl";
-    if (f % 2) iotest::write_file(dir / "in" / (name + ".zst"), iotest::zstd_compress(text));
-    else iotest::write_file(dir / "in" / name, text);
+    if (f % 2) mrtest::write_file(dir / "in" / (name + ".zst"), mrtest::zstd_compress(text));
+    else mrtest::write_file(dir / "in" / name, text);
   }
   return all;
 }
@@ -50,19 +52,19 @@ std::string make_inputs(const fs::path& dir, std::size_t per_file = 2500) {
 // Every file of a directory, name -> bytes.
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> m;
-  for (auto& e : fs::directory_iterator(dir)) m[e.path().filename().string()] = iotest::read_file(e.path());
+  for (auto& e : fs::directory_iterator(dir)) m[e.path().filename().string()] = mrtest::read_file(e.path());
   return m;
 }
 
 std::string concat_shards(const fs::path& dir, const io::manifest& m) {
   std::string s;
-  for (auto& sh : m.shards) s += iotest::read_file(dir / sh.file);
+  for (auto& sh : m.shards) s += mrtest::read_file(dir / sh.file);
   return s;
 }
 
 std::string zstd_decompress(const std::string& z) {
   temp_dir d;
-  iotest::write_file(d / "x.zst", z);
+  mrtest::write_file(d / "x.zst", z);
   io::byte_source in(d / "x.zst");
   std::string out(1 << 16, '\0'), all;
   while (auto n = in.read(out.data(), out.size())) all.append(out.data(), n);
@@ -87,7 +89,7 @@ TEST_CASE("io.jsonl.roundtrip.sharded_by_records.manifest") {
   CHECK(m->records() == 10000);
   CHECK(concat_shards(d / "out", *m) == all);   // raw bytes unchanged, input order kept
   for (auto& sh : m->shards) {
-    auto bytes = iotest::read_file(d / "out" / sh.file);
+    auto bytes = mrtest::read_file(d / "out" / sh.file);
     CHECK(sh.file_bytes == bytes.size());
     CHECK(sh.bytes == bytes.size());
     CHECK(sh.xxh3_128 == io::digest128_hex(bytes));
@@ -154,16 +156,16 @@ TEST_CASE("io.jsonl.typed.read_map_write.2T") {
   CHECK(back[0].id == "doc0");
   CHECK(back[0].text == "< end>");
   CHECK(back[1199].id == "doc1199");
-  auto first = iotest::read_file(d / "out" / "part-00000.jsonl");
+  auto first = mrtest::read_file(d / "out" / "part-00000.jsonl");
   CHECK(first.rfind("{\"id\":\"doc0\",\"text\":\"< end>\"}\n", 0) == 0);
 }
 
 TEST_CASE("io.jsonl.bad_input.reject.report_counts_add_up.2T") {
   temp_dir d;
   fs::create_directories(d / "in");
-  iotest::write_file(d / "in/a.jsonl", "{\"id\":\"1\",\"text\":\"x\"}\nnot json\n{\"id\":\"2\"}\n{\"id\":\"3\",\"text\":\"y\"}\n");
-  iotest::write_file(d / "in/b.jsonl", "");
-  iotest::write_file(d / "in/c.jsonl", "{\"id\":\"4\",\"text\":\"bad \xFF\"}\n{\"id\":\"5\",\"text\":\"z\"}");
+  mrtest::write_file(d / "in/a.jsonl", "{\"id\":\"1\",\"text\":\"x\"}\nnot json\n{\"id\":\"2\"}\n{\"id\":\"3\",\"text\":\"y\"}\n");
+  mrtest::write_file(d / "in/b.jsonl", "");
+  mrtest::write_file(d / "in/c.jsonl", "{\"id\":\"4\",\"text\":\"bad \xFF\"}\n{\"id\":\"5\",\"text\":\"z\"}");
   std::vector<Doc> out;
   auto r = mr::run(io::read_jsonl<Doc>({(d / "in").string()}, doc_fields,
                                        {.policy = io::on_bad_record::reject, .rejects_file = d / "rejects.jsonl"}) |
@@ -176,7 +178,7 @@ TEST_CASE("io.jsonl.bad_input.reject.report_counts_add_up.2T") {
   CHECK(r.rejected() == 4);
   const std::uint64_t filtered = 1;
   CHECK(r.records_in() == r.records_out() + filtered + r.rejected());
-  auto rej = iotest::read_file(d / "rejects.jsonl");
+  auto rej = mrtest::read_file(d / "rejects.jsonl");
   CHECK(rej.find("a.jsonl\",\"line\":2,\"reason\":\"invalid JSON") != std::string::npos);
   CHECK(rej.find("a.jsonl\",\"line\":3,\"reason\":\"missing field 'text'") != std::string::npos);
   CHECK(rej.find("b.jsonl\",\"line\":0,\"reason\":\"empty file") != std::string::npos);
@@ -186,7 +188,7 @@ TEST_CASE("io.jsonl.bad_input.reject.report_counts_add_up.2T") {
 TEST_CASE("io.jsonl.bad_input.fail.operator_error_names_file_line.2T") {
   temp_dir d;
   fs::create_directories(d / "in");
-  iotest::write_file(d / "in/a.jsonl", corpus(5000, 0) + "{\"broken\": \n" + corpus(10, 0));
+  mrtest::write_file(d / "in/a.jsonl", corpus(5000, 0) + "{\"broken\": \n" + corpus(10, 0));
   std::vector<io::json_record> out;
   try {
     mr::run(io::read_jsonl({(d / "in").string()}, {.chunk_bytes = 4096}) | mr::collect(out),
@@ -206,8 +208,8 @@ TEST_CASE("io.jsonl.bad_input.fail.operator_error_names_file_line.2T") {
 TEST_CASE("io.lines_and_csv.roundtrip") {
   temp_dir d;
   fs::create_directories(d / "in");
-  iotest::write_file(d / "in/t.csv", "id,text\n1,\"a, b\"\n2,\"multi\nline\"\n3,\"q\"\"q\"\n");
-  iotest::write_file(d / "in/u.csv", "id,text\n4,plain\n");
+  mrtest::write_file(d / "in/t.csv", "id,text\n1,\"a, b\"\n2,\"multi\nline\"\n3,\"q\"\"q\"\n");
+  mrtest::write_file(d / "in/u.csv", "id,text\n4,plain\n");
   std::vector<io::csv_row> rows;
   mr::run(io::read_csv({(d / "in/*.csv").string()}) | mr::collect(rows), mr::cpu{.threads = 2});
   REQUIRE(rows.size() == 4);
@@ -215,19 +217,19 @@ TEST_CASE("io.lines_and_csv.roundtrip") {
   CHECK(rows[3].line == 2);
   CHECK(rows[3].get("nope") == nullptr);
   mr::run(mr::from_range(rows) | io::write_csv<io::csv_row>(d / "out"), mr::cpu{.threads = 2});
-  CHECK(iotest::read_file(d / "out/part-00000.csv") == "1,\"a, b\"\n2,\"multi\nline\"\n3,\"q\"\"q\"\n4,plain\n");
+  CHECK(mrtest::read_file(d / "out/part-00000.csv") == "1,\"a, b\"\n2,\"multi\nline\"\n3,\"q\"\"q\"\n4,plain\n");
 
-  iotest::write_file(d / "in/l.txt", "one\r\ntwo\n\nthree");
+  mrtest::write_file(d / "in/l.txt", "one\r\ntwo\n\nthree");
   std::vector<std::string> lines;
   mr::run(io::read_lines({(d / "in/l.txt").string()}) | mr::collect(lines), mr::serial_executor{});
   CHECK(lines == std::vector<std::string>{"one", "two", "", "three"});
   mr::run(mr::from_range(lines) | io::write_lines(d / "lines", {.zstd = true}), mr::serial_executor{});
-  CHECK(zstd_decompress(iotest::read_file(d / "lines/part-00000.txt.zst")) == "one\ntwo\n\nthree\n");
+  CHECK(zstd_decompress(mrtest::read_file(d / "lines/part-00000.txt.zst")) == "one\ntwo\n\nthree\n");
 }
 
 TEST_CASE("io.csv.bad_input.unterminated_quote.fail_and_reject") {
   temp_dir d;
-  iotest::write_file(d / "t.csv", "id,text\n1,ok\n2,\"open\n3,never closed\n");
+  mrtest::write_file(d / "t.csv", "id,text\n1,ok\n2,\"open\n3,never closed\n");
   std::vector<io::csv_row> rows;
   const std::string want = (d / "t.csv").string() + ":3: unterminated quoted field";
   CHECK_THROWS_WITH_AS(mr::run(io::read_csv({(d / "t.csv").string()}) | mr::collect(rows), mr::cpu{.threads = 2}),
@@ -240,7 +242,7 @@ TEST_CASE("io.csv.bad_input.unterminated_quote.fail_and_reject") {
   CHECK(rows.size() == 1);
   CHECK(r.rejected() == 1);
   CHECK(r.records_in() == r.records_out() + r.rejected());
-  CHECK(iotest::read_file(d / "rej.jsonl").find("\"line\":3,\"reason\":\"unterminated quoted field\"") != std::string::npos);
+  CHECK(mrtest::read_file(d / "rej.jsonl").find("\"line\":3,\"reason\":\"unterminated quoted field\"") != std::string::npos);
 }
 
 TEST_CASE("io.resume.crash_after_N_then_rerun.byte_identical.2T") {
@@ -293,9 +295,9 @@ const mr::op_report* op_named(const mr::run_report& r, const std::string& name) 
 TEST_CASE("io.readers_and_writers.name.reaches_the_run_report.2T") {
   temp_dir d;
   fs::create_directories(d / "in");
-  iotest::write_file(d / "in/a.jsonl", "{\"id\":\"1\",\"text\":\"x\"}\n{\"id\":\"2\",\"text\":\"y\"}\n");
-  iotest::write_file(d / "in/l.txt", "one\ntwo\nthree\n");
-  iotest::write_file(d / "in/t.csv", "id,text\n1,a\n2,b\n3,c\n4,d\n");
+  mrtest::write_file(d / "in/a.jsonl", "{\"id\":\"1\",\"text\":\"x\"}\n{\"id\":\"2\",\"text\":\"y\"}\n");
+  mrtest::write_file(d / "in/l.txt", "one\ntwo\nthree\n");
+  mrtest::write_file(d / "in/t.csv", "id,text\n1,a\n2,b\n3,c\n4,d\n");
   const std::string jsonl = (d / "in/a.jsonl").string(), txt = (d / "in/l.txt").string(), csv = (d / "in/t.csv").string();
 
   auto rj = mr::run(io::read_jsonl({jsonl}, {}, "read_train") | io::write_jsonl(d / "o1", {}, "write_train"),
@@ -348,7 +350,7 @@ TEST_CASE("io.csv.write.argument_order_like_read_csv.serial") {
   const std::vector<std::vector<std::string>> rows{{"1", "a;b"}, {"2", "c"}};
   mr::run(mr::from_range(rows) | io::write_csv(d / "new", {.delimiter = ';'}, {.zstd = true}), mr::serial_executor{});
   const std::string want = "1;\"a;b\"\n2;c\n";
-  CHECK(zstd_decompress(iotest::read_file(d / "new/part-00000.csv.zst")) == want);
+  CHECK(zstd_decompress(mrtest::read_file(d / "new/part-00000.csv.zst")) == want);
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
@@ -358,5 +360,5 @@ TEST_CASE("io.csv.write.argument_order_like_read_csv.serial") {
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif
-  CHECK(zstd_decompress(iotest::read_file(d / "old/part-00000.csv.zst")) == want);
+  CHECK(zstd_decompress(mrtest::read_file(d / "old/part-00000.csv.zst")) == want);
 }

@@ -7,7 +7,9 @@
 
 #include <doctest/doctest.h>
 
-#include "test_util.hpp"
+#include <mrtest/temp_dir.hpp>
+#include <mrtest/files.hpp>
+#include <mrtest/zstd.hpp>
 
 #include <algorithm>
 #include <random>
@@ -16,7 +18,7 @@
 namespace mr = millrace;
 namespace io = millrace::io;
 namespace fs = std::filesystem;
-using iotest::temp_dir;
+using mrtest::temp_dir;
 
 namespace {
 
@@ -70,7 +72,7 @@ corpus make_corpus(const temp_dir& d, std::uint64_t seed, std::size_t files) {
     const auto text = jsonl_text(rng, 20 + rng() % 300, f % 3 != 1);
     const bool zst = f % 4 == 2;
     const std::string name = std::string(1, char('a' + f)) + ".jsonl" + (zst ? ".zst" : "");
-    iotest::write_file(d / "in" / name, zst ? iotest::zstd_compress(text) : text);
+    mrtest::write_file(d / "in" / name, zst ? mrtest::zstd_compress(text) : text);
     c.texts.push_back(text);
   }
   c.entries = {(d / "in").string()};
@@ -310,7 +312,7 @@ TEST_CASE("io.partition.mid_file_error_names_the_byte_offset.fail_and_reject") {
   const std::uint64_t bad_at = text.size();
   text += "{broken\n";
   for (int i = 0; i < 10; ++i) text += "{\"id\":" + std::to_string(i) + "}\n";
-  iotest::write_file(d / "a.jsonl", text);
+  mrtest::write_file(d / "a.jsonl", text);
   const auto ps = io::partition_inputs({(d / "a.jsonl").string()}, 2, {.min_range_bytes = 1});
   REQUIRE(ps[1].ranges.size() == 1);
   REQUIRE(ps[1].ranges[0].begin > 0);
@@ -332,7 +334,7 @@ TEST_CASE("io.partition.mid_file_error_names_the_byte_offset.fail_and_reject") {
   auto ro = reject_all;
   ro.rejects_file = d / "rejects.jsonl";
   mr::run(io::read_jsonl(ps[1], ro) | mr::sink([](io::json_record&&) {}), mr::serial_executor{});
-  const auto rej = iotest::read_file(d / "rejects.jsonl");
+  const auto rej = mrtest::read_file(d / "rejects.jsonl");
   CHECK(rej.find("\"offset\":" + std::to_string(bad_at) + ",\"reason\":\"invalid JSON") != std::string::npos);
   CHECK(rej.find("\"line\"") == std::string::npos);
 }
@@ -340,8 +342,8 @@ TEST_CASE("io.partition.mid_file_error_names_the_byte_offset.fail_and_reject") {
 TEST_CASE("io.partition.csv.whole_files_only.positions") {
   temp_dir d;
   const std::string a = "k,v\r\n1,\"x\ny\"\r\n\r\n2,z\r\n";
-  iotest::write_file(d / "a.csv", a);
-  iotest::write_file(d / "b.csv", "k,v\n3,w\n4,q");
+  mrtest::write_file(d / "a.csv", a);
+  mrtest::write_file(d / "b.csv", "k,v\n3,w\n4,q");
   std::vector<io::csv_row> rows;
   mr::run(io::read_csv({(d / "a.csv").string(), (d / "b.csv").string()}) | mr::collect(rows), mr::serial_executor{});
   REQUIRE(rows.size() == 4);

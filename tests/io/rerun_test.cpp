@@ -6,14 +6,16 @@
 
 #include <doctest/doctest.h>
 
-#include "test_util.hpp"
+#include <mrtest/temp_dir.hpp>
+#include <mrtest/files.hpp>
+#include <mrtest/zstd.hpp>
 
 #include <map>
 
 namespace mr = millrace;
 namespace io = millrace::io;
 namespace fs = std::filesystem;
-using iotest::temp_dir;
+using mrtest::temp_dir;
 
 namespace {
 
@@ -25,7 +27,7 @@ constexpr auto doc_fields = io::fields(io::field("id", &Doc::id), io::field("tex
 
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> m;
-  for (auto& e : fs::directory_iterator(dir)) m[e.path().filename().string()] = iotest::read_file(e.path());
+  for (auto& e : fs::directory_iterator(dir)) m[e.path().filename().string()] = mrtest::read_file(e.path());
   return m;
 }
 
@@ -39,9 +41,9 @@ struct inputs {
     a += "{bad\n";
     for (int i = 0; i < 300; ++i) b += "{\"id\":\"b" + std::to_string(i) + "\",\"text\":\"u\"}\n";
     b += "[1]\n";
-    iotest::write_file(d / "a.jsonl", a);
-    iotest::write_file(d / "b.jsonl.zst", iotest::zstd_compress(b));
-    iotest::write_file(d / "c.csv", "k,v\n1,x\n2,\"y,z\"\n3,w\n");
+    mrtest::write_file(d / "a.jsonl", a);
+    mrtest::write_file(d / "b.jsonl.zst", mrtest::zstd_compress(b));
+    mrtest::write_file(d / "c.csv", "k,v\n1,x\n2,\"y,z\"\n3,w\n");
     jsonl = {(d / "a.jsonl").string(), (d / "b.jsonl.zst").string()};
     csv = {(d / "c.csv").string()};
   }
@@ -55,7 +57,7 @@ template <class P, class T>
 void twice(const P& p, std::vector<T>& out, const mr::cpu& exec, const fs::path& rejects = {}, const fs::path& dir = {}) {
   auto r1 = mr::run(p, exec);
   const auto first = out;
-  const auto rej1 = rejects.empty() ? std::string() : iotest::read_file(rejects);
+  const auto rej1 = rejects.empty() ? std::string() : mrtest::read_file(rejects);
   const auto dir1 = dir.empty() ? std::map<std::string, std::string>() : snapshot(dir);
   out.clear();
   if (!rejects.empty()) fs::remove(rejects);
@@ -66,7 +68,7 @@ void twice(const P& p, std::vector<T>& out, const mr::cpu& exec, const fs::path&
   CHECK(r2.records_out() == r1.records_out());
   if (!rejects.empty()) {
     CHECK(!rej1.empty());
-    CHECK(iotest::read_file(rejects) == rej1);
+    CHECK(mrtest::read_file(rejects) == rej1);
   }
   if (!dir.empty()) {
     CHECK(dir1.count("manifest.json") == 1);

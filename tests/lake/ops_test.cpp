@@ -11,21 +11,24 @@
 #include <millrace/lake/ops.hpp>
 #include <millrace/synth/lake.hpp>
 
+#include <mrtest/files.hpp>
+#include <mrtest/temp_dir.hpp>
+
 namespace mr = millrace;
 namespace lk = millrace::lake;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path lake_dir(const char* name, std::uint64_t seed) {
-  auto d = fs::temp_directory_path() / fmt::format("millrace_lake_ops_{}_{}", name, ::getpid());
-  fs::remove_all(d);
-  millrace::synth::write_lake(millrace::synth::generate_lake({.seed = seed, .tables = 90}), d);
-  return d;
-}
+// A fresh directory holding a generated lake of 90 tables (removed at the end of the test).
+struct lake_dir : mrtest::temp_dir {
+  lake_dir(const char* name, std::uint64_t seed) : mrtest::temp_dir(std::string("lake-ops-") + name) {
+    millrace::synth::write_lake(millrace::synth::generate_lake({.seed = seed, .tables = 90}), path);
+  }
+};
 }  // namespace
 
 TEST_CASE("lake.ops.pipeline.serial_1T_2T.equal_brute_force") {
-  const auto dir = lake_dir("pipe", 41);
+  const lake_dir dir("pipe", 41);
   std::vector<lk::table> tables;
   for (const auto& f : lk::list_tables(dir)) tables.push_back(lk::read_table(dir, f));
   std::vector<lk::containment_record> want;
@@ -44,12 +47,11 @@ TEST_CASE("lake.ops.pipeline.serial_1T_2T.equal_brute_force") {
   CHECK(t2 == want);
   CHECK(st.result.edges.size() == want.size());
   CHECK(st.tables.size() == 90);
-  fs::remove_all(dir);
 }
 
 TEST_CASE("lake.ops.bad_file.operator_error") {
-  const auto dir = lake_dir("bad", 42);
-  { std::ofstream(dir / "zz_bad.csv") << "a,b\n1\n"; }
+  const lake_dir dir("bad", 42);
+  mrtest::write_file(dir / "zz_bad.csv", "a,b\n1\n");
   std::vector<lk::containment_record> out;
   try {
     mr::run(lk::read_lake(dir) | lk::containments() | mr::collect(out), mr::cpu{.threads = 2, .batch_size = 4});
@@ -58,11 +60,10 @@ TEST_CASE("lake.ops.bad_file.operator_error") {
     CHECK(e.op_name() == "lake.read_table");
     CHECK(std::string(e.what()).find("zz_bad.csv:2:") != std::string::npos);
   }
-  fs::remove_all(dir);
 }
 
 TEST_CASE("lake.ops.name.reaches_the_run_report.2T") {
-  const auto dir = lake_dir("named", 43);
+  const lake_dir dir("named", 43);
   std::vector<lk::containment_record> out;
   auto r = mr::run(lk::read_lake(dir, {}, "warehouse") | lk::containments({}, "contain") | mr::collect(out),
                    mr::cpu{.threads = 2, .batch_size = 4});
@@ -72,12 +73,11 @@ TEST_CASE("lake.ops.name.reaches_the_run_report.2T") {
   CHECK(std::find(names.begin(), names.end(), "warehouse.read_table") != names.end());
   CHECK(std::find(names.begin(), names.end(), "contain") != names.end());
   CHECK(std::find(names.begin(), names.end(), "lake.containments") == names.end());
-  { std::ofstream(dir / "zz_bad.csv") << "a,b\n1\n"; }
+  mrtest::write_file(dir / "zz_bad.csv", "a,b\n1\n");
   try {
     mr::run(lk::read_lake(dir, {}, "warehouse") | lk::containments() | mr::collect(out), mr::serial_executor{});
     FAIL("no error");
   } catch (const mr::operator_error& e) {
     CHECK(e.op_name() == "warehouse.read_table");
   }
-  fs::remove_all(dir);
 }

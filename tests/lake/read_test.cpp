@@ -5,7 +5,6 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zstd.h>
 
 #include <functional>
 #include <stdexcept>
@@ -18,25 +17,16 @@
 #include <millrace/lake/report.hpp>
 #include <millrace/synth/lake.hpp>
 
+#include <mrtest/files.hpp>
+#include <mrtest/temp_dir.hpp>
+#include <mrtest/zstd.hpp>
+
 namespace lk = millrace::lake;
 namespace sy = millrace::synth;
 namespace fs = std::filesystem;
 
-namespace {
-fs::path fresh_dir(const char* name) {
-  auto d = fs::temp_directory_path() / fmt::format("millrace_lake_{}_{}", name, ::getpid());
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-void write(const fs::path& f, const std::string& text) {
-  fs::create_directories(f.parent_path());
-  std::ofstream(f, std::ios::binary) << text;
-}
-}  // namespace
-
 TEST_CASE("lake.read.csv_roundtrip.same_result_as_memory") {
-  const auto dir = fresh_dir("roundtrip");
+  const mrtest::temp_dir dir("lake-roundtrip");
   const auto lake = sy::generate_lake({.seed = 31, .tables = 120});
   sy::write_lake(lake, dir);
   const auto files = lk::list_tables(dir);
@@ -54,16 +44,15 @@ TEST_CASE("lake.read.csv_roundtrip.same_result_as_memory") {
   const auto a = lk::find_containments(from_disk).edges;
   CHECK(a == lk::find_containments(from_memory).edges);
   CHECK(a == lk::brute_force_containments(from_disk));
-  fs::remove_all(dir);
 }
 
 TEST_CASE("lake.read.bad_input.file_line_reason") {
-  const auto dir = fresh_dir("bad");
-  write(dir / "ragged.csv", "a,b\n1,2\n3\n");
-  write(dir / "dup.csv", "a,b,a\n1,2,3\n");
-  write(dir / "empty.csv", "");
-  write(dir / "sub/ok.csv", "a\n\"\"\n1\n");
-  write(dir / "notes.txt", "not a table\n");
+  const mrtest::temp_dir dir("lake-bad");
+  mrtest::write_file(dir / "ragged.csv", "a,b\n1,2\n3\n");
+  mrtest::write_file(dir / "dup.csv", "a,b,a\n1,2,3\n");
+  mrtest::write_file(dir / "empty.csv", "");
+  mrtest::write_file(dir / "sub/ok.csv", "a\n\"\"\n1\n");
+  mrtest::write_file(dir / "notes.txt", "not a table\n");
   const auto files = lk::list_tables(dir);
   CHECK(files == std::vector<std::string>{"dup.csv", "empty.csv", "ragged.csv", "sub/ok.csv"});
   auto message = [&](const std::string& f) {
@@ -80,17 +69,14 @@ TEST_CASE("lake.read.bad_input.file_line_reason") {
   const auto ok = lk::read_table(dir, "sub/ok.csv");
   CHECK(ok.rows() == 2);
   CHECK(ok.stats()[0].has_null);
-  fs::remove_all(dir);
 }
 
 TEST_CASE("lake.read.zstd_table.same_as_plain") {
-  const auto dir = fresh_dir("zst");
+  const mrtest::temp_dir dir("lake-zst");
   const std::string text = "id,city\n1,Paris\n2,\"Washington, D.C.\"\n3,Lima\n";
-  write(dir / "plain.csv", text);
-  std::string z(ZSTD_compressBound(text.size()), '\0');
-  z.resize(ZSTD_compress(z.data(), z.size(), text.data(), text.size(), 3));
-  write(dir / "packed.csv.zst", z);
-  write(dir / "part.csv", "city\nLima\n\"Washington, D.C.\"\n");
+  mrtest::write_file(dir / "plain.csv", text);
+  mrtest::write_file(dir / "packed.csv.zst", mrtest::zstd_compress(text));
+  mrtest::write_file(dir / "part.csv", "city\nLima\n\"Washington, D.C.\"\n");
   std::vector<lk::table> ts;
   for (const auto& f : lk::list_tables(dir)) ts.push_back(lk::read_table(dir, f));
   REQUIRE(ts.size() == 3);
@@ -99,7 +85,6 @@ TEST_CASE("lake.read.zstd_table.same_as_plain") {
   // packed == plain (both directions); part (quoted comma value included) in both.
   CHECK(lk::find_containments(ts).edges ==
         std::vector<lk::containment_edge>{{0, 1}, {0, 2}, {2, 0}, {2, 1}});
-  fs::remove_all(dir);
 }
 
 namespace {
@@ -122,11 +107,11 @@ std::string error_of(const std::function<void()>& f) {
 // itself"); a symlink to a CSV outside the lake is a table that may be an ancestor but is never
 // deleted.
 TEST_CASE("lake.read.symlinks.one_table_per_file.outside_never_deleted") {
-  const auto root = fresh_dir("symlinks");
+  const mrtest::temp_dir root("lake-symlinks");
   const auto dir = root / "lake";
-  write(dir / "base.csv", rows_csv(0, 200));
-  write(dir / "small.csv", rows_csv(0, 5));
-  write(root / "outside.csv", rows_csv(0, 60));
+  mrtest::write_file(dir / "base.csv", rows_csv(0, 200));
+  mrtest::write_file(dir / "small.csv", rows_csv(0, 5));
+  mrtest::write_file(root / "outside.csv", rows_csv(0, 60));
   fs::create_symlink("base.csv", dir / "link.csv");
   fs::create_symlink("../outside.csv", dir / "ext.csv");
   fs::create_directories(dir / "sub");
@@ -164,7 +149,6 @@ TEST_CASE("lake.read.symlinks.one_table_per_file.outside_never_deleted") {
   lk::report_info info;
   info.files = l.tables;
   CHECK(lk::report_json(ts, r, info).find("\"names\": [\"link.csv\"") != std::string::npos);
-  fs::remove_all(root);
 }
 
 TEST_CASE("lake.plan.own_ancestor.logic_error_naming_table") {
@@ -181,8 +165,8 @@ TEST_CASE("lake.plan.own_ancestor.logic_error_naming_table") {
 
 // Dangling symlinks and FIFOs with a table's name are reported, never opened (a FIFO would block).
 TEST_CASE("lake.read.fifo_and_dangling_symlink.reported_not_opened") {
-  const auto dir = fresh_dir("special");
-  write(dir / "ok.csv", rows_csv(0, 3));
+  const mrtest::temp_dir dir("lake-special");
+  mrtest::write_file(dir / "ok.csv", rows_csv(0, 3));
   REQUIRE(::mkfifo((dir / "pipe.csv").c_str(), 0600) == 0);
   fs::create_symlink("nowhere.csv", dir / "gone.csv");
   REQUIRE(::mkfifo((dir / "notes.txt").c_str(), 0600) == 0);  // not a table name: ignored
@@ -198,21 +182,20 @@ TEST_CASE("lake.read.fifo_and_dangling_symlink.reported_not_opened") {
   CHECK(error_of([&] { lk::read_table(dir, "pipe.csv"); }).find("pipe.csv: not a regular file (a FIFO)") !=
         std::string::npos);
   CHECK(error_of([&] { lk::read_table(dir, "gone.csv"); }).find("dangling symbolic link") != std::string::npos);
-  fs::remove_all(dir);
 }
 
 // A file name with byte 0xff: the report is still valid JSON (UTF-8), the byte written \u00ff.
 TEST_CASE("lake.report.non_utf8_file_name.valid_json") {
-  const auto dir = fresh_dir("utf8");
+  const mrtest::temp_dir dir("lake-utf8");
   const std::string odd = "t\xff\xc3(.csv";  // 0xff, and 0xc3 not followed by a continuation byte
-  write(dir / odd, rows_csv(0, 3));
-  write(dir / "caf\xc3\xa9.csv", rows_csv(0, 5));  // valid UTF-8 passes through
+  mrtest::write_file(dir / odd, rows_csv(0, 3));
+  mrtest::write_file(dir / "caf\xc3\xa9.csv", rows_csv(0, 5));  // valid UTF-8 passes through
   std::vector<lk::table> ts;
   for (const auto& f : lk::list_tables(dir)) ts.push_back(lk::read_table(dir, f));
   REQUIRE(ts.size() == 2);
   const auto r = lk::find_containments(ts);
   lk::report_info info;
-  info.lake = dir.string();
+  info.lake = dir.path.string();
   info.skipped = {{odd, "x\xfe"}};
   const auto report = lk::report_json(ts, r, info);
   CHECK(report.find("\"t\\u00ff\\u00c3(.csv\"") != std::string::npos);
@@ -228,5 +211,4 @@ TEST_CASE("lake.report.non_utf8_file_name.valid_json") {
   CHECK(plan.find("\\u00ff") != std::string::npos);
   CHECK(lk::printable_name(odd) == "t\xc3\xbf\xc3\x83(.csv");
   CHECK(lk::json_text("a\"\n\x01") == "\"a\\\"\\n\\u0001\"");
-  fs::remove_all(dir);
 }

@@ -19,6 +19,9 @@
 
 #include <doctest/doctest.h>
 
+#include <mrtest/files.hpp>
+#include <mrtest/temp_dir.hpp>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -221,17 +224,10 @@ std::vector<Doc> generated_docs(std::uint64_t seed, std::size_t per_language) {
 
 // Trains a model once per test binary run with Debian's fastText command line, in a temp folder
 // removed at exit.
-struct model_folder {
-  fs::path dir, model;
-  ~model_folder() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
 const fs::path& trained_model() {
-  static const model_folder folder = [] {
-    const fs::path dir = fs::temp_directory_path() / ("millrace-langid-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
+  static const mrtest::temp_dir folder("langid");
+  static const fs::path model = [] {
+    const fs::path& dir = folder.path;
     {
       std::ofstream f(dir / "train.txt");
       for (auto& d : generated_docs(/*seed=*/20261202, 400)) {
@@ -245,9 +241,9 @@ const fs::path& trained_model() {
                             " -epoch 20 -lr 0.5 -dim 16 -minn 2 -maxn 4 -bucket 20000 -thread 1 -verbose 0";
     const int rc = std::system(cmd.c_str());
     REQUIRE_MESSAGE(rc == 0, "fasttext supervised failed: ", cmd);
-    return model_folder{dir, dir / "model.bin"};
+    return dir / "model.bin";
   }();
-  return folder.model;
+  return model;
 }
 
 }  // namespace
@@ -278,7 +274,7 @@ TEST_CASE("langid.fasttext.trained_model.accuracy") {
                        doctest::Contains("/nonexistent/lid.176.bin"), std::runtime_error);
   // A file that is not a fastText model: named in the error too.
   const fs::path junk = trained_model().parent_path() / "junk.bin";
-  std::ofstream(junk) << "this is not a fastText model\n";
+  mrtest::write_file(junk, "this is not a fastText model\n");
   CHECK_THROWS_WITH_AS(mf::fasttext_detector{junk}, doctest::Contains(junk.string().c_str()), std::runtime_error);
 }
 

@@ -6,6 +6,9 @@
 #include <millrace/core.hpp>
 #include <millrace/llm.hpp>
 
+#include <mrtest/files.hpp>
+#include <mrtest/temp_dir.hpp>
+
 #include <curl/curl.h>
 #include <simdjson.h>
 #include <signal.h>
@@ -27,16 +30,9 @@ namespace {
 
 constexpr const char* kKey = "sk-test-SECRET-4242";
 
-fs::path temp_dir(const std::string& tag) {
-  auto d = fs::temp_directory_path() / ("millrace-llm-" + tag + "-" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
 // The fake server as a child process on a free port; stopped (SIGTERM) by the destructor.
 struct fake_server {
-  fs::path dir = temp_dir("server");
+  mrtest::temp_dir dir{"llm-server"};  // removed after the server has stopped
   pid_t pid = -1;
   int port = 0;
   fake_server() {
@@ -57,7 +53,6 @@ struct fake_server {
   ~fake_server() {
     ::kill(pid, SIGTERM);
     ::waitpid(pid, nullptr, 0);
-    fs::remove_all(dir);
   }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port) + "/v1"; }
 
@@ -349,7 +344,7 @@ TEST_CASE("llm.input.missing_field_rejected") {
 }
 
 TEST_CASE("llm.cache.rerun_pays_nothing_and_is_identical") {
-  const auto dir = temp_dir("cache");
+  const mrtest::temp_dir dir("llm-cache");
   std::vector<llm::record> in;
   for (int i = 0; i < 10; ++i) in.push_back(rec("cached passage " + std::to_string(i) + " [[delay=" + std::to_string(i * 7) + "]]", std::to_string(i)));
   auto o1 = opts();
@@ -371,11 +366,9 @@ TEST_CASE("llm.cache.rerun_pays_nothing_and_is_identical") {
   CHECK(o3.usage->cache_hits.load() == 0);
   for (auto& e : fs::directory_iterator(dir)) {
     CHECK(e.path().filename().string().front() != '.');  // no temporary file left
-    std::ifstream f(e.path());
-    const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const std::string text = mrtest::read_file(e.path());
     CHECK(text.find(kKey) == std::string::npos);  // the key is not part of the cache
   }
-  fs::remove_all(dir);
 }
 
 TEST_CASE("llm.cancel.failure_elsewhere_stops_in_flight") {
