@@ -192,3 +192,60 @@ TEST_CASE("filters.apply.annotate_needs_filter_result") {
   CHECK_THROWS_WITH_AS(mf::apply<std::string>({.action = mf::on_fail::annotate}, gq), doctest::Contains("mr::filters::apply"),
                        std::invalid_argument);
 }
+
+namespace {
+// A text-only filter (it drops texts holding "river") and a filter that reads the statistics,
+// each noting how many words the doc_stats it is given holds.
+struct no_river {
+  std::string name = "no_river";
+  static constexpr bool text_only = true;
+  std::vector<std::size_t>* words_seen;
+  std::string_view check(const mf::doc_stats& st, mf::filter_result* = nullptr, std::string* = nullptr) const {
+    words_seen->push_back(st.words.size());
+    return st.text.find("river") == std::string_view::npos ? "" : "river";
+  }
+};
+struct word_counter {
+  std::string name = "word_counter";
+  std::vector<std::size_t>* words_seen;
+  std::string_view check(const mf::doc_stats& st, mf::filter_result* = nullptr, std::string* = nullptr) const {
+    words_seen->push_back(st.words.size());
+    return {};
+  }
+};
+}  // namespace
+
+TEST_CASE("filters.apply.text_only_filters_skip_the_analysis") {
+  const auto docs = corpus(300);
+  std::vector<std::size_t> seen_text, seen_stats;
+  CHECK(mf::reads_text_only(no_river{.words_seen = &seen_text}));
+  CHECK(!mf::reads_text_only(word_counter{.words_seen = &seen_stats}));
+  CHECK(!mf::reads_text_only(gq));
+  std::vector<Doc> kept, kept_gq_first;
+  mf::filter_tally t1, t2;
+  mr::run(mr::from_range(docs) |
+              mf::apply<Doc>({.tally = &t1}, no_river{.words_seen = &seen_text}, word_counter{.words_seen = &seen_stats}, gq) |
+              mr::collect(kept),
+          mr::serial_executor{.batch_size = 16});
+  // The text-only filter is handed the text alone; the other one the whole analysis, and only
+  // for the records the first kept.
+  CHECK(seen_text.size() == docs.size());
+  CHECK(std::all_of(seen_text.begin(), seen_text.end(), [](std::size_t n) { return n == 0; }));
+  const std::size_t rivers = std::size_t(std::count_if(docs.begin(), docs.end(), [](const Doc& d) { return d.text.find("river") != std::string::npos; }));
+  REQUIRE(rivers > 0);
+  REQUIRE(rivers < docs.size());
+  CHECK(seen_stats.size() == docs.size() - rivers);
+  std::size_t expect_words = 0, got_words = 0;
+  for (auto& d : docs)
+    if (d.text.find("river") == std::string::npos) expect_words += mf::analyze(d.text).words.size();
+  for (auto n : seen_stats) got_words += n;
+  CHECK(got_words == expect_words);
+  // Same records and tallies as with the text-only filter after the others (analysis first).
+  seen_text.clear(), seen_stats.clear();
+  mr::run(mr::from_range(docs) | mf::apply<Doc>(gq) | mf::apply<Doc>({.tally = &t2}, no_river{.words_seen = &seen_text}) |
+              mr::collect(kept_gq_first),
+          mr::serial_executor{.batch_size = 16});
+  CHECK(by_id(kept) == by_id(kept_gq_first));
+  CHECK(t1.of("no_river").dropped == rivers);
+  CHECK(t1.of("word_counter").in == docs.size() - rivers);
+}

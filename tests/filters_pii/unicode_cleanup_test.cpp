@@ -7,11 +7,16 @@
 #endif
 #include <millrace/core.hpp>
 #include <millrace/filters/unicode_cleanup.hpp>
+#include <millrace/synth/corpus.hpp>
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <random>
 #include <string>
 #include <vector>
+
+#include <utf8proc.h>
 
 namespace mr = millrace;
 namespace mf = millrace::filters;
@@ -70,6 +75,121 @@ TEST_CASE("unicode_cleanup.nfc") {
   CHECK(clean("e\xE2\x80\x8B\xCC\x81") == "\xC3\xA9");              // the invisible goes first, then NFC composes
   CHECK(clean("\xE1\x84\x80\xE1\x85\xA1") == "\xEA\xB0\x80");       // Hangul jamo -> 가
   CHECK(clean("a\xFF" "e\xCC\x81") == "a" + R + "\xC3\xA9");
+}
+
+namespace {
+// The reference: the clean-up one code point at a time (no fast path), then utf8proc on the
+// whole text, as unicode_cleanup did before it normalized by windows.
+std::string reference(std::string_view s, const mf::unicode_cleanup_options& o) {
+  namespace d = mf::detail;
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t len = 1, len2 = 0;
+    char32_t c = 0, c2 = 0;
+    const auto unit = d::next_unit(s, i, len, c);
+    if (unit == d::utf8_unit::surrogate && o.join_surrogate_pairs && c <= 0xdbff &&
+        d::next_unit(s, i + 3, len2, c2) == d::utf8_unit::surrogate && c2 >= 0xdc00) {
+      c = 0x10000 + ((c - 0xd800) << 10) + (c2 - 0xdc00), len = 6;
+    } else if (unit != d::utf8_unit::ok) {
+      if (o.invalid == mf::invalid_utf8::replace) out += o.replacement;
+      i += len;
+      continue;
+    }
+    const bool removed = (o.remove_controls && d::is_control(c)) || (o.remove_invisible && d::is_invisible(c)) ||
+                         (o.remove_joiners && (c == 0x200c || c == 0x200d)) || (o.remove_bidi && d::is_bidi(c));
+    if (!removed) d::append_utf8(out, c);
+    i += len;
+  }
+  if (!o.nfc) return out;
+  utf8proc_uint8_t* buf = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(out.data()), utf8proc_ssize_t(out.size()), &buf,
+                              static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+  REQUIRE(n >= 0);
+  std::string nfc(reinterpret_cast<const char*>(buf), std::size_t(n));
+  std::free(buf);
+  return nfc;
+}
+std::string hex(std::string_view s) {
+  std::string h;
+  for (unsigned char c : s) h += "0123456789abcdef"[c >> 4], h += "0123456789abcdef"[c & 15], h += ' ';
+  return h;
+}
+void same_as_reference(const std::string& s, const mf::unicode_cleanup_options& o) {
+  const std::string want = reference(s, o), got = mf::unicode_cleanup(s, o);
+  std::string in_place = s;
+  const bool changed = mf::unicode_cleanup_in_place(in_place, o);
+  if (got != want || in_place != want || changed != (want != s)) {
+    INFO("input: ", hex(s));
+    INFO("want:  ", hex(want));
+    CHECK(hex(got) == hex(want));
+    CHECK(hex(in_place) == hex(want));
+    CHECK(changed == (want != s));
+  }
+}
+}  // namespace
+
+// NFC by windows (only around code points NFC can change) gives utf8proc's bytes on the whole
+// text: random texts of ASCII runs, combining marks after ASCII letters and precomposed letters,
+// Hangul jamo and syllables (U+11A7 too, which utf8proc composes), Indic and Tamil two-part
+// vowels, singletons, non-starter decompositions, supplementary compositions, controls,
+// invisibles, bidi marks, broken UTF-8 and surrogates, under every option.
+TEST_CASE("unicode_cleanup.nfc_windows_match_utf8proc") {
+  const std::vector<std::string> pool = {
+      "a", "e", "E", "o", " ", "\n", "\t", "\r", "The quick brown fox, 12 jumps.\n",
+      "\xCC\x81", "\xCC\x88", "\xCC\xA7", "\xCC\xA3", "\xCC\x83", "\xCD\x85", "\xCD\x82", "\xC3\xA9", "\xC3\xBC", "\xCE\xB1",
+      "\xE1\x84\x80", "\xE1\x85\xA1", "\xE1\x86\xA8", "\xE1\x86\xA7", "\xEA\xB0\x80", "\xEA\xB0\x81",  // Hangul
+      "\xE0\xAF\x86", "\xE0\xAE\xBE", "\xE0\xAF\x97", "\xE0\xA4\xA8", "\xE0\xA4\xBC", "\xE0\xB3\x86", "\xE0\xB3\x95",
+      "\xE0\xB7\x99", "\xE0\xB7\x8F", "\xE1\xAC\x85", "\xE1\xAC\xB5",                                 // two-part vowels
+      "\xE4\xB8\xAD", "\xEF\xA4\x80", "\xE2\x84\xAB", "\xCD\x84", "\xE0\xBD\xB3", "\xE0\xBD\xB1", "\xE0\xBD\xB2",
+      "\xF0\x9F\x98\x80", "\xF0\x91\x82\x99", "\xF0\x91\x82\xBA", "\xF0\x9D\x85\x97", "\xF0\x9D\x85\xA5",
+      "\xEF\xAC\x81", "\xD0\xB8\xCC\x86", "\x01", "\x7f", "\xC2\x85", "\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D",
+      "\xE2\x80\x8F", "\xE2\x80\xAE", "\xC2\xAD", "\xEF\xBB\xBF", "\xFF", "\xC3", "\xE2\x82", "\xED\xA0\xBD",
+      "\xED\xB8\x80", "\xED\xA0\x80\xED\xB0\x80", "\xC0\xAF", "\xF4\x90\x80\x80"};
+  std::mt19937_64 rng(20261203);
+  std::vector<mf::unicode_cleanup_options> opts(7);
+  opts[1].invalid = mf::invalid_utf8::drop;
+  opts[2].remove_joiners = opts[2].remove_bidi = true;
+  opts[3].remove_controls = opts[3].remove_invisible = false;
+  opts[4].nfc = false;
+  opts[5].replacement = "?";
+  opts[6].replacement = "", opts[6].join_surrogate_pairs = false;
+  for (int it = 0; it < 30000; ++it) {
+    std::string s;
+    for (int k = int(rng() % 40); k-- > 0;) {
+      if (rng() % 8 == 0) s += std::string(rng() % 90, char('a' + rng() % 26));  // long ASCII runs: the 64-byte path
+      else s += pool[rng() % pool.size()];
+    }
+    same_as_reference(s, opts[std::size_t(it) % opts.size()]);
+  }
+  // The synthetic corpus (6% non-ASCII words, Unicode noise) and the cases above, whole.
+  for (auto& d : mr::synth::generate_corpus({.docs = 300, .seed = 3})) same_as_reference(d.text, {});
+  same_as_reference(std::string(200, 'x') + "e\xCC\x81" + std::string(100, 'y'), {});  // a mark right after a 64-byte block
+  same_as_reference(std::string(64, 'x') + "\xCC\x81", {});
+  same_as_reference("\xCC\x81\xCC\x81 leading marks", {});
+}
+
+// No code point that the windows take as inert changes, alone or after a starter it could follow.
+TEST_CASE("unicode_cleanup.nfc_inert_code_points") {
+  std::size_t inert = 0;
+  for (char32_t c = 0; c < 0x110000; c += (c < 0x30000 ? 1 : 0x1000)) {
+    if ((c >= 0xd800 && c <= 0xdfff) || !mf::detail::nfc_inert(c)) continue;
+    ++inert;
+    std::string one;
+    mf::detail::append_utf8(one, c);
+    for (std::string pre : {"", "a", "\xEA\xB0\x80", "\xE1\x84\x80", "\xE0\xAF\x86", "\xF0\x91\x82\x99"}) {
+      std::string t = pre + one, p = pre;
+      mf::detail::nfc_tail(t, 0);
+      mf::detail::nfc_tail(p, 0);
+      if (t != p + one) CHECK_MESSAGE(false, "U+", unsigned(c), " after ", hex(pre));
+    }
+  }
+  CHECK(inert > 150000);  // of the ~196 K code points sampled
+  CHECK(!mf::detail::nfc_inert(0x301));   // combining acute
+  CHECK(!mf::detail::nfc_inert(0x1161));  // Hangul V
+  CHECK(!mf::detail::nfc_inert(0x11a7));  // utf8proc's T index 0
+  CHECK(!mf::detail::nfc_inert(0xbbe));   // Tamil AA: the second part of U+0BCA
+  CHECK(mf::detail::nfc_inert(0xe9));     // é (below U+0300)
+  CHECK(mf::detail::nfc_inert(0x4e2d));   // 中
 }
 
 namespace {

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -34,6 +35,16 @@ concept quality_filter = requires(const F& f, const doc_stats& st, filter_result
   { f.check(st, out, text) } -> std::convertible_to<std::string_view>;
   { f.name } -> std::convertible_to<std::string_view>;
 };
+
+/// True when filter `f` reads only doc_stats::text (it says so with a `text_only` member, static
+/// or not, that is true: language ID, PII): apply then analyzes a record's text only when a
+/// filter that reads the statistics comes to it, so records an earlier text-only filter drops
+/// are never analyzed. The decisions, reasons and statistics do not change.
+template <class F>
+bool reads_text_only(const F& f) {
+  if constexpr (requires { static_cast<bool>(f.text_only); }) return static_cast<bool>(f.text_only);
+  else return false;
+}
 
 /// What apply does with a record a filter fails.
 enum class on_fail {
@@ -129,8 +140,16 @@ class filter_stage {
     std::vector<Rec> out;
     out.reserve(batch.size());
     std::vector<excluded<Rec>> dropped;
+    doc_stats text_only;  // what a text-only filter reads: the text
     for (auto& r : batch) {
-      const doc_stats st = analyze(detail::text_of(r));  // once for every filter of the group
+      // One analysis for every filter of the group, made when the first filter that reads it runs.
+      std::optional<doc_stats> full;
+      text_only.text = detail::text_of(r);
+      auto stats_for = [&](const auto& f) -> const doc_stats& {
+        if (reads_text_only(f)) return text_only;
+        if (!full) full.emplace(analyze(text_only.text));
+        return *full;
+      };
       std::string new_text;
       bool rewrite = false;
       std::string_view fail_filter, fail_reason;
@@ -143,7 +162,7 @@ class filter_stage {
         filter_result* ann = nullptr;
         if constexpr (requires { r.filter_result; })
           if (opt_.action == on_fail::annotate) ann = &r.filter_result;
-        const std::string_view why = f.check(st, ann, opt_.action == on_fail::drop ? &text : nullptr);
+        const std::string_view why = f.check(stats_for(f), ann, opt_.action == on_fail::drop ? &text : nullptr);
         if (!why.empty()) {
           ++c.dropped;
           ++c.reasons[std::string(why)];
@@ -194,7 +213,7 @@ class filter_stage {
 };
 
 /// mr::filters::apply<Rec>(options, filters...): a parallel stage that analyzes each record's
-/// text once and runs the filters in order on it. In drop mode the first failing filter drops
+/// text once (when the first filter that is not text-only runs) and runs the filters in order on it. In drop mode the first failing filter drops
 /// the record (datatrove's order of tests inside each filter); C4's kept lines replace the text
 /// after the group, so filters in the same group all read the original text.
 template <class Rec, quality_filter... F>

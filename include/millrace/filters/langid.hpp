@@ -73,6 +73,8 @@ struct language_filter {
   D detector;
   language_options options{};
   std::string name = "language";
+  /// It reads only the text: mr::filters::apply analyzes no record this filter drops.
+  static constexpr bool text_only = true;
 
   language_filter(D d, language_options opt = {}, std::string filter_name = "language")
       : detector(std::move(d)), options(std::move(opt)), name(std::move(filter_name)),

@@ -51,6 +51,8 @@ class pii_filter {
 
   /// The filter's name: in reasons' tallies, statistics ("pii.email") and exclusions.
   std::string name;
+  /// It reads only the text: mr::filters::apply runs it without analyzing the text for it.
+  static constexpr bool text_only = true;
 
   const pii_params& params() const { return params_; }
 

@@ -5,16 +5,14 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdlib>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
-#include <utf8proc.h>
-
 #include <millrace/core/compose.hpp>
+#include <millrace/filters/detail/ascii_scan.hpp>
+#include <millrace/filters/detail/nfc.hpp>
 #include <millrace/filters/detail/utf8_repair.hpp>
 
 namespace millrace::filters {
@@ -57,55 +55,108 @@ inline bool is_bidi(char32_t c) {
 }
 inline bool is_control(char32_t c) { return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f); }
 
-}  // namespace detail
-
-/// The cleaned text (see unicode_cleanup_options). The output is valid UTF-8 (with `replacement`
-/// valid UTF-8). Texts of ASCII without controls come back unchanged after one pass.
-inline std::string unicode_cleanup(std::string_view s, const unicode_cleanup_options& o = {}) {
-  std::string out;
-  out.reserve(s.size());
-  bool needs_nfc = false;  // no code point >= U+0300: the text is NFC already
-  for (std::size_t i = 0; i < s.size();) {
+// The clean-up into `out` (emptied first), in one pass: runs of plain ASCII (no byte >= 0x80, no
+// control to remove) are copied whole, 64 bytes at a time; other code points are decoded one by
+// one. NFC runs as the text is written: `seg` is where the current NFC segment of `out` starts
+// (at its inert code point, detail/nfc.hpp), and a segment that received a code point that is not
+// inert is normalized by utf8proc when the next inert code point (or the end) arrives: the same
+// bytes as utf8proc on the whole cleaned text. Returns false when `out` equals `s` (nothing
+// removed, replaced or normalized); `out` is then unspecified.
+inline bool cleanup_into(std::string_view s, const unicode_cleanup_options& o, std::string& out) {
+  out.clear();
+  std::size_t i = plain_ascii_end(s, 0, o.remove_controls);
+  if (i == s.size()) return false;  // plain ASCII: nothing to do
+  out.reserve(s.size() + s.size() / 16);
+  out.append(s.substr(0, i));
+  bool changed = false;
+  std::size_t seg = i ? i - 1 : 0;  // an ASCII character starts a segment
+  bool dirty = false;               // out[seg, end) holds a code point that is not inert
+  const auto flush = [&] {
+    if (dirty) changed |= nfc_tail(out, seg), dirty = false;
+  };
+  // A replacement of inert code points starts a segment at its last one; any other is NFC'd
+  // with what surrounds it (the whole text was normalized before only when it held a code point
+  // >= U+0300 besides the replacements).
+  bool rep_inert = true;
+  std::size_t rep_last = 0;  // offset of the replacement's last code point
+  for (std::size_t k = 0; k < o.replacement.size();) {
     std::size_t len = 1;
     char32_t c = 0;
-    const auto unit = detail::next_unit(s, i, len, c);
-    if (unit == detail::utf8_unit::surrogate) {
+    rep_last = k;
+    rep_inert &= next_unit(o.replacement, k, len, c) == utf8_unit::ok && nfc_inert(c);
+    k += len;
+  }
+  const auto append_replacement = [&] {
+    changed = true;
+    if (o.replacement.empty()) return;
+    if (o.nfc && rep_inert) flush(), seg = out.size() + rep_last;
+    else dirty = o.nfc;
+    out += o.replacement;
+  };
+  while (i < s.size()) {
+    std::size_t len = 1;
+    char32_t c = 0;
+    const auto unit = next_unit(s, i, len, c);
+    if (unit == utf8_unit::surrogate) {
       std::size_t len2 = 0;
       char32_t c2 = 0;
-      if (o.join_surrogate_pairs && c <= 0xdbff && detail::next_unit(s, i + 3, len2, c2) == detail::utf8_unit::surrogate &&
-          c2 >= 0xdc00) {
+      if (o.join_surrogate_pairs && c <= 0xdbff && next_unit(s, i + 3, len2, c2) == utf8_unit::surrogate && c2 >= 0xdc00) {
         c = 0x10000 + ((c - 0xd800) << 10) + (c2 - 0xdc00);
         len = 6;
       } else {
-        if (o.invalid == invalid_utf8::replace) out += o.replacement;
+        if (o.invalid == invalid_utf8::replace) append_replacement();
+        else changed = true;
         i += len;
         continue;
       }
-    } else if (unit == detail::utf8_unit::ill_formed) {
-      if (o.invalid == invalid_utf8::replace) out += o.replacement;
+    } else if (unit == utf8_unit::ill_formed) {
+      if (o.invalid == invalid_utf8::replace) append_replacement();
+      else changed = true;
       i += len;
       continue;
     }
-    const bool removed = (o.remove_controls && detail::is_control(c)) || (o.remove_invisible && detail::is_invisible(c)) ||
-                         (o.remove_joiners && (c == 0x200c || c == 0x200d)) || (o.remove_bidi && detail::is_bidi(c));
-    if (!removed) {
-      if (len == 6) detail::append_utf8(out, c);  // a joined pair: encode it properly
+    const bool removed = (o.remove_controls && is_control(c)) || (o.remove_invisible && is_invisible(c)) ||
+                         (o.remove_joiners && (c == 0x200c || c == 0x200d)) || (o.remove_bidi && is_bidi(c));
+    if (removed) {
+      changed = true;
+    } else if (c < 0x80) {  // plain ASCII from here: copy the run
+      const std::size_t j = plain_ascii_end(s, i + 1, o.remove_controls);
+      flush();
+      out.append(s.substr(i, j - i));
+      seg = out.size() - 1;
+      i = j;
+      continue;
+    } else {
+      const bool inert = !o.nfc || nfc_inert(c);
+      if (inert) flush(), seg = out.size();
+      else dirty = true;
+      if (len == 6) append_utf8(out, c), changed = true;  // a joined pair: encode it properly
       else out.append(s.substr(i, len));
-      needs_nfc |= c >= 0x300;
     }
     i += len;
   }
-  if (!o.nfc || !needs_nfc) return out;
-  utf8proc_uint8_t* buf = nullptr;
-  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(out.data()), utf8proc_ssize_t(out.size()), &buf,
-                              static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
-  if (n < 0) {  // cannot happen on the repaired text; say so rather than return it unnormalized
-    std::free(buf);
-    throw std::runtime_error(std::string("mr::filters::unicode_cleanup: utf8proc: ") + utf8proc_errmsg(n));
-  }
-  std::string nfc(reinterpret_cast<const char*>(buf), std::size_t(n));
-  std::free(buf);
-  return nfc;
+  flush();
+  return changed;
+}
+
+}  // namespace detail
+
+/// The cleaned text (see unicode_cleanup_options). The output is valid UTF-8 (with `replacement`
+/// valid UTF-8). Texts of plain ASCII (no control to remove) are copied after one scan, 64 bytes
+/// at a time; NFC (utf8proc) runs only over the stretches around code points it could change,
+/// with the same result as on the whole text.
+inline std::string unicode_cleanup(std::string_view s, const unicode_cleanup_options& o = {}) {
+  std::string out;
+  if (!detail::cleanup_into(s, o, out)) return std::string(s);
+  return out;
+}
+
+/// unicode_cleanup in place: `s` is left as it is (no copy) when clean already; true when it changed.
+inline bool unicode_cleanup_in_place(std::string& s, const unicode_cleanup_options& o = {}) {
+  thread_local std::string out;
+  if (!detail::cleanup_into(s, o, out)) return false;
+  s.swap(out);
+  return true;
 }
 
 /// mr::map applying unicode_cleanup to each record's `text` (or to a string record), in parallel.
@@ -113,7 +164,9 @@ template <class Rec>
 auto unicode_cleanup_op(unicode_cleanup_options o = {}, std::string name = "unicode_cleanup") {
   return millrace::map(
       [o = std::move(o)](Rec r) {
-        if constexpr (std::is_convertible_v<const Rec&, std::string_view>) r = unicode_cleanup(r, o);
+        if constexpr (std::is_same_v<Rec, std::string>) unicode_cleanup_in_place(r, o);
+        else if constexpr (std::is_convertible_v<const Rec&, std::string_view>) r = unicode_cleanup(r, o);
+        else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(r.text)>, std::string>) unicode_cleanup_in_place(r.text, o);
         else r.text = unicode_cleanup(r.text, o);
         return r;
       },

@@ -30,7 +30,8 @@ inline void add_langid_ops(registry& reg) {
                       number_param("min_score", d.min_score, "lowest score kept").range(0, 1),
                       string_param("detector", "cld2", "cld2 (built in) or fasttext (needs model)").one_of({"cld2", "fasttext"}),
                       string_param("model", "", "the fastText model file (detector: fasttext)"),
-                      flag_param("reliable_only", true, "cld2: an unreliable guess scores 0")},
+                      flag_param("reliable_only", true, "cld2: an unreliable guess scores 0"),
+                      flag_param("single_pass", false, "cld2: answer from the first scoring pass (faster; answers differ on unreliable text)")},
            .build =
                [](const param_values& v, const step_context& ctx) -> built_step {
                  filters::language_options lo;
@@ -48,6 +49,7 @@ inline void add_langid_ops(registry& reg) {
                  }
                  filters::cld2_detector det;
                  det.options.reliable_only = v.flag("reliable_only");
+                 det.options.single_pass = v.flag("single_pass");
                  return make_quality_step(action, ctx, false, filters::language_filter{det, lo, ctx.step_name});
                },
            .group = "filters"});

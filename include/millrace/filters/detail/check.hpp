@@ -62,14 +62,16 @@ class key_table {
   };
   explicit key_table(std::size_t expected) {
     std::size_t cap = 16;
-    while (cap < expected * 2) cap <<= 1;
+    shift_ = 60;
+    while (cap < expected * 2) cap <<= 1, --shift_;
     slots_.assign(cap, slot{});
     used_.reserve(expected);
   }
   /// Adds one occurrence of key; returns its slot (count == 1: the first time it is seen).
   slot& add(std::uint64_t key, std::uint32_t index) {
     key |= key == 0;
-    std::size_t m = slots_.size() - 1, i = mix64(key) & m;
+    // Keys are hashes already: one multiply, the high bits (Fibonacci hashing) pick the slot.
+    std::size_t m = slots_.size() - 1, i = std::size_t((key * 0x9e3779b97f4a7c15ULL) >> shift_);
     while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & m;
     auto& s = slots_[i];
     if (s.key == 0) s.key = key, s.first = index, used_.push_back(std::uint32_t(i));
@@ -88,6 +90,7 @@ class key_table {
  private:
   std::vector<slot> slots_;
   std::vector<std::uint32_t> used_;
+  unsigned shift_ = 60;  // 64 - log2(slots)
 };
 
 }  // namespace millrace::filters::detail

@@ -48,6 +48,7 @@ source_fn erase_source(P pipeline) {
 /// time) can become one filters::apply over a pack of these. It satisfies filters::quality_filter.
 struct erased_filter {
   std::string name;
+  bool text_only = false;  // filters::reads_text_only of the filter erased
   std::shared_ptr<const void> held{};
   std::string_view (*call)(const void*, const filters::doc_stats&, filters::filter_result*, std::string*) = nullptr;
   std::string_view check(const filters::doc_stats& st, filters::filter_result* out, std::string* text) const {
@@ -60,6 +61,7 @@ template <class F>
 erased_filter erase_filter(F f) {
   erased_filter e;
   e.name = std::string(f.name);
+  e.text_only = filters::reads_text_only(f);
   e.held = std::make_shared<const F>(std::move(f));
   e.call = [](const void* p, const filters::doc_stats& st, filters::filter_result* out, std::string* text) -> std::string_view {
     return static_cast<const F*>(p)->check(st, out, text);
