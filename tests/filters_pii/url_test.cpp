@@ -10,6 +10,9 @@
 
 #include <doctest/doctest.h>
 
+#include <mrtest/files.hpp>
+#include <mrtest/temp_dir.hpp>
+
 #include <algorithm>
 #include <fstream>
 #include <string>
@@ -26,9 +29,9 @@ struct Page {
 };
 
 std::string write_list(const std::string& name, const std::string& body) {
-  const std::string path = std::string(MILLRACE_TEST_TMP) + "/" + name;
-  std::ofstream(path) << body;
-  return path;
+  static const mrtest::temp_dir lists("url-lists");  // removed at exit
+  mrtest::write_file(lists / name, body);
+  return (lists / name).string();
 }
 
 }  // namespace

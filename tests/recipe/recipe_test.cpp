@@ -29,43 +29,18 @@
 #include <millrace/recipe/yaml.hpp>
 #endif
 
+#include <mrtest/files.hpp>
+#include <mrtest/temp_dir.hpp>
+
 namespace mr = millrace;
 namespace rc = millrace::recipe;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct temp_dir {
-  fs::path path;
-  explicit temp_dir(const std::string& name)
-      : path(fs::temp_directory_path() / fmt::format("millrace_recipe_{}_{}", name, ::getpid())) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-void write_file(const fs::path& p, const std::string& s) {
-  std::ofstream f(p, std::ios::binary);
-  f << s;
-}
-
-// Every line of every shard of an output directory, in shard order.
-std::vector<std::string> output_lines(const fs::path& dir) {
-  std::vector<fs::path> shards;
-  for (auto& e : fs::directory_iterator(dir))
-    if (e.path().filename().string().rfind("part-", 0) == 0) shards.push_back(e.path());
-  std::sort(shards.begin(), shards.end());
-  std::vector<std::string> out;
-  for (auto& s : shards) {
-    std::ifstream f(s);
-    for (std::string l; std::getline(f, l);) out.push_back(l);
-  }
-  return out;
-}
+using mrtest::output_lines;
+using mrtest::temp_dir;
+using mrtest::write_file;
 
 // Seeded English-like documents: good prose (passes the filters), short ones, repeated lines,
 // lines without terminal punctuation (C4 removes them: the text changes), near-duplicate copies.
@@ -428,7 +403,7 @@ TEST_CASE("recipe.fusion.same_as_unfused.2T") {
   CHECK(fused.size() < 700);
   CHECK(fused == plain);
   REQUIRE(fused_tally.size() == plain_tally.size());
-  CHECK(fused_tally.size() == 6 + 28 + 1);  // every filter by its name: nemo's 28, the second length_filter
+  CHECK(fused_tally.size() == 6 + 28 + 1 + 1);  // every filter by its name: nemo's 28, the second length_filter; take
   std::uint64_t dropped = 0;
   for (std::size_t i = 0; i < fused_tally.size(); ++i) {
     INFO(fused_tally[i].first);
@@ -468,11 +443,7 @@ TEST_CASE("recipe.exclusions.kept_plus_excluded.2T") {
     CHECK_FALSE(fs::exists(excl / "excluded.jsonl"));  // not before commit
     built.exclusions->commit();
     const auto kept = output_lines(out);
-    std::vector<std::string> excluded;
-    {
-      std::ifstream f(excl / "excluded.jsonl");
-      for (std::string l; std::getline(f, l);) excluded.push_back(l);
-    }
+    const std::vector<std::string> excluded = mrtest::read_lines(excl / "excluded.jsonl");
     CHECK(kept.size() > 20);
     CHECK(excluded.size() > 20);
     CHECK(kept.size() + excluded.size() == 500);

@@ -193,7 +193,7 @@ class span_dedup_out_of_core {
             ++s.counts_.documents_dropped;
             s.counts_.bytes_removed += text.size();
             if (on_dropped)
-              on_dropped(batch[i], "dedup.spans: " + std::to_string(e - b) + " bytes left after removing duplicate spans (min_remaining_bytes " +
+              on_dropped(batch[i], "too_little_left: " + std::to_string(e - b) + " bytes left after removing duplicate spans (min_remaining_bytes " +
                                        std::to_string(s.opts_.min_remaining_bytes) + ")");
             continue;
           }

@@ -1,13 +1,15 @@
 // millrace/filters/url.hpp — the URL filter: block lists of domains (a domain and its subdomains)
-// and substrings, given inline or as list files (one entry per line, '#' comments), tested on a
-// record's URL; drops (to an exclusion output) or annotates.
-//   auto f = mr::filters::url_filter<Doc>({.domain_files = {"blocklist/adult.txt"}, .block_substrings = {"casino"}});
+// and substrings, allow lists of domains that override them, given inline or as list files (one
+// entry per line, '#' comments), tested on a record's URL; domains compare in their IDNA ASCII form
+// (bücher.example = xn--bcher-kva.example); drops (to an exclusion output) or annotates.
+//   auto f = mr::filters::url_filter<Doc>({.rules = {.block_substrings = {"casino"}, .domain_files = {"blocklist/adult.txt"}}});
 #pragma once
 
 #include <cstddef>
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -18,10 +20,14 @@
 #include <millrace/core/compose.hpp>
 #include <millrace/filters/detail/record_stage.hpp>
 #include <millrace/filters/filter_result.hpp>
+#include <millrace/text/idna.hpp>
 
 namespace millrace::filters {
 
-/// The rules of the URL filter. Domains and substrings compare case-insensitively (ASCII).
+/// The rules of the URL filter. Substrings compare case-insensitively (ASCII); domains (entries
+/// and URL hosts) compare in their IDNA ASCII form (text::domain_to_ascii: Unicode labels
+/// lower-cased and Punycode-encoded), so "Bücher.example", "xn--bcher-kva.example" and
+/// "b%C3%BCcher.example" in a URL are one domain.
 struct url_rules {
   /// "example.com" blocks example.com and every subdomain (a.example.com), not notexample.com;
   /// a leading "*." or "." is accepted and ignored.
@@ -33,6 +39,13 @@ struct url_rules {
   /// Files of substrings: one per line (spaces at both ends trimmed); blank lines and lines
   /// starting with '#' are ignored ('#' elsewhere is part of the substring).
   std::vector<std::string> substring_files{};
+  /// Domains allowed with their subdomains: an allowed host passes whatever substring matches it
+  /// and whatever blocked domain contains it; only a blocked domain more specific than the allowed
+  /// one wins (allow example.com, block ads.example.com: ads.example.com is blocked, the rest of
+  /// example.com passes; block bad.com, allow blog.bad.com: only blog.bad.com passes).
+  std::vector<std::string> allow_domains{};
+  /// Files of allowed domains, in the format of domain_files.
+  std::vector<std::string> allow_files{};
 };
 
 /// The host of a URL, lower-cased, without userinfo, port, brackets (IPv6) or a final '.':
@@ -57,7 +70,29 @@ inline std::string url_host(std::string_view url) {
   return h;
 }
 
-/// The compiled rules: a hash set of domains and a list of substrings, immutable (thread-safe).
+/// The host of a URL in its IDNA ASCII form: url_host, percent-escapes decoded, then
+/// text::domain_to_ascii ("https://Bücher.example/" -> "xn--bcher-kva.example"); a host that is
+/// not valid UTF-8 is returned as url_host gives it.
+inline std::string url_host_ascii(std::string_view url) {
+  std::string h = url_host(url);
+  bool plain = true;
+  for (char c : h) plain = plain && static_cast<unsigned char>(c) < 0x80 && c != '%';
+  if (plain) return h;
+  std::string decoded;
+  auto hex = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; };
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    if (h[i] == '%' && i + 2 < h.size() && hex(h[i + 1]) >= 0 && hex(h[i + 2]) >= 0) {
+      decoded.push_back(char(hex(h[i + 1]) * 16 + hex(h[i + 2])));
+      i += 2;
+    } else {
+      decoded.push_back(h[i]);
+    }
+  }
+  return text::domain_to_ascii(decoded).value_or(h);
+}
+
+/// The compiled rules: hash sets of blocked and allowed domains (IDNA ASCII) and a list of
+/// substrings, immutable (thread-safe).
 class url_blocklist {
  public:
   /// Reads the files and checks every entry; a bad entry throws std::invalid_argument naming
@@ -67,15 +102,23 @@ class url_blocklist {
       add_domain(r.block_domains[i], "block_domains[" + std::to_string(i) + "]");
     for (std::size_t i = 0; i < r.block_substrings.size(); ++i)
       add_substring(r.block_substrings[i], "block_substrings[" + std::to_string(i) + "]");
-    for (auto& f : r.domain_files) read_list(f, true);
-    for (auto& f : r.substring_files) read_list(f, false);
+    for (auto& f : r.domain_files) read_list(f, list::block);
+    for (auto& f : r.substring_files) read_list(f, list::substrings);
+    for (std::size_t i = 0; i < r.allow_domains.size(); ++i)
+      add_domain(r.allow_domains[i], "allow_domains[" + std::to_string(i) + "]", allowed_);
+    for (auto& f : r.allow_files) read_list(f, list::allow);
   }
 
-  /// "" when the URL passes, else "blocked_domain" or "blocked_substring" (domains tested first).
+  /// "" when the URL passes, else "blocked_domain" or "blocked_substring". The host's domains
+  /// are tested from the most specific (a.b.example.com, b.example.com, example.com, com): the
+  /// first that is allowed or blocked decides (allowed when both); a host in no listed domain is
+  /// then tested against the substrings.
   std::string_view check(std::string_view url) const {
-    const std::string host = url_host(url);
+    const std::string host = url_host_ascii(url);
     for (std::string_view h = host; !h.empty();) {
-      if (domains_.count(std::string(h))) return "blocked_domain";
+      const std::string key(h);
+      if (allowed_.count(key)) return {};
+      if (domains_.count(key)) return "blocked_domain";
       const auto dot = h.find('.');
       if (dot == std::string_view::npos) break;
       h.remove_prefix(dot + 1);
@@ -90,8 +133,12 @@ class url_blocklist {
     return {};
   }
 
+  /// Blocked domains held.
   std::size_t domains() const { return domains_.size(); }
+  /// Blocked substrings held.
   std::size_t substrings() const { return substrings_.size(); }
+  /// Allowed domains held.
+  std::size_t allowed_domains() const { return allowed_.size(); }
 
  private:
   static std::string lower_trimmed(std::string_view s) {
@@ -103,7 +150,10 @@ class url_blocklist {
     return out;
   }
 
-  void add_domain(std::string_view entry, const std::string& where) {
+  enum class list { block, substrings, allow };
+
+  void add_domain(std::string_view entry, const std::string& where) { add_domain(entry, where, domains_); }
+  void add_domain(std::string_view entry, const std::string& where, std::unordered_set<std::string>& into) {
     std::string d = lower_trimmed(entry);
     if (d.rfind("*.", 0) == 0) d.erase(0, 2);
     else if (!d.empty() && d.front() == '.') d.erase(0, 1);
@@ -111,18 +161,20 @@ class url_blocklist {
     bool ok = !d.empty() && d.find("..") == std::string::npos;
     for (unsigned char c : d)
       ok &= (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c >= 0x80;
-    if (!ok)
+    auto ascii = ok ? text::domain_to_ascii(d) : std::nullopt;
+    if (!ascii)
       throw std::invalid_argument("mr::filters::url_filter: " + where + ": '" + std::string(entry) +
                                   "' is not a domain (expected a host name such as example.com; "
                                   "put URL parts in a substring list)");
-    domains_.insert(std::move(d));
+    into.insert(std::move(*ascii));
   }
   void add_substring(std::string_view entry, const std::string& where) {
     std::string s = lower_trimmed(entry);
     if (s.empty()) throw std::invalid_argument("mr::filters::url_filter: " + where + ": empty substring");
     substrings_.push_back(std::move(s));
   }
-  void read_list(const std::string& path, bool domain_list) {
+  void read_list(const std::string& path, list kind) {
+    const bool domain_list = kind != list::substrings;
     std::ifstream in(path);
     if (!in) throw std::invalid_argument("mr::filters::url_filter: " + path + ": cannot open the list file");
     std::string line;
@@ -134,11 +186,12 @@ class url_blocklist {
       const std::string t = lower_trimmed(l);
       if (t.empty() || t.front() == '#') continue;
       const std::string where = path + ":" + std::to_string(n);
-      domain_list ? add_domain(l, where) : add_substring(l, where);
+      if (kind == list::substrings) add_substring(l, where);
+      else add_domain(l, where, kind == list::allow ? allowed_ : domains_);
     }
   }
 
-  std::unordered_set<std::string> domains_;
+  std::unordered_set<std::string> domains_, allowed_;
   std::vector<std::string> substrings_;
 };
 

@@ -28,6 +28,7 @@
 #include <millrace/recipe/io.hpp>
 #include <millrace/recipe/quality_step.hpp>
 #include <millrace/recipe/registry.hpp>
+#include <millrace/recipe/step_exclusions.hpp>
 #include <millrace/text/normalize.hpp>
 
 namespace millrace::recipe {
@@ -74,6 +75,18 @@ struct document_text {
 struct document_text_ref {
   std::string& operator()(document& d) const { return d.text; }
 };
+
+// The action parameter of the corpus-level dedup steps that cut text.
+inline param_spec dedup_action_param() {
+  return string_param("action", "remove",
+                      "remove: cut the duplicate spans (a document left too small is dropped); annotate: change no "
+                      "text, write what remove would cut into \"filter_result\" (<step>.duplicate_fraction and the "
+                      "byte spans <step>.duplicate_spans, as Dolma's dedup taggers)")
+      .one_of({"remove", "annotate"});
+}
+inline dedup::dedup_action dedup_action_of(const param_values& v) {
+  return v.string("action") == "annotate" ? dedup::dedup_action::annotate : dedup::dedup_action::remove;
+}
 
 inline void add_readers_writers(registry& reg) {
   reg.add({.name = "read_jsonl",
@@ -385,13 +398,17 @@ inline void add_quality_filters(registry& reg) {
                },
            .group = "filters"});
   reg.add({.name = "url_filter",
-           .doc = "block lists of domains (and subdomains) and substrings, inline or from files, tested on the "
-                  "record's URL field",
+           .doc = "block lists of domains (and subdomains) and substrings, allow lists of domains that override "
+                  "them, inline or from files, tested on the record's URL field; domains compare in IDNA ASCII form "
+                  "(bücher.example = xn--bcher-kva.example)",
            .params = {action_param(), string_param("url_field", "url", "the JSON string field holding the URL (no escapes in it)"),
                       strings_param("block_domains", {}, "domains blocked with their subdomains"),
                       strings_param("block_substrings", {}, "substrings blocked anywhere in the URL"),
                       strings_param("domain_files", {}, "files of domains, one a line, '#' comments"),
                       strings_param("substring_files", {}, "files of substrings, one a line"),
+                      strings_param("allow_domains", {}, "domains allowed with their subdomains: they pass whatever "
+                                                        "substring or broader blocked domain matches (a more specific block wins)"),
+                      strings_param("allow_files", {}, "files of allowed domains, one a line, '#' comments"),
                       flag_param("drop_missing_url", false, "a record without the URL field fails (reason missing_url)")},
            .build =
                [](const param_values& v, const step_context& ctx) {
@@ -400,34 +417,44 @@ inline void add_quality_filters(registry& reg) {
                  o.rules.block_substrings = v.strings("block_substrings");
                  o.rules.domain_files = v.strings("domain_files");
                  o.rules.substring_files = v.strings("substring_files");
+                 o.rules.allow_domains = v.strings("allow_domains");
+                 o.rules.allow_files = v.strings("allow_files");
                  o.drop_missing_url = v.flag("drop_missing_url");
                  o.annotate = v.string("action") == "annotate";
                  o.tally = ctx.tally;
+                 o.exclusions = filter_exclusions(ctx);
                  o.url_of = [field = v.string("url_field")](const document& d) { return raw_string_field(d.raw, field); };
                  return make_step(filters::url_filter<document>(std::move(o), ctx.step_name));
                },
            .group = "filters"});
   for (const char* name : {"take", "limit"})
     reg.add({.name = name,
-             .doc = "the first n records in input order, then none (the input is still read to its end)",
+             .doc = "the first n records in input order, then none (the input is still read to its end); the "
+                    "others are counted and excluded with reason beyond_take_limit",
              .params = {[] {
                auto p = int_param("n", 0, "records kept").range(0, 1e18);
                p.required = true;
                return p;
              }()},
-             .build = [](const param_values& v, const step_context& ctx) { return make_step(filters::take(v.size("n"), ctx.step_name)); },
+             .build =
+                 [](const param_values& v, const step_context& ctx) {
+                   return make_step(millrace::stage(take_stage(v.size("n"), step_drops(ctx)), ctx.step_name));
+                 },
              .group = "basic"});
 }
 
 inline void add_dedup_ops(registry& reg) {
   reg.add({.name = "dedup.exact",
-           .doc = "exact dedup on the XXH3-128 digest of the text; the first record by input order is kept",
+           .doc = "exact dedup on the XXH3-128 digest of the text; the first record by input order is kept (a "
+                  "duplicate is excluded with reason exact_duplicate and the file:line of the kept one)",
            .params = {flag_param("normalize", false, "digest text::normalize(text) instead of the bytes")},
            .build =
                [](const param_values& v, const step_context& ctx) {
                  dedup::exact_options o;
                  o.normalize = v.flag("normalize");
-                 return make_step(dedup::exact(o, document_text{}, ctx.step_name));
+                 dedup::exact_stage<document, document_text> s(o, document_text{});
+                 s.on_cluster(duplicate_drops(step_drops(ctx), "exact_duplicate"));
+                 return make_step(millrace::stage(tallied(std::move(s), step_drops(ctx)), ctx.step_name));
                },
            .group = "dedup"});
   const dedup::near_dedup_options nd{};
@@ -459,27 +486,34 @@ inline void add_dedup_ops(registry& reg) {
     return o;
   };
   reg.add({.name = "dedup.near",
-           .doc = "MinHash-LSH near-dedup in batch mode (a barrier): each cluster keeps its first record by input order",
+           .doc = "MinHash-LSH near-dedup in batch mode (a barrier): each cluster keeps its first record by input order "
+                  "(the others are excluded with reason near_duplicate and the file:line of the kept one)",
            .params = near_params(false),
            .build =
                [near_options](const param_values& v, const step_context& ctx) {
-                 return make_step(dedup::near(near_options(v), document_text{}, {}, ctx.step_name));
+                 auto s = dedup::make_near_stage(near_options(v), document_text{}, duplicate_drops(step_drops(ctx), "near_duplicate"));
+                 return make_step(millrace::stage(tallied(std::move(s), step_drops(ctx)), ctx.step_name));
                },
            .group = "dedup"});
   reg.add({.name = "dedup.near_streaming",
-           .doc = "MinHash-LSH near-dedup against an online index of the kept documents (no barrier, bounded memory)",
+           .doc = "MinHash-LSH near-dedup against an online index of the kept documents (no barrier, bounded memory); "
+                  "duplicates are excluded as by dedup.near",
            .params = near_params(true),
            .build =
                [near_options](const param_values& v, const step_context& ctx) {
-                 return make_step(dedup::near_streaming(dedup::near_streaming_options{.near = near_options(v), .max_index_docs = v.size("max_index_docs")},
-                                                  document_text{}, {}, ctx.step_name));
+                 dedup::near_streaming_stage<document, document_text> s(
+                     dedup::near_streaming_options{.near = near_options(v), .max_index_docs = v.size("max_index_docs")}, document_text{},
+                     duplicate_drops(step_drops(ctx), "near_duplicate"));
+                 return make_step(millrace::stage(tallied(std::move(s), step_drops(ctx)), ctx.step_name));
                },
            .group = "dedup"});
   const dedup::span_dedup_options sp{};
   reg.add({.name = "dedup.spans",
            .doc = "corpus-wide line / paragraph / sentence-span dedup (C4's three-sentence spans): a span seen earlier "
-                  "is cut from later documents; the first occurrence by input order stays",
-           .params = {string_param("unit", "line", "what a span is made of").one_of({"line", "paragraph", "sentence"}),
+                  "is cut from later documents; the first occurrence by input order stays (a document left too small "
+                  "is excluded with reason too_little_left)",
+           .params = {dedup_action_param(),
+                      string_param("unit", "line", "what a span is made of").one_of({"line", "paragraph", "sentence"}),
                       int_param("span_length", double(sp.span_length), "units per span (3 sentences: C4)").range(1, 1000),
                       flag_param("within_document", sp.within_document, "also cut a span repeated inside one document"),
                       int_param("min_remaining_bytes", double(sp.min_remaining_bytes), "a document that lost spans and keeps fewer bytes is dropped").range(0, 1e12),
@@ -493,14 +527,19 @@ inline void add_dedup_ops(registry& reg) {
                  o.within_document = v.flag("within_document");
                  o.min_remaining_bytes = v.size("min_remaining_bytes");
                  o.match.normalize = v.flag("normalize");
-                 return make_step(dedup::spans(o, document_text_ref{}, ctx.step_name));
+                 o.action = dedup_action_of(v);
+                 dedup::span_dedup_stage<document, document_text_ref> s(o, document_text_ref{}, ctx.step_name);
+                 s.on_dropped(dropped_drops(step_drops(ctx)));
+                 return make_step(millrace::stage(tallied(std::move(s), step_drops(ctx)), ctx.step_name));
                },
            .group = "dedup"});
   const dedup::bloom_ngram_options bl{};
   reg.add({.name = "dedup.bloom_ngrams",
            .doc = "Bloom-filter n-gram dedup (Dolma bff): paragraphs (or documents) whose n-grams were mostly seen "
-                  "before are removed; bounded memory at a stated false-positive rate",
-           .params = {int_param("ngram", double(bl.ngram), "words per n-gram").range(1, 1000),
+                  "before are removed; bounded memory at a stated false-positive rate (a document dropped is excluded "
+                  "with reason duplicate_document or too_little_left)",
+           .params = {dedup_action_param(),
+                      int_param("ngram", double(bl.ngram), "words per n-gram").range(1, 1000),
                       int_param("min_words", double(bl.min_words), "shorter paragraphs are left alone").range(1, 1000),
                       number_param("threshold", bl.threshold, "duplicate when the found share of n-grams reaches it").range(0, 1),
                       string_param("scope", "paragraph", "each line on its own, or the whole document").one_of({"paragraph", "document"}),
@@ -517,7 +556,10 @@ inline void add_dedup_ops(registry& reg) {
                  o.expected_ngrams = std::uint64_t(v.integer("expected_ngrams"));
                  o.false_positive_rate = v.number("false_positive_rate");
                  o.min_remaining_bytes = v.size("min_remaining_bytes");
-                 return make_step(dedup::bloom_ngrams(o, document_text_ref{}, ctx.step_name));
+                 o.action = dedup_action_of(v);
+                 dedup::bloom_ngram_stage<document, document_text_ref, true> s(o, document_text_ref{}, ctx.step_name);
+                 s.on_dropped(dropped_drops(step_drops(ctx)));
+                 return make_step(millrace::stage(tallied(std::move(s), step_drops(ctx)), ctx.step_name));
                },
            .group = "dedup"});
 }

@@ -8,6 +8,7 @@
 
 #include <millrace/filters/pii.hpp>
 #include <millrace/recipe/registry.hpp>
+#include <millrace/recipe/step_exclusions.hpp>
 
 namespace millrace::recipe {
 
@@ -47,6 +48,7 @@ inline void add_pii_ops(registry& reg) {
                  p.phone_token = v.string("phone_token");
                  p.card_token = v.string("card_token");
                  o.tally = ctx.tally;
+                 o.exclusions = filter_exclusions(ctx);
                  return make_step(filters::pii<document>(std::move(o), ctx.step_name));
                },
            .group = "filters"});

@@ -1,5 +1,6 @@
-// millrace/recipe/exclusions.hpp — a recipe's exclusion output: every record a filter step drops,
-// as one JSON line with the step, the filter and the reason, in DIR/excluded.jsonl written atomically.
+// millrace/recipe/exclusions.hpp — a recipe's exclusion output: every record a step drops (filters,
+// URL, PII, dedup, take), as one JSON line with the step, the filter and the reason, in
+// DIR/excluded.jsonl written atomically.
 //   recipe key `exclusions: out/excluded`  or  millrace-run r.yaml --exclusions out/excluded
 #pragma once
 
@@ -21,7 +22,9 @@
 namespace millrace::recipe {
 
 /// Writes dropped records to `<dir>/excluded.jsonl`, one line each:
-/// {"step": ..., "filter": ..., "reason": ..., "file": ..., "line": N, "record": <the object as read>}.
+/// {"step": ..., "filter": ..., "reason": ..., "file": ..., "line": N, "record": <the object as read>};
+/// a dedup step adds what the record duplicates ("duplicate_of": {"file": ..., "line": N}) or the
+/// reason's details ("detail": "..."), between "reason" and "file".
 /// The file appears whole on commit() (atomic_file: a temporary file renamed into place); a run
 /// that fails leaves no partial file. Calls are serialized (filter stages run in parallel).
 class exclusion_writer {
@@ -32,11 +35,15 @@ class exclusion_writer {
       : dir_(dir), path_(dir / "excluded.jsonl"), durability_(d) {}
 
   /// Appends one dropped record with the step that dropped it.
-  void write(std::string_view step, const filters::excluded<document>& e) {
-    std::string line = fmt::format("{{\"step\":{},\"filter\":{},\"reason\":{},\"file\":{},\"line\":{},\"record\":", json::quote(step),
-                                   json::quote(e.filter), json::quote(e.reason), json::quote(e.record.file), e.record.line);
+  void write(std::string_view step, const filters::excluded<document>& e) { write(step, e.filter, e.reason, e.record); }
+  /// Appends one dropped record: its step, filter (a non-filter step names itself), reason and
+  /// `extra` JSON members (`"key":value` pairs joined by ',', or empty) written after the reason.
+  void write(std::string_view step, std::string_view filter, std::string_view reason, const document& d, std::string_view extra = {}) {
+    std::string line = fmt::format("{{\"step\":{},\"filter\":{},\"reason\":{},", json::quote(step), json::quote(filter), json::quote(reason));
+    if (!extra.empty()) line.append(extra).push_back(',');
+    line += fmt::format("\"file\":{},\"line\":{},\"record\":", json::quote(d.file), d.line);
     // The record as read (a JSON object: the readers checked it); a CSV row's object built from its header.
-    line += e.record.raw.empty() ? std::string("null") : e.record.raw;
+    line += d.raw.empty() ? std::string("null") : d.raw;
     line += "}\n";
     std::lock_guard lock(mu_);
     open();

@@ -89,12 +89,13 @@ inline auto read_csv_documents(const std::vector<std::string>& inputs, std::stri
 /// How the JSONL writer formats a document: its original bytes when the text is unchanged and
 /// it carries no annotations; else the object re-encoded member by member (values as written),
 /// the text field holding the new text and, for annotations, a member `<annotations_field>`
-/// = {"scores": {...}, "failures": {...}} appended.
+/// = {"scores": {...}, "failures": {...}} appended, with "spans": {"<key>": [[begin, end, score], ...]}
+/// when a step wrote spans (dedup's annotate mode; byte offsets into the written text).
 struct document_format {
   std::string text_field = "text";
   std::string annotations_field = "filter_result";
   void operator()(std::string& out, const document& d) const {
-    const bool annotated = !d.filter_result.scores.empty() || !d.filter_result.failures.empty();
+    const bool annotated = !d.filter_result.empty();
     if (!annotated && !d.text_changed()) {
       out += d.raw;
       out += '\n';
@@ -143,7 +144,21 @@ struct document_format {
         out += ':';
         json::append_quoted(out, r);
       }
-      out += "}}";
+      out += '}';
+      if (!d.filter_result.spans.empty()) {
+        out += ",\"spans\":{";
+        for (std::size_t i = 0; i < d.filter_result.spans.size(); ++i) {
+          auto& [k, list] = d.filter_result.spans[i];
+          if (i) out += ',';
+          json::append_quoted(out, k);
+          out += ":[";
+          for (std::size_t j = 0; j < list.size(); ++j)
+            out += fmt::format("{}[{},{},{}]", j ? "," : "", list[j].begin, list[j].end, std::isfinite(list[j].score) ? list[j].score : 0.0);
+          out += ']';
+        }
+        out += '}';
+      }
+      out += '}';
     }
     out += "}\n";
   }

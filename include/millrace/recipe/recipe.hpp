@@ -217,8 +217,9 @@ struct compiled_recipe {
   /// Adjacent quality-filter steps with the same action run as one filters::apply (one text
   /// analysis); false (recipe key `fuse: false`, millrace-run --no-fuse): one stage per step.
   bool fuse = true;
-  /// Non-empty (recipe key `exclusions: DIR`, millrace-run --exclusions DIR): records the filter
-  /// steps drop go to DIR/excluded.jsonl with the step, filter and reason (recipe/exclusions.hpp).
+  /// Non-empty (recipe key `exclusions: DIR`, millrace-run --exclusions DIR): records the steps
+  /// drop (filters, URL, PII, dedup, take) go to DIR/excluded.jsonl with the step, filter and
+  /// reason (recipe/exclusions.hpp); per step, records in = records out + records excluded.
   std::string exclusions_dir{};
   resolved_step reader;
   std::vector<resolved_step> steps;
@@ -446,6 +447,7 @@ inline built_recipe build(const compiled_recipe& r, std::size_t threads = 0) {
     c.step_name = s.name;
     c.tally = tally.get();
     c.threads = threads;
+    c.exclusions = exclusions;
     return c;
   };
   auto make = [&](const resolved_step& s) {

@@ -28,6 +28,8 @@
 
 namespace millrace::recipe {
 
+class exclusion_writer;  // recipe/exclusions.hpp
+
 /// The type of one operator parameter as a recipe writes it.
 enum class param_type {
   boolean,      ///< true / false
@@ -158,6 +160,9 @@ struct step_context {
   std::string step_name;                  ///< the step's name in the run report (default: the operator's)
   filters::filter_tally* tally = nullptr; ///< per-filter counts of the run (the report prints them)
   std::size_t threads = 0;                ///< the run's thread count (0: all cores)
+  /// The recipe's exclusion output (null without `exclusions`): a step that drops records writes
+  /// each one there with its step name and reason (recipe/step_exclusions.hpp helps).
+  std::shared_ptr<exclusion_writer> exclusions{};
 };
 
 /// What a recipe step is: a reader (the source), a transform (document -> document) or a writer.
