@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include <millrace/core.hpp>
+#include <millrace/filters.hpp>
 #include <millrace/recipe.hpp>
 #include <millrace/synth/corpus.hpp>
 
