@@ -28,7 +28,7 @@ struct cld2_options {
   /// One scoring pass: CLD2 rescores text its first pass found unreliable (or mixed) with
   /// stricter settings (repeated-character prediction, its 40 most common languages); with this
   /// set it answers from the first pass (its internal flag kCLDFlagFinish). Faster where many
-  /// documents are unreliable (1.95x on bench/recipe's synthetic corpus, where 84% are; 1.08x
+  /// documents are unreliable (2-core Intel Xeon AVX-512: 1.95x on bench/recipe's synthetic corpus, where 84% are; 1.08x
   /// on English prose), but answers differ there: 1.6% of the {en, 0.65}
   /// decisions on that corpus. Off: CLD2's own two-pass answer.
   bool single_pass = false;
