@@ -1,7 +1,7 @@
 // bench_pii: PII redaction in MB per CPU-second on generated web-like text with e-mails, IPv4 and
-// IPv6 addresses, phone and card numbers (and version strings, dates, ISBNs, plain numbers as
-// bait) in a quarter of the documents; millrace's RE2 filter against std::regex doing the same
-// replacements (same patterns, no context/Luhn checks), on the same text in the same run; and
+// IPv6 addresses, phone and card numbers, IBANs and SSNs (and version strings, dates, ISBNs, plain
+// numbers, ZIP+4 codes, a wrong IBAN check and a never-issued SSN as bait) in a quarter of the documents; millrace's RE2 filter against std::regex doing the same
+// replacements (same patterns, no context/Luhn/mod-97/SSA checks), on the same text in the same run; and
 // mr::filters::pii<Doc> through mr::run on 1 and 2 threads (MB per CPU-second of all threads).
 // --dump DIR writes DIR/corpus.jsonl and DIR/patterns.json for bench/filters_pii/python_re.py.
 //   bench_pii [--mb 8] [--reps 3] [--dump DIR]
@@ -15,6 +15,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <string>
 #include <vector>
@@ -40,9 +41,11 @@ struct Doc {
 std::vector<Doc> make_corpus(std::size_t mb, std::size_t& planted) {
   static const char* pii[] = {"jane.roe@example.org", "10.20.30.40",   "(555) 123-4567", "4111 1111 1111 1111",
                               "2001:db8::8a2e:370:7334", "+44 20 7946 0958", "ops-team+alerts@mail.example.co.uk",
-                              "5500-0000-0000-0004"};
+                              "5500-0000-0000-0004", "DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432",
+                              "772-12-3456"};
   static const char* bait[] = {"version 1.2.3.4", "2026-12-02", "ISBN 978-0-306-40615-7", "1,234,567", "4111 1111 1111 1112",
-                               "256.1.2.3", "3.14159"};
+                               "256.1.2.3", "3.14159", "DE88 3704 0044 0532 0130 00", "12345-6789", "078-05-1120"};
+  constexpr std::size_t n_pii = std::size(pii), n_bait = std::size(bait);
   std::vector<Doc> docs;
   std::size_t bytes = 0, seed = 7;
   mr::synth::rng r(99);
@@ -57,7 +60,7 @@ std::vector<Doc> make_corpus(std::size_t mb, std::size_t& planted) {
         std::sort(spots.rbegin(), spots.rend());
         for (const std::size_t at : spots) {
           const bool real = r.below_unbiased(3) != 0;
-          t.insert(at, std::string(" ") + (real ? pii[r.below_unbiased(8)] : bait[r.below_unbiased(7)]) + " ");
+          t.insert(at, std::string(" ") + (real ? pii[r.below_unbiased(n_pii)] : bait[r.below_unbiased(n_bait)]) + " ");
           planted += real;
         }
       }
@@ -84,7 +87,7 @@ double best_mb_per_cpu_s(std::size_t bytes, int reps, F&& f) {
 std::size_t count_tokens(const std::vector<std::string>& out) {
   std::size_t n = 0;
   for (auto& s : out)
-    for (const char* tok : {"<EMAIL>", "<IP_ADDRESS>", "<PHONE>", "<CREDIT_CARD>"})
+    for (const char* tok : {"<EMAIL>", "<IP_ADDRESS>", "<PHONE>", "<CREDIT_CARD>", "<IBAN>", "<SSN>"})
       for (std::size_t p = s.find(tok); p != std::string::npos; p = s.find(tok, p + 1)) ++n;
   return n;
 }
@@ -112,7 +115,8 @@ int main(int argc, char** argv) {
     p << "[[" << mr::json::quote(mf::detail::email_pattern) << ",\"<EMAIL>\"],[" << mr::json::quote(mf::detail::ipv6_pattern())
       << ",\"<IP_ADDRESS>\"],[" << mr::json::quote(mf::detail::ipv4_pattern()) << ",\"<IP_ADDRESS>\"],["
       << mr::json::quote(mf::detail::phone_pattern) << ",\"<PHONE>\"],[" << mr::json::quote(mf::detail::card_pattern)
-      << ",\"<CREDIT_CARD>\"]]\n";
+      << ",\"<CREDIT_CARD>\"],[" << mr::json::quote(mf::detail::iban_pattern(false)) << ",\"<IBAN>\"],["
+      << mr::json::quote(mf::detail::ssn_pattern(false, false)) << ",\"<SSN>\"]]\n";
   }
 
   const mf::pii_filter f;
@@ -128,7 +132,9 @@ int main(int argc, char** argv) {
       {std::regex(mf::detail::ipv6_pattern()), "<IP_ADDRESS>"},
       {std::regex(mf::detail::ipv4_pattern()), "<IP_ADDRESS>"},
       {std::regex(std::string(mf::detail::phone_pattern)), "<PHONE>"},
-      {std::regex(std::string(mf::detail::card_pattern)), "<CREDIT_CARD>"}};
+      {std::regex(std::string(mf::detail::card_pattern)), "<CREDIT_CARD>"},
+      {std::regex(mf::detail::iban_pattern(false)), "<IBAN>"},
+      {std::regex(mf::detail::ssn_pattern(false, false)), "<SSN>"}};
   const int base_reps = std::max(1, reps / 3);
   const double stdre = best_mb_per_cpu_s(bytes, base_reps, [&] {
     for (std::size_t i = 0; i < docs.size(); ++i) {
@@ -156,11 +162,11 @@ int main(int argc, char** argv) {
 
   fmt::print("| row | MB/s | vs std::regex |\n|---|---|---|\n");
   fmt::print("| millrace pii_filter::redact, 1 thread (MB/CPU-s) | {:.1f} | {:.1f}x |\n", ours, ours / stdre);
-  fmt::print("| std::regex, 5 regex_replace per document (MB/CPU-s) | {:.2f} | 1x |\n", stdre);
+  fmt::print("| std::regex, {} regex_replace per document (MB/CPU-s) | {:.2f} | 1x |\n", std::size(base), stdre);
   fmt::print("| mr::filters::pii<Doc> via mr::run, serial (MB/CPU-s) | {:.1f} | |\n", t1);
   fmt::print("| (reference) from_range → collect, no PII operator, serial (MB/CPU-s) | {:.1f} | |\n", bare);
   fmt::print("| mr::filters::pii<Doc> via mr::run, 2 threads (MB/CPU-s) | {:.1f} | 2T/1T {:.2f}x |\n", t2, t2 / t1);
-  fmt::print("replacements: millrace {} (planted {}), std::regex {} (no context, Luhn or issuer checks: bait taken)\n",
+  fmt::print("replacements: millrace {} (planted {}), std::regex {} (no context, Luhn, issuer, mod-97 or SSA checks: bait taken)\n",
              ours_found, planted, base_found);
   return ours_found >= planted ? 0 : 1;  // every planted item must be found
 }

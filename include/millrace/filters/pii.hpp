@@ -1,6 +1,6 @@
 // millrace/filters/pii.hpp — personal data in text: e-mail addresses, IPv4/IPv6 addresses, phone
-// numbers and Luhn-checked card numbers (RE2; link millrace::pii), redacted to tokens, dropped or
-// counted. pii_filter is a quality filter for mr::filters::apply; mr::filters::pii<Rec> runs alone.
+// numbers, Luhn-checked card numbers, mod-97-checked IBANs and US social security numbers (RE2;
+// link millrace::pii), redacted to tokens, dropped or counted. pii_filter is a quality filter for mr::filters::apply; mr::filters::pii<Rec> runs alone.
 //   auto p = mr::filters::pii<Doc>({.params = {.action = mr::filters::pii_action::redact}});  // "<EMAIL>"
 #pragma once
 
@@ -38,6 +38,8 @@ struct pii_params {
   std::string ip_token = "<IP_ADDRESS>";  ///< IPv4 and IPv6
   std::string phone_token = "<PHONE>";
   std::string card_token = "<CREDIT_CARD>";
+  std::string iban_token = "<IBAN>";
+  std::string ssn_token = "<SSN>";
 };
 
 /// The PII filter: the patterns are compiled once when it is built (copies share them) and
@@ -80,9 +82,11 @@ class pii_filter {
       case pii_kind::ipv4:
       case pii_kind::ipv6: return params_.ip_token;
       case pii_kind::phone: return params_.phone_token;
-      case pii_kind::credit_card: break;
+      case pii_kind::credit_card: return params_.card_token;
+      case pii_kind::iban: return params_.iban_token;
+      case pii_kind::ssn: break;
     }
-    return params_.card_token;
+    return params_.ssn_token;
   }
 
   /// Counts per kind (indexed by pii_kind) of the matches.
@@ -117,8 +121,9 @@ class pii_filter {
   }
 
   static std::string_view reason(pii_kind k) {
-    constexpr std::array<std::string_view, pii_kind_count> r{"contains_email", "contains_ipv4", "contains_ipv6",
-                                                             "contains_phone", "contains_credit_card"};
+    constexpr std::array<std::string_view, pii_kind_count> r{"contains_email", "contains_ipv4",        "contains_ipv6",
+                                                             "contains_phone", "contains_credit_card", "contains_iban",
+                                                             "contains_ssn"};
     return r[std::size_t(k)];
   }
 

@@ -1,12 +1,14 @@
 // millrace/filters/detail/pii_engine.hpp — private: the RE2 patterns of the PII filter, compiled
 // once (an RE2::Set that tells which kinds occur, one RE2 per kind that finds them), and the
-// checks a regular expression cannot make (context, Luhn, card issuers, digit counts).
+// checks a regular expression cannot make (context, Luhn, card issuers, digit counts, the IBAN
+// registry's lengths and mod 97, the SSA's never-issued social security numbers).
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -19,12 +21,12 @@
 namespace millrace::filters {
 
 /// The kinds of personal data the PII filter finds (see docs/filters.md for each definition).
-enum class pii_kind : std::uint8_t { email, ipv4, ipv6, phone, credit_card };
-inline constexpr std::size_t pii_kind_count = 5;
+enum class pii_kind : std::uint8_t { email, ipv4, ipv6, phone, credit_card, iban, ssn };
+inline constexpr std::size_t pii_kind_count = 7;
 
 /// The name of a kind, as used in reasons ("contains_email") and statistics ("pii.email").
 constexpr std::string_view pii_kind_name(pii_kind k) {
-  constexpr std::array<std::string_view, pii_kind_count> names{"email", "ipv4", "ipv6", "phone", "credit_card"};
+  constexpr std::array<std::string_view, pii_kind_count> names{"email", "ipv4", "ipv6", "phone", "credit_card", "iban", "ssn"};
   return names[std::size_t(k)];
 }
 
@@ -82,6 +84,113 @@ inline constexpr std::string_view phone_pattern =
     "|(?:\\+[1-9][0-9]{0,2}[ .-]?(?:\\([0-9]{1,4}\\)[ .-]?)?[0-9]{1,4}(?:[ .-]?[0-9]{1,4}){1,5})";
 inline constexpr std::string_view card_pattern = "[0-9](?:[ -]?[0-9]){12,18}";
 
+// IBAN (ISO 13616): country, two check digits, the BBAN; printed in groups of four separated by
+// one space (the last group 1-4 characters) or unbroken. Lengths, country and mod 97 are checked
+// afterwards. Upper case only unless any_case.
+inline std::string iban_pattern(bool any_case) {
+  const std::string a = any_case ? "[A-Za-z]" : "[A-Z]", c = any_case ? "[A-Za-z0-9]" : "[A-Z0-9]";
+  return a + "{2}[0-9]{2}(?:" + c + "{11,30}|(?: " + c + "{4}){2,7}(?: " + c + "{1,3})?)";
+}
+// US social security numbers: AAA-GG-SSSS; with spaces also AAA GG SSSS (one separator kind,
+// checked afterwards); with bare also nine digits in a row. Area, group and serial are checked afterwards.
+inline std::string ssn_pattern(bool spaces, bool bare) {
+  std::string p = spaces ? "[0-9]{3}[- ][0-9]{2}[- ][0-9]{4}" : "[0-9]{3}-[0-9]{2}-[0-9]{4}";
+  if (bare) p += "|[0-9]{9}";
+  return p;
+}
+
+// The IBAN registry (SWIFT, release 101, as python-stdnum's stdnum/iban.dat has it): each
+// country's BBAN as the registry writes it, without the '!' (n digits, a upper-case letters, c
+// either); the IBAN's length is 4 + the BBAN's. 89 countries, every SEPA country among them.
+struct iban_country {
+  std::string_view code, bban;
+};
+inline constexpr iban_country iban_registry[] = {
+    {"AD", "4n4n12c"}, {"AE", "3n16n"}, {"AL", "8n16c"}, {"AT", "5n11n"}, {"AZ", "4a20c"}, {"BA", "3n3n8n2n"},
+    {"BE", "3n7n2n"}, {"BG", "4a4n2n8c"}, {"BH", "4a14c"}, {"BI", "5n5n11n2n"}, {"BR", "8n5n10n1a1c"},
+    {"BY", "4c4n16c"}, {"CH", "5n12c"}, {"CR", "4n14n"}, {"CY", "3n5n16c"}, {"CZ", "4n16n"}, {"DE", "8n10n"},
+    {"DJ", "5n5n11n2n"}, {"DK", "4n9n1n"}, {"DO", "4c20n"}, {"EE", "2n14n"}, {"EG", "4n4n17n"},
+    {"ES", "4n4n1n1n10n"}, {"FI", "3n11n"}, {"FK", "2a12n"}, {"FO", "4n9n1n"}, {"FR", "5n5n11c2n"}, {"GB", "4a6n8n"},
+    {"GE", "2a16n"}, {"GI", "4a15c"}, {"GL", "4n9n1n"}, {"GR", "3n4n16c"}, {"GT", "4c20c"}, {"HN", "4a20n"},
+    {"HR", "7n10n"}, {"HU", "3n4n1n15n1n"}, {"IE", "4a6n8n"}, {"IL", "3n3n13n"}, {"IQ", "4a3n12n"},
+    {"IS", "4n2n6n10n"}, {"IT", "1a5n5n12c"}, {"JO", "4a4n18c"}, {"KW", "4a22c"}, {"KZ", "3n13c"}, {"LB", "4n20c"},
+    {"LC", "4a24c"}, {"LI", "5n12c"}, {"LT", "5n11n"}, {"LU", "3n13c"}, {"LV", "4a13c"}, {"LY", "3n3n15n"},
+    {"MC", "5n5n11c2n"}, {"MD", "2c18c"}, {"ME", "3n13n2n"}, {"MK", "3n10c2n"}, {"MN", "4n12n"}, {"MR", "5n5n11n2n"},
+    {"MT", "4a5n18c"}, {"MU", "4a2n2n12n3n3a"}, {"NI", "4a20n"}, {"NL", "4a10n"}, {"NO", "4n6n1n"}, {"OM", "3n16c"},
+    {"PK", "4a16c"}, {"PL", "8n16n"}, {"PS", "4a21c"}, {"PT", "4n4n11n2n"}, {"QA", "4a21c"}, {"RO", "4a16c"},
+    {"RS", "3n13n2n"}, {"RU", "9n5n15c"}, {"SA", "2n18c"}, {"SC", "4a2n2n16n3a"}, {"SD", "2n12n"}, {"SE", "3n16n1n"},
+    {"SI", "5n8n2n"}, {"SK", "4n6n10n"}, {"SM", "1a5n5n12c"}, {"SO", "4n3n12n"}, {"ST", "4n4n11n2n"},
+    {"SV", "4a20n"}, {"TL", "3n14n2n"}, {"TN", "2n3n13n2n"}, {"TR", "5n1n16c"}, {"UA", "6n19c"}, {"VA", "3n15n"},
+    {"VG", "4a16n"}, {"XK", "4n10n2n"}, {"YE", "4a4n18c"}
+
+};
+
+// The country's entry, or nullptr (code: two upper-case letters).
+inline const iban_country* iban_country_of(std::string_view code) {
+  const auto* b = std::begin(iban_registry);
+  const auto* e = std::end(iban_registry);
+  const auto* it = std::lower_bound(b, e, code, [](const iban_country& c, std::string_view k) { return c.code < k; });
+  return it != e && it->code == code ? it : nullptr;
+}
+// The length of the BBAN the format describes ("8n10n": 18).
+inline std::size_t bban_length(std::string_view f) {
+  std::size_t n = 0, run = 0;
+  for (char ch : f) {
+    if (ch >= '0' && ch <= '9') run = run * 10 + std::size_t(ch - '0');
+    else n += run, run = 0;
+  }
+  return n;
+}
+// Whether `bban` (upper case, no spaces) has the format's character classes.
+inline bool bban_format_ok(std::string_view bban, std::string_view f) {
+  std::size_t i = 0, run = 0;
+  for (char ch : f) {
+    if (ch >= '0' && ch <= '9') {
+      run = run * 10 + std::size_t(ch - '0');
+      continue;
+    }
+    for (; run > 0; --run, ++i) {
+      if (i >= bban.size()) return false;
+      const char b = bban[i];
+      const bool digit = b >= '0' && b <= '9', upper = b >= 'A' && b <= 'Z';
+      if ((ch == 'n' && !digit) || (ch == 'a' && !upper) || (ch == 'c' && !digit && !upper)) return false;
+    }
+  }
+  return i == bban.size();
+}
+// ISO 7064 MOD 97-10 on an IBAN (upper case, no spaces): the first four characters moved to the
+// end, letters as 10..35, the number mod 97 must be 1.
+inline bool iban_mod97_ok(std::string_view iban) {
+  if (iban.size() < 5) return false;
+  unsigned r = 0;
+  for (std::size_t k = 0; k < iban.size(); ++k) {
+    const char ch = iban[(k + 4) % iban.size()];
+    if (ch >= '0' && ch <= '9') r = (r * 10 + unsigned(ch - '0')) % 97;
+    else if (ch >= 'A' && ch <= 'Z') r = (r * 100 + unsigned(ch - 'A' + 10)) % 97;
+    else return false;
+  }
+  return r == 1;
+}
+// Whether `iban` (upper case, no spaces) is one: a registered country, its length, its BBAN's
+// format (when format_check) and mod 97.
+inline bool iban_ok(std::string_view iban, bool format_check) {
+  if (iban.size() < 4) return false;
+  const iban_country* c = iban_country_of(iban.substr(0, 2));
+  if (!c || iban.size() != 4 + bban_length(c->bban)) return false;
+  if (format_check && !bban_format_ok(iban.substr(4), c->bban)) return false;
+  return iban_mod97_ok(iban);
+}
+
+// A social security number the SSA never issues: area 000, 666 or 900-999, group 00, serial
+// 0000, and the numbers printed in advertisements (078-05-1120 on a wallet insert in 1938,
+// 219-09-9999 in a 1940 SSA pamphlet). `d`: the nine digits.
+inline bool ssn_ok(std::string_view d) {
+  if (d.size() != 9) return false;
+  const std::string_view area = d.substr(0, 3), group = d.substr(3, 2), serial = d.substr(5);
+  if (area == "000" || area == "666" || area[0] == '9' || group == "00" || serial == "0000") return false;
+  return d != "078051120" && d != "219099999";
+}
+
 inline bool luhn_ok(std::string_view digits) {
   int sum = 0;
   bool twice = false;
@@ -119,7 +228,7 @@ inline bool card_grouping_ok(const std::vector<std::size_t>& g) {
 
 /// Which kinds to look for and the checks beyond the patterns (defaults in the comments).
 struct pii_detect_options {
-  bool email = true, ipv4 = true, ipv6 = true, phone = true, credit_card = true;
+  bool email = true, ipv4 = true, ipv6 = true, phone = true, credit_card = true, iban = true, ssn = true;
   /// A dotted quad right after "version", "ver", "v", "release", "build", "firmware", "fw",
   /// "rev", "revision" (any case; spaces, ':' or '=' between) is a version number, not an address.
   bool ipv4_skip_versions = true;
@@ -127,6 +236,20 @@ struct pii_detect_options {
   /// Mastercard 51-55/2221-2720, Amex 34/37, Discover 6011/644-649/65, UnionPay 62, Diners
   /// 300-305/36/38/39, JCB 3528-3589); with false, any Luhn-valid 13-19 digit number counts.
   bool card_issuer_check = true;
+  /// IBANs in lower or mixed case as well ("de89 3704 ..."); by default upper case only, as
+  /// banks print them and the IBAN registry writes them (lower case matches hex strings and
+  /// identifiers more often than it finds IBANs).
+  bool iban_any_case = false;
+  /// The BBAN must also have its country's format from the IBAN registry (digits, letters or
+  /// either at each place: DE 18 digits, GB 4 letters and 14 digits); with false, a registered
+  /// country, its length and mod 97 only.
+  bool iban_format_check = true;
+  /// Social security numbers written with single spaces ("078 05 1121") as well as with dashes;
+  /// off: three, two and four digits with spaces are as often table columns or grouped numbers.
+  bool ssn_spaces = false;
+  /// Nine digits in a row as a social security number (area, group and serial still checked);
+  /// off: most nine-digit numbers (IDs, amounts, ZIP+4 without its dash) are not one.
+  bool ssn_bare_digits = false;
 };
 
 namespace detail {
@@ -136,9 +259,10 @@ namespace detail {
 class pii_engine {
  public:
   explicit pii_engine(const pii_detect_options& o) : opt_(o), set_(options(), RE2::UNANCHORED) {
-    const bool on[pii_kind_count] = {o.email, o.ipv4, o.ipv6, o.phone, o.credit_card};
+    const bool on[pii_kind_count] = {o.email, o.ipv4, o.ipv6, o.phone, o.credit_card, o.iban, o.ssn};
     const std::string patterns[pii_kind_count] = {std::string(email_pattern), ipv4_pattern(), ipv6_pattern(),
-                                                  std::string(phone_pattern), std::string(card_pattern)};
+                                                  std::string(phone_pattern), std::string(card_pattern),
+                                                  iban_pattern(o.iban_any_case), ssn_pattern(o.ssn_spaces, o.ssn_bare_digits)};
     for (std::size_t k = 0; k < pii_kind_count; ++k) {
       if (!on[k]) continue;
       std::string err;
@@ -230,6 +354,8 @@ class pii_engine {
       }
       case pii_kind::phone: return accept_phone(text, m);
       case pii_kind::credit_card: return accept_card(text, m);
+      case pii_kind::iban: return accept_iban(text, m);
+      case pii_kind::ssn: return accept_ssn(text, m);
     }
     return false;
   }
@@ -296,6 +422,49 @@ class pii_engine {
       return true;
     }
     return false;
+  }
+
+  // Not inside a longer word (a letter, digit or '_' on either side); a grouped candidate may be
+  // cut back to a group boundary ("BE68 5390 0754 7034 1234": the IBAN and a number after it).
+  bool accept_iban(std::string_view text, pii_match& m) const {
+    using namespace detail;
+    if (ascii_alnum(before(text, m.begin))) return false;
+    for (std::size_t e = m.end; e > m.begin; --e) {
+      if (e < m.end ? text[e] != ' ' : ascii_alnum(at(text, e))) continue;  // shorter ones end at a group's space
+      std::string s;
+      for (std::size_t i = m.begin; i < e; ++i)
+        if (text[i] != ' ') s.push_back(text[i] >= 'a' && text[i] <= 'z' ? char(text[i] - 'a' + 'A') : text[i]);
+      if (s.size() < 15) return false;
+      if (iban_ok(s, opt_.iban_format_check)) {
+        m.end = e;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Not part of a longer number or code: no letter, digit or '_' on either side, no '-' or '+'
+  // touching it, no '.', ',' or '/' between it and a digit; a spaced one not next to another
+  // spaced digit group. One separator kind; then the SSA's rules (ssn_ok).
+  bool accept_ssn(std::string_view text, pii_match& m) const {
+    using namespace detail;
+    const char p = before(text, m.begin), n = at(text, m.end);
+    const auto joins = [](char c) { return c == '.' || c == ',' || c == '/'; };
+    if (ascii_alnum(p) || p == '-' || p == '+' || (joins(p) && ascii_digit(before(text, m.begin - 1)))) return false;
+    if (ascii_alnum(n) || n == '-' || (joins(n) && ascii_digit(at(text, m.end + 1)))) return false;
+    std::string digits;
+    char sep = 0;
+    for (std::size_t i = m.begin; i < m.end; ++i) {
+      if (ascii_digit(text[i])) {
+        digits.push_back(text[i]);
+      } else {
+        if (sep != 0 && sep != text[i]) return false;
+        sep = text[i];
+      }
+    }
+    if (sep == ' ' && ((p == ' ' && ascii_digit(before(text, m.begin - 1))) || (n == ' ' && ascii_digit(at(text, m.end + 1)))))
+      return false;
+    return ssn_ok(digits);
   }
 
   pii_detect_options opt_;
