@@ -9,6 +9,7 @@
 #include <millrace/io/detail/byte_source_impl.hpp>
 #include <millrace/io/detail/chunk_reader_impl.hpp>
 #include <millrace/io/detail/csv_impl.hpp>
+#include <millrace/io/detail/error_impl.hpp>
 #include <millrace/io/detail/inputs_impl.hpp>
 #include <millrace/io/detail/manifest_impl.hpp>
 #include <millrace/io/detail/output_paths_impl.hpp>

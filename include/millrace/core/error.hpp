@@ -13,6 +13,7 @@
 #include <utility>
 
 #include <millrace/core/position.hpp>
+#include <millrace/detail/config.hpp>
 
 namespace millrace {
 
@@ -36,8 +37,7 @@ struct record_origin {
 class operator_error : public std::runtime_error {
  public:
   /// The error of operator `op_name` that threw `original`, on the record `where` came from.
-  operator_error(std::string op_name, std::exception_ptr original, record_origin where = {})
-      : operator_error(std::move(op_name), original, describe(original), std::move(where)) {}
+  operator_error(std::string op_name, std::exception_ptr original, record_origin where = {});
 
   /// The name of the operator that threw (as given to it, e.g. mr::map(f, "parse")).
   const std::string& op_name() const noexcept { return op_name_; }
@@ -59,48 +59,11 @@ class operator_error : public std::runtime_error {
   const record_origin& origin() const noexcept { return where_; }
 
  private:
-  operator_error(std::string op_name, std::exception_ptr original, std::string reason, record_origin where)
-      : std::runtime_error("operator '" + op_name + "': " + place(where) + reason),
-        op_name_(std::move(op_name)),
-        original_(std::move(original)),
-        reason_(std::move(reason)),
-        where_(std::move(where)) {}
-
-  static std::string describe(const std::exception_ptr& e) {
-    try {
-      if (e) std::rethrow_exception(e);
-      return "unknown error";
-    } catch (const std::exception& ex) {
-      return ex.what();
-    } catch (...) {
-      return "non-standard exception";
-    }
-  }
+  operator_error(std::string op_name, std::exception_ptr original, std::string reason, record_origin where);
+  // original's what() ("unknown error" / "non-standard exception" without one)
+  static std::string describe(const std::exception_ptr& e);
   // "a.jsonl:7: ", "a.jsonl: byte 120: ", "record 6: ", "a.jsonl:7 (record 6): ", or "".
-  static std::string place(const record_origin& w) {
-    std::string s;
-    if (!w.file.empty()) {
-      s = w.file;
-      // (appended piece by piece: `s += ":" + std::to_string(..)` trips g++ 12's -Wrestrict at -O3)
-      if (w.line) {
-        s += ':';
-        s += std::to_string(w.line);
-      } else if (w.position) {
-        s += ": byte ";
-        s += std::to_string(w.position->offset);
-      }
-      if (w.ordinal) {
-        s += " (record ";
-        s += std::to_string(*w.ordinal);
-        s += ')';
-      }
-    } else if (w.ordinal) {
-      s = "record " + std::to_string(*w.ordinal);
-    } else if (w.position) {
-      s = "record at (input " + std::to_string(w.position->input) + ", offset " + std::to_string(w.position->offset) + ")";
-    }
-    return s.empty() ? s : s + ": ";
-  }
+  static std::string place(const record_origin& w);
 
   std::string op_name_;
   std::exception_ptr original_;
@@ -111,38 +74,19 @@ class operator_error : public std::runtime_error {
 namespace detail {
 /// Rethrows the current exception as operator_error naming `name`, unless it already is one
 /// (an inner operator of a fused stage already attached its own name).
-[[noreturn]] inline void rethrow_as_operator_error(const std::string& name) {
-  try {
-    throw;
-  } catch (const operator_error&) {
-    throw;
-  } catch (...) {
-    throw operator_error(name, std::current_exception());
-  }
-}
+[[noreturn]] void rethrow_as_operator_error(const std::string& name);
 
 /// Rethrows the current exception (an operator_error from rethrow_as_operator_error) with the
 /// failing record's origin added, unless it already names one. Called only in catch handlers, so
 /// the per-record path never looks a position up.
-[[noreturn]] inline void rethrow_with_origin(record_origin where) {
-  try {
-    throw;
-  } catch (const operator_error& e) {
-    if (!e.origin().empty() || where.empty()) throw;
-    throw operator_error(e.op_name(), e.original(), std::move(where));
-  }
-}
+[[noreturn]] void rethrow_with_origin(record_origin where);
 
 /// rethrow_as_operator_error naming also the record the operator failed on.
-[[noreturn]] inline void rethrow_as_operator_error(const std::string& name, record_origin where) {
-  try {
-    throw;
-  } catch (const operator_error&) {
-    rethrow_with_origin(std::move(where));
-  } catch (...) {
-    throw operator_error(name, std::current_exception(), std::move(where));
-  }
-}
+[[noreturn]] void rethrow_as_operator_error(const std::string& name, record_origin where);
 }  // namespace detail
 
 }  // namespace millrace
+
+#if MILLRACE_HEADER_ONLY
+#include <millrace/core/detail/error_impl.hpp>
+#endif

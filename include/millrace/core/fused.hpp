@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include <millrace/detail/config.hpp>
 #include <millrace/core/detail/record_origin.hpp>
 #include <millrace/core/element.hpp>
 #include <millrace/core/error.hpp>
@@ -27,6 +28,12 @@ struct fused_output<In, R, Rs...> {
   using type = typename fused_output<connect_t<In, R>, Rs...>::type;
 };
 
+/// Adds operator `name` to a fused stage: its counters in the plan, its name to the stage's.
+void add_fused_op(plan& p, runtime_stage& st, const std::string& name, const char* kind);
+/// Adds one batch's counts to the fused operators' counters: count[i] records entered operator i
+/// (count[n] left the stage); after a one-to-one operator the count is derived, not counted.
+void add_fused_counts(op_stats* const* stats, std::uint64_t* count, const bool* one_to_one, std::size_t n);
+
 template <class... Rs>
 struct fused : element_tag {
   std::tuple<Rs...> ops;
@@ -40,13 +47,7 @@ struct fused : element_tag {
     using Out = output<In>;
     runtime_stage st;
     st.mode = stage_mode::parallel;
-    std::apply(
-        [&](const auto&... op) {
-          ((st.ops.push_back(p.add_op(op.name, op.kind)),
-            st.name += (st.name.empty() ? "" : "+") + op.name),
-           ...);
-        },
-        ops);
+    std::apply([&](const auto&... op) { (add_fused_op(p, st, op.name, op.kind), ...); }, ops);
     std::array<op_stats*, size> stats{};
     for (std::size_t i = 0; i < size; ++i) stats[i] = &p.ops[st.ops[i]];
     st.process = [ops = ops, stats, names = p.input_names](any_batch&& b) -> any_batch {
@@ -64,12 +65,7 @@ struct fused : element_tag {
         rethrow_with_origin(origin_of(in[at], first, at, names.get()));
       }
       count[0] = in.size();
-      for (std::size_t i = 1; i <= size; ++i)
-        if (one_to_one[i - 1]) count[i] = count[i - 1];
-      for (std::size_t i = 0; i < size; ++i) {
-        stats[i]->in.fetch_add(count[i], std::memory_order_relaxed);
-        stats[i]->out.fetch_add(count[i + 1], std::memory_order_relaxed);
-      }
+      add_fused_counts(stats.data(), count.data(), one_to_one.data(), size);
       any_batch result(std::move(out));
       if constexpr ((Rs::one_to_one && ...)) result.set_first_ordinal(first);  // still one record for each
       return result;
@@ -122,3 +118,7 @@ template <class... Rs>
 struct is_fused<fused<Rs...>> : std::true_type {};
 
 }  // namespace millrace::detail
+
+#if MILLRACE_HEADER_ONLY
+#include <millrace/core/detail/fused_impl.hpp>
+#endif

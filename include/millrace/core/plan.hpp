@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <millrace/core/batch.hpp>
+#include <millrace/detail/config.hpp>
 
 namespace millrace::detail {
 
@@ -44,6 +45,15 @@ struct async_callbacks {
 };
 
 struct runtime_source {
+  // Special members out of line (core/detail/plan_impl.hpp): compiled once in millrace::compiled
+  // instead of optimised again in every unit that lowers a pipeline.
+  runtime_source();
+  runtime_source(runtime_source&&) noexcept;
+  runtime_source& operator=(runtime_source&&) noexcept;
+  runtime_source(const runtime_source&);
+  runtime_source& operator=(const runtime_source&);
+  ~runtime_source();
+
   std::string name;
   std::size_t op = 0;
   /// Appends up to max records to the batch; returns false once exhausted.
@@ -52,6 +62,14 @@ struct runtime_source {
 };
 
 struct runtime_stage {
+  // (out of line, as runtime_source's)
+  runtime_stage();
+  runtime_stage(runtime_stage&&) noexcept;
+  runtime_stage& operator=(runtime_stage&&) noexcept;
+  runtime_stage(const runtime_stage&);
+  runtime_stage& operator=(const runtime_stage&);
+  ~runtime_stage();
+
   std::string name;          // "map+filter" for a fused stage
   stage_mode mode = stage_mode::parallel;
   std::vector<std::size_t> ops;  // indices into plan::ops
@@ -77,17 +95,18 @@ struct runtime_stage {
 using input_namer = std::function<std::string(std::uint64_t input)>;
 
 struct plan {
+  plan();
+  plan(const plan&) = delete;
+  plan& operator=(const plan&) = delete;
+  ~plan();
+
   runtime_source source;
   stage_list stages;
   std::deque<op_stats> ops;  // deque: stable addresses
   std::shared_ptr<const input_namer> input_names;  // null: the source does not read files
 
-  std::size_t add_op(std::string name, std::string kind) {
-    auto& s = ops.emplace_back();
-    s.name = std::move(name);
-    s.kind = std::move(kind);
-    return ops.size() - 1;
-  }
+  /// Adds the counters of a user-visible operator; returns its index in ops.
+  std::size_t add_op(std::string name, std::string kind);
 };
 
 inline std::uint64_t now_ns() {
@@ -97,3 +116,7 @@ inline std::uint64_t now_ns() {
 }
 
 }  // namespace millrace::detail
+
+#if MILLRACE_HEADER_ONLY
+#include <millrace/core/detail/plan_impl.hpp>
+#endif

@@ -108,6 +108,11 @@ std::vector<std::uint64_t> shingle_set(std::string_view text, const near_dedup_o
 class near_dedup_batch {
  public:
   explicit near_dedup_batch(near_dedup_options o);
+  near_dedup_batch(const near_dedup_batch&);  // (a stage's prototype is copied for each run)
+  near_dedup_batch& operator=(const near_dedup_batch&);
+  near_dedup_batch(near_dedup_batch&&) noexcept;
+  near_dedup_batch& operator=(near_dedup_batch&&) noexcept;
+  ~near_dedup_batch();
 
   const near_dedup_options& options() const { return o_; }
   lsh_params lsh() const { return lsh_; }

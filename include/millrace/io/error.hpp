@@ -10,6 +10,8 @@
 #include <string>
 #include <utility>
 
+#include <millrace/detail/config.hpp>
+
 namespace millrace::io {
 
 /// Bad input at a known place. what() is "file:line: reason" so that a user can jump to it
@@ -20,14 +22,9 @@ namespace millrace::io {
 class input_error : public std::runtime_error {
  public:
   /// line 0 (the whole file, or no file matched a pattern): "file: reason", no ":0:".
-  input_error(std::string file, std::size_t line, std::string reason)
-      : std::runtime_error(line ? file + ":" + std::to_string(line) + ": " + reason : file + ": " + reason),
-        file_(std::move(file)), line_(line), reason_(std::move(reason)) {}
+  input_error(std::string file, std::size_t line, std::string reason);
   /// line_known false: the message names the byte offset instead of the line (line() is then 0).
-  input_error(std::string file, std::size_t line, std::uint64_t offset, bool line_known, std::string reason)
-      : std::runtime_error(line_known ? file + ":" + std::to_string(line) + ": " + reason
-                                      : file + ": byte " + std::to_string(offset) + ": " + reason),
-        file_(std::move(file)), line_(line_known ? line : 0), offset_(offset), reason_(std::move(reason)) {}
+  input_error(std::string file, std::size_t line, std::uint64_t offset, bool line_known, std::string reason);
   /// The input file (or the pattern no file matched).
   const std::string& file() const noexcept { return file_; }
   /// 1-based; 0 when the problem concerns the whole file (e.g. it is empty) or the line is not known.
@@ -49,8 +46,7 @@ class input_error : public std::runtime_error {
 class output_error : public std::runtime_error {
  public:
   /// The output `path` could not be written because of `reason`.
-  output_error(std::string path, std::string reason)
-      : std::runtime_error(path + ": " + reason), path_(std::move(path)), reason_(std::move(reason)) {}
+  output_error(std::string path, std::string reason);
   /// The file or directory that could not be written.
   const std::string& path() const noexcept { return path_; }
   /// What went wrong, without the path.
@@ -66,3 +62,7 @@ class output_error : public std::runtime_error {
 enum class on_bad_record { fail, reject };
 
 }  // namespace millrace::io
+
+#if MILLRACE_HEADER_ONLY
+#include <millrace/io/detail/error_impl.hpp>
+#endif

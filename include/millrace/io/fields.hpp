@@ -3,6 +3,7 @@
 //   auto doc_fields = millrace::io::fields(millrace::io::field("id", &Doc::id), millrace::io::field("text", &Doc::text));
 #pragma once
 
+#include <millrace/detail/config.hpp>
 #include <millrace/io/json.hpp>
 
 #include <array>
@@ -214,6 +215,13 @@ std::string decode_text(std::string_view text, M& out) {
   if (parser.parse(padded.data(), padded.size(), false).get(el)) return "unreadable value";
   return decode_value(el, out);
 }
+
+#if !MILLRACE_HEADER_ONLY
+// String members' decoders are compiled once in millrace::compiled (io/detail/read_impl.hpp), not
+// again in every unit that reads a record type with a string field.
+extern template std::string decode_value<std::string>(simdjson::dom::element, std::string&);
+extern template std::string decode_text<std::string>(std::string_view, std::string&);
+#endif
 
 // Applies one binding: el is the value found for its name (the last one if the key repeats).
 template <class T, class Binding, class Found>

@@ -360,6 +360,11 @@ auto read_csv(const input_part& part, csv_options copt = {}, read_options opt = 
 
 }  // namespace millrace::io
 
+#if !MILLRACE_HEADER_ONLY
+// Every JSONL and CSV reader starts with this source: its lowering is compiled once (read_impl.hpp).
+extern template struct millrace::source_op<millrace::io::detail::line_source>;
+#endif
+
 #if MILLRACE_HEADER_ONLY
 #include <millrace/io/detail/read_impl.hpp>
 #endif

@@ -85,6 +85,13 @@ MILLRACE_INLINE near_dedup_batch::near_dedup_batch(near_dedup_options o)
   if (o_.check_signatures) check_ = signature_check(o_.num_perm, o_.threshold);
 }
 
+// (out of line: the special members of a class with a dozen vectors are worth compiling once)
+MILLRACE_INLINE near_dedup_batch::near_dedup_batch(const near_dedup_batch&) = default;
+MILLRACE_INLINE near_dedup_batch& near_dedup_batch::operator=(const near_dedup_batch&) = default;
+MILLRACE_INLINE near_dedup_batch::near_dedup_batch(near_dedup_batch&&) noexcept = default;
+MILLRACE_INLINE near_dedup_batch& near_dedup_batch::operator=(near_dedup_batch&&) noexcept = default;
+MILLRACE_INLINE near_dedup_batch::~near_dedup_batch() = default;
+
 MILLRACE_INLINE void near_dedup_batch::add(std::span<const std::string_view> texts) {
   const std::size_t base = nonempty_.size(), n = texts.size(), b = lsh_.bands;
   if (base + n > 0xFFFFFFFEull) throw std::length_error("near_dedup: more than 2^32 - 2 documents");
