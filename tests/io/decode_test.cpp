@@ -2,6 +2,9 @@
 // job's front end written with the public API only accepts and rejects exactly the lines its
 // io::detail version does, with the same reasons, values and positions.
 #include <millrace/io.hpp>
+#include <millrace/io/detail/parsed_object.hpp>  // parse_record, for a hand-written decoder
+
+#include <simdjson.h>
 
 #include <doctest/doctest.h>
 

@@ -3,6 +3,8 @@
 // directories holding a (possibly incomplete) millrace output, file names that are not UTF-8.
 #include <millrace/io.hpp>
 
+#include <simdjson.h>
+
 #include <doctest/doctest.h>
 
 #include <mrtest/temp_dir.hpp>

@@ -3,6 +3,8 @@
 #include <millrace/io/chunk_reader.hpp>
 #include <millrace/io/inputs.hpp>
 #include <millrace/io/parse.hpp>
+
+#include <simdjson.h>
 #include <millrace/io/rejects.hpp>
 
 #include <doctest/doctest.h>

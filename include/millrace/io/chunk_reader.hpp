@@ -9,8 +9,6 @@
 #include <millrace/io/error.hpp>
 #include <millrace/io/inputs.hpp>
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstring>

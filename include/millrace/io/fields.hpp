@@ -97,51 +97,6 @@ constexpr bool check_field_map() {
 template <class M> struct is_optional : std::false_type {};
 template <class M> struct is_optional<std::optional<M>> : std::true_type {};
 
-// Decodes one element into a member; returns an error text, empty on success.
-template <class M>
-std::string decode_value(simdjson::dom::element el, M& out) {
-  using simdjson::dom::element_type;
-  if constexpr (is_optional<M>::value) {
-    if (el.is_null()) { out.reset(); return {}; }
-    typename M::value_type v{};
-    auto e = decode_value(el, v);
-    if (e.empty()) out = std::move(v);
-    return e;
-  } else if constexpr (std::is_same_v<M, std::string>) {
-    switch (el.type()) {
-      case element_type::STRING: out = std::string(el.get_string().value_unsafe()); return {};
-      case element_type::INT64: out = std::to_string(el.get_int64().value_unsafe()); return {};
-      case element_type::UINT64: out = std::to_string(el.get_uint64().value_unsafe()); return {};
-      default: return "expected a string";
-    }
-  } else if constexpr (std::is_same_v<M, bool>) {
-    bool b;
-    if (el.get_bool().get(b)) return "expected true or false";
-    out = b;
-    return {};
-  } else if constexpr (std::is_integral_v<M> && std::is_signed_v<M>) {
-    std::int64_t x;
-    if (el.get_int64().get(x) || x < std::int64_t(std::numeric_limits<M>::min()) ||
-        x > std::int64_t(std::numeric_limits<M>::max()))
-      return "expected an integer in range";
-    out = static_cast<M>(x);
-    return {};
-  } else if constexpr (std::is_integral_v<M>) {
-    std::uint64_t x;
-    if (el.get_uint64().get(x) || x > std::uint64_t(std::numeric_limits<M>::max()))
-      return "expected a non-negative integer in range";
-    out = static_cast<M>(x);
-    return {};
-  } else if constexpr (std::is_floating_point_v<M>) {
-    double x;
-    if (el.get_double().get(x)) return "expected a number";
-    out = static_cast<M>(x);
-    return {};
-  } else {
-    static_assert(sizeof(M) == 0, "millrace::io::field: unsupported member type");
-  }
-}
-
 template <class M>
 void encode_value(std::string& out, const M& v) {
   if constexpr (is_optional<M>::value) {
@@ -168,6 +123,25 @@ void encode_value(std::string& out, const M& v) {
 
 namespace detail {
 
+// ---- decoding: the parse is compiled code, the members' types are the template's ---------------
+// The line is parsed (simdjson, or our grammar checker for numbers simdjson cannot hold) by
+// compiled code (io/detail/parse_impl.hpp), which hands each bound field's value over as a
+// field_value; only the assignment to the member is a template. So a unit that reads a record type
+// neither includes simdjson.h nor instantiates a parser for it.
+
+/// A JSON value as the decoder hands it to a member: a number as simdjson typed it (int64 when it
+/// fits, uint64 beyond, double with a fraction or an exponent), or `huge` (a number no 64-bit type
+/// or double holds, as written); `text` is a string's unescaped bytes (valid during the call).
+struct field_value {
+  enum class kind : std::uint8_t { null, string, int64, uint64, number, boolean, huge, array, object };
+  kind type = kind::null;
+  std::string_view text;  // string; huge: the number as written
+  std::int64_t i = 0;
+  std::uint64_t u = 0;
+  double d = 0;
+  bool b = false;
+};
+
 // True for a JSON number token without fraction or exponent ("-123..."): an integer.
 inline bool integer_text(std::string_view v) {
   if (!v.empty() && v[0] == '-') v.remove_prefix(1);
@@ -177,112 +151,98 @@ inline bool integer_text(std::string_view v) {
   return true;
 }
 
-// A member from a value simdjson cannot hold (huge integer, exponent beyond double range; text
-// is the value as written). A string member keeps an integer's text, as it does for any integer.
+// One value into a member; returns an error text, empty on success. A string member keeps an
+// integer's text (also one beyond 64 bits, exactly as written), as ids often come as numbers.
 template <class M>
-std::string decode_huge_number(std::string_view text, M& out) {
+std::string assign_value(const field_value& v, M& out) {
+  using k = field_value::kind;
   if constexpr (is_optional<M>::value) {
-    typename M::value_type v{};
-    auto e = decode_huge_number(text, v);
-    if (e.empty()) out = std::move(v);
+    if (v.type == k::null) { out.reset(); return {}; }
+    typename M::value_type x{};
+    auto e = assign_value(v, x);
+    if (e.empty()) out = std::move(x);
     return e;
   } else if constexpr (std::is_same_v<M, std::string>) {
-    if (!integer_text(text)) return "expected a string";
-    out.assign(text);
-    return {};
+    switch (v.type) {
+      case k::string: out.assign(v.text); return {};
+      case k::int64: out = std::to_string(v.i); return {};
+      case k::uint64: out = std::to_string(v.u); return {};
+      case k::huge:
+        if (!integer_text(v.text)) return "expected a string";
+        out.assign(v.text);
+        return {};
+      default: return "expected a string";
+    }
   } else if constexpr (std::is_same_v<M, bool>) {
-    return "expected true or false";
+    if (v.type != k::boolean) return "expected true or false";
+    out = v.b;
+    return {};
   } else if constexpr (std::is_integral_v<M> && std::is_signed_v<M>) {
-    return "expected an integer in range";
+    if (v.type != k::int64 || v.i < std::int64_t(std::numeric_limits<M>::min()) ||
+        v.i > std::int64_t(std::numeric_limits<M>::max()))
+      return "expected an integer in range";
+    out = static_cast<M>(v.i);
+    return {};
   } else if constexpr (std::is_integral_v<M>) {
-    return "expected a non-negative integer in range";
+    std::uint64_t x;
+    if (v.type == k::int64 && v.i >= 0) x = std::uint64_t(v.i);
+    else if (v.type == k::uint64) x = v.u;
+    else return "expected a non-negative integer in range";
+    if (x > std::uint64_t(std::numeric_limits<M>::max())) return "expected a non-negative integer in range";
+    out = static_cast<M>(x);
+    return {};
+  } else if constexpr (std::is_floating_point_v<M>) {
+    switch (v.type) {
+      case k::int64: out = static_cast<M>(v.i); return {};
+      case k::uint64: out = static_cast<M>(v.u); return {};
+      case k::number: out = static_cast<M>(v.d); return {};
+      case k::huge: return "expected a number in range";
+      default: return "expected a number";
+    }
   } else {
-    return "expected a number in range";
+    static_assert(sizeof(M) == 0, "millrace::io::field: unsupported member type");
   }
 }
 
-// One member from its JSON text (the members path of decode_fields).
-template <class M>
-std::string decode_text(std::string_view text, M& out) {
-  auto& parser = thread_dom_parser();
-  auto padded = padded_view(text.data(), text.size(), 0);   // a view into the line: copy
-  simdjson::dom::element el;
-  if (!parser.parse(padded.data(), padded.size(), false).get(el)) return decode_value(el, out);
-  if (!text.empty() && (text[0] == '-' || (text[0] >= '0' && text[0] <= '9'))) return decode_huge_number(text, out);
-  // An array or object holding such a number: no member type takes those; say what was expected.
-  const std::string_view empty = text[0] == '[' ? "[]" : "{}";
-  padded = padded_view(empty.data(), empty.size(), 0);
-  if (parser.parse(padded.data(), padded.size(), false).get(el)) return "unreadable value";
-  return decode_value(el, out);
+/// Called by the compiled decoder for the field named names[i]: v is its value (the last one if
+/// the key repeats), null when the record has no such field. Returns an error text.
+using field_assign = std::string (*)(void* context, std::size_t i, const field_value* v);
+
+/// The field names of a map, in its order.
+template <class... B>
+std::array<std::string_view, sizeof...(B)> field_names(const field_map<B...>& map) {
+  return std::apply([](const auto&... b) { return std::array<std::string_view, sizeof...(B)>{b.name...}; }, map.bindings);
 }
 
-#if !MILLRACE_HEADER_ONLY
-// String members' decoders are compiled once in millrace::compiled (io/detail/read_impl.hpp), not
-// again in every unit that reads a record type with a string field.
-extern template std::string decode_value<std::string>(simdjson::dom::element, std::string&);
-extern template std::string decode_text<std::string>(std::string_view, std::string&);
-#endif
-
-// Applies one binding: el is the value found for its name (the last one if the key repeats).
-template <class T, class Binding, class Found>
-void decode_binding(const Binding& binding, const Found* found, T& t, std::string& err) {
-  if (!err.empty()) return;
+// Applies one binding to its value (null: the field is absent).
+template <class T, class Binding>
+std::string assign_binding(const Binding& binding, const field_value* v, T& t) {
   using M = std::remove_cvref_t<decltype(t.*(binding.member))>;
-  if (!found) {
-    if constexpr (!is_optional<M>::value) err = "missing field '" + std::string(binding.name) + "'";
-    return;
+  if (!v) {
+    if constexpr (!is_optional<M>::value) return "missing field '" + std::string(binding.name) + "'";
+    return {};
   }
-  std::string e;
-  if constexpr (std::is_same_v<Found, std::string_view>) e = decode_text(*found, t.*(binding.member));
-  else e = decode_value(*found, t.*(binding.member));
-  if (!e.empty()) err = "field '" + std::string(binding.name) + "': " + e;
+  std::string e = assign_value(*v, t.*(binding.member));
+  if (!e.empty()) e = "field '" + std::string(binding.name) + "': " + e;
+  return e;
 }
+
+/// The field_assign of a record type T and field map: context is a field_target<T, B...>.
+template <class T, class... B>
+struct field_target {
+  const field_map<B...>* map;
+  T* record;
+  static std::string assign(void* context, std::size_t i, const field_value* v) {
+    auto& self = *static_cast<field_target*>(context);
+    std::string err;
+    std::size_t k = 0;
+    std::apply([&](const auto&... b) { ((k++ == i ? (void)(err = assign_binding(b, v, *self.record)) : void()), ...); },
+               self.map->bindings);
+    return err;
+  }
+};
 
 }  // namespace detail
-
-/// Fills t from a parsed JSON object. Returns an error text naming the field, empty on success.
-/// A key that occurs more than once: the last occurrence wins (as in Python's json module).
-template <class T, class... B>
-std::string decode_fields(simdjson::dom::object obj, const field_map<B...>& map, T& t) {
-  std::array<simdjson::dom::element, sizeof...(B)> value{};
-  std::array<bool, sizeof...(B)> found{};
-  for (simdjson::dom::key_value_pair kv : obj) {
-    std::size_t i = 0;
-    auto match = [&](const auto& binding) {
-      if (binding.name == kv.key) {
-        value[i] = kv.value;
-        found[i] = true;
-      }
-      ++i;
-    };
-    std::apply([&](const auto&... b) { (match(b), ...); }, map.bindings);
-  }
-  std::string err;
-  std::size_t i = 0;
-  auto one = [&](const auto& binding) {
-    detail::decode_binding(binding, found[i] ? &value[i] : nullptr, t, err);
-    ++i;
-  };
-  std::apply([&](const auto&... b) { (one(b), ...); }, map.bindings);
-  return err;
-}
-
-/// The same from an object's members as text (parse_record's path for numbers simdjson cannot
-/// hold); the last occurrence of a key wins here too.
-template <class T, class... B>
-std::string decode_fields(const std::vector<millrace::json::member_text>& members, const field_map<B...>& map, T& t) {
-  std::string err;
-  std::apply([&](const auto&... b) {
-    auto one = [&](const auto& binding) {
-      const std::string_view* found = nullptr;
-      for (const auto& m : members)
-        if (m.key == binding.name) found = &m.value;
-      detail::decode_binding(binding, found, t, err);
-    };
-    (one(b), ...);
-  }, map.bindings);
-  return err;
-}
 
 /// Appends t as one JSON object (fields in map order), without a newline.
 template <class T, class... B>

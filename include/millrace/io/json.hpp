@@ -1,14 +1,10 @@
-// millrace::io JSON helpers: string escaping for writers and a per-thread simdjson parser that
-// parses a buffer in place when it has simdjson's padding (else from a padded copy).
+// millrace::io JSON helpers: string escaping for writers (the simdjson helpers io parses with are in
+// io/detail/dom.hpp).
 //   std::string out; millrace::io::json_append_string(out, "a \"quoted\" word");
 #pragma once
 
-#include <simdjson.h>
-
 #include <millrace/core/json_value.hpp>
 
-#include <cstdio>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,37 +13,4 @@ namespace millrace::io {
 /// Appends s as a JSON string literal (quotes included); see millrace::json::append_quoted.
 inline void json_append_string(std::string& out, std::string_view s) { millrace::json::append_quoted(out, s); }
 
-namespace detail {
-
-// One DOM parser per thread: parsers own large buffers, reuse is what makes simdjson fast.
-inline simdjson::dom::parser& thread_dom_parser() {
-  thread_local simdjson::dom::parser p;
-  return p;
-}
-inline simdjson::ondemand::parser& thread_ondemand_parser() {
-  thread_local simdjson::ondemand::parser p;
-  return p;
-}
-
-// A view that simdjson may read SIMDJSON_PADDING bytes past: in place when the storage has the
-// room (capacity of a std::string, or the rest of a chunk), else copied into a per-thread buffer.
-inline simdjson::padded_string_view padded_view(const char* data, std::size_t len, std::size_t room) {
-  if (room >= len + simdjson::SIMDJSON_PADDING) return simdjson::padded_string_view(data, len, room);
-  thread_local std::string copy;
-  copy.assign(data, len);
-  copy.reserve(len + simdjson::SIMDJSON_PADDING);
-  return simdjson::padded_string_view(copy.data(), len, copy.capacity());
-}
-
-// One JSON value's text (as our grammar checker cut it out of a record) minified, e.g. "{ \"a\": 1 }"
-// -> "{\"a\":1}"; nullopt when simdjson's minifier refuses it. Used by every get_json.
-inline std::optional<std::string> minified(std::string_view value_text) {
-  std::string out(value_text.size(), '\0');
-  std::size_t len = 0;
-  if (simdjson::minify(value_text.data(), value_text.size(), out.data(), len)) return std::nullopt;
-  out.resize(len);
-  return out;
-}
-
-}  // namespace detail
 }  // namespace millrace::io

@@ -13,7 +13,6 @@
 #include <millrace/io/error.hpp>
 #include <millrace/io/json.hpp>
 
-#include <simdjson.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -63,7 +62,6 @@ struct manifest {
   static std::optional<manifest> load(const std::filesystem::path& file);
 
  private:
-  static shard_info read_shard(simdjson::dom::element s);
   static void append_shards(std::string& o, const std::vector<shard_info>& v, const char* indent);
 };
 

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <functional>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <type_traits>
@@ -82,26 +83,19 @@ void mark_good(checked<T>& r, const raw_line& l) {
 
 bool blank(std::string_view s);
 
-// simdjson refuses valid JSON whose numbers it cannot hold (integers beyond 64 bits, exponents
-// beyond double range): those lines are checked again by our grammar checker (numbers as text).
-// (simdjson 3.0 says NUMBER_ERROR or NUMBER_OUT_OF_RANGE; later versions add BIGINT_ERROR, to
-// be added here when the project moves to one.)
-bool number_error(simdjson::error_code e);
+// A line parsed as a JSON object (io/detail/parsed_object.hpp: simdjson's DOM object, or the
+// members as text when simdjson cannot hold one of its numbers). Opaque here, so that this header
+// does not need simdjson.h.
+struct parsed_object;
+inline constexpr std::size_t parsed_object_storage = 64;  // bytes json_line keeps for one
 
-// Parses one line as a JSON object with the per-thread DOM parser (full validation, UTF-8 too).
-// Strict: a line with a number simdjson cannot hold is "invalid JSON" here (see parse_record).
-std::string parse_object(const std::string& line, simdjson::dom::object& obj);
-
-// A line parsed as a JSON object: the simdjson DOM object, or, when simdjson cannot hold one of
-// its numbers, its top-level members as text (checked by millrace::json::check_grammar).
-struct parsed_object {
-  bool dom = true;
-  simdjson::dom::object obj;                  // dom
-  std::vector<millrace::json::member_text> members;   // !dom: views into the line
-};
-
-// As parse_object, but valid JSON with huge numbers is accepted (members as text).
-std::string parse_record(const std::string& line, parsed_object& out);
+/// Parses `line` as a JSON object and hands the fields named `names` to `assign`, in order; the
+/// first error ("invalid JSON: ...", "missing field 'id'", ...) stops it and is returned.
+std::string decode_line(const std::string& line, std::span<const std::string_view> names, field_assign assign,
+                        void* context);
+/// The same for an object parsed already.
+std::string decode_parsed(const parsed_object& obj, std::span<const std::string_view> names, field_assign assign,
+                          void* context);
 
 }  // namespace detail
 
@@ -112,10 +106,10 @@ checked<json_record> parse_json_line(raw_line&& l, const std::string& file);
 template <class T, class... B>
 checked<T> parse_typed_line(raw_line&& l, const field_map<B...>& map) {
   if (!l.error.empty()) return detail::bad<T>(std::move(l), std::move(l.error));
-  detail::parsed_object obj;
   checked<T> r;
-  std::string err = detail::parse_record(l.text, obj);
-  if (err.empty()) err = obj.dom ? decode_fields(obj.obj, map, r.value) : decode_fields(obj.members, map, r.value);
+  const auto names = detail::field_names(map);
+  detail::field_target<T, B...> target{&map, &r.value};
+  std::string err = detail::decode_line(l.text, names, &detail::field_target<T, B...>::assign, &target);
   if (!err.empty()) return detail::bad<T>(std::move(l), std::move(err));
   detail::mark_good(r, l);
   return r;
@@ -163,43 +157,36 @@ class json_line {
   template <class T, class... B>
   std::string decode(const field_map<B...>& map, T& t) const {
     check_not_taken();
-    return obj_.dom ? decode_fields(obj_.obj, map, t) : decode_fields(obj_.members, map, t);
+    const auto names = detail::field_names(map);
+    detail::field_target<T, B...> target{&map, &t};
+    return detail::decode_parsed(obj(), names, &detail::field_target<T, B...>::assign, &target);
   }
+
+  json_line(const json_line&) = delete;
+  json_line& operator=(const json_line&) = delete;
+  ~json_line();
 
  private:
   template <class D>
   friend auto parse_json_line_as(raw_line&& l, const std::string& file, const D& decode);
 
-  json_line(raw_line& l, const std::string& file) : line_(&l), file_(&file) {}
+  json_line(raw_line& l, const std::string& file);
+  // Parses the line into the object; returns the error text, empty for a valid JSON object.
+  std::string parse();
+  const detail::parsed_object& obj() const;
 
   void check_not_taken() const;
   // The last member named field on the text path (numbers simdjson cannot hold), or null.
   const std::string_view* member(std::string_view field) const;
-  // Calls f with the field's last value as a DOM element. On the text path the value is parsed
-  // on its own; one holding a number simdjson cannot hold is none of string/int/double/bool, so
-  // f is not called for it (the getters give nullopt, as json_record's do).
+  // Calls f with the field's last value as a DOM element (io/detail/parse_impl.hpp). On the text
+  // path the value is parsed on its own; one holding a number simdjson cannot hold is none of
+  // string/int/double/bool, so f is not called for it (the getters give nullopt, as json_record's do).
   template <class F>
-  void with_value(std::string_view field, F&& f) const {
-    check_not_taken();
-    if (obj_.dom) {
-      std::optional<simdjson::dom::element> v;
-      for (simdjson::dom::key_value_pair kv : obj_.obj)
-        if (kv.key == field) v = kv.value;
-      if (v) f(*v);
-      return;
-    }
-    const std::string_view* text = member(field);
-    if (!text) return;
-    // Not the per-thread parser: the DOM of this line may still live in it.
-    thread_local simdjson::dom::parser value_parser;
-    auto padded = detail::padded_view(text->data(), text->size(), 0);
-    simdjson::dom::element el;
-    if (!value_parser.parse(padded.data(), padded.size(), false).get(el)) f(el);
-  }
+  void with_value(std::string_view field, F&& f) const;
 
   raw_line* line_;
   const std::string* file_;
-  detail::parsed_object obj_;
+  alignas(8) unsigned char obj_[detail::parsed_object_storage];  // a detail::parsed_object
   bool taken_ = false;
 };
 
@@ -216,7 +203,7 @@ auto parse_json_line_as(raw_line&& l, const std::string& file, const D& decode) 
   using T = detail::decoded_t<D>;
   if (!l.error.empty()) return detail::bad<T>(std::move(l), std::move(l.error));
   json_line jl(l, file);
-  std::string err = detail::parse_record(l.text, jl.obj_);
+  std::string err = jl.parse();
   if (!err.empty()) return detail::bad<T>(std::move(l), std::move(err));
   checked<T> r;
   try {

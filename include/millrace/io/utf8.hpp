@@ -2,15 +2,17 @@
 //   if (!millrace::io::utf8_valid(s)) reject(s);
 #pragma once
 
-#include <simdjson.h>
-
 #include <string_view>
+
+#include <millrace/detail/config.hpp>
 
 namespace millrace::io {
 
 /// True when s is valid UTF-8 (simdjson's validator: no overlong forms, surrogates or code points past U+10FFFF).
-inline bool utf8_valid(std::string_view s) noexcept {
-  return simdjson::validate_utf8(s.data(), s.size());
-}
+bool utf8_valid(std::string_view s) noexcept;
 
 }  // namespace millrace::io
+
+#if MILLRACE_HEADER_ONLY
+#include <millrace/io/detail/utf8_impl.hpp>
+#endif

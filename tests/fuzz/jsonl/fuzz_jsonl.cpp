@@ -3,6 +3,8 @@
 // Oracles: a good record keeps its bytes; a good typed record re-encodes and re-parses to itself.
 #include <millrace/io/parse.hpp>
 
+#include <simdjson.h>
+
 #include <cstdint>
 #include <cstdlib>
 #include <optional>

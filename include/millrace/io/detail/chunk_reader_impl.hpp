@@ -4,6 +4,8 @@
 #include <millrace/detail/config.hpp>
 #include <millrace/io/chunk_reader.hpp>
 
+#include <simdjson.h>
+
 namespace millrace::io {
 
 MILLRACE_INLINE chunk_reader::chunk_reader(std::vector<input_range> ranges, chunk_options opt, std::vector<bool> skip)

@@ -4,7 +4,23 @@
 #include <millrace/detail/config.hpp>
 #include <millrace/io/manifest.hpp>
 
+#include <simdjson.h>
+
 namespace millrace::io {
+
+namespace detail {
+// One entry of a manifest's "shards" array.
+inline shard_info read_shard(simdjson::dom::element s) {
+  shard_info i;
+  i.file = std::string(std::string_view(s["file"]));
+  i.records = std::uint64_t(s["records"]);
+  i.bytes = std::uint64_t(s["bytes"]);
+  i.file_bytes = std::uint64_t(s["file_bytes"]);
+  i.xxh3_128 = std::string(std::string_view(s["xxh3_128"]));
+  i.content_xxh3_128 = std::string(std::string_view(s["content_xxh3_128"]));
+  return i;
+}
+}  // namespace detail
 
 MILLRACE_INLINE std::uint64_t manifest::records() const {
   std::uint64_t n = 0;
@@ -70,7 +86,7 @@ MILLRACE_INLINE std::optional<manifest> manifest::load(const std::filesystem::pa
     simdjson::dom::array own;
     if (!root["owned"].get(own))
       for (auto o : own) m.owned.emplace_back(std::string_view(o));
-    for (auto s : simdjson::dom::array(root["shards"])) m.shards.push_back(read_shard(s));
+    for (auto s : simdjson::dom::array(root["shards"])) m.shards.push_back(detail::read_shard(s));
     simdjson::dom::array ins;
     if (!root["inputs"].get(ins)) {
       m.per_input = true;
@@ -92,17 +108,6 @@ MILLRACE_INLINE std::optional<manifest> manifest::load(const std::filesystem::pa
   } catch (const simdjson::simdjson_error& e) {
     throw input_error(file.string(), 0, std::string("malformed manifest: ") + e.what());
   }
-}
-
-MILLRACE_INLINE shard_info manifest::read_shard(simdjson::dom::element s) {
-  shard_info i;
-  i.file = std::string(std::string_view(s["file"]));
-  i.records = std::uint64_t(s["records"]);
-  i.bytes = std::uint64_t(s["bytes"]);
-  i.file_bytes = std::uint64_t(s["file_bytes"]);
-  i.xxh3_128 = std::string(std::string_view(s["xxh3_128"]));
-  i.content_xxh3_128 = std::string(std::string_view(s["content_xxh3_128"]));
-  return i;
 }
 
 MILLRACE_INLINE void manifest::append_shards(std::string& o, const std::vector<shard_info>& v, const char* indent) {

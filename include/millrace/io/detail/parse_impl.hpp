@@ -4,6 +4,10 @@
 
 #include <millrace/detail/config.hpp>
 #include <millrace/io/parse.hpp>
+#include <millrace/io/detail/dom.hpp>
+#include <millrace/io/detail/parsed_object.hpp>
+
+#include <new>
 
 namespace millrace::io {
 
@@ -83,6 +87,83 @@ MILLRACE_INLINE std::string parse_record(const std::string& line, parsed_object&
   return {};
 }
 
+// A DOM element as the field decoder hands it to a member.
+inline field_value to_field_value(simdjson::dom::element el) {
+  using simdjson::dom::element_type;
+  using k = field_value::kind;
+  field_value v;
+  switch (el.type()) {
+    case element_type::NULL_VALUE: v.type = k::null; break;
+    case element_type::STRING: v.type = k::string; v.text = el.get_string().value_unsafe(); break;
+    case element_type::INT64: v.type = k::int64; v.i = el.get_int64().value_unsafe(); break;
+    case element_type::UINT64: v.type = k::uint64; v.u = el.get_uint64().value_unsafe(); break;
+    case element_type::DOUBLE: v.type = k::number; v.d = el.get_double().value_unsafe(); break;
+    case element_type::BOOL: v.type = k::boolean; v.b = el.get_bool().value_unsafe(); break;
+    case element_type::ARRAY: v.type = k::array; break;
+    case element_type::OBJECT: v.type = k::object; break;
+  }
+  return v;
+}
+
+// One member's value from its JSON text (the text path of a line with a number simdjson cannot
+// hold): the value parsed on its own; a number simdjson cannot hold comes as written (huge); an
+// array or object holding one is only an array or object to a member.
+inline field_value text_field_value(std::string_view text) {
+  auto& parser = thread_dom_parser();
+  auto padded = padded_view(text.data(), text.size(), 0);  // a view into the line: copy
+  simdjson::dom::element el;
+  if (!parser.parse(padded.data(), padded.size(), false).get(el)) return to_field_value(el);
+  field_value v;
+  if (!text.empty() && (text[0] == '-' || (text[0] >= '0' && text[0] <= '9'))) {
+    v.type = field_value::kind::huge;
+    v.text = text;
+  } else {
+    v.type = !text.empty() && text[0] == '[' ? field_value::kind::array : field_value::kind::object;
+  }
+  return v;
+}
+
+MILLRACE_INLINE std::string decode_parsed(const parsed_object& obj, std::span<const std::string_view> names,
+                                          field_assign assign, void* context) {
+  const std::size_t n = names.size();
+  if (obj.dom) {
+    // One pass over the object: the last occurrence of a repeated key wins (as in Python's json).
+    thread_local std::vector<simdjson::dom::element> value;
+    thread_local std::vector<char> found;
+    value.assign(n, simdjson::dom::element());
+    found.assign(n, 0);
+    for (simdjson::dom::key_value_pair kv : obj.obj)
+      for (std::size_t i = 0; i < n; ++i)
+        if (names[i] == kv.key) {
+          value[i] = kv.value;
+          found[i] = 1;
+        }
+    for (std::size_t i = 0; i < n; ++i) {
+      field_value v;
+      if (found[i]) v = to_field_value(value[i]);
+      if (std::string e = assign(context, i, found[i] ? &v : nullptr); !e.empty()) return e;
+    }
+    return {};
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string_view* text = nullptr;
+    for (const auto& m : obj.members)
+      if (m.key == names[i]) text = &m.value;
+    field_value v;
+    if (text) v = text_field_value(*text);   // its string bytes live in the parser until the next parse
+    if (std::string e = assign(context, i, text ? &v : nullptr); !e.empty()) return e;
+  }
+  return {};
+}
+
+MILLRACE_INLINE std::string decode_line(const std::string& line, std::span<const std::string_view> names,
+                                        field_assign assign, void* context) {
+  parsed_object obj;
+  std::string err = parse_record(line, obj);
+  if (!err.empty()) return err;
+  return decode_parsed(obj, names, assign, context);
+}
+
 }  // namespace detail
 
 MILLRACE_INLINE checked<json_record> parse_json_line(raw_line&& l, const std::string& file) {
@@ -97,6 +178,36 @@ MILLRACE_INLINE checked<json_record> parse_json_line(raw_line&& l, const std::st
   r.value.input = l.input;
   detail::mark_good(r, l);
   return r;
+}
+
+MILLRACE_INLINE json_line::json_line(raw_line& l, const std::string& file) : line_(&l), file_(&file) {
+  new (obj_) detail::parsed_object();
+}
+MILLRACE_INLINE json_line::~json_line() { std::launder(reinterpret_cast<detail::parsed_object*>(obj_))->~parsed_object(); }
+MILLRACE_INLINE const detail::parsed_object& json_line::obj() const {
+  return *std::launder(reinterpret_cast<const detail::parsed_object*>(obj_));
+}
+MILLRACE_INLINE std::string json_line::parse() {
+  return detail::parse_record(line_->text, *std::launder(reinterpret_cast<detail::parsed_object*>(obj_)));
+}
+
+template <class F>
+void json_line::with_value(std::string_view field, F&& f) const {
+  check_not_taken();
+  if (obj().dom) {
+    std::optional<simdjson::dom::element> v;
+    for (simdjson::dom::key_value_pair kv : obj().obj)
+      if (kv.key == field) v = kv.value;
+    if (v) f(*v);
+    return;
+  }
+  const std::string_view* text = member(field);
+  if (!text) return;
+  // Not the per-thread parser: the DOM of this line may still live in it.
+  thread_local simdjson::dom::parser value_parser;
+  auto padded = detail::padded_view(text->data(), text->size(), 0);
+  simdjson::dom::element el;
+  if (!value_parser.parse(padded.data(), padded.size(), false).get(el)) f(el);
 }
 
 MILLRACE_INLINE std::optional<std::string> json_line::get_string(std::string_view field) const {
@@ -137,9 +248,9 @@ MILLRACE_INLINE std::optional<bool> json_line::get_bool(std::string_view field) 
 
 MILLRACE_INLINE std::optional<std::string> json_line::get_json(std::string_view field) const {
   check_not_taken();
-  if (obj_.dom) {
+  if (obj().dom) {
     std::optional<simdjson::dom::element> v;
-    for (simdjson::dom::key_value_pair kv : obj_.obj)
+    for (simdjson::dom::key_value_pair kv : obj().obj)
       if (kv.key == field) v = kv.value;
     if (!v) return std::nullopt;
     return simdjson::minify(*v);
@@ -151,8 +262,8 @@ MILLRACE_INLINE std::optional<std::string> json_line::get_json(std::string_view 
 
 MILLRACE_INLINE bool json_line::has(std::string_view field) const {
   check_not_taken();
-  if (!obj_.dom) return member(field) != nullptr;
-  for (simdjson::dom::key_value_pair kv : obj_.obj)
+  if (!obj().dom) return member(field) != nullptr;
+  for (simdjson::dom::key_value_pair kv : obj().obj)
     if (kv.key == field) return true;
   return false;
 }
@@ -163,7 +274,7 @@ MILLRACE_INLINE void json_line::check_not_taken() const {
 
 MILLRACE_INLINE const std::string_view* json_line::member(std::string_view field) const {
   const std::string_view* found = nullptr;
-  for (const auto& m : obj_.members)
+  for (const auto& m : obj().members)
     if (m.key == field) found = &m.value;
   return found;
 }

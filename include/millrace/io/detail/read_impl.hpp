@@ -187,9 +187,7 @@ MILLRACE_INLINE checked<csv_row> csv_source::bad(const state& s, std::size_t lin
 }  // namespace millrace::io::detail
 
 #if !MILLRACE_HEADER_ONLY
-// The explicit instantiations behind the `extern template` declarations of io/read.hpp and
-// io/fields.hpp (this file is then included only by src/io.cpp).
+// The explicit instantiation behind the `extern template` declaration of io/read.hpp (this file
+// is then included only by src/io.cpp).
 template struct millrace::source_op<millrace::io::detail::line_source>;
-template std::string millrace::io::detail::decode_value<std::string>(simdjson::dom::element, std::string&);
-template std::string millrace::io::detail::decode_text<std::string>(std::string_view, std::string&);
 #endif
