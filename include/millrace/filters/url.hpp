@@ -1,11 +1,15 @@
 // millrace/filters/url.hpp — the URL filter: block lists of domains (a domain and its subdomains)
 // and substrings, allow lists of domains that override them, given inline or as list files (one
 // entry per line, '#' comments), tested on a record's URL; domains compare in their IDNA ASCII form
-// (bücher.example = xn--bcher-kva.example); drops (to an exclusion output) or annotates.
+// (bücher.example = xn--bcher-kva.example); datatrove URLFilter's word lists (banned words, soft-banned
+// words counted against a threshold, banned subwords); drops (to an exclusion output) or annotates.
 //   auto f = mr::filters::url_filter<Doc>({.rules = {.block_substrings = {"casino"}, .domain_files = {"blocklist/adult.txt"}}});
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
+#include <array>
+#include <cstdint>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -46,7 +50,112 @@ struct url_rules {
   std::vector<std::string> allow_domains{};
   /// Files of allowed domains, in the format of domain_files.
   std::vector<std::string> allow_files{};
+
+  // datatrove URLFilter's word lists. An entry is normalized as datatrove does: every character
+  // but A-Z a-z 0-9 removed, ASCII lower-cased ("Sex-Shop" -> "sexshop"); an entry with nothing
+  // left throws. The URL's words: the whole URL (scheme, host, path, query), ASCII lower-cased,
+  // split at every character but A-Z a-z 0-9 ("https://Free.Casino/x?a=b" -> https free casino x a b).
+  // All lists empty (the default): no word rule, behaviour as before.
+
+  /// A URL with one of these among its words fails ("banned_word"); a word inside a longer one
+  /// does not count ("casino" does not match "casinos" nor "mycasino").
+  std::vector<std::string> banned_words{};
+  /// A URL with at least soft_word_threshold distinct ones among its words fails ("soft_banned_words").
+  std::vector<std::string> soft_banned_words{};
+  /// Soft-banned words that make a URL fail (default 2, as datatrove; at least 1).
+  std::size_t soft_word_threshold = 2;
+  /// A URL whose normalized form (the URL with every character but A-Z a-z 0-9 removed,
+  /// lower-cased: "https://a.com/x-y" -> "httpsacomxy") contains one as a substring fails
+  /// ("banned_subword"); it may span separators ("xy" matches ".../x-y").
+  std::vector<std::string> banned_subwords{};
+  /// Files of banned words / soft-banned words / banned subwords: one entry per line; blank lines
+  /// and text from '#' on are ignored ('#' cannot be part of a normalized entry).
+  std::vector<std::string> banned_word_files{};
+  std::vector<std::string> soft_banned_word_files{};
+  std::vector<std::string> banned_subword_files{};
 };
+
+namespace detail {
+
+/// The 36 symbols of a normalized URL (a-z, 0-9) as 0..35; -1 for the characters normalization removes.
+inline int url_symbol(unsigned char c) {
+  if (c >= 'a' && c <= 'z') return c - 'a';
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= '0' && c <= '9') return 26 + (c - '0');
+  return -1;
+}
+
+/// A multi-pattern substring matcher (Aho-Corasick) over the 36 symbols of a normalized URL. Why
+/// this and not one find() per pattern (as the block_substrings rules do): datatrove's subword
+/// lists hold hundreds of entries, and here the cost per URL is one table step per character
+/// whatever their number. The alphabet is 36 symbols, so every state keeps a dense row of 36
+/// next states (the goto and failure links folded into one DFA when it is built: 144 bytes per
+/// trie node) and the scan has no failure-link loop.
+class subword_matcher {
+ public:
+  /// Adds a pattern of symbols a-z 0-9 (already normalized, not empty).
+  void add(std::string_view pattern) {
+    if (next_.empty()) new_state();
+    std::int32_t s = 0;
+    for (unsigned char c : pattern) {
+      const int k = url_symbol(c);
+      if (next_[s][k] == 0) {
+        const std::int32_t n = new_state();
+        next_[s][k] = n;
+      }
+      s = next_[s][k];
+    }
+    if (!out_[s]) ++patterns_;
+    out_[s] = 1;
+  }
+  /// Builds the DFA (breadth first: a state's failure state is done before it); call after the adds.
+  void build() {
+    if (next_.empty()) return;
+    std::vector<std::int32_t> fail(next_.size(), 0), queue;
+    for (int k = 0; k < 36; ++k)
+      if (next_[0][k]) queue.push_back(next_[0][k]);
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+      const std::int32_t s = queue[i];
+      out_[s] |= out_[fail[s]];
+      for (int k = 0; k < 36; ++k) {
+        const std::int32_t t = next_[s][k];
+        if (t) {
+          fail[t] = next_[fail[s]][k];
+          queue.push_back(t);
+        } else {
+          next_[s][k] = next_[fail[s]][k];
+        }
+      }
+    }
+  }
+  /// Whether a pattern occurs in the normalized form of `text` (characters other than A-Z a-z 0-9 skipped).
+  bool found_in(std::string_view text) const {
+    if (patterns_ == 0) return false;
+    std::int32_t s = 0;
+    for (unsigned char c : text) {
+      const int k = url_symbol(c);
+      if (k < 0) continue;
+      s = next_[s][k];
+      if (out_[s]) return true;
+    }
+    return false;
+  }
+  /// Distinct patterns held.
+  std::size_t size() const { return patterns_; }
+
+ private:
+  std::int32_t new_state() {
+    next_.emplace_back();
+    next_.back().fill(0);
+    out_.push_back(0);
+    return std::int32_t(next_.size() - 1);
+  }
+  std::vector<std::array<std::int32_t, 36>> next_;
+  std::vector<unsigned char> out_;
+  std::size_t patterns_ = 0;
+};
+
+}  // namespace detail
 
 /// The host of a URL, lower-cased, without userinfo, port, brackets (IPv6) or a final '.':
 /// "https://u@WWW.Example.com:8080/x" -> "www.example.com". A URL without "scheme://" is read
@@ -107,12 +216,30 @@ class url_blocklist {
     for (std::size_t i = 0; i < r.allow_domains.size(); ++i)
       add_domain(r.allow_domains[i], "allow_domains[" + std::to_string(i) + "]", allowed_);
     for (auto& f : r.allow_files) read_list(f, list::allow);
+    add_words(r.banned_words, "banned_words", banned_);
+    add_words(r.soft_banned_words, "soft_banned_words", soft_);
+    add_words(r.banned_subwords, "banned_subwords", subword_list_);
+    for (auto& f : r.banned_word_files) read_word_list(f, banned_);
+    for (auto& f : r.soft_banned_word_files) read_word_list(f, soft_);
+    for (auto& f : r.banned_subword_files) read_word_list(f, subword_list_);
+    for (auto* v : {&banned_, &soft_, &subword_list_}) {
+      std::sort(v->begin(), v->end());
+      v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+    for (auto& w : subword_list_) subwords_.add(w);
+    subwords_.build();
+    if (r.soft_word_threshold < 1)
+      throw std::invalid_argument("mr::filters::url_filter: soft_word_threshold must be at least 1 (0 would drop every URL)");
+    soft_threshold_ = r.soft_word_threshold;
   }
 
-  /// "" when the URL passes, else "blocked_domain" or "blocked_substring". The host's domains
-  /// are tested from the most specific (a.b.example.com, b.example.com, example.com, com): the
-  /// first that is allowed or blocked decides (allowed when both); a host in no listed domain is
-  /// then tested against the substrings.
+  /// "" when the URL passes, else "blocked_domain", "blocked_substring", "banned_word",
+  /// "soft_banned_words" or "banned_subword" (tested in this order; the first that fails names
+  /// the reason). The host's domains are tested from the most specific (a.b.example.com,
+  /// b.example.com, example.com, com): the first that is allowed or blocked decides (allowed when
+  /// both, and an allowed host passes every other rule); a host in no listed domain is then tested
+  /// against the substrings, then the word lists (in datatrove's order: banned words, soft-banned
+  /// words, banned subwords).
   std::string_view check(std::string_view url) const {
     const std::string host = url_host_ascii(url);
     for (std::string_view h = host; !h.empty();) {
@@ -130,6 +257,32 @@ class url_blocklist {
       for (auto& s : substrings_)
         if (lower.find(s) != std::string::npos) return "blocked_substring";
     }
+    if (!banned_.empty() || !soft_.empty()) {
+      std::size_t soft_found = 0;
+      std::vector<std::string_view> seen;  // distinct soft-banned words met (few)
+      std::string word;
+      bool banned = false;
+      auto end_word = [&] {
+        if (word.empty()) return;
+        if (std::binary_search(banned_.begin(), banned_.end(), word)) banned = true;
+        else if (auto it = std::lower_bound(soft_.begin(), soft_.end(), word); it != soft_.end() && *it == word &&
+                 std::find(seen.begin(), seen.end(), std::string_view(*it)) == seen.end()) {
+          seen.push_back(*it);
+          ++soft_found;
+        }
+        word.clear();
+      };
+      for (unsigned char c : url) {
+        if (detail::url_symbol(c) < 0) end_word();
+        else word.push_back(c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : char(c));
+        if (banned) break;
+      }
+      end_word();
+      // datatrove tests every banned word before counting soft ones: a banned word anywhere wins.
+      if (banned) return "banned_word";
+      if (soft_found >= soft_threshold_) return "soft_banned_words";
+    }
+    if (subwords_.found_in(url)) return "banned_subword";
     return {};
   }
 
@@ -139,6 +292,10 @@ class url_blocklist {
   std::size_t substrings() const { return substrings_.size(); }
   /// Allowed domains held.
   std::size_t allowed_domains() const { return allowed_.size(); }
+  /// Distinct banned words / soft-banned words / banned subwords held (normalized).
+  std::size_t banned_words() const { return banned_.size(); }
+  std::size_t soft_banned_words() const { return soft_.size(); }
+  std::size_t banned_subwords() const { return subwords_.size(); }
 
  private:
   static std::string lower_trimmed(std::string_view s) {
@@ -191,8 +348,40 @@ class url_blocklist {
     }
   }
 
+  /// datatrove's normalize(): A-Z a-z 0-9 kept (lower-cased), the rest removed.
+  static std::string normalized(std::string_view s) {
+    std::string out;
+    for (unsigned char c : s)
+      if (detail::url_symbol(c) >= 0) out.push_back(c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : char(c));
+    return out;
+  }
+  static void add_word(std::string_view entry, const std::string& where, std::vector<std::string>& into) {
+    std::string w = normalized(entry);
+    if (w.empty())
+      throw std::invalid_argument("mr::filters::url_filter: " + where + ": '" + std::string(entry) +
+                                  "' has no letter or digit (entries are compared with A-Z a-z 0-9 only)");
+    into.push_back(std::move(w));
+  }
+  static void add_words(const std::vector<std::string>& entries, const char* option, std::vector<std::string>& into) {
+    for (std::size_t i = 0; i < entries.size(); ++i) add_word(entries[i], option + ("[" + std::to_string(i) + "]"), into);
+  }
+  static void read_word_list(const std::string& path, std::vector<std::string>& into) {
+    std::ifstream in(path);
+    if (!in) throw std::invalid_argument("mr::filters::url_filter: " + path + ": cannot open the list file");
+    std::string line;
+    for (std::size_t n = 1; std::getline(in, line); ++n) {
+      std::string_view l = line;
+      if (auto h = l.find('#'); h != std::string_view::npos) l = l.substr(0, h);
+      if (lower_trimmed(l).empty()) continue;
+      add_word(l, path + ":" + std::to_string(n), into);
+    }
+  }
+
   std::unordered_set<std::string> domains_, allowed_;
   std::vector<std::string> substrings_;
+  std::vector<std::string> banned_, soft_, subword_list_;  // normalized, sorted, distinct
+  detail::subword_matcher subwords_;
+  std::size_t soft_threshold_ = 2;
 };
 
 /// The options of mr::filters::url_filter<Rec> (defaults in the comments).

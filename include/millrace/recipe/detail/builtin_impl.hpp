@@ -399,8 +399,8 @@ inline void add_quality_filters(registry& reg) {
            .group = "filters"});
   reg.add({.name = "url_filter",
            .doc = "block lists of domains (and subdomains) and substrings, allow lists of domains that override "
-                  "them, inline or from files, tested on the record's URL field; domains compare in IDNA ASCII form "
-                  "(bücher.example = xn--bcher-kva.example)",
+                  "them, datatrove's banned / soft-banned words and banned subwords, inline or from files, tested on "
+                  "the record's URL field; domains compare in IDNA ASCII form (bücher.example = xn--bcher-kva.example)",
            .params = {action_param(), string_param("url_field", "url", "the JSON string field holding the URL (no escapes in it)"),
                       strings_param("block_domains", {}, "domains blocked with their subdomains"),
                       strings_param("block_substrings", {}, "substrings blocked anywhere in the URL"),
@@ -409,6 +409,16 @@ inline void add_quality_filters(registry& reg) {
                       strings_param("allow_domains", {}, "domains allowed with their subdomains: they pass whatever "
                                                         "substring or broader blocked domain matches (a more specific block wins)"),
                       strings_param("allow_files", {}, "files of allowed domains, one a line, '#' comments"),
+                      strings_param("banned_words", {}, "datatrove's banned_words: a URL with one among its words fails "
+                                                       "(words: the lower-cased URL split at every character but a-z 0-9; reason banned_word)"),
+                      strings_param("soft_banned_words", {}, "a URL with at least soft_word_threshold of them among its words "
+                                                            "fails (reason soft_banned_words)"),
+                      int_param("soft_word_threshold", 2, "distinct soft-banned words that make a URL fail").range(1, 1e9),
+                      strings_param("banned_subwords", {}, "substrings of the normalized URL (a-z 0-9 only, lower-cased) that "
+                                                          "make it fail (reason banned_subword)"),
+                      strings_param("banned_word_files", {}, "files of banned words, one a line, '#' comments"),
+                      strings_param("soft_banned_word_files", {}, "files of soft-banned words, one a line, '#' comments"),
+                      strings_param("banned_subword_files", {}, "files of banned subwords, one a line, '#' comments"),
                       flag_param("drop_missing_url", false, "a record without the URL field fails (reason missing_url)")},
            .build =
                [](const param_values& v, const step_context& ctx) {
@@ -419,6 +429,13 @@ inline void add_quality_filters(registry& reg) {
                  o.rules.substring_files = v.strings("substring_files");
                  o.rules.allow_domains = v.strings("allow_domains");
                  o.rules.allow_files = v.strings("allow_files");
+                 o.rules.banned_words = v.strings("banned_words");
+                 o.rules.soft_banned_words = v.strings("soft_banned_words");
+                 o.rules.soft_word_threshold = std::size_t(v.integer("soft_word_threshold"));
+                 o.rules.banned_subwords = v.strings("banned_subwords");
+                 o.rules.banned_word_files = v.strings("banned_word_files");
+                 o.rules.soft_banned_word_files = v.strings("soft_banned_word_files");
+                 o.rules.banned_subword_files = v.strings("banned_subword_files");
                  o.drop_missing_url = v.flag("drop_missing_url");
                  o.annotate = v.string("action") == "annotate";
                  o.tally = ctx.tally;
