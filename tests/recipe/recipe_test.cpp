@@ -361,6 +361,59 @@ TEST_CASE("recipe.url_filter_and_span_dedup.serial") {
                                  "{\"text\":\"unique\",\"url\":\"https://ok.org\"}"});
 }
 
+// url_filter's word lists (datatrove URLFilter's banned / soft-banned words and banned subwords):
+// listed by explain, inline and from a file, the threshold, and wrong types named by parameter.
+TEST_CASE("recipe.url_filter.word_lists.serial") {
+  const auto reg = rc::builtin_registry();
+  const auto* u = reg.find("url_filter");
+  REQUIRE(u);
+  const std::string ex = rc::explain(*u);
+  for (const char* p : {"banned_words: list of strings = []", "soft_banned_words: list of strings = []", "soft_word_threshold: integer = 2",
+                        "banned_subwords: list of strings = []", "banned_word_files: list of strings = []",
+                        "soft_banned_word_files: list of strings = []", "banned_subword_files: list of strings = []"})
+    CHECK_MESSAGE(ex.find(p) != std::string::npos, p);
+  temp_dir tmp("url-words");
+  write_file(tmp.path / "soft.txt", "# soft-banned\nfree\n\ncam # webcams\n");
+  write_file(tmp.path / "in.jsonl",
+             "{\"url\":\"https://example.com/casino\",\"text\":\"a\"}\n"
+             "{\"url\":\"https://example.com/casinos\",\"text\":\"b\"}\n"
+             "{\"url\":\"https://free-cam.example.com/\",\"text\":\"c\"}\n"
+             "{\"url\":\"https://example.com/free\",\"text\":\"d\"}\n"
+             "{\"url\":\"https://buyviagra.net/\",\"text\":\"e\"}\n");
+  auto run_with = [&](const std::string& params) {
+    const std::string recipe = fmt::format(R"({{"reader": {{"read_jsonl": {{"inputs": ["{}"]}}}},
+    "steps": [{{"url_filter": {}}}],
+    "writer": {{"write_jsonl": {{"dir": "{}"}}}}}})",
+                                           (tmp.path / "in.jsonl").string(), params, (tmp.path / "out").string());
+    fs::remove_all(tmp.path / "out");
+    auto built = rc::build(compile_json(recipe));
+    const auto rep = mr::run(built.pipeline, mr::serial_executor{});
+    CHECK(rep.records_in() == 5);
+    std::string texts;
+    for (auto& l : output_lines(tmp.path / "out")) texts += l.substr(l.find("\"text\":\"") + 8, 1);
+    return texts;
+  };
+  const std::string files = fmt::format(R"("soft_banned_word_files": ["{}"])", (tmp.path / "soft.txt").string());
+  CHECK(run_with(R"({"banned_words": ["Casino"], "banned_subwords": ["viagra"], )" + files + "}") == "bd");
+  CHECK(run_with(R"({"soft_word_threshold": 1, )" + files + "}") == "abe");
+  CHECK(run_with("{}") == "abcde");  // no lists: nothing dropped
+  const std::string head = R"({"reader": {"read_jsonl": {"inputs": ["/nonexistent/in.jsonl"]}},
+  "steps": [
+    {"url_filter": )";
+  const std::string tail = R"(}
+  ],
+  "writer": {"write_jsonl": {"dir": "/tmp/x"}}
+})";
+  CHECK(json_error(head + R"({"soft_word_threshold": "two"})" + tail) ==
+        "test.json:3: url_filter: parameter 'soft_word_threshold' expects an integer, got a string");
+  CHECK(json_error(head + R"({"banned_words": 3})" + tail) ==
+        "test.json:3: url_filter: parameter 'banned_words' expects a list of strings, got a number");
+  CHECK(json_error(head + R"({"banned_words": "casino"})" + tail).empty());  // one string is a list of one
+  CHECK(json_error(head + R"({"banned_subwords": ["a", 1]})" + tail).find("parameter 'banned_subwords' expects a list of strings") !=
+        std::string::npos);
+  CHECK(json_error(head + R"({"soft_word_threshold": 0})" + tail).find("parameter 'soft_word_threshold' must be in [1, ") != std::string::npos);
+}
+
 // Fusion: adjacent filter steps run as one filters::apply; the same records, texts and per-filter
 // counts come out as with one stage per step (`fuse: false`), and C4 (which rewrites the text)
 // ends a fused run so that FineWeb reads the kept lines as unfused.
