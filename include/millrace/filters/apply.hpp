@@ -219,7 +219,12 @@ class filter_stage {
 template <class Rec, quality_filter... F>
 auto apply(apply_options<Rec> opt, F... filters) {
   std::string name = opt.name;
-  if (name.empty()) ((name += (name.empty() ? "" : "+") + std::string(filters.name)), ...);
+  // (appended piece by piece: `"+" + std::string(..)` trips g++ 12's -Wrestrict at -O3)
+  auto add = [&name](std::string_view part) {
+    if (!name.empty()) name += '+';
+    name += part;
+  };
+  if (name.empty()) (add(filters.name), ...);
   return millrace::stage(filter_stage<Rec, F...>(std::move(opt), std::move(filters)...), std::move(name));
 }
 /// mr::filters::apply<Rec>(filters...): drop mode, no exclusion output, no tally.

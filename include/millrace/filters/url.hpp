@@ -6,6 +6,8 @@
 //   auto f = mr::filters::url_filter<Doc>({.rules = {.block_substrings = {"casino"}, .domain_files = {"blocklist/adult.txt"}}});
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstddef>
 #include <algorithm>
 #include <array>
@@ -363,7 +365,8 @@ class url_blocklist {
     into.push_back(std::move(w));
   }
   static void add_words(const std::vector<std::string>& entries, const char* option, std::vector<std::string>& into) {
-    for (std::size_t i = 0; i < entries.size(); ++i) add_word(entries[i], option + ("[" + std::to_string(i) + "]"), into);
+    // (fmt::format, not `option + ("[" + ...)`: g++ 12 -O3 reports a false -Wrestrict on that)
+    for (std::size_t i = 0; i < entries.size(); ++i) add_word(entries[i], fmt::format("{}[{}]", option, i), into);
   }
   static void read_word_list(const std::string& path, std::vector<std::string>& into) {
     std::ifstream in(path);

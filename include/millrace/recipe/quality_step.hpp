@@ -68,7 +68,8 @@ inline std::vector<lower_fn> fuse_run(const std::vector<std::shared_ptr<const fu
   std::string name;
   for (auto& s : run) {
     all.insert(all.end(), s->filters.begin(), s->filters.end());
-    name += (name.empty() ? "" : "+") + s->step_name;
+    if (!name.empty()) name += '+';   // (piece by piece: g++ 12's -Wrestrict, see filters::apply)
+    name += s->step_name;
   }
   std::vector<lower_fn> out;
   for (std::size_t at = 0, piece = 0; at < all.size(); at += max_fused, ++piece) {
