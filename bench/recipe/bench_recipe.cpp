@@ -3,7 +3,9 @@
 // in C++ in the same run (the ratio shows what the recipe's erased seams cost). The corpus is
 // bench/filters' generated web-like text, written as JSONL so that run.sh can time datatrove's
 // same filters on the same file.
-//   bench_recipe [--mb 16] [--reps 3] [--jsonl corpus.jsonl] [--recipe path.json]
+//   bench_recipe [--mb 16] [--reps 3] [--jsonl corpus.jsonl] [--recipe path.json] [--corpus in.jsonl]
+// --jsonl writes the generated corpus there (for run.sh's datatrove run); --corpus reads an existing
+// JSONL corpus ({"id", "text"} per line, e.g. bench/filters/real_corpus.py's real prose) instead.
 // g++ 12 warns -Wrestrict on `"x" + std::string` chains at -O3, a false positive (GCC PR 105329).
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wrestrict"
@@ -74,19 +76,28 @@ timing best_of(int reps, Build build) {
 int main(int argc, char** argv) {
   std::size_t mb = 16;
   int reps = 3;
-  std::string jsonl, recipe_path = MILLRACE_SOURCE_DIR "/examples/run/recipes/fineweb.json";
+  std::string jsonl, corpus_path, recipe_path = MILLRACE_SOURCE_DIR "/examples/run/recipes/fineweb.json";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--mb") mb = std::stoul(argv[i + 1]);
     else if (a == "--reps") reps = std::stoi(argv[i + 1]);
     else if (a == "--jsonl") jsonl = argv[i + 1];
     else if (a == "--recipe") recipe_path = argv[i + 1];
+    else if (a == "--corpus") corpus_path = argv[i + 1];
   }
   const fs::path dir = fs::temp_directory_path() / fmt::format("bench_recipe_{}", ::getpid());
   fs::create_directories(dir);
-  const std::string in = jsonl.empty() ? (dir / "in.jsonl").string() : jsonl;
+  std::string in = jsonl.empty() ? (dir / "in.jsonl").string() : jsonl;
   std::size_t docs = 0;
-  {
+  if (!corpus_path.empty()) {
+    in = corpus_path;
+    std::ifstream f(in, std::ios::binary);
+    if (!f) {
+      fmt::print(stderr, "bench_recipe: cannot read the corpus '{}'\n", in);
+      return 2;
+    }
+    for (std::string line; std::getline(f, line);) docs += !line.empty();
+  } else {
     const std::string corpus = make_corpus_jsonl(mb, docs);
     std::ofstream(in, std::ios::binary) << corpus;
   }
