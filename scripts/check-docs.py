@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Every public name has a `///` comment (issue 16: a reference can be generated from the headers).
 
-Checks the public headers (include/millrace/**, not detail/ folders, not *_impl.hpp): every type,
+Checks the public headers (include/millrace/**/*.hpp and *.cuh, not detail/ folders, not *_impl.hpp): every type,
 alias, enum, concept, variable template and function declared at namespace scope outside a
 `detail` namespace must have a `///` comment on the line(s) right above it (templates and
-attributes may sit between) or a trailing `///<`. Members are not checked (a type's comment
-covers it; members get `///` where they need it), nor overloads and specializations of a name
-documented earlier in the same header (the first comment covers the set). Prints `file:line: undocumented public name`
+attributes may sit between) or a trailing `///<`; so must every public member (data member or
+member function) of such a type: `struct` members and those after `public:`. Not checked:
+overloads and specializations of a name documented earlier in the same header or type (the first
+comment covers the set), operators, `= default` / `= delete` declarations, constructors and
+destructors, and members of nested types. Prints `file:line: undocumented public name`
 and exits 1 when any is missing.   usage: check-docs.py [ROOT]
 """
 import pathlib, re, sys
@@ -20,6 +22,12 @@ FUNC = re.compile(r"^\s*(?:template\s*<.*>\s*)?(?:\[\[[^\]]*\]\]\s*)?(?:MILLRACE
                   r"(?!return\b|else\b|case\b|delete\b|new\b|throw\b|co_return\b|using\b|namespace\b|typedef\b)"
                   r"[A-Za-z_][\w:<>,\s\*&]*?[\s\*&]([A-Za-z_]\w*)\s*\(")
 VAR = re.compile(r"^\s*(?:template\s*<.*>\s*)?(?:inline\s+)?constexpr\s+[\w:<>,\s]+?\s([A-Za-z_]\w*)\s*(?:=|\{)")
+
+MEMBER_FN = re.compile(r"^\s*(?:template\s*<.*>\s*)?(?:\[\[[^\]]*\]\]\s*)?(?:static\s+|constexpr\s+|consteval\s+|inline\s+|virtual\s+|explicit\s+|"
+                       r"friend\s+|MILLRACE_HD\s+|MILLRACE_INLINE\s+)*(?:[A-Za-z_][\w:<>,\s\*&]*?[\s\*&])?(~?[A-Za-z_]\w*)\s*\(")
+MEMBER_VAR = re.compile(r"^\s*(?:static\s+|constexpr\s+|inline\s+|mutable\s+)*(?!return\b|using\b|friend\b|typedef\b|case\b|public\b|private\b|protected\b)"
+                        r"[A-Za-z_][\w:<>,\s\*&]*?[\s\*&]([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*(?:=[^=].*|\{.*\})?;\s*$")
+TYPE_HEAD = re.compile(r"\b(struct|class|union)\s+(?:\[\[[^\]]*\]\]\s*)?([A-Za-z_]\w*)[^;()]*$")
 
 def strip_strings(line):
     return re.sub(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'', '""', line)
@@ -49,6 +57,16 @@ def check(path):
             code = before
         stripped = code.strip()
         at_ns_scope = all(k == "ns" for k in stack) and paren == 0
+        in_type = bool(stack) and isinstance(stack[-1], dict) and all(k == "ns" for k in stack[:-1]) and paren == 0
+        if in_type and stripped and not stripped.startswith("#"):
+            t = stack[-1]
+            acc = re.match(r"^(public|private|protected)\s*:", stripped)
+            if acc:
+                t["access"] = acc.group(1)
+            elif t["access"] == "public":
+                problem = member_problem(lines, i, code, t)
+                if problem:
+                    problems.append(f"{path.relative_to(root)}:{i + 1}: {problem}")
         if at_ns_scope and stripped and not stripped.startswith("#"):
             m = DECL.match(code) or VAR.match(code)
             name = m.group(m.lastindex) if m else None
@@ -81,6 +99,10 @@ def check(path):
                     pending_ns = None
                 elif re.match(r"^\s*extern\s+\"C\"", line):
                     stack.append("ns")
+                elif TYPE_HEAD.search(head) and not re.search(r"\benum\b", head):
+                    th = TYPE_HEAD.search(head)
+                    stack.append({"name": th.group(2), "access": "private" if th.group(1) == "class" else "public", "documented": set(),
+                                  "operator": re.search(r"\b(element_tag|row_op_tag)\b", head) is not None})
                 else:
                     stack.append("other")
             elif ch == "}":
@@ -90,6 +112,30 @@ def check(path):
         if m:
             pending_ns = m.group(1)
     return problems
+
+NOT_MEMBERS = {"static_assert", "requires", "decltype", "sizeof", "alignas", "noexcept", "template", "operator"}
+# The operator protocol's members, documented once on core/element.hpp's chain_element: not again
+# on each operator type (those derived from element_tag or row_op_tag).
+PROTOCOL = {"name", "kind", "expects", "accepts", "output", "refusal", "lower", "lower_source", "value_type", "is_sink",
+            "is_barrier", "is_parallel", "has_finish", "result", "object", "process_fn", "submit_fn", "out_type"}
+
+def member_problem(lines, i, code, t):
+    """The problem with the member declared on line i of type t (None when it needs no comment or has one)."""
+    if re.search(r"=\s*(default|delete)\s*;", code) or re.match(r"^\s*(friend|using|typedef|return|if|for|while|switch|else|case|throw)\b", code):
+        return None
+    f = MEMBER_FN.match(code)
+    v = None if f else MEMBER_VAR.match(code)
+    name = f.group(1) if f else (v.group(1) if v else None)
+    if not name or name in NOT_MEMBERS or name.startswith("operator") or name.startswith("~") or name == t["name"]:
+        return None
+    if t.get("operator") and name in PROTOCOL:
+        return None
+    if name in t["documented"]:
+        return None   # an overload of a member documented above
+    if documented(lines, i):
+        t["documented"].add(name)
+        return None
+    return f"undocumented public member '{t['name']}::{name}'"
 
 def documented(lines, i):
     if "///<" in lines[i] or "///" in lines[i].split("//", 1)[-1] and "///" in lines[i]:
@@ -110,7 +156,7 @@ def documented(lines, i):
 
 def main():
     problems = []
-    for path in sorted(inc.rglob("*.hpp")):
+    for path in sorted(list(inc.rglob("*.hpp")) + list(inc.rglob("*.cuh"))):
         rel = path.relative_to(inc).parts
         if "detail" in rel or path.name.endswith("_impl.hpp"):
             continue

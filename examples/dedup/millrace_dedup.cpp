@@ -120,7 +120,7 @@ std::size_t default_memory_budget() {
 std::string fingerprint(const job_config& c, const dd::near_dedup_options& no, const std::vector<std::filesystem::path>& files) {
   const auto lsh = no.resolved_lsh();
   std::string s = fmt::format("millrace-dedup/1|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", no.threshold, no.num_perm, no.ngram,
-                              no.shingle == dd::shingle_kind::word ? "word" : "char", lsh.bands, lsh.rows, no.verify,
+                              mr::json::quote(no.shingle == dd::shingle_kind::word ? "word" : "char"), lsh.bands, lsh.rows, no.verify,
                               no.normalize, no.seed, family_name(no.family), c.text_field, c.id_field, c.on_bad, c.max_rejects);
   for (const auto& f : files) {
     std::error_code ec;
@@ -357,9 +357,9 @@ int main(int argc, char** argv) {
       batch_result.head_edges = sm.head_edges;
       for (const auto& st : sm.stages) stage_peaks.push_back(st.peak_rss_bytes);
       for (const auto& st : sm.stages)
-        stages_json += fmt::format("{}{{\"name\":\"{}\",\"resumed\":{},\"seconds\":{:.6f},\"records\":{},\"bytes_spilled\":{},"
+        stages_json += fmt::format("{}{{\"name\":{},\"resumed\":{},\"seconds\":{:.6f},\"records\":{},\"bytes_spilled\":{},"
                                    "\"peak_rss_bytes\":{}}}",
-                                   stages_json.empty() ? "" : ",", st.name, st.resumed, st.seconds, st.records,
+                                   stages_json.empty() ? "" : ",", mr::json::quote(st.name), st.resumed, st.seconds, st.records,
                                    st.bytes_spilled, st.peak_rss_bytes);
     }
     clusters.commit();
@@ -385,19 +385,19 @@ int main(int argc, char** argv) {
     std::string params;
     if (near)
       params = fmt::format(
-          "\"threshold\":{},\"num_perm\":{},\"bands\":{},\"rows\":{},\"shingle\":\"{}\",\"ngram\":{},\"normalize\":{},"
-          "\"verify\":{},\"streaming\":{},\"in_memory\":{},\"family\":\"{}\",\"seed\":{},\"signature_check\":{},\"candidate_edges\":{},\"verified_edges\":{},\"head_edges\":{},"
+          "\"threshold\":{},\"num_perm\":{},\"bands\":{},\"rows\":{},\"shingle\":{},\"ngram\":{},\"normalize\":{},"
+          "\"verify\":{},\"streaming\":{},\"in_memory\":{},\"family\":{},\"seed\":{},\"signature_check\":{},\"candidate_edges\":{},\"verified_edges\":{},\"head_edges\":{},"
           "\"check_dropped\":{},\"verify_dropped\":{},"
           "\"memory_budget\":{},\"stages\":[{}],",
           no.threshold, no.num_perm, lsh.bands, lsh.rows, no.shingle == dd::shingle_kind::word ? "word" : "char", no.ngram,
-          no.normalize, no.verify, c.streaming, c.in_memory, family_name(no.family), no.seed, no.check_signatures, batch_result.candidate_edges, batch_result.verified_edges,
+          no.normalize, no.verify, c.streaming, c.in_memory, mr::json::quote(family_name(no.family)), no.seed, no.check_signatures, batch_result.candidate_edges, batch_result.verified_edges,
           batch_result.head_edges, batch_result.check_dropped, batch_result.verify_dropped, budget, stages_json);
     else
       params = fmt::format("\"normalize\":{},", eo.normalize);
     const std::string json = fmt::format(
-        "{{\"mode\":\"{}\",\"lines\":{},\"documents\":{},\"kept\":{},\"duplicates\":{},\"rejected\":{},\"document_bytes\":{},"
+        "{{\"mode\":{},\"lines\":{},\"documents\":{},\"kept\":{},\"duplicates\":{},\"rejected\":{},\"document_bytes\":{},"
         "\"wall_s\":{:.6f},\"mb_per_s\":{:.3f},\"peak_rss_bytes\":{},\"threads\":{},{}\"run\":{}}}\n",
-        c.mode, lines, docs, kept, docs - kept, rejected, input_bytes, secs, secs > 0 ? double(input_bytes) / 1e6 / secs : 0.0,
+        mr::json::quote(c.mode), lines, docs, kept, docs - kept, rejected, input_bytes, secs, secs > 0 ? double(input_bytes) / 1e6 / secs : 0.0,
         peak_rss, report.threads, params, report.to_json());
     if (!c.report_file.empty()) io::write_file_atomically(c.report_file, json);
     fmt::print("millrace-dedup ({}{}): {} lines, {} documents, {} kept, {} duplicates, {} rejected; {:.1f} MB in {:.2f} s "

@@ -5,6 +5,7 @@
 //   long_document [--input data/long_document/handbook.md] [--threshold 0.7] [--threads 0]
 //                 [--expect data/long_document/planted.tsv]
 #include <millrace/core.hpp>
+#include <millrace/dedup/components.hpp>
 #include <millrace/dedup/minhash.hpp>
 #include <millrace/ops/mapreduce_tree.hpp>
 #include <millrace/text/markdown.hpp>
@@ -73,23 +74,23 @@ bool is_ancestor(const text::md_tree& doc, std::size_t a, std::size_t b) {
   return false;
 }
 
-// Groups pairs into clusters (sets of titles), for comparing found vs planted.
+// Groups pairs into clusters (sets of titles), for comparing found vs planted: the titles get
+// ordinals and the project's union-find (dedup::min_root_forest) links them.
 std::set<std::set<std::string>> clusters(const std::vector<std::pair<std::string, std::string>>& pairs) {
-  std::map<std::string, std::string> parent;
-  auto find = [&](std::string x) {
-    while (parent.at(x) != x) x = parent.at(x);
-    return x;
+  std::map<std::string, std::uint64_t> ordinal;
+  std::vector<std::string> titles;
+  auto id = [&](const std::string& t) {
+    auto [it, added] = ordinal.emplace(t, titles.size());
+    if (added) titles.push_back(t);
+    return it->second;
   };
-  for (const auto& [a, b] : pairs) {
-    parent.emplace(a, a);
-    parent.emplace(b, b);
-  }
-  for (const auto& [a, b] : pairs) {
-    const auto ra = find(a), rb = find(b);
-    if (ra != rb) parent[std::max(ra, rb)] = std::min(ra, rb);
-  }
-  std::map<std::string, std::set<std::string>> by_root;
-  for (const auto& [x, _] : parent) by_root[find(x)].insert(x);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> links;
+  for (const auto& [a, b] : pairs) links.emplace_back(id(a), id(b));
+  millrace::dedup::min_root_forest forest(titles.size());
+  for (const auto& [a, b] : links) forest.unite(a, b);
+  forest.flatten();
+  std::map<std::uint64_t, std::set<std::string>> by_root;
+  for (std::uint64_t i = 0; i < titles.size(); ++i) by_root[forest.root(i)].insert(titles[i]);
   std::set<std::set<std::string>> out;
   for (auto& [_, s] : by_root) out.insert(s);
   return out;

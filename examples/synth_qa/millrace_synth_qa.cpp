@@ -1,5 +1,5 @@
 // millrace-synth-qa: synthetic question/answer pairs from passages with an LLM. JSONL passages
-// (field "text"; "id" kept when a string, else file:line) -> llm::generate K candidate pairs per
+// (field "text"; "id" kept when a string, else file:line) -> llm::predict K candidate pairs per
 // passage -> llm::judge scores each -> the best-scoring pair of each passage (at least
 // --min-score) -> DIR/qa.jsonl, with DIR/report.json (requests, retries, cache hits, tokens,
 // rejects, the run report) and DIR/rejects.jsonl, each written atomically. Endpoint and key from
@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
       llm::record r;
       auto id = l.get_string("id");
       r["id"] = id ? *id : fmt::format("{}:{}", l.file(), l.line());
-      if (auto t = l.get_string("text")) r["text"] = std::move(*t);  // absent: llm::generate rejects it
+      if (auto t = l.get_string("text")) r["text"] = std::move(*t);  // absent: llm::predict rejects it
       return r;
     });
     std::vector<llm::record> judged;
@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
                   return out;
                 },
                 "candidates") |
-            llm::generate({"Write question/answer pair number {candidate}: one question that the passage answers, and "
+            llm::predict({"Write question/answer pair number {candidate}: one question that the passage answers, and "
                            "its answer in one sentence.\n\nPassage: {text}",
                            {"question", "answer"}},
                           o, "generate") |

@@ -1,5 +1,5 @@
 // tune-prompts: mr::tune chooses between prompt templates for question/answer generation by the
-// mean score a judge gives the pairs each template draws (llm::generate -> llm::judge), on an
+// mean score a judge gives the pairs each template draws (llm::predict -> llm::judge), on an
 // OpenAI-compatible endpoint (OPENAI_BASE_URL, OPENAI_API_KEY). With --fake-markers the templates
 // carry the test server's [[quality=X]] markers, which stand in for how good a template's answers
 // are; --check then fails unless the chosen template scores above the default on held-back passages.
@@ -52,7 +52,7 @@ struct run_settings {
 double mean_score(const qa_prompt_module& m, std::span<const llm::record> passages, const run_settings& s) {
   std::vector<llm::record> scored;
   mr::run(mr::from_range(std::vector<llm::record>(passages.begin(), passages.end())) |
-              llm::generate({m.instructions(), {"question", "answer"}}, s.opts) | llm::judge(s.criterion, s.opts) |
+              llm::predict({m.instructions(), {"question", "answer"}}, s.opts) | llm::judge(s.criterion, s.opts) |
               mr::collect(scored),
           mr::cpu{.threads = 2, .batch_size = 8});
   double sum = 0;

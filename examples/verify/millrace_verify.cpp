@@ -28,7 +28,7 @@ struct shard_digests {
 // Decompresses with libzstd directly, not through the readers: the check does not share their code.
 shard_digests digest_shard(const std::filesystem::path& p) {
   shard_digests d;
-  io::digest128 file, content;
+  io::digest128_hasher file, content;
   std::FILE* f = std::fopen(p.c_str(), "rb");
   if (!f) throw std::runtime_error(p.string() + ": cannot open");
   const bool zst = p.extension() == ".zst";

@@ -4,10 +4,11 @@
 //   wordcount shards/*.jsonl [--field text] [--top 20] [--threads 0] [--verify]
 //   wordcount --make-sample DIR [--shards 4] [--docs 2000]       (writes a seeded sample corpus)
 #include <millrace/core.hpp>
+#include <millrace/core/random.hpp>
 #include <millrace/io/atomic_file.hpp>
 #include <millrace/io/output_paths.hpp>
 #include <millrace/io/read.hpp>
-#include <millrace/ops/stages.hpp>
+#include <millrace/ops/operators.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -16,7 +17,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
-#include <random>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -64,7 +64,7 @@ std::vector<word_count> sorted_counts(const count_table& t) {
 
 int make_sample(const std::filesystem::path& dir, int shards, int docs) {
   std::filesystem::create_directories(dir);
-  std::mt19937_64 rng(2026);
+  mr::splitmix64 rng{2026};  // the project's one seeded generator (core/random.hpp)
   static const char* const words[] = {"the", "mill", "race", "water", "wheel", "grain", "flour", "stone", "river",
                                       "channel", "gate", "miller", "turns", "flows", "Data", "Flows", "through",
                                       "pipeline", "stage", "batch", "record", "token", "caf\u00e9", "na\u00efve"};
@@ -76,14 +76,14 @@ int make_sample(const std::filesystem::path& dir, int shards, int docs) {
     {
       for (int d = 0; d < docs; ++d) {
         std::string text;
-        const int n = 5 + static_cast<int>(rng() % 60);
+        const int n = 5 + static_cast<int>(rng.next() % 60);
         for (int i = 0; i < n; ++i) {
           // skewed: low indices are frequent
-          const std::size_t k = std::min<std::size_t>(nwords - 1, static_cast<std::size_t>(rng() % nwords) * (rng() % 2));
+          const std::size_t k = std::min<std::size_t>(nwords - 1, static_cast<std::size_t>(rng.next() % nwords) * (rng.next() % 2));
           text += words[k];
           text += (i % 9 == 8) ? ". " : " ";
         }
-        out.write(fmt::format("{{\"id\": \"s{}-{}\", \"text\": \"{}\"}}\n", s, d, text));
+        out.write(fmt::format("{{\"id\": \"s{}-{}\", \"text\": {}}}\n", s, d, mr::json::quote(text)));
       }
     }
     out.commit();

@@ -7,5 +7,5 @@
 // The subsystem headers include no executor; this umbrella adds the core's (run, cpu, serial).
 #include <millrace/core.hpp>
 #include <millrace/lake/containment.hpp>
-#include <millrace/lake/ops.hpp>
+#include <millrace/lake/operators.hpp>
 #include <millrace/lake/read_table.hpp>

@@ -7,5 +7,5 @@
 #include <millrace/core.hpp>
 #include <millrace/ops/divide_and_conquer.hpp>
 #include <millrace/ops/mapreduce_tree.hpp>
-#include <millrace/ops/stages.hpp>
+#include <millrace/ops/operators.hpp>
 #include <millrace/ops/tree.hpp>

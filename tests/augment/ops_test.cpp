@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
 
 #include <millrace/augment/augmenter.hpp>
 

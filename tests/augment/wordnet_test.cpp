@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
 
 #include <mrtest/files.hpp>
 #include <mrtest/temp_dir.hpp>

@@ -64,6 +64,23 @@ TEST_CASE("broadcast.sink_branch.gets_every_record_in_order") {
   CHECK(rep.find("broadcast")->records_in == 3000);
 }
 
+TEST_CASE("broadcast.named.reports_under_its_name") {
+  // The trailing name, as every operator's: two broadcasts in one pipeline are told apart.
+  std::vector<int> out;
+  const std::string second = "fan-out 2";
+  auto p = mr::from_range(iota_vec(500)) |
+           mr::broadcast(mr::map([](int x) { return x; }), mr::filter([](int x) { return x < 10; }), "fan-out 1") |
+           mr::broadcast(mr::filter([](int x) { return x % 2 == 0; }), mr::filter([](int) { return false; }), second) |
+           mr::collect(out);
+  auto rep = mr::run(p, mr::cpu{.threads = 2, .batch_size = 16});
+  REQUIRE(rep.find("fan-out 1"));
+  REQUIRE(rep.find("fan-out 2"));
+  CHECK(rep.find("broadcast") == nullptr);
+  CHECK(rep.find("fan-out 1")->records_in == 500);
+  CHECK(rep.find("fan-out 2")->records_in == 510);
+  CHECK(out.size() == 255);  // the evens of 0..499 and of the ten copies of 0..9
+}
+
 TEST_CASE("broadcast.all_sinks.ends_pipeline") {
   std::vector<int> a, b;
   auto p = mr::from_range(iota_vec(100)) | mr::broadcast(mr::collect(a), mr::filter([](int x) { return x > 50; }) | mr::collect(b));

@@ -9,7 +9,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include <tbb/task_arena.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <millrace/dedup/exact.hpp>
 #include <millrace/dedup/near_dedup.hpp>

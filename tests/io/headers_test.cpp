@@ -52,7 +52,7 @@ TEST_CASE("io.digest128.hex_is_xxh3_canonical") {
     std::string expected;
     for (unsigned char b : c.digest) expected += fmt::format("{:02x}", b);
     CHECK(io::digest128_hex(s) == expected);
-    io::digest128 streamed;
+    io::digest128_hasher streamed;
     for (char ch : s) streamed.update(std::string_view(&ch, 1));
     CHECK(streamed.hex() == expected);
     const XXH128_hash_t h = XXH3_128bits(s.data(), s.size());

@@ -8,7 +8,7 @@
 
 #include <millrace/core.hpp>
 #include <millrace/lake/brute_force.hpp>
-#include <millrace/lake/ops.hpp>
+#include <millrace/lake/operators.hpp>
 #include <millrace/synth/lake.hpp>
 
 #include <mrtest/files.hpp>

@@ -24,7 +24,7 @@ void check_feasible(const lk::deletion_plan& p, const std::vector<std::uint64_t>
 
 // A random containment relation over n tables: transitive and with identical-table cycles, like a
 // real one (a random DAG of "derived from" plus copies).
-std::vector<lk::containment_edge> random_relation(millrace::synth::detail::rng& r, std::size_t n) {
+std::vector<lk::containment_edge> random_relation(millrace::splitmix64& r, std::size_t n) {
   std::vector<std::vector<char>> c(n, std::vector<char>(n, 0));
   for (std::size_t b = 1; b < n; ++b) {
     const std::size_t a = r.below_unbiased(b);
@@ -48,7 +48,7 @@ std::vector<lk::containment_edge> random_relation(millrace::synth::detail::rng& 
 TEST_CASE("lake.plan.tiny.ilp_equals_brute_force.greedy_feasible") {
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
     CAPTURE(seed);
-    millrace::synth::detail::rng r{seed};
+    millrace::splitmix64 r{seed};
     const std::size_t n = 4 + r.below_unbiased(8);  // 4..11 tables
     std::vector<std::uint64_t> bytes(n);
     for (auto& b : bytes) b = 1000 + r.below_unbiased(100000);

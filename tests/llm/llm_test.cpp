@@ -169,13 +169,13 @@ TEST_CASE("llm.backoff.deterministic") {
   CHECK(differs);  // the seed matters
 }
 
-TEST_CASE("llm.generate.order.tbb.replies_out_of_order") {
+TEST_CASE("llm.predict.order.tbb.replies_out_of_order") {
   auto o = opts();
   o.concurrency = 16;
   std::vector<llm::record> in;
   for (int i = 0; i < 24; ++i)  // early records answer last
     in.push_back(rec("passage " + std::to_string(i) + " [[delay=" + std::to_string((24 - i) * 15) + "]]", std::to_string(i)));
-  auto out = run_one(in, llm::generate(qa, o));
+  auto out = run_one(in, llm::predict(qa, o));
   REQUIRE(out.size() == in.size());
   for (std::size_t i = 0; i < out.size(); ++i) {
     CHECK(out[i].at("id") == std::to_string(i));
@@ -187,14 +187,14 @@ TEST_CASE("llm.generate.order.tbb.replies_out_of_order") {
   CHECK(server().auth_ok());                            // the key was sent as a bearer token
 
   std::vector<llm::record> serial;
-  mr::run(mr::from_range(in) | llm::generate(qa, opts()) | mr::collect(serial), mr::serial_executor{});
+  mr::run(mr::from_range(in) | llm::predict(qa, opts()) | mr::collect(serial), mr::serial_executor{});
   CHECK(dump(serial) == dump(out));
 }
 
 TEST_CASE("llm.retry.429.retry_after") {
   auto o = opts();
   const std::string text = "rate me [[429]]";
-  auto out = run_one({rec(text)}, llm::generate(qa, o));
+  auto out = run_one({rec(text)}, llm::predict(qa, o));
   REQUIRE(out.size() == 1);
   const std::string user = "Write a question about: " + text;
   CHECK(server().attempts(user) == 2);
@@ -206,7 +206,7 @@ TEST_CASE("llm.retry.429.retry_after") {
 
 TEST_CASE("llm.retry.500") {
   auto o = opts();
-  auto out = run_one({rec("server error twice [[500]]")}, llm::generate(qa, o));
+  auto out = run_one({rec("server error twice [[500]]")}, llm::predict(qa, o));
   REQUIRE(out.size() == 1);
   CHECK(server().attempts("Write a question about: server error twice [[500]]") == 3);
   CHECK(o.usage->retries.load() == 2);
@@ -215,7 +215,7 @@ TEST_CASE("llm.retry.500") {
 TEST_CASE("llm.retry.timeout") {
   auto o = opts();
   o.timeout = std::chrono::milliseconds(700);  // the first reply takes 3 s
-  auto out = run_one({rec("slow one [[slow]]")}, llm::generate(qa, o));
+  auto out = run_one({rec("slow one [[slow]]")}, llm::predict(qa, o));
   REQUIRE(out.size() == 1);
   CHECK(out[0].at("question").starts_with("question:"));
   CHECK(server().attempts("Write a question about: slow one [[slow]]") == 2);
@@ -223,7 +223,7 @@ TEST_CASE("llm.retry.timeout") {
 
 TEST_CASE("llm.retry.dropped_connection") {
   auto o = opts();
-  auto out = run_one({rec("dropped [[drop]]")}, llm::generate(qa, o));
+  auto out = run_one({rec("dropped [[drop]]")}, llm::predict(qa, o));
   REQUIRE(out.size() == 1);
   CHECK(server().attempts("Write a question about: dropped [[drop]]") == 2);
 }
@@ -232,14 +232,14 @@ TEST_CASE("llm.failure.reject_and_fail") {
   SUBCASE("reject: the record leaves with the reason, the others stay") {
     auto o = opts();
     o.max_retries = 2;
-    auto out = run_one({rec("ok", "0"), rec("dead [[always500]]", "1"), rec("ok too", "2")}, llm::generate(qa, o));
+    auto out = run_one({rec("ok", "0"), rec("dead [[always500]]", "1"), rec("ok too", "2")}, llm::predict(qa, o));
     REQUIRE(out.size() == 2);
     CHECK(out[0].at("id") == "0");
     CHECK(out[1].at("id") == "2");
     auto rj = o.usage->rejects();
     REQUIRE(rj.size() == 1);
     CHECK(rj[0].record.at("id") == "1");
-    CHECK(rj[0].op == "llm.generate");
+    CHECK(rj[0].op == "llm.predict");
     CHECK(rj[0].reason.find("HTTP 500") != std::string::npos);
     CHECK(rj[0].reason.find("3 attempts") != std::string::npos);
     CHECK(rj[0].reason.find(kKey) == std::string::npos);
@@ -249,7 +249,7 @@ TEST_CASE("llm.failure.reject_and_fail") {
     o.max_retries = 1;
     o.failure = llm::on_failure::fail;
     try {
-      run_one({rec("dead again [[always500]]")}, llm::generate(qa, o, "qa-gen"));
+      run_one({rec("dead again [[always500]]")}, llm::predict(qa, o, "qa-gen"));
       FAIL("expected operator_error");
     } catch (const mr::operator_error& e) {
       CHECK(e.op_name() == "qa-gen");
@@ -262,7 +262,7 @@ TEST_CASE("llm.failure.reject_and_fail") {
 TEST_CASE("llm.reply.malformed_json") {
   auto o = opts();
   o.max_parse_retries = 2;
-  auto out = run_one({rec("garbled [[malformed]]")}, llm::generate(qa, o));
+  auto out = run_one({rec("garbled [[malformed]]")}, llm::predict(qa, o));
   CHECK(out.empty());
   CHECK(server().attempts("Write a question about: garbled [[malformed]]") == 3);  // 1 + 2 re-asks
   auto rj = o.usage->rejects();
@@ -275,7 +275,7 @@ TEST_CASE("llm.reply.malformed_json") {
 TEST_CASE("llm.reply.missing_field") {
   auto o = opts();
   o.max_parse_retries = 1;
-  auto out = run_one({rec("half [[missing]]")}, llm::generate(qa, o));
+  auto out = run_one({rec("half [[missing]]")}, llm::predict(qa, o));
   CHECK(out.empty());
   auto rj = o.usage->rejects();
   REQUIRE(rj.size() == 1);
@@ -289,7 +289,7 @@ TEST_CASE("llm.key.never_in_errors") {
   o.failure = llm::on_failure::fail;
   o.max_retries = 0;
   try {
-    run_one({rec("quote my header [[echo-auth]]")}, llm::generate(qa, o));
+    run_one({rec("quote my header [[echo-auth]]")}, llm::predict(qa, o));
     FAIL("expected operator_error");
   } catch (const mr::operator_error& e) {
     const std::string what = e.what();
@@ -302,7 +302,7 @@ TEST_CASE("llm.key.never_in_errors") {
   ::setenv("OPENAI_API_KEY", kKey, 1);
   ::setenv("OPENAI_BASE_URL", (server().base_url() + "/").c_str(), 1);
   env.endpoint.base_url.clear();
-  auto out = run_one({rec("from the environment")}, llm::generate(qa, env));
+  auto out = run_one({rec("from the environment")}, llm::predict(qa, env));
   CHECK(out.size() == 1);
   CHECK(server().auth_ok());
   ::unsetenv("OPENAI_API_KEY");
@@ -337,7 +337,7 @@ TEST_CASE("llm.refine.rewrites_field") {
 
 TEST_CASE("llm.input.missing_field_rejected") {
   auto o = opts();
-  auto out = run_one({llm::record{{"id", "0"}}}, llm::generate(qa, o));
+  auto out = run_one({llm::record{{"id", "0"}}}, llm::predict(qa, o));
   CHECK(out.empty());
   REQUIRE(o.usage->rejects().size() == 1);
   CHECK(o.usage->rejects()[0].reason.find("'text'") != std::string::npos);
@@ -349,12 +349,12 @@ TEST_CASE("llm.cache.rerun_pays_nothing_and_is_identical") {
   for (int i = 0; i < 10; ++i) in.push_back(rec("cached passage " + std::to_string(i) + " [[delay=" + std::to_string(i * 7) + "]]", std::to_string(i)));
   auto o1 = opts();
   o1.cache_dir = dir;
-  auto first = run_one(in, llm::generate(qa, o1));
+  auto first = run_one(in, llm::predict(qa, o1));
   CHECK(o1.usage->cache_hits.load() == 0);
   const auto before = server().total();
   auto o2 = opts();
   o2.cache_dir = dir;
-  auto second = run_one(in, llm::generate(qa, o2));
+  auto second = run_one(in, llm::predict(qa, o2));
   CHECK(server().total() == before);  // no request paid twice
   CHECK(o2.usage->cache_hits.load() == 10);
   CHECK(o2.usage->requests.load() == 0);
@@ -362,7 +362,7 @@ TEST_CASE("llm.cache.rerun_pays_nothing_and_is_identical") {
   auto o3 = opts();  // another model is another key
   o3.cache_dir = dir;
   o3.endpoint.model = "other-model";
-  run_one(in, llm::generate(qa, o3));
+  run_one(in, llm::predict(qa, o3));
   CHECK(o3.usage->cache_hits.load() == 0);
   for (auto& e : fs::directory_iterator(dir)) {
     CHECK(e.path().filename().string().front() != '.');  // no temporary file left
@@ -387,7 +387,7 @@ TEST_CASE("llm.cancel.failure_elsewhere_stops_in_flight") {
   }, "boom");
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    mr::run(mr::from_range(in) | fails_later | llm::generate(qa, o) | mr::collect(out), mr::cpu{.threads = 2, .batch_size = 4});
+    mr::run(mr::from_range(in) | fails_later | llm::predict(qa, o) | mr::collect(out), mr::cpu{.threads = 2, .batch_size = 4});
     FAIL("expected operator_error");
   } catch (const mr::operator_error& e) {
     CHECK(e.op_name() == "boom");
@@ -405,7 +405,7 @@ TEST_CASE("llm.limits.concurrency_bound") {
   server().reset_max();
   std::vector<llm::record> out;
   // One batch, so one operator client holds every request: the server never sees more than 2.
-  mr::run(mr::from_range(in) | llm::generate(qa, o) | mr::collect(out), mr::serial_executor{});
+  mr::run(mr::from_range(in) | llm::predict(qa, o) | mr::collect(out), mr::serial_executor{});
   CHECK(out.size() == 12);
   CHECK(server().max_in_flight() <= 2);
   CHECK(server().max_in_flight() >= 1);
@@ -417,7 +417,7 @@ TEST_CASE("llm.limits.requests_per_second") {
   std::vector<llm::record> in;
   for (int i = 0; i < 6; ++i) in.push_back(rec("paced " + std::to_string(i), std::to_string(i)));
   std::vector<llm::record> out;
-  mr::run(mr::from_range(in) | llm::generate(qa, o) | mr::collect(out), mr::serial_executor{});
+  mr::run(mr::from_range(in) | llm::predict(qa, o) | mr::collect(out), mr::serial_executor{});
   REQUIRE(out.size() == 6);
   double lo = 1e18, hi = 0;
   for (int i = 0; i < 6; ++i) {
@@ -436,7 +436,7 @@ TEST_CASE("llm.failure.fail_policy_does_not_wait_for_slow_requests") {
   o.timeout = std::chrono::milliseconds(60000);
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    run_one({rec("stuck [[hang]]", "0"), rec("broken [[always500]]", "1")}, llm::generate(qa, o, "gen"));
+    run_one({rec("stuck [[hang]]", "0"), rec("broken [[always500]]", "1")}, llm::predict(qa, o, "gen"));
     FAIL("expected operator_error");
   } catch (const mr::operator_error& e) {
     CHECK(e.op_name() == "gen");
@@ -450,7 +450,7 @@ TEST_CASE("llm.report.counters_per_operator") {
   for (int i = 0; i < 6; ++i) in.push_back(rec("counted passage " + std::to_string(i) + (i == 0 ? " [[500]]" : ""), std::to_string(i)));
   auto o = opts();
   std::vector<llm::record> out;
-  auto rep = mr::run(mr::from_range(in) | llm::generate(qa, o, "gen") | llm::judge("Rate {question}", o, {}, "rate") | mr::collect(out),
+  auto rep = mr::run(mr::from_range(in) | llm::predict(qa, o, "gen") | llm::judge("Rate {question}", o, {}, "rate") | mr::collect(out),
                      mr::cpu{.threads = 2, .batch_size = 4});
   REQUIRE(out.size() == 6);
   const auto* gen = rep.find("gen");

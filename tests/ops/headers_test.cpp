@@ -7,13 +7,13 @@
 #include <millrace/dedup/union_find.hpp>
 #include <millrace/lake/brute_force.hpp>
 #include <millrace/lake/containment.hpp>
-#include <millrace/lake/ops.hpp>
+#include <millrace/lake/operators.hpp>
 #include <millrace/lake/plan.hpp>
 #include <millrace/lake/read_table.hpp>
 #include <millrace/lake/report.hpp>
 #include <millrace/ops/divide_and_conquer.hpp>
 #include <millrace/ops/mapreduce_tree.hpp>
-#include <millrace/ops/stages.hpp>
+#include <millrace/ops/operators.hpp>
 #include <millrace/ops/tree.hpp>
 #include <millrace/synth/corpus.hpp>
 #include <millrace/synth/lake.hpp>

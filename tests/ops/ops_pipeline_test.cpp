@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <millrace/core.hpp>
-#include <millrace/ops/stages.hpp>
+#include <millrace/ops/operators.hpp>
 
 #include <array>
 #include <cstdint>
@@ -89,7 +89,9 @@ TEST_CASE("ops.pipeline.tree_reduce.same_grouping_as_mapreduce.batch_sizes_x_exe
       std::vector<std::string> out1, out2;
       mr::run(mr::from_range(names) | ops::tree_reduce<std::string>(paren, k) | mr::collect(out1),
               mr::serial_executor{.batch_size = batch});
-      mr::run(mr::from_range(names) | ops::tree_reduce<std::string>(paren, k) | mr::collect(out2),
+      // (the options-struct form, as mapreduce takes it: the same grouping)
+      mr::run(mr::from_range(names) | ops::tree_reduce<std::string>(paren, ops::tree_reduce_options{.fan_in = k}) |
+                  mr::collect(out2),
               mr::cpu{.threads = 2, .batch_size = batch});
       REQUIRE(out1.size() == 1);
       CHECK(out1.front() == expect);

@@ -215,8 +215,14 @@ TEST_CASE("recipe.errors.yaml_lines") {
         "r.yaml:7: c4_quality: parameter 'min_words_per_line' expects an integer, got a string");
   CHECK(yaml_error(head + "  - gopher_quality:\n      min_doc_words: ~\n      max_doc_wrds: 5\n" + writer)
             .rfind("r.yaml:8: gopher_quality: unknown parameter 'max_doc_wrds' (did you mean 'max_doc_words'?)", 0) == 0);
+  // near-dedup's limits and choices are the module's (dedup::near_dedup_options::parameters())
   CHECK(yaml_error(head + "  - dedup.near: {threshold: 1.2}\n" + writer) ==
-        "r.yaml:6: dedup.near: parameter 'threshold' must be in [0, 1], got 1.2");
+        "r.yaml:6: dedup.near: parameter 'threshold' must be in (0, 1], got 1.2");
+  CHECK(yaml_error(head + "  - dedup.near: {threshold: 0}\n" + writer) ==
+        "r.yaml:6: dedup.near: parameter 'threshold' must be in (0, 1], got 0");
+  CHECK(yaml_error(head + "  - dedup.near: {shingle: char, ngram: 24, num_perm: 8192}\n" + writer).empty());
+  CHECK(yaml_error(head + "  - dedup.near: {shingle: character}\n" + writer).empty());
+  CHECK(yaml_error(head + "  - dedup.near: {shingle: chars}\n" + writer).rfind("r.yaml:6: dedup.near: parameter 'shingle'", 0) == 0);
   CHECK(yaml_error("steps: []\n" + writer).rfind("r.yaml: the recipe has no reader", 0) == 0);
   // quoted scalars are strings, plain ones typed; null switches a test off
   auto r = rc::compile(rc::parse_yaml(head + "  - gopher_quality: {min_doc_words: ~, stop_words: [\"true\", and]}\n" + writer, "r.yaml"),
@@ -319,6 +325,23 @@ TEST_CASE("recipe.csv_reader_and_user_operator.2T") {
   mr::run(built.pipeline, mr::cpu{.threads = 2});
   CHECK(output_lines(tmp.path / "out") ==
         std::vector<std::string>{"{\"id\":\"1\",\"text\":\"HELLO WORLD!!\"}", "{\"id\":\"2\",\"text\":\"SAY \\\"HI\\\"!!\"}"});
+  // The document readers take a trailing name, as every reader: two readers, two report rows.
+  write_file(tmp.path / "in.jsonl", "{\"text\":\"a\"}\n{\"text\":\"b\"}\n");
+  std::vector<rc::document> rows, lines;
+  auto rep_rows = mr::run(rc::read_csv_documents({(tmp.path / "in.csv").string()}, "body", "text", {}, {}, "rows") |
+                              mr::collect(rows),
+                          mr::serial_executor{});
+  auto rep_lines = mr::run(rc::read_jsonl_documents({(tmp.path / "in.jsonl").string()}, "text", {}, "lines") |
+                               mr::collect(lines),
+                           mr::serial_executor{});
+  REQUIRE(rep_rows.find("rows"));
+  REQUIRE(rep_rows.find("rows.document"));
+  REQUIRE(rep_lines.find("lines"));
+  CHECK(rep_rows.find("read_csv") == nullptr);
+  CHECK(rep_rows.find("rows")->records_out == 3);
+  CHECK(rep_lines.find("lines")->records_out == 2);
+  CHECK(rows.size() == 3);
+  CHECK(lines.size() == 2);
   CHECK_THROWS_WITH_AS(rc::compile(rc::parse_json(R"({"reader": {"read_csv": {"inputs": "a"}}, "steps": [{"shout": {"times": 4}}],
     "writer": {"write_jsonl": {"dir": "o"}}})", "csv.json"), reg),
                        "csv.json:1: shout: parameter 'times' must be in [1, 3], got 4", rc::recipe_error);

@@ -1,6 +1,6 @@
-// The augmenter: makes N seeded variants of a text with a list of operations (EDA, character noise,
-// masking, span corruption). Thread-safe and deterministic: a variant depends only on
-// (seed, record key, variant number, text). Example:
+// millrace/augment/augmenter.hpp — the augmenter: makes N seeded variants of a text with a list of
+// operations (EDA, character noise, masking, span corruption). Thread-safe and deterministic: a
+// variant depends only on (seed, record key, variant number, text). Example:
 //   millrace::augment::augmenter a(&wn, {.ops = {op_kind::synonym, op_kind::swap}, .variants = 4, .seed = 7});
 //   std::vector<millrace::augment::variant> v; a.make_all("The quick brown fox", /*key=*/0, v);
 #pragma once
@@ -66,12 +66,12 @@ struct augment_options {
   std::size_t variants = 4;
   compose_mode mode = compose_mode::cycle;
   std::uint64_t seed = 0;
-  bool at_least_one = true;   // force one edit when the random draws made none
-  // Rates (see eda.hpp for their exact meaning). EDA's paper default is 0.1 for all four.
+  bool at_least_one = true;   ///< force one edit when the random draws made none
+  /// Rates (see eda.hpp for their exact meaning). EDA's paper default is 0.1 for all four.
   double synonym_rate = 0.1, insert_rate = 0.1, swap_rate = 0.1, delete_rate = 0.1;
-  double typo_rate = 0.02, case_rate = 0.02;   // per ASCII letter
-  double mask_rate = 0.15;                     // per token (BERT's 15%)
-  double span_density = 0.15, span_mean_length = 3.0;   // T5 defaults
+  double typo_rate = 0.02, case_rate = 0.02;   ///< per ASCII letter
+  double mask_rate = 0.15;                     ///< per token (BERT's 15%)
+  double span_density = 0.15, span_mean_length = 3.0;   ///< T5 defaults
   std::string mask_token = "[MASK]";
   std::string sentinel_format = "<extra_id_{}>";
   synonym_options senses{};
@@ -80,11 +80,11 @@ struct augment_options {
 
 /// One generated variant of a document: its number, text and the operations applied.
 struct variant {
-  std::uint32_t number = 0;      // 1..variants
-  std::vector<op_kind> ops;      // operations that made at least one edit, in order
+  std::uint32_t number = 0;      ///< 1..variants
+  std::vector<op_kind> ops;      ///< operations that made at least one edit, in order
   std::size_t edits = 0;
   std::string text;
-  std::string target;            // span corruption only: the spans to reconstruct
+  std::string target;            ///< span corruption only: the spans to reconstruct
 };
 
 /// Generates seeded variants of a text: the same seed and text give the same variants on any thread.
@@ -143,7 +143,7 @@ class augmenter {
     return v;
   }
 
-  // Appends variants 1..options().variants of text to out.
+  /// Appends variants 1..options().variants of text to out.
   void make_all(std::string_view text, std::uint64_t key, std::vector<variant>& out) const {
     for (std::size_t n = 1; n <= o_.variants; ++n) out.push_back(make(text, key, static_cast<std::uint32_t>(n)));
   }

@@ -1,6 +1,6 @@
-// Character noise: keyboard-neighbour typos (QWERTY) and case flips on ASCII letters; other bytes
-// (UTF-8 sequences included) are never touched, so the text stays valid UTF-8.
-// Example: millrace::augment::keyboard_typos(text, r, 0.05, true);
+// millrace/augment/char_noise.hpp — character noise: keyboard-neighbour typos (QWERTY) and case
+// flips on ASCII letters; other bytes (UTF-8 sequences included) are never touched, so the text
+// stays valid UTF-8. Example: millrace::augment::keyboard_typos(text, r, 0.05, true);
 #pragma once
 
 #include <array>

@@ -1,6 +1,6 @@
-// The four EDA operations (Wei & Zou 2019) on a token_list: synonym replacement (WordNet), random
-// insertion of synonyms, random swap, random deletion. Each returns how many edits it made.
-// Example: millrace::augment::random_swap(tokens, r, 0.1, true);
+// millrace/augment/eda.hpp — the four EDA operations (Wei & Zou 2019) on a token_list: synonym
+// replacement (WordNet), random insertion of synonyms, random swap, random deletion. Each returns
+// how many edits it made. Example: millrace::augment::random_swap(tokens, r, 0.1, true);
 #pragma once
 
 #include <cstddef>
@@ -24,7 +24,7 @@ namespace millrace::augment {
 struct synonym_lookup {
   const wordnet* wn = nullptr;
   synonym_options senses{};
-  bool pos_aware = true;   // false: union over all parts of speech (original EDA)
+  bool pos_aware = true;   ///< false: union over all parts of speech (original EDA)
 };
 
 namespace detail {

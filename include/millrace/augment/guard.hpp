@@ -1,7 +1,8 @@
-// Similarity guard for augmented variants: keeps a variant only when its MinHash-estimated Jaccard
-// similarity to its source (word n-gram shingles) lies in [lo, hi] and it is not a near copy of an
-// earlier kept sibling; plus exact (xxh3-128) dedup of variants against originals and each other.
-// Example: similarity_guard g({.lo = 0.3, .hi = 0.95}); g.judge(source, variant_texts, verdicts);
+// millrace/augment/guard.hpp — similarity guard for augmented variants: keeps a variant only when
+// its MinHash-estimated Jaccard similarity to its source (word n-gram shingles) lies in [lo, hi]
+// and it is not a near copy of an earlier kept sibling; plus exact (xxh3-128) dedup of variants
+// against originals and each other. Example: similarity_guard g({.lo = 0.3, .hi = 0.95});
+// g.judge(source, variant_texts, verdicts);
 #pragma once
 
 #include <cstdint>
@@ -20,16 +21,16 @@ namespace millrace::augment {
 
 /// Bounds of the similarity guard: how close a variant may be to its source, and how far.
 struct guard_options {
-  // Defaults: word bigrams see a swap or a replaced word (unigrams would miss swaps); one EDA edit
-  // per 10 words gives J of about 0.6-0.8, a copy gives 1, a destroyed text gives < 0.3.
+  /// Defaults: word bigrams see a swap or a replaced word (unigrams would miss swaps); one EDA edit
+  /// per 10 words gives J of about 0.6-0.8, a copy gives 1, a destroyed text gives < 0.3.
   double lo = 0.3;
   double hi = 0.95;
   std::size_t ngram = 2;
-  std::size_t num_perm = 128;   // estimate's standard error <= 0.045
+  std::size_t num_perm = 128;   ///< estimate's standard error <= 0.045
   std::uint64_t seed = 1;
-  // Off by default: normalizing (lower-casing, ...) would make case-flip variants copies.
+  /// Off by default: normalizing (lower-casing, ...) would make case-flip variants copies.
   bool normalize = false;
-  bool siblings = true;         // also reject a variant whose J to an earlier kept sibling > hi
+  bool siblings = true;         ///< also reject a variant whose J to an earlier kept sibling > hi
 };
 
 /// Why the guard kept or dropped a variant.
@@ -65,7 +66,7 @@ class similarity_guard {
     mh_.sign(sh, sig);
   }
 
-  // MinHash estimate of the Jaccard similarity of two texts' shingle sets.
+  /// MinHash estimate of the Jaccard similarity of two texts' shingle sets.
   double similarity(std::string_view a, std::string_view b) const {
     std::vector<std::uint64_t> sa, sb;
     signature(a, sa);
@@ -73,7 +74,7 @@ class similarity_guard {
     return dedup::estimate_jaccard(sa, sb);
   }
 
-  // One verdict per variant of `source`, in order; jaccard (optional) gets each variant's estimate.
+  /// One verdict per variant of `source`, in order; jaccard (optional) gets each variant's estimate.
   void judge(std::string_view source, std::span<const std::string_view> variants, std::vector<guard_verdict>& out,
              std::vector<double>* jaccard = nullptr) const {
     out.assign(variants.size(), guard_verdict::kept);

@@ -1,6 +1,7 @@
-// Token masking (BERT-style, whole whitespace tokens) and T5-style span corruption with sentinel
-// tokens; span corruption also returns the target sequence a model should reconstruct.
-// Example: auto target = millrace::augment::span_corrupt(tokens, r, 0.15, 3.0, "<extra_id_{}>");
+// millrace/augment/masking.hpp — token masking (BERT-style, whole whitespace tokens) and T5-style
+// span corruption with sentinel tokens; span corruption also returns the target sequence a model
+// should reconstruct. Example: auto target = millrace::augment::span_corrupt(tokens, r, 0.15, 3.0,
+// "<extra_id_{}>");
 #pragma once
 
 #include <algorithm>
@@ -61,7 +62,7 @@ inline std::vector<std::size_t> random_segmentation(std::size_t m, std::size_t s
 /// What span_corrupt did: how many tokens became noise, in how many spans.
 struct span_corruption_result {
   std::size_t noise_tokens = 0, spans = 0;
-  std::string target;   // "<extra_id_0> a b <extra_id_1> c <extra_id_2>"
+  std::string target;   ///< "<extra_id_0> a b <extra_id_1> c <extra_id_2>"
 };
 
 /// T5 span corruption: round(n * density) noise tokens (at least 1, at most n - 1) in

@@ -1,5 +1,6 @@
-// augment_module: the whole augmentation chain (number -> generate -> guard -> dedup_variants ->
-// flatten) as a module with named parameters, printable and loadable from a JSON config.
+// millrace/augment/module.hpp — augment_module: the whole augmentation chain (number -> generate ->
+// guard -> dedup_variants -> flatten) as a module with named parameters, printable and loadable
+// from a JSON config.
 //   au::augment_module m{.wn = &wn};  mr::load_config(m, R"({"variants": 8, "guard_lo": 0.4})");  // m.augment_opts.variants, m.guard_opts.lo
 //   auto p = mr::from_range(docs) | m | mr::collect(out);   // source_doc in, augmented_doc out
 #pragma once

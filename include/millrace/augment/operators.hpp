@@ -1,4 +1,5 @@
-// Augmentation as pipeline operators: number -> make_variants -> guard -> dedup_variants -> flatten.
+// millrace/augment/operators.hpp — augmentation as pipeline operators: number -> make_variants ->
+// guard -> dedup_variants -> flatten.
 //   auto p = mr::from_range(docs) | mr::augment::number() | mr::augment::make_variants(aug)
 //          | mr::augment::guard(g) | mr::augment::dedup_variants() | mr::augment::flatten() | mr::collect(out);
 // Records: source_doc in, augmented_doc out; order is input order, then variant number. Each
@@ -39,10 +40,10 @@ constexpr std::uint64_t position_key(const record_position& p) {
 /// element index), so the same input gives the same variants whatever the thread count.
 struct source_doc {
   std::uint64_t key = 0;
-  std::string id;    // source_id of its variants; number() sets it when empty (see number())
+  std::string id;    ///< source_id of its variants; number() sets it when empty (see number())
   std::string text;
-  std::string raw;   // optional: the original JSON line, written back unchanged as variant 0
-  std::optional<record_position> position = std::nullopt;   // its place in the input (e.g. from io::json_record)
+  std::string raw;   ///< optional: the original JSON line, written back unchanged as variant 0
+  std::optional<record_position> position = std::nullopt;   ///< its place in the input (e.g. from io::json_record)
 };
 
 /// Counts per source; summed over a run they add up: generated = kept + too_similar +
@@ -60,26 +61,26 @@ struct augment_counts {
 /// A source document with the variants generated from it, before the guard.
 struct variant_group {
   source_doc source;
-  std::vector<variant> variants;   // survivors so far, in variant order
-  std::vector<double> jaccard;     // guard estimate per survivor (-1: not guarded)
+  std::vector<variant> variants;   ///< survivors so far, in variant order
+  std::vector<double> jaccard;     ///< guard estimate per survivor (-1: not guarded)
   augment_counts counts;
 };
 
 /// One output record: the source (variant 0) or a variant, with its id and operations.
 struct augmented_doc {
-  std::string id;          // "<source_id>" for variant 0, "<source_id>#<n>" for variant n
+  std::string id;          ///< "<source_id>" for variant 0, "<source_id>#<n>" for variant n
   std::string source_id;
   std::uint64_t key = 0;
-  std::uint32_t variant = 0;   // 0 = the original
+  std::uint32_t variant = 0;   ///< 0 = the original
   std::vector<op_kind> ops;
   std::string text;
-  std::string target;          // span corruption target, else empty
-  double jaccard = -1;         // guard estimate to the source (-1: original or unguarded)
-  std::string raw;             // variant 0 with a raw source: the original line
-  std::optional<record_position> position = std::nullopt;   // the source's position, when it had one
+  std::string target;          ///< span corruption target, else empty
+  double jaccard = -1;         ///< guard estimate to the source (-1: original or unguarded)
+  std::string raw;             ///< variant 0 with a raw source: the original line
+  std::optional<record_position> position = std::nullopt;   ///< the source's position, when it had one
 
-  // One JSON object (no newline): the original line for variant 0 when it has one, else
-  // {"id","source_id","variant","ops","text"[,"target"][,"jaccard"]}.
+  /// One JSON object (no newline): the original line for variant 0 when it has one, else
+  /// {"id","source_id","variant","ops","text"[,"target"][,"jaccard"]}.
   std::string to_json() const {
     if (variant == 0 && !raw.empty()) return raw;
     std::string s = "{\"id\":";

@@ -1,6 +1,7 @@
-// Part-of-speech guess for a word in running text, from WordNet alone: the parts of speech whose
-// index holds the word's base form, narrowed by the previous word, ranked by SemCor tag counts.
-// Example: auto g = millrace::augment::guess_pos(wn, "cars", "the"); // {pos::noun, "car"}
+// millrace/augment/pos_guess.hpp — part-of-speech guess for a word in running text, from WordNet
+// alone: the parts of speech whose index holds the word's base form, narrowed by the previous word,
+// ranked by SemCor tag counts. Example: auto g = millrace::augment::guess_pos(wn, "cars", "the");
+// // {pos::noun, "car"}
 #pragma once
 
 #include <algorithm>
@@ -17,7 +18,7 @@ namespace millrace::augment {
 /// A guessed part of speech for a word (no tagger), with its WordNet base form.
 struct pos_guess {
   augment::pos pos = augment::pos::noun;
-  std::string base;   // WordNet base form (lower case)
+  std::string base;   ///< WordNet base form (lower case)
 };
 
 namespace detail {

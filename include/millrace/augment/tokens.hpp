@@ -1,6 +1,7 @@
-// Editable whitespace-token view of a text for augmentation: tokens keep the whitespace before them,
-// unchanged tokens stay views into the source, new text lives in the list's own storage.
-// Example: millrace::augment::token_list t("Hello big world"); t.erase(1); t.join() == "Hello world".
+// millrace/augment/tokens.hpp — editable whitespace-token view of a text for augmentation: tokens
+// keep the whitespace before them, unchanged tokens stay views into the source, new text lives in
+// the list's own storage. Example: millrace::augment::token_list t("Hello big world"); t.erase(1);
+// t.join() == "Hello world".
 #pragma once
 
 #include <array>
@@ -14,8 +15,8 @@ namespace millrace::augment {
 
 /// One word of a text with the whitespace before it (so that the text's layout survives edits).
 struct token {
-  std::string_view ws;     // whitespace before the token (kept so the text's layout survives)
-  std::string_view text;   // non-empty, no whitespace
+  std::string_view ws;     ///< whitespace before the token (kept so the text's layout survives)
+  std::string_view text;   ///< non-empty, no whitespace
 };
 
 /// The word inside a token: leading/trailing punctuation split off.
@@ -80,7 +81,7 @@ class token_list {
   const token& operator[](std::size_t i) const { return tokens_[i]; }
   const std::vector<token>& tokens() const { return tokens_; }
 
-  // Stores s in the list and returns a view that stays valid for the list's lifetime.
+  /// Stores s in the list and returns a view that stays valid for the list's lifetime.
   std::string_view own(std::string s) { return own_.emplace_back(std::move(s)); }
 
   void set_text(std::size_t i, std::string_view t) { tokens_[i].text = t; }
@@ -97,7 +98,7 @@ class token_list {
     }
     tokens_.insert(tokens_.begin() + static_cast<std::ptrdiff_t>(i), token{" ", t});
   }
-  void set_tokens(std::vector<token> v) { tokens_ = std::move(v); }   // views must come from this list or its source
+  void set_tokens(std::vector<token> v) { tokens_ = std::move(v); }   ///< views must come from this list or its source
   void swap_text(std::size_t i, std::size_t j) { std::swap(tokens_[i].text, tokens_[j].text); }
 
   std::string join() const {

@@ -1,6 +1,7 @@
-// WordNet 3.0 loader: parses the real database files (index.*, data.*, *.exc, cntlist.rev) once and
-// answers lemma + part-of-speech -> synonym lemmas, read-only and safe to share across threads.
-// Example: auto wn = millrace::augment::wordnet::load(); auto s = wn.synonyms("car", millrace::augment::pos::noun);
+// millrace/augment/wordnet.hpp — WordNet 3.0 loader: parses the real database files (index.*,
+// data.*, *.exc, cntlist.rev) once and answers lemma + part-of-speech -> synonym lemmas, read-only
+// and safe to share across threads. Example: auto wn = millrace::augment::wordnet::load(); auto s =
+// wn.synonyms("car", millrace::augment::pos::noun);
 #pragma once
 
 #include <array>
@@ -38,15 +39,15 @@ struct wordnet_error : std::runtime_error {
 
 /// Which WordNet senses synonym lookup may use.
 struct synonym_options {
-  // Senses are listed by WordNet in decreasing tagged frequency (SemCor counts). Using the first
-  // few keeps replacements close to the common meaning; 0 = all senses (original EDA behaviour).
+  /// Senses are listed by WordNet in decreasing tagged frequency (SemCor counts). Using the first
+  /// few keeps replacements close to the common meaning; 0 = all senses (original EDA behaviour).
   std::size_t max_senses = 3;
 };
 
 /// The WordNet database loaded from its data files: synonyms of a word by part of speech.
 class wordnet {
  public:
-  // Default directory: $WNSEARCHDIR when set, else /usr/share/wordnet (Debian's wordnet-base).
+  /// Default directory: $WNSEARCHDIR when set, else /usr/share/wordnet (Debian's wordnet-base).
   static std::filesystem::path default_path() {
     if (const char* env = std::getenv("WNSEARCHDIR"); env != nullptr && *env != '\0') return env;
     return "/usr/share/wordnet";
@@ -72,8 +73,8 @@ class wordnet {
 
   const std::filesystem::path& path() const { return dir_; }
 
-  // Synonym lemmas (multi-word lemmas with spaces, never the lemma itself) of a base-form lemma in
-  // sense-frequency order, without repeats. Lemma lookup is case-insensitive; empty if unknown.
+  /// Synonym lemmas (multi-word lemmas with spaces, never the lemma itself) of a base-form lemma in
+  /// sense-frequency order, without repeats. Lemma lookup is case-insensitive; empty if unknown.
   std::vector<std::string_view> synonyms(std::string_view lemma, pos p, synonym_options o = {}) const {
     std::vector<std::string_view> out;
     synonyms(lemma, p, out, o);
@@ -99,23 +100,23 @@ class wordnet {
     }
   }
 
-  // Number of senses of a base-form lemma for a part of speech (0 = not in WordNet).
+  /// Number of senses of a base-form lemma for a part of speech (0 = not in WordNet).
   std::size_t sense_count(std::string_view lemma, pos p) const {
     const auto& idx = index_[static_cast<std::size_t>(p)];
     auto it = idx.find(detail_lower(lemma));
     return it == idx.end() ? 0 : it->second.count;
   }
 
-  // Total SemCor tag count of the lemma's senses for this part of speech (cntlist.rev); a prior for
-  // which part of speech a word usually has in running text.
+  /// Total SemCor tag count of the lemma's senses for this part of speech (cntlist.rev); a prior for
+  /// which part of speech a word usually has in running text.
   std::uint32_t tag_count(std::string_view lemma, pos p) const {
     const auto& idx = index_[static_cast<std::size_t>(p)];
     auto it = idx.find(detail_lower(lemma));
     return it == idx.end() ? 0 : it->second.tag_count;
   }
 
-  // Base form of an (inflected) word as WordNet's morphy finds it: exception lists first, then the
-  // word itself, then the detachment rules. nullopt when no base form is in the index.
+  /// Base form of an (inflected) word as WordNet's morphy finds it: exception lists first, then the
+  /// word itself, then the detachment rules. nullopt when no base form is in the index.
   std::optional<std::string> base_form(std::string_view word, pos p) const {
     const std::string w = detail_lower(word);
     const auto pi = static_cast<std::size_t>(p);

@@ -1,6 +1,7 @@
-// millrace::digest128: the one 128-bit digest value (xxh3-128 of some bytes) that exact dedup,
-// span dedup, the augmenter's exact guard and the manifests' hex digests share. No hashing here:
-// dedup::exact_digest and io::digest128 (streaming, io/digest.hpp) produce it.
+// millrace/core/digest128.hpp — millrace::digest128: the one 128-bit digest value (xxh3-128 of some
+// bytes) that exact dedup, span dedup, the augmenter's exact guard and the manifests' hex digests
+// share. No hashing here: dedup::exact_digest and io::digest128_hasher (streaming, io/digest.hpp) produce
+// it.
 //   millrace::digest128 d = millrace::dedup::exact_digest(text); std::string s = millrace::to_hex(d);
 #pragma once
 

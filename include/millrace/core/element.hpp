@@ -61,7 +61,14 @@ using connect_t = typename connect<In, E>::type;
 
 }  // namespace detail
 
-/// A pipeline element (a source, operator, sink or composed fragment) that `|` can chain.
+/// A pipeline element (a source, operator, sink or composed fragment) that `|` can chain. Every
+/// operator type (derived from detail::element_tag, or detail::row_op_tag for the fusable ones)
+/// has the same protocol members, documented here once: `name` (the operator's name in reports
+/// and errors), `kind` (its kind in the report: "map", "stage", ...), `expects` (the record type
+/// it takes, or generic_parameter), `accepts<In>` (whether it takes In), `output<In>` (what it
+/// gives for In), `refusal<In>` (an optional diagnosis of a refused In), `lower<In>(plan, stages)`
+/// (appends its runtime stages to the plan); a source has `value_type` and `lower_source(plan)`.
+/// Its other members are its configuration (the callable, the options, the branches).
 template <class T>
 concept chain_element = std::is_base_of_v<detail::element_tag, std::remove_cvref_t<T>>;
 

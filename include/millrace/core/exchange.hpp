@@ -213,7 +213,7 @@ struct exchange_op : detail::element_tag {
     if constexpr (serializable<In>) lower_serializable<In>(p, stages);
   }
 
-  // (after the serializable check, so that a missing serializer gives one error)
+  /// (after the serializable check, so that a missing serializer gives one error)
   template <class In>
   void lower_serializable(detail::plan& p, detail::stage_list& stages) const {
     using K = std::remove_cvref_t<std::invoke_result_t<const KeyFn&, const In&>>;

@@ -9,6 +9,7 @@
 #include <array>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -149,7 +150,7 @@ struct broadcast_op : detail::element_tag {
   static constexpr const char* kind = "broadcast";
   using expects = generic_parameter;
   template <class In>
-  static constexpr bool accepts = true;  // each branch checks its own operators
+  static constexpr bool accepts = true;  ///< each branch checks its own operators
   template <class In>
   using output = typename detail::merged<typename Chains::template output<In>...>::type;
 
@@ -174,14 +175,38 @@ struct broadcast_op : detail::element_tag {
   }
 };
 
-/// mr::broadcast(branch, branch, ...): each branch is an operator, a chain or a module.
+namespace detail {
+template <class T>
+concept operator_name = std::is_convertible_v<T, std::string_view> && !chainable<T>;
+
 template <class... Bs>
-  requires(sizeof...(Bs) >= 2 && (chainable<Bs> && ...))
-auto broadcast(Bs&&... bs) {
+auto make_broadcast(std::string name, Bs&&... bs) {
   using B = broadcast_op<decltype(detail::to_chain(std::forward<Bs>(bs)))...>;
   constexpr bool checked = (detail::barrier_free_branch<decltype(detail::to_chain(std::forward<Bs>(bs)))>::value && ...);
   static_assert(checked || !checked);  // (the check's own static_assert names the branch)
-  return B{{}, std::make_tuple(detail::to_chain(std::forward<Bs>(bs))...), "broadcast"};
+  return B{{}, std::make_tuple(detail::to_chain(std::forward<Bs>(bs))...), std::move(name)};
+}
+}  // namespace detail
+
+/// mr::broadcast(branch, branch, ..., [name]): each branch is an operator, a chain or a module;
+/// an optional last argument (a string) names the operator in reports and errors (as every
+/// operator's trailing name; default "broadcast").
+template <class... As>
+  requires((chainable<As> || detail::operator_name<As>) && ...)
+auto broadcast(As&&... as) {
+  constexpr std::size_t n = sizeof...(As);
+  constexpr bool named = detail::operator_name<std::tuple_element_t<n - 1, std::tuple<As...>>>;
+  constexpr std::size_t names = (std::size_t(detail::operator_name<As>) + ...);
+  static_assert(names == std::size_t(named), "millrace: mr::broadcast's name, if given, is its last argument");
+  static_assert(n - names >= 2, "millrace: mr::broadcast needs at least two branches");
+  if constexpr (named) {
+    auto args = std::forward_as_tuple(std::forward<As>(as)...);
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return detail::make_broadcast(std::string(std::string_view(std::get<n - 1>(args))), std::get<I>(std::move(args))...);
+    }(std::make_index_sequence<n - 1>{});
+  } else {
+    return detail::make_broadcast("broadcast", std::forward<As>(as)...);
+  }
 }
 
 /// route: records for which pred holds go to the first branch, the others to the second.

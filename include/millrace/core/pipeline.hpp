@@ -35,7 +35,7 @@ struct chain : detail::element_tag {
   template <class In>
   using output = typename out_from<In>::type;
   template <class In>
-  static constexpr bool accepts = true;  // checked element by element
+  static constexpr bool accepts = true;  ///< checked element by element
 
   template <class In, std::size_t I = 0>
   void lower(detail::plan& p, detail::stage_list& stages) const {

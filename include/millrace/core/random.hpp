@@ -1,7 +1,7 @@
-// millrace::splitmix64: the one seeded random generator of the project (augmentation, MinHash
-// parameters, the synthetic generators, tuning, retry jitter). Portable: the same seed gives the
-// same numbers with every standard library (std::uniform_*_distribution differ), on every thread
-// count, and on the GPU (everything is constexpr and branch-light).
+// millrace/core/random.hpp — millrace::splitmix64: the one seeded random generator of the project
+// (augmentation, MinHash parameters, the synthetic generators, tuning, retry jitter). Portable: the
+// same seed gives the same numbers with every standard library (std::uniform_*_distribution
+// differ), on every thread count, and on the GPU (everything is constexpr and branch-light).
 //   millrace::splitmix64 g{seed}; std::size_t i = g.below(n);
 //   auto r = millrace::random_stream(seed, record, variant, stream);   // counter-based: no shared state
 #pragma once
@@ -22,6 +22,17 @@ MILLRACE_HD constexpr std::uint64_t splitmix64_mix(std::uint64_t x) {
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
+}
+
+/// MurmurHash3's 64-bit finalizer (fmix64): a bijective mixer that spreads every input bit over
+/// the output. The project's one finalizer for polynomial n-gram hashes (text shingles, their GPU
+/// twins, the Gopher n-gram keys).
+MILLRACE_HD constexpr std::uint64_t fmix64(std::uint64_t k) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdULL;
+  k ^= k >> 33;
+  k *= 0xc4ceb9fe1a85ec53ULL;
+  return k ^ (k >> 33);
 }
 
 /// The splitmix64 generator: state += gamma, output = mix(state). 64 bits of state, period 2^64.

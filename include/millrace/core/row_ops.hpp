@@ -23,7 +23,7 @@ struct map_op : detail::row_op_tag {
   F fn;
   std::string name;
   static constexpr const char* kind = "map";
-  static constexpr bool one_to_one = true;  // in == out: the fused loop need not count
+  static constexpr bool one_to_one = true;  ///< in == out: the fused loop need not count
   using expects = detail::first_param_t<F>;
   template <class In>
   static constexpr bool accepts = [] {

@@ -187,7 +187,7 @@ struct stage_op : detail::element_tag {
   }();
   static constexpr bool has_finish = requires(object& o) { o.finish(); };
   static constexpr const char* kind = is_sink ? "sink" : (has_finish ? "barrier" : "stage");
-  static constexpr bool is_barrier = has_finish && !is_sink;  // not allowed in a branch (graph.hpp)
+  static constexpr bool is_barrier = has_finish && !is_sink;  ///< not allowed in a branch (graph.hpp)
 
   template <class In>
   static constexpr bool accepts = std::is_same_v<In, expects>;

@@ -1,7 +1,7 @@
-// millrace::tree<T>: an ordered tree stored in flat vectors, node ids in insertion order (pre-order
-// when built top-down, as the Markdown parser does). A plain container, in core so that text/ (the
-// Markdown parser) and ops/ (mapreduce_tree's explicit-tree input) share it without depending on
-// each other; ops::tree names the same type.
+// millrace/core/tree.hpp — millrace::tree<T>: an ordered tree stored in flat vectors, node ids in
+// insertion order (pre-order when built top-down, as the Markdown parser does). A plain container,
+// in core so that text/ (the Markdown parser) and ops/ (mapreduce_tree's explicit-tree input) share
+// it without depending on each other; ops::tree names the same type.
 //   mr::tree<std::string> t; auto r = t.add_root("doc"); t.add_child(r, "section 1");
 #pragma once
 
@@ -22,12 +22,12 @@ class tree {
   using node_id = std::size_t;
   static constexpr node_id npos = std::numeric_limits<node_id>::max();
 
-  // The root is node 0; a tree has at most one root.
+  /// The root is node 0; a tree has at most one root.
   node_id add_root(T value) {
     if (!values_.empty()) throw std::logic_error("tree: the tree already has a root");
     return push(npos, std::move(value));
   }
-  // Appends a child after the parent's existing children.
+  /// Appends a child after the parent's existing children.
   node_id add_child(node_id parent, T value) {
     if (parent >= values_.size()) throw std::out_of_range("tree: add_child to a node that does not exist");
     const node_id id = push(parent, std::move(value));

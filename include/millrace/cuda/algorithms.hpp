@@ -1,6 +1,7 @@
-// The GPU dedup pipeline as Thrust algorithms over the MILLRACE_HD functors, templated on the
-// execution policy: thrust::cuda::par.on(stream) in a .cu file, Thrust's CPP system under g++ (the
-// tests compile this header with THRUST_DEVICE_SYSTEM=THRUST_DEVICE_SYSTEM_CPP).
+// millrace/cuda/algorithms.hpp — the GPU dedup pipeline as Thrust algorithms over the MILLRACE_HD
+// functors, templated on the execution policy: thrust::cuda::par.on(stream) in a .cu file, Thrust's
+// CPP system under g++ (the tests compile this header with
+// THRUST_DEVICE_SYSTEM=THRUST_DEVICE_SYSTEM_CPP).
 //   millrace::cuda::sign_documents(thrust::device, docs, table, opts, sigs);  // == minhasher::sign per doc
 #pragma once
 
@@ -32,7 +33,7 @@ namespace millrace::cuda {
 /// Documents packed for the device: all texts back to back, offsets[i]..offsets[i + 1] per doc.
 struct packed_docs {
   thrust::device_vector<char> bytes;
-  thrust::device_vector<std::uint64_t> offsets;  // docs + 1
+  thrust::device_vector<std::uint64_t> offsets;  ///< docs + 1
   std::size_t size() const { return offsets.empty() ? 0 : offsets.size() - 1; }
 };
 
@@ -53,7 +54,7 @@ packed_docs pack_documents(const Texts& texts) {
 /// the host before packing).
 struct shingle_options {
   std::size_t ngram = 5;
-  bool words = true;  // false: character n-grams
+  bool words = true;  ///< false: character n-grams
 };
 
 /// The permutation table copied to the device.

@@ -1,6 +1,7 @@
-// The GPU backend as plain C++ (no CUDA header): whether a device is usable, and the device dedup
-// pipeline on host texts, compiled once by nvcc into millrace_cuda_backend (src/cuda/backend.cu)
-// so that g++-built jobs (millrace-dedup --device gpu) can call it, within a device-memory budget.
+// millrace/cuda/backend.hpp — the GPU backend as plain C++ (no CUDA header): whether a device is
+// usable, and the device dedup pipeline on host texts, compiled once by nvcc into
+// millrace_cuda_backend (src/cuda/backend.cu) so that g++-built jobs (millrace-dedup --device gpu)
+// can call it, within a device-memory budget.
 //   if (auto a = millrace::cuda::gpu_available(); a.devices == 0) std::cerr << a.reason;
 #pragma once
 

@@ -1,7 +1,8 @@
-// A device-memory budget for the GPU near and exact dedup: inputs larger than the budget are
-// processed in chunks of documents (shingles, signatures and band keys per chunk; then band edges
-// per band, merged), with the same result as one pass. Templated on the Thrust execution policy,
-// like algorithms.hpp, so the chunking runs on Thrust's CPP system in the CPU tests.
+// millrace/cuda/budget.hpp — a device-memory budget for the GPU near and exact dedup: inputs larger
+// than the budget are processed in chunks of documents (shingles, signatures and band keys per
+// chunk; then band edges per band, merged), with the same result as one pass. Templated on the
+// Thrust execution policy, like algorithms.hpp, so the chunking runs on Thrust's CPP system in the
+// CPU tests.
 //   auto r = millrace::cuda::near_dedup_in_budget(thrust::device, normalized_views, opts, {.device_bytes = 1 << 30});
 #pragma once
 
@@ -82,8 +83,8 @@ inline std::vector<chunk_range> plan_chunks(std::span<const std::size_t> lengths
 struct signed_documents {
   std::vector<std::uint64_t> keys;
   std::vector<char> nonempty;
-  std::vector<std::uint64_t> signatures;           // only with keep_signatures
-  std::vector<std::vector<std::uint64_t>> sets;    // only with keep_sets
+  std::vector<std::uint64_t> signatures;           ///< only with keep_signatures
+  std::vector<std::vector<std::uint64_t>> sets;    ///< only with keep_sets
 };
 
 /// Shingles, MinHash and band keys per chunk on the device; each chunk's results are copied to the

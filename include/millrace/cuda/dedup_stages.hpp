@@ -1,6 +1,7 @@
-// The dedup job's GPU stages (millrace-dedup --device gpu), plain C++ over the backend library
-// (millrace/cuda/backend.hpp, built by nvcc): they hold every record, then cluster them all on the
-// device at the end (a barrier, like dedup::near_stage) and let the survivors out in input order.
+// millrace/cuda/dedup_stages.hpp — the dedup job's GPU stages (millrace-dedup --device gpu), plain
+// C++ over the backend library (millrace/cuda/backend.hpp, built by nvcc): they hold every record,
+// then cluster them all on the device at the end (a barrier, like dedup::near_stage) and let the
+// survivors out in input order.
 //   auto st = millrace::cuda::gpu_near_stage<Doc, decltype(text_of)>(opts, text_of, on_cluster);
 //   mr::run(source | mr::stage(std::ref(st), "dedup.near.gpu") | sink);
 #pragma once

@@ -1,5 +1,6 @@
-// The jobs' --device cpu|gpu: checks that the GPU backend can run before a job starts, and says
-// why not (a build without nvcc, no driver, no device) in one line naming the job.
+// millrace/cuda/device_option.hpp — the jobs' --device cpu|gpu: checks that the GPU backend can run
+// before a job starts, and says why not (a build without nvcc, no driver, no device) in one line
+// naming the job.
 //   if (int rc = millrace::cuda::check_device_option("millrace-dedup", device); rc != 0) return rc;
 #pragma once
 

@@ -1,6 +1,6 @@
-// Exact dedup on the device: the xxh3-128 digest of each document (dedup::exact_digest without
-// normalization; normalize on the host first) and the first-occurrence rule over digests sorted
-// with their positions.
+// millrace/cuda/exact.hpp — exact dedup on the device: the xxh3-128 digest of each document
+// (dedup::exact_digest without normalization; normalize on the host first) and the first-occurrence
+// rule over digests sorted with their positions.
 //   millrace::cuda::digest_functor f{bytes, offsets, lo, hi}; f(doc);
 #pragma once
 
@@ -15,7 +15,7 @@ namespace millrace::cuda {
 /// One document's digest: (lo, hi) = XXH3_128bits of bytes [offsets[doc], offsets[doc + 1]).
 struct digest_functor {
   const char* bytes;
-  const std::uint64_t* offsets;  // docs + 1
+  const std::uint64_t* offsets;  ///< docs + 1
   std::uint64_t* lo;
   std::uint64_t* hi;
   MILLRACE_HD void operator()(std::size_t doc) const {

@@ -1,7 +1,8 @@
-// The filtered end of near dedup on the host, from device-computed band keys and signatures: chain
-// and head edges per band, the signature check and/or exact verification, components. The same
-// steps, in the same order, as dedup::near_dedup_batch::finish, so the clusters are identical;
-// used by the GPU backend when check_signatures or verify is on (docs/gpu.md).
+// millrace/cuda/host_finish.hpp — the filtered end of near dedup on the host, from device-computed
+// band keys and signatures: chain and head edges per band, the signature check and/or exact
+// verification, components. The same steps, in the same order, as dedup::near_dedup_batch::finish,
+// so the clusters are identical; used by the GPU backend when check_signatures or verify is on
+// (docs/gpu.md).
 //   auto r = millrace::cuda::finish_near_on_host(keys, signatures, nonempty, sets, opts);
 #pragma once
 

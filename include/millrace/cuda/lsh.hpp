@@ -1,6 +1,7 @@
-// LSH on the device: band keys (xxh3-64 of a band's rows, seeded with the band, as dedup::band_key),
-// chain edges from a band's entries sorted by (key, doc) (as dedup::link_band) and a min-label
-// step for connected components whose fixed point is dedup's (every document's smallest peer).
+// millrace/cuda/lsh.hpp — LSH on the device: band keys (xxh3-64 of a band's rows, seeded with the
+// band, as dedup::band_key), chain edges from a band's entries sorted by (key, doc) (as
+// dedup::link_band) and a min-label step for connected components whose fixed point is dedup's
+// (every document's smallest peer).
 //   millrace::cuda::band_key_functor f{sig, keys, bands, rows, num_perm}; f(doc * bands + band);
 #pragma once
 
@@ -15,8 +16,8 @@ namespace millrace::cuda {
 /// keys[band * docs + doc] = dedup::band_key(signature of doc, band, rows), band-major so that a
 /// band's keys are contiguous for the sort; index = band * docs + doc.
 struct band_key_functor {
-  const std::uint64_t* signatures;  // docs * num_perm, doc-major
-  std::uint64_t* keys;              // bands * docs
+  const std::uint64_t* signatures;  ///< docs * num_perm, doc-major
+  std::uint64_t* keys;              ///< bands * docs
   std::size_t docs, rows, num_perm;
 
   MILLRACE_HD void operator()(std::size_t index) const {

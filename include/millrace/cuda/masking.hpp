@@ -1,6 +1,6 @@
-// Token masking and T5 span corruption decisions as MILLRACE_HD functions, drawing the same
-// numbers as augment::mask_tokens / span_corrupt with the same augment::rng coordinates (the
-// host rebuilds the text from the decisions).
+// millrace/cuda/masking.hpp — token masking and T5 span corruption decisions as MILLRACE_HD
+// functions, drawing the same numbers as augment::mask_tokens / span_corrupt with the same
+// augment::rng coordinates (the host rebuilds the text from the decisions).
 //   millrace::cuda::device_rng r(seed, key, variant, stream); millrace::cuda::mask_flags(r, n, 0.15, true, flags);
 #pragma once
 
@@ -8,18 +8,14 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <millrace/augment/rng.hpp>
 #include <millrace/core/random.hpp>
 #include <millrace/detail/host_device.hpp>
 
 namespace millrace::cuda {
 
-/// augment::rng on both sides: the project's splitmix64 (millrace/core/random.hpp, host and
-/// device code) started at a hash of (seed, key, variant, stream).
-class device_rng : public millrace::splitmix64 {
- public:
-  MILLRACE_HD device_rng(std::uint64_t seed, std::uint64_t key, std::uint64_t variant, std::uint64_t stream)
-      : millrace::splitmix64(millrace::random_stream(seed, key, variant, stream)) {}
-};
+/// augment::rng itself (host and device code), under the name the device functions use.
+using device_rng = millrace::augment::rng;
 
 /// flags[i] = 1 where augment::mask_tokens replaces token i (n tokens); returns the edit count.
 MILLRACE_HD inline std::size_t mask_flags(device_rng& r, std::size_t n, double rate, bool at_least_one, char* flags) {

@@ -1,5 +1,6 @@
-// MinHash on the device: the permutation parameters drawn exactly as dedup::minhasher draws them,
-// and a MILLRACE_HD functor giving signature value (doc, perm) bit-identical to minhasher::sign.
+// millrace/cuda/minhash.hpp — MinHash on the device: the permutation parameters drawn exactly as
+// dedup::minhasher draws them, and a MILLRACE_HD functor giving signature value (doc, perm)
+// bit-identical to minhasher::sign.
 //   millrace::cuda::minhash_params_table t(params); auto f = t.view(shingles, offsets, sig); f(doc * m + perm);
 #pragma once
 
@@ -68,10 +69,10 @@ struct minhash_params_table {
 /// doc's shingles [offsets[doc], offsets[doc + 1]); UINT64_MAX for a document without shingles.
 /// The pointers are device pointers on the GPU, host pointers with Thrust's CPP system.
 struct minhash_functor {
-  const std::uint64_t *a0, *a1, *c0, *c1, *b;  // num_perm each
+  const std::uint64_t *a0, *a1, *c0, *c1, *b;  ///< num_perm each
   const std::uint64_t* shingles;
-  const std::uint64_t* offsets;  // docs + 1
-  std::uint64_t* signatures;     // docs * num_perm, doc-major
+  const std::uint64_t* offsets;  ///< docs + 1
+  std::uint64_t* signatures;     ///< docs * num_perm, doc-major
   std::size_t num_perm;
   bool mersenne;
 

@@ -1,11 +1,13 @@
-// Word and character shingle hashes of one document as MILLRACE_HD functions (device or host),
-// bit-identical to text::word_shingle_hashes / char_shingle_hashes: count first, then write.
+// millrace/cuda/shingle.hpp — word and character shingle hashes of one document as MILLRACE_HD
+// functions (device or host), bit-identical to text::word_shingle_hashes / char_shingle_hashes:
+// count first, then write.
 //   std::size_t n = millrace::cuda::word_shingle_count(p, len, 5); millrace::cuda::write_word_shingles(p, len, 5, out);
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
+#include <millrace/core/random.hpp>
 #include <millrace/detail/host_device.hpp>
 #include <millrace/cuda/detail/xxh3.hpp>
 
@@ -16,13 +18,7 @@ inline constexpr std::size_t max_device_ngram = 64;
 
 namespace detail {
 MILLRACE_HD inline bool is_space(std::uint8_t c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-MILLRACE_HD inline std::uint64_t fmix64(std::uint64_t k) {
-  k ^= k >> 33;
-  k *= 0xff51afd7ed558ccdull;
-  k ^= k >> 33;
-  k *= 0xc4ceb9fe1a85ec53ull;
-  return k ^ (k >> 33);
-}
+using millrace::fmix64;  // core/random.hpp
 inline constexpr std::uint64_t ngram_base = 0x9E3779B97F4A7C15ull;  // text::detail::ngram_base
 MILLRACE_HD inline std::size_t clamp_n(std::size_t n) { return n == 0 ? 1 : n; }
 MILLRACE_HD inline bool is_cp_start(std::uint8_t c) { return (c & 0xC0) != 0x80; }

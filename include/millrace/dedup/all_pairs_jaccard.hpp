@@ -1,5 +1,6 @@
-// Exact all-pairs Jaccard similarity join (ground truth for near-dedup quality): every pair of sets
-// whose Jaccard is >= min_jaccard, found with prefix and size filters instead of comparing all N^2 pairs.
+// millrace/dedup/all_pairs_jaccard.hpp — exact all-pairs Jaccard similarity join (ground truth for
+// near-dedup quality): every pair of sets whose Jaccard is >= min_jaccard, found with prefix and
+// size filters instead of comparing all N^2 pairs.
 //   auto pairs = millrace::dedup::all_pairs_jaccard(sets, 0.5);   // sets: sorted, unique, per document
 // This header declares; dedup/detail/all_pairs_jaccard_impl.hpp defines the join.
 #pragma once
@@ -20,7 +21,7 @@ namespace millrace::dedup {
 
 /// A pair of sets (by input index, a < b) and their exact Jaccard similarity.
 struct jaccard_pair {
-  std::uint32_t a, b;  // input indices, a < b
+  std::uint32_t a, b;  ///< input indices, a < b
   double jaccard;
   friend bool operator==(const jaccard_pair&, const jaccard_pair&) = default;
 };

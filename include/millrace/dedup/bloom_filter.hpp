@@ -1,5 +1,6 @@
-// A Bloom filter of 64-bit hashes, sized from the expected number of items and a target false-
-// positive rate, with atomic bit sets (insert and contains are safe from any number of threads).
+// millrace/dedup/bloom_filter.hpp — a Bloom filter of 64-bit hashes, sized from the expected number
+// of items and a target false- positive rate, with atomic bit sets (insert and contains are safe
+// from any number of threads).
 //   auto f = millrace::dedup::bloom_filter::for_items(1'000'000, 0.01);  f.insert(h); f.contains(h);
 #pragma once
 
@@ -12,6 +13,8 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+
+#include <millrace/core/random.hpp>
 
 namespace millrace::dedup {
 
@@ -122,14 +125,7 @@ class bloom_filter {
   }
 
  private:
-  static std::uint64_t second_hash(std::uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h | 1;
-  }
+  static std::uint64_t second_hash(std::uint64_t h) { return millrace::fmix64(h) | 1; }
   std::uint64_t reduce(std::uint64_t x) const {
     __extension__ using u128 = unsigned __int128;  // __extension__: no -Wpedantic warning
     return std::uint64_t((u128(x) * m_) >> 64);

@@ -1,6 +1,7 @@
-// Bloom-filter n-gram dedup in the manner of Dolma's bff: a paragraph (or document) whose word
-// n-grams are, by a fraction >= threshold, already in a Bloom filter of everything kept before is
-// removed; the filter's memory is fixed (sized from the expected n-grams and a false-positive rate).
+// millrace/dedup/bloom_ngram.hpp — Bloom-filter n-gram dedup in the manner of Dolma's bff: a
+// paragraph (or document) whose word n-grams are, by a fraction >= threshold, already in a Bloom
+// filter of everything kept before is removed; the filter's memory is fixed (sized from the
+// expected n-grams and a false-positive rate).
 //   auto p = src | mr::dedup::bloom_ngrams({.expected_ngrams = 50'000'000, .false_positive_rate = 0.01}, doc_text) | sink;
 #pragma once
 
@@ -101,7 +102,7 @@ struct doc_ngrams {
       if (scratch.size() == 1 || min_words > n + 1) {
         std::size_t words = 0;
         for (std::size_t i = 0; i < para.size(); ++i)
-          if (!text::detail::is_ascii_space(para[i]) && (i == 0 || text::detail::is_ascii_space(para[i - 1]))) ++words;
+          if (!text::is_ascii_space(para[i]) && (i == 0 || text::is_ascii_space(para[i - 1]))) ++words;
         if (words < min_words) continue;
       }
       paragraphs.push_back(std::uint32_t(p));

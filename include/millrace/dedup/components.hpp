@@ -1,7 +1,8 @@
-// Connected components over 64-bit document ordinals, sequential and compact: 8 bytes per
-// document, no 2^32 limit. The root of every set is its smallest ordinal, so the result does not
-// depend on the order in which edges arrive (the out-of-core near-dedup feeds it edges from a
-// merged, spilled stream; any executor or partitioning gives the same components).
+// millrace/dedup/components.hpp — connected components over 64-bit document ordinals, sequential
+// and compact: 8 bytes per document, no 2^32 limit. The root of every set is its smallest ordinal,
+// so the result does not depend on the order in which edges arrive (the out-of-core near-dedup
+// feeds it edges from a merged, spilled stream; any executor or partitioning gives the same
+// components).
 //   millrace::dedup::min_root_forest f(n); f.unite(3, 7); f.flatten(); f.root(7) == 3;
 // This header declares; dedup/detail/components_impl.hpp defines.
 #pragma once
@@ -25,16 +26,16 @@ class min_root_forest {
   void reset(std::uint64_t n);
   std::uint64_t size() const { return parent_.size(); }
 
-  // Path halving; parent[x] <= x always, so every step moves to a smaller ordinal.
+  /// Path halving; parent[x] <= x always, so every step moves to a smaller ordinal.
   std::uint64_t find(std::uint64_t x);
 
-  // Links the larger root under the smaller; returns true when two sets were merged.
+  /// Links the larger root under the smaller; returns true when two sets were merged.
   bool unite(std::uint64_t a, std::uint64_t b);
 
-  // After the last unite: parent[i] becomes i's root for every i, in one pass in ordinal order
-  // (parent[i] < i is already final when i is reached).
+  /// After the last unite: parent[i] becomes i's root for every i, in one pass in ordinal order
+  /// (parent[i] < i is already final when i is reached).
   void flatten();
-  // After flatten(): the smallest ordinal of i's component.
+  /// After flatten(): the smallest ordinal of i's component.
   std::uint64_t root(std::uint64_t i) const { return parent_[static_cast<std::size_t>(i)]; }
   const std::vector<std::uint64_t>& roots() const { return parent_; }
   std::vector<std::uint64_t> release() { return std::move(parent_); }

@@ -1,5 +1,6 @@
-// millrace::dedup::doc_edge: a pair of documents linked by some evidence (an LSH band collision, a
-// verified pair), by input index; the input of connected_components and what the LSH stage emits.
+// millrace/dedup/doc_edge.hpp — millrace::dedup::doc_edge: a pair of documents linked by some
+// evidence (an LSH band collision, a verified pair), by input index; the input of
+// connected_components and what the LSH stage emits.
 //   millrace::dedup::doc_edge e{3, 7};   // a < b
 #pragma once
 

@@ -1,5 +1,6 @@
-// Exact deduplication: a 128-bit digest (xxh3-128) of the (optionally normalized) text; the first
-// occurrence in input order is kept. The digest set costs 16 bytes per slot (load factor <= 7/8).
+// millrace/dedup/exact.hpp — exact deduplication: a 128-bit digest (xxh3-128) of the (optionally
+// normalized) text; the first occurrence in input order is kept. The digest set costs 16 bytes per
+// slot (load factor <= 7/8).
 //   auto kept = millrace::dedup::exact_dedup(texts);   // kept[i] == 1 for first occurrences
 // This header declares; dedup/detail/exact_impl.hpp defines (and includes xxhash.h).
 #pragma once
@@ -40,7 +41,7 @@ digest128 exact_digest(std::string_view text, const exact_options& o = {});
 /// and is tracked apart.
 class digest_set {
  public:
-  // True if `d` was not in the set (and is now).
+  /// True if `d` was not in the set (and is now).
   bool insert(digest128 d);
   bool contains(digest128 d) const;
   std::size_t size() const { return size_; }

@@ -1,4 +1,5 @@
-// Exact Jaccard similarity of two sorted, duplicate-free sets of 64-bit shingle hashes.
+// millrace/dedup/jaccard.hpp — exact Jaccard similarity of two sorted, duplicate-free sets of
+// 64-bit shingle hashes.
 //   double j = millrace::dedup::exact_jaccard(sorted_a, sorted_b);   // |a ∩ b| / |a ∪ b|
 // This header declares; dedup/detail/jaccard_impl.hpp defines.
 #pragma once

@@ -1,5 +1,6 @@
-// LSH banding for MinHash signatures: choosing bands x rows for a threshold, the collision
-// probability (the S-curve), band keys and candidate edges from sorted buckets (k docs -> k-1 edges).
+// millrace/dedup/lsh.hpp — LSH banding for MinHash signatures: choosing bands x rows for a
+// threshold, the collision probability (the S-curve), band keys and candidate edges from sorted
+// buckets (k docs -> k-1 edges).
 //   auto p = millrace::dedup::choose_lsh_params(0.8, 112);   // minimizes weighted FP + FN areas
 // This header declares; dedup/detail/lsh_impl.hpp defines (and includes xxhash.h).
 #pragma once

@@ -1,6 +1,6 @@
-// MinHash signatures over 64-bit shingle hashes: the (a*x + b) mod (2^61 - 1) family (as datatrove)
-// or a faster 32-bit multiply-shift family; the inner loops (detail/minhash_kernels.hpp) are
-// vectorized with AVX-512 or AVX2, picked at run time.
+// millrace/dedup/minhash.hpp — MinHash signatures over 64-bit shingle hashes: the (a*x + b) mod
+// (2^61 - 1) family (as datatrove) or a faster 32-bit multiply-shift family; the inner loops
+// (detail/minhash_kernels.hpp) are vectorized with AVX-512 or AVX2, picked at run time.
 //   millrace::dedup::minhasher mh({.num_perm = 112, .seed = 1}); auto sig = mh.sign(shingle_hashes);
 // This header declares; dedup/detail/minhash_impl.hpp defines (with the kernels).
 #pragma once
@@ -46,17 +46,17 @@ class minhasher {
   std::size_t num_perm() const { return p_.num_perm; }
   const minhash_params& params() const { return p_; }
 
-  // The i-th hash of one shingle hash, computed the plain way (128-bit arithmetic): the reference
-  // the tests compare the vectorized kernels against.
+  /// The i-th hash of one shingle hash, computed the plain way (128-bit arithmetic): the reference
+  /// the tests compare the vectorized kernels against.
   std::uint64_t hash(std::size_t i, std::uint64_t x) const;
 
-  // signature.size() == num_perm(); an empty set gives all UINT64_MAX (never matches anything real).
-  // Duplicated shingle hashes are harmless (a min over a multiset is the min over its set).
+  /// signature.size() == num_perm(); an empty set gives all UINT64_MAX (never matches anything real).
+  /// Duplicated shingle hashes are harmless (a min over a multiset is the min over its set).
   void sign(std::span<const std::uint64_t> shingle_hashes, std::span<std::uint64_t> signature) const;
 
   std::vector<std::uint64_t> sign(std::span<const std::uint64_t> shingle_hashes) const;
 
-  // Use a given SIMD level (0 portable, 1 AVX2, 2 AVX-512) if the CPU has it: for tests and benches.
+  /// Use a given SIMD level (0 portable, 1 AVX2, 2 AVX-512) if the CPU has it: for tests and benches.
   void force_simd_level(int level);
 
  private:

@@ -1,5 +1,6 @@
-// Batch near-duplicate detection: shingles -> MinHash -> LSH bands -> candidate edges -> optional
-// exact-Jaccard verification -> parallel union-find; the survivor of a cluster is its smallest index.
+// millrace/dedup/near_dedup.hpp — batch near-duplicate detection: shingles -> MinHash -> LSH bands
+// -> candidate edges -> optional exact-Jaccard verification -> parallel union-find; the survivor of
+// a cluster is its smallest index.
 //   auto r = millrace::dedup::near_dedup(texts, {.threshold = 0.8});   // r.kept[i], r.cluster[i]
 // This header declares; dedup/detail/near_dedup_impl.hpp defines.
 #pragma once
@@ -37,18 +38,18 @@ struct near_dedup_options {
   std::size_t num_perm = 112;
   std::size_t ngram = 5;
   shingle_kind shingle = shingle_kind::word;
-  std::optional<lsh_params> lsh{};  // default: choose_lsh_params(threshold, num_perm)
-  bool verify = false;            // drop candidate edges whose exact Jaccard is below threshold
-  // Drop candidate edges whose Jaccard estimated from b-bit sketches of the signatures is clearly
-  // below the threshold (see signature_check.hpp: a pair at the threshold is kept with ~99%
-  // probability); 56 bytes per document for 112 permutations. Off: datatrove's behaviour (every
-  // candidate pair of a bucket merges clusters). Not used with verify (exact, and stays exact).
+  std::optional<lsh_params> lsh{};  ///< default: choose_lsh_params(threshold, num_perm)
+  bool verify = false;            ///< drop candidate edges whose exact Jaccard is below threshold
+  /// Drop candidate edges whose Jaccard estimated from b-bit sketches of the signatures is clearly
+  /// below the threshold (see signature_check.hpp: a pair at the threshold is kept with ~99%
+  /// probability); 56 bytes per document for 112 permutations. Off: datatrove's behaviour (every
+  /// candidate pair of a bucket merges clusters). Not used with verify (exact, and stays exact).
   bool check_signatures = true;
-  bool normalize = true;          // text::normalize (default options) before shingling
+  bool normalize = true;          ///< text::normalize (default options) before shingling
   std::uint64_t seed = 1;
   hash_family family = hash_family::mersenne61;
 
-  // "datatrove": word 5-grams, 14 x 8 (num_perm 112); "nemo": char 24-grams, 20 x 13 (num_perm 260).
+  /// "datatrove": word 5-grams, 14 x 8 (num_perm 112); "nemo": char 24-grams, 20 x 13 (num_perm 260).
   static near_dedup_options preset(std::string_view name);
 
   lsh_params resolved_lsh() const;
@@ -77,13 +78,13 @@ struct near_dedup_options {
 
 /// Near dedup of a batch: per document its cluster id (smallest index in the cluster) and kept flag, and the edge counts.
 struct near_dedup_result {
-  std::vector<std::uint64_t> cluster;  // per document: cluster id = smallest input index in its cluster
-  std::vector<char> kept;              // per document: 1 if it survives (it is its cluster's smallest index)
-  std::size_t candidate_edges = 0;     // distinct candidate pairs from the LSH buckets
-  std::size_t verified_edges = 0;      // of those, pairs that passed verification (== candidates if verify is off)
-  std::size_t head_edges = 0;          // check or verify: extra (bucket head, member) pairs that passed
-  std::size_t check_dropped = 0;       // pairs (chain and head) dropped by the signature check
-  std::size_t verify_dropped = 0;      // pairs dropped by exact verification (after the check)
+  std::vector<std::uint64_t> cluster;  ///< per document: cluster id = smallest input index in its cluster
+  std::vector<char> kept;              ///< per document: 1 if it survives (it is its cluster's smallest index)
+  std::size_t candidate_edges = 0;     ///< distinct candidate pairs from the LSH buckets
+  std::size_t verified_edges = 0;      ///< of those, pairs that passed verification (== candidates if verify is off)
+  std::size_t head_edges = 0;          ///< check or verify: extra (bucket head, member) pairs that passed
+  std::size_t check_dropped = 0;       ///< pairs (chain and head) dropped by the signature check
+  std::size_t verify_dropped = 0;      ///< pairs dropped by exact verification (after the check)
 };
 
 namespace detail {
@@ -118,12 +119,12 @@ class near_dedup_batch {
   lsh_params lsh() const { return lsh_; }
   std::size_t size() const { return nonempty_.size(); }
 
-  // Appends documents numbered size(), size()+1, ... (in parallel on the current run's backend).
+  /// Appends documents numbered size(), size()+1, ... (in parallel on the current run's backend).
   void add(std::span<const std::string_view> texts);
 
   void add(std::string_view text);
 
-  // Clusters every document added so far (documents with no shingles stay alone).
+  /// Clusters every document added so far (documents with no shingles stay alone).
   near_dedup_result finish() const;
 
  private:

@@ -1,4 +1,5 @@
-// Near-dedup in bounded memory, as stages over the plan (issue 12; DESIGN.md §8):
+// millrace/dedup/near_out_of_core.hpp — near-dedup in bounded memory, as stages over the plan
+// (issue 12; DESIGN.md §8):
 //   sign        a pipeline over the input: normalize, shingle, MinHash, band keys, in parallel
 //               per batch; each document gets its ordinal in the run's total order; its
 //               (band, key, ordinal) triples go to an exchange that sorts them within the

@@ -1,5 +1,6 @@
-// Streaming near-dedup: an online LSH index of the kept documents, queried in input order. A
-// document is dropped when it shares a band with a kept one (and, with verify, is similar enough).
+// millrace/dedup/near_streaming.hpp — streaming near-dedup: an online LSH index of the kept
+// documents, queried in input order. A document is dropped when it shares a band with a kept one
+// (and, with verify, is similar enough).
 //   near_streaming_index idx(opts); idx.process(batch_texts, cluster_ids);   // batch after batch
 // This header declares; dedup/detail/near_streaming_impl.hpp defines.
 #pragma once
@@ -50,8 +51,8 @@ class near_streaming_index {
   std::size_t index_size() const { return ring_.size(); }
   std::uint64_t evicted() const { return evicted_; }
 
-  // Documents get global numbers seen(), seen()+1, ...; cluster_out (resized to texts.size())
-  // receives for each its own number if kept, else the number of the kept document it duplicates.
+  /// Documents get global numbers seen(), seen()+1, ...; cluster_out (resized to texts.size())
+  /// receives for each its own number if kept, else the number of the kept document it duplicates.
   void process(std::span<const std::string_view> texts, std::vector<std::uint64_t>& cluster_out);
 
   std::uint64_t kept() const { return kept_; }

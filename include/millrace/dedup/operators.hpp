@@ -1,7 +1,8 @@
-// Pipeline operators for deduplication: mr::dedup::exact (a stage), mr::dedup::near (batch mode: a
-// barrier that emits the survivors in input order) and mr::dedup::near_streaming (online index).
-// Each stage object holds the state of one run by value (mr::stage's rule): running a pipeline
-// twice gives the same result twice; std::ref(stage) keeps the state readable after the run.
+// millrace/dedup/operators.hpp — pipeline operators for deduplication: mr::dedup::exact (a stage),
+// mr::dedup::near (batch mode: a barrier that emits the survivors in input order) and
+// mr::dedup::near_streaming (online index). Each stage object holds the state of one run by value
+// (mr::stage's rule): running a pipeline twice gives the same result twice; std::ref(stage) keeps
+// the state readable after the run.
 //   auto job = src | mr::dedup::near({.threshold = 0.8}, [](const Doc& d) { return std::string_view(d.text); }) | sink;
 #pragma once
 
@@ -139,8 +140,8 @@ class exact_stage {
     return out;
   }
 
-  // Exact dedup reports clusters too (a duplicate's cluster is its first occurrence, see
-  // cluster_callback); this keeps a digest -> arrival index table, 24 more bytes per distinct text.
+  /// Exact dedup reports clusters too (a duplicate's cluster is its first occurrence, see
+  /// cluster_callback); this keeps a digest -> arrival index table, 24 more bytes per distinct text.
   exact_stage& on_cluster(cluster_callback<T> cb) {
     on_cluster_ = std::move(cb);
     return *this;
@@ -220,7 +221,7 @@ class near_stage {
     return out;
   }
 
-  // After a run with std::ref(stage): the clusters of that run (empty on a stage never run).
+  /// After a run with std::ref(stage): the clusters of that run (empty on a stage never run).
   const near_dedup_result& result() const { return result_; }
   lsh_params lsh() const { return batch_.lsh(); }
 

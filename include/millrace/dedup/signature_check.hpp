@@ -1,7 +1,8 @@
-// The cheap check of a candidate pair before it merges two clusters (issue 18): the Jaccard of the
-// two documents estimated from b-bit minwise sketches of their MinHash signatures (Li and König,
-// 2010) — the lowest b bits of every one of the num_perm values: b = 4 up to 128 permutations
-// (7 x 64-bit words = 56 bytes per document for 112), 1 above (40 bytes for 260).
+// millrace/dedup/signature_check.hpp — the cheap check of a candidate pair before it merges two
+// clusters (issue 18): the Jaccard of the two documents estimated from b-bit minwise sketches of
+// their MinHash signatures (Li and König, 2010) — the lowest b bits of every one of the num_perm
+// values: b = 4 up to 128 permutations (7 x 64-bit words = 56 bytes per document for 112), 1 above
+// (40 bytes for 260).
 //
 // Two documents of Jaccard J agree on a b-bit value with probability P = r + (1 - r) J, r = 2^-b
 // (equal minima, or a chance collision of the low bits). From m agreements out of k,
@@ -33,7 +34,7 @@ namespace millrace::dedup {
 /// Checks a candidate pair by 4-bit minwise sketches of the signatures before it merges (issue 18).
 class signature_check {
  public:
-  static constexpr double default_z = 1.2816;  // one-sided 90% at J = t (>= 99% from about t + 0.05)
+  static constexpr double default_z = 1.2816;  ///< one-sided 90% at J = t (>= 99% from about t + 0.05)
 
   signature_check() = default;
   signature_check(std::size_t num_perm, double threshold, double z = default_z);

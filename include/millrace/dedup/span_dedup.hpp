@@ -1,6 +1,7 @@
-// Corpus-wide line, paragraph and sentence-span dedup (C4's "all but one of any three-sentence
-// span", datatrove's sentence dedup): a span seen in an earlier document (or earlier in the same
-// one) is cut out of the later documents; the first occurrence by record position stays.
+// millrace/dedup/span_dedup.hpp — corpus-wide line, paragraph and sentence-span dedup (C4's "all
+// but one of any three-sentence span", datatrove's sentence dedup): a span seen in an earlier
+// document (or earlier in the same one) is cut out of the later documents; the first occurrence by
+// record position stays.
 //   auto p = src | mr::dedup::spans({.unit = mr::dedup::span_unit::sentence, .span_length = 3}, doc_text) | sink;
 #pragma once
 
@@ -138,8 +139,8 @@ void check_annotatable(dedup_action a, const std::string& name) {
 /// Bytes of `s` without surrounding ASCII white space.
 inline std::size_t stripped_size(std::string_view s) {
   std::size_t b = 0, e = s.size();
-  while (b < e && text::detail::is_ascii_space(s[b])) ++b;
-  while (e > b && text::detail::is_ascii_space(s[e - 1])) --e;
+  while (b < e && text::is_ascii_space(s[b])) ++b;
+  while (e > b && text::is_ascii_space(s[e - 1])) --e;
   return e - b;
 }
 
@@ -327,7 +328,7 @@ auto spans(span_dedup_options o, A access, dropped_callback<detail::mutable_acce
 
 namespace detail {
 
-inline bool span_space(char c) { return text::detail::is_ascii_space(c); }
+inline bool span_space(char c) { return text::is_ascii_space(c); }
 
 // The sentence end at text[i] ('.', '!', '?' or the UTF-8 of 。！？): returns the byte length of
 // the mark, 0 if none.

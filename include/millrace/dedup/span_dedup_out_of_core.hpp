@@ -1,8 +1,9 @@
-// Span dedup in bounded memory: the same output as dedup::spans for any memory budget, in two
-// passes over the input. Pass 1 hashes every span into (digest, document ordinal, window) entries
-// sorted within the budget (sorted runs spilled to tmp_dir beyond it, core/spill.hpp); one merged
-// pass over them lists the windows that are not their digest's first occurrence, sorted by
-// (ordinal, window); pass 2 reads the input again in the same order and cuts those windows.
+// millrace/dedup/span_dedup_out_of_core.hpp — span dedup in bounded memory: the same output as
+// dedup::spans for any memory budget, in two passes over the input. Pass 1 hashes every span into
+// (digest, document ordinal, window) entries sorted within the budget (sorted runs spilled to
+// tmp_dir beyond it, core/spill.hpp); one merged pass over them lists the windows that are not
+// their digest's first occurrence, sorted by (ordinal, window); pass 2 reads the input again in the
+// same order and cuts those windows.
 //   dd::span_dedup_out_of_core sd(opts, {.memory_budget = 1 << 30, .tmp_dir = "/scratch"});
 //   mr::run(front() | sd.hash_pass(doc_text), ex);  sd.find_duplicates();  mr::run(front() | sd.remove_pass(doc_text) | sink, ex);
 #pragma once
@@ -187,8 +188,8 @@ class span_dedup_out_of_core {
           std::string& text = std::invoke(access, batch[i]);
           text = remove_pieces(text, spans[i].pieces, removed);
           std::size_t b = 0, e = text.size();
-          while (b < e && text::detail::is_ascii_space(text[b])) ++b;
-          while (e > b && text::detail::is_ascii_space(text[e - 1])) --e;
+          while (b < e && text::is_ascii_space(text[b])) ++b;
+          while (e > b && text::is_ascii_space(text[e - 1])) --e;
           if (e - b < s.opts_.min_remaining_bytes) {
             ++s.counts_.documents_dropped;
             s.counts_.bytes_removed += text.size();

@@ -1,5 +1,6 @@
-// Lock-free parallel union-find whose root is always the smallest index of its set, so the
-// components (and each cluster id) are the same for any thread count and any edge order.
+// millrace/dedup/union_find.hpp — lock-free parallel union-find whose root is always the smallest
+// index of its set, so the components (and each cluster id) are the same for any thread count and
+// any edge order.
 //   millrace::dedup::concurrent_union_find uf(n); uf.unite(3, 7); uf.find(7) == 3;
 // This header declares; dedup/detail/union_find_impl.hpp defines.
 #pragma once
@@ -22,11 +23,11 @@ class concurrent_union_find {
 
   std::size_t size() const { return parent_.size(); }
 
-  // Path halving with CAS: a node is only ever re-pointed to one of its ancestors (a smaller index),
-  // so concurrent finds and unites never form a cycle.
+  /// Path halving with CAS: a node is only ever re-pointed to one of its ancestors (a smaller index),
+  /// so concurrent finds and unites never form a cycle.
   std::uint32_t find(std::uint32_t x);
 
-  // Links the larger root under the smaller one; retries if another thread changed a root first.
+  /// Links the larger root under the smaller one; retries if another thread changed a root first.
   void unite(std::uint32_t a, std::uint32_t b);
 
  private:

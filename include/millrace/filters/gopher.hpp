@@ -216,7 +216,7 @@ struct gopher_repetition {
     auto keys_for = [&](std::size_t n) -> const std::vector<std::uint64_t>& {
       if (n < key_n) key = h, key_n = 1;
       for (; key_n < n; ++key_n)
-        for (std::size_t i = 0; i + key_n < nw; ++i) key[i] = detail::mix64(key[i] * 0x9e3779b97f4a7c15ULL + h[i + key_n]);
+        for (std::size_t i = 0; i + key_n < nw; ++i) key[i] = detail::fmix64(key[i] * 0x9e3779b97f4a7c15ULL + h[i + key_n]);
       return key;
     };
     detail::key_table t(nw);

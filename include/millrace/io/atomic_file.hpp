@@ -1,7 +1,8 @@
-// millrace::io::atomic_file: the one way millrace writes an output file. Bytes go to a temporary
-// file with an unpredictable name next to the target, created with O_CREAT|O_EXCL|O_NOFOLLOW (a
-// planted symlink is never followed); every write, flush, fsync and close is checked; commit()
-// renames it into place, so a reader sees the old file or the whole new one, never a part.
+// millrace/io/atomic_file.hpp — millrace::io::atomic_file: the one way millrace writes an output
+// file. Bytes go to a temporary file with an unpredictable name next to the target, created with
+// O_CREAT|O_EXCL|O_NOFOLLOW (a planted symlink is never followed); every write, flush, fsync and
+// close is checked; commit() renames it into place, so a reader sees the old file or the whole new
+// one, never a part.
 //   millrace::io::atomic_file f("out/report.json"); f.write(json); f.commit();
 //   millrace::io::write_file_atomically("out/report.json", json);
 //

@@ -1,7 +1,7 @@
-// millrace::io::byte_source: reads a file's bytes in chunks, decompressing zstd and gzip
-// transparently (by the .zst / .gz extension or the magic number; concatenated gzip members, as
-// WARC files have, read as one stream) with bounded memory. Works on streams too (a FIFO,
-// /dev/stdin; the path "-" is standard input): nothing is rewound.
+// millrace/io/byte_source.hpp — millrace::io::byte_source: reads a file's bytes in chunks,
+// decompressing zstd and gzip transparently (by the .zst / .gz extension or the magic number;
+// concatenated gzip members, as WARC files have, read as one stream) with bounded memory. Works on
+// streams too (a FIFO, /dev/stdin; the path "-" is standard input): nothing is rewound.
 //   millrace::io::byte_source in("shard.jsonl.zst"); char buf[65536]; while (auto n = in.read(buf, sizeof buf)) {...}
 #pragma once
 
@@ -38,21 +38,21 @@ class byte_source {
   bool compressed() const { return zstd_ || gzip_; }
   /// The input is gzip (by its magic number, or a .gz name).
   bool gzip() const { return gzip_; }
-  // Compressed or plain bytes taken from the file so far (for progress and throughput).
+  /// Compressed or plain bytes taken from the file so far (for progress and throughput).
   std::uint64_t file_bytes_read() const { return file_bytes_; }
-  // The content is empty: no byte came out (of a 0-byte file, or of a valid .zst whose frames
-  // hold nothing), so empty_file_is_error means the same for plain and compressed inputs.
+  /// The content is empty: no byte came out (of a 0-byte file, or of a valid .zst whose frames
+  /// hold nothing), so empty_file_is_error means the same for plain and compressed inputs.
   bool empty_file() const { return eof_ && content_bytes_ == 0; }
 
-  // Reads up to n bytes into dst; returns 0 only at the end. A truncated or corrupt zstd/gzip stream
-  // ends the data early and sets error() (the caller knows the line, so it raises the error).
+  /// Reads up to n bytes into dst; returns 0 only at the end. A truncated or corrupt zstd/gzip stream
+  /// ends the data early and sets error() (the caller knows the line, so it raises the error).
   std::size_t read(char* dst, std::size_t n) {
     const std::size_t got = zstd_ ? read_zstd(dst, n) : gzip_ ? read_gzip(dst, n) : read_plain(dst, n);
     content_bytes_ += got;
     return got;
   }
 
-  // Empty unless the data ended because of a problem (truncated/corrupt zstd or gzip, read error).
+  /// Empty unless the data ended because of a problem (truncated/corrupt zstd or gzip, read error).
   const std::string& error() const { return error_; }
 
  private:

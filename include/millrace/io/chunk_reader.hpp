@@ -1,6 +1,7 @@
-// millrace::io::chunk_reader: reads files (plain or .zst) as ~1 MB chunks that end on a line
-// boundary, so that splitting and parsing lines can run in parallel on chunks. Problems that the
-// reader sees (empty file, truncated stream, over-long line) come out as error chunks, in place.
+// millrace/io/chunk_reader.hpp — millrace::io::chunk_reader: reads files (plain or .zst) as ~1 MB
+// chunks that end on a line boundary, so that splitting and parsing lines can run in parallel on
+// chunks. Problems that the reader sees (empty file, truncated stream, over-long line) come out as
+// error chunks, in place.
 //   millrace::io::chunk_reader r(files, {}); millrace::io::text_chunk c; while (r.next(c)) use(c);
 #pragma once
 
@@ -21,31 +22,31 @@ namespace millrace::io {
 
 /// How a file is cut into chunks of whole lines: chunk size, the longest line, empty files, skip bounds.
 struct chunk_options {
-  std::size_t chunk_bytes = std::size_t(1) << 20;       // target chunk size
-  std::size_t max_line_bytes = std::size_t(64) << 20;   // a longer line is a bad record
-  bool empty_file_is_error = true;                      // an empty input is bad input by default
-  std::size_t reject_prefix_bytes = 4096;               // kept of an over-long line for the rejects file
-  // After an over-long line, how far to look for its end: past this many bytes without a newline
-  // the rest of the file is an error and is not read, so an endless stream without newlines
-  // (/dev/zero) still ends, in bounded memory.
+  std::size_t chunk_bytes = std::size_t(1) << 20;       ///< target chunk size
+  std::size_t max_line_bytes = std::size_t(64) << 20;   ///< a longer line is a bad record
+  bool empty_file_is_error = true;                      ///< an empty input is bad input by default
+  std::size_t reject_prefix_bytes = 4096;               ///< kept of an over-long line for the rejects file
+  /// After an over-long line, how far to look for its end: past this many bytes without a newline
+  /// the rest of the file is an error and is not read, so an endless stream without newlines
+  /// (/dev/zero) still ends, in bounded memory.
   std::uint64_t max_skip_bytes = std::uint64_t(1) << 30;
 };
 
 /// A chunk of whole lines of one input file, with the file, first line number and byte offset.
 struct text_chunk {
-  // Whole lines, each ending with '\n' (the last line of a file gets one if it lacked it), with
-  // at least SIMDJSON_PADDING bytes of capacity to spare so simdjson can parse lines in place.
+  /// Whole lines, each ending with '\n' (the last line of a file gets one if it lacked it), with
+  /// at least SIMDJSON_PADDING bytes of capacity to spare so simdjson can parse lines in place.
   std::string data;
-  std::uint32_t input = 0;        // index of the file in the expanded input list (input_range::input)
-  std::size_t first_line = 1;     // line number of the first line in data; 0: not known (a range that starts mid-file)
-  std::uint64_t first_offset = 0; // byte offset of data[0] in the file's decompressed bytes
-  std::size_t lines = 0;          // number of lines in data
-  // Non-empty for an error chunk: data then holds (a prefix of) the offending bytes, first_line
-  // and first_offset are where the problem is, and lines is 1 if it stands for a line (0 if for
-  // the whole file).
+  std::uint32_t input = 0;        ///< index of the file in the expanded input list (input_range::input)
+  std::size_t first_line = 1;     ///< line number of the first line in data; 0: not known (a range that starts mid-file)
+  std::uint64_t first_offset = 0; ///< byte offset of data[0] in the file's decompressed bytes
+  std::size_t lines = 0;          ///< number of lines in data
+  /// Non-empty for an error chunk: data then holds (a prefix of) the offending bytes, first_line
+  /// and first_offset are where the problem is, and lines is 1 if it stands for a line (0 if for
+  /// the whole file).
   std::string error;
-  std::uint64_t file_bytes = 0;   // bytes taken from the file for this chunk (progress)
-  // Limits the parsers apply to lines that fit in a chunk (the reader handles longer ones).
+  std::uint64_t file_bytes = 0;   ///< bytes taken from the file for this chunk (progress)
+  /// Limits the parsers apply to lines that fit in a chunk (the reader handles longer ones).
   std::size_t max_line_bytes = std::size_t(64) << 20;
   std::size_t reject_prefix_bytes = 4096;
 };
@@ -64,11 +65,11 @@ class chunk_reader {
   const std::vector<input_range>& ranges() const { return ranges_; }
   std::uint64_t file_bytes() const { return total_file_bytes_; }
 
-  // Reads range i of the list alone from now on (next() returns false at its end), keeping the
-  // buffers: parallel_chunk_reader's workers take one file at a time.
+  /// Reads range i of the list alone from now on (next() returns false at its end), keeping the
+  /// buffers: parallel_chunk_reader's workers take one file at a time.
   void start_file(std::size_t i);
 
-  // Next chunk; false when every file is done.
+  /// Next chunk; false when every file is done.
   bool next(text_chunk& c);
 
   static std::vector<input_range> whole_files(const std::vector<std::filesystem::path>& files);

@@ -1,5 +1,6 @@
-// millrace::io::csv_reader: an RFC 4180 CSV reader (quoted fields, "" escapes, embedded newlines,
-// CRLF or LF, header row, configurable delimiter), plain or .zst, usable without a pipeline.
+// millrace/io/csv.hpp — millrace::io::csv_reader: an RFC 4180 CSV reader (quoted fields, ""
+// escapes, embedded newlines, CRLF or LF, header row, configurable delimiter), plain or .zst,
+// usable without a pipeline.
 //   millrace::io::csv_reader r("t.csv"); std::vector<std::string> f; while (r.next(f)) use(f);
 #pragma once
 
@@ -21,10 +22,10 @@ namespace millrace::io {
 struct csv_options {
   char delimiter = ',';
   char quote = '"';
-  bool header = true;             // the first record names the columns (header())
-  bool check_width = true;        // every record has as many fields as the header (or first record)
-  bool skip_blank_lines = true;   // an empty line carries no field; RFC 4180 has no blank records
-  bool validate_utf8 = true;      // a field with invalid UTF-8 makes the record bad
+  bool header = true;             ///< the first record names the columns (header())
+  bool check_width = true;        ///< every record has as many fields as the header (or first record)
+  bool skip_blank_lines = true;   ///< an empty line carries no field; RFC 4180 has no blank records
+  bool validate_utf8 = true;      ///< a field with invalid UTF-8 makes the record bad
 };
 
 /// Reads one record per next(). A bad record throws input_error("file:line: reason") after the
@@ -35,16 +36,16 @@ class csv_reader {
 
   const std::vector<std::string>& header() const { return header_; }
   const std::string& file() const { return in_->name(); }
-  // Line on which the last returned (or rejected) record started, 1-based.
+  /// Line on which the last returned (or rejected) record started, 1-based.
   std::size_t line() const { return record_line_; }
-  // Byte offset of that record's first byte in the (decompressed) file: its record_position.
+  /// Byte offset of that record's first byte in the (decompressed) file: its record_position.
   std::uint64_t offset() const { return record_offset_; }
-  // Column index of a header name, or -1.
+  /// Column index of a header name, or -1.
   std::ptrdiff_t column(std::string_view name) const;
-  // True when the file held no byte at all.
+  /// True when the file held no byte at all.
   bool empty_file() const { return in_->empty_file(); }
 
-  // Fills fields with the next record; false at the end of the file.
+  /// Fills fields with the next record; false at the end of the file.
   bool next(std::vector<std::string>& fields);
 
  private:

@@ -1,5 +1,6 @@
-// millrace::io::digest128: streaming XXH3-128 with a lowercase hex form (as `xxhsum -H2` prints).
-//   millrace::io::digest128 d; d.update(bytes); std::string hex = d.hex();
+// millrace/io/digest.hpp — millrace::io::digest128_hasher: streaming XXH3-128 with a lowercase hex form
+// (as `xxhsum -H2` prints).
+//   millrace::io::digest128_hasher d; d.update(bytes); std::string hex = d.hex();
 #pragma once
 
 #ifndef XXH_INLINE_ALL
@@ -14,10 +15,11 @@
 
 namespace millrace::io {
 
-/// Streaming xxh3-128 of the bytes given to update(); its value is a millrace::digest128.
-class digest128 {
+/// Streaming xxh3-128 of the bytes given to update(); its value is a millrace::digest128 (the
+/// hasher has its own name so that the value type's is not shadowed inside millrace::io).
+class digest128_hasher {
  public:
-  digest128() { reset(); }
+  digest128_hasher() { reset(); }
   void reset() { XXH3_128bits_reset(&st_); }
   void update(std::string_view s) { XXH3_128bits_update(&st_, s.data(), s.size()); }
   /// The digest of the bytes so far.
@@ -32,9 +34,12 @@ class digest128 {
   XXH3_state_t st_;
 };
 
+/// The former name of digest128_hasher (kept for one release).
+using digest128 [[deprecated("use io::digest128_hasher (millrace::digest128 is the value type)")]] = digest128_hasher;
+
 /// The xxh3-128 of `s` as 32 lowercase hex digits.
 inline std::string digest128_hex(std::string_view s) {
-  digest128 d;
+  digest128_hasher d;
   d.update(s);
   return d.hex();
 }

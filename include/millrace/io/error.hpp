@@ -1,6 +1,6 @@
-// millrace::io errors: input_error carries the file and line of bad input, output_error the output
-// that could not be written; on_bad_record picks
-// between failing the run and sending the record to a rejects file.
+// millrace/io/error.hpp — millrace::io errors: input_error carries the file and line of bad input,
+// output_error the output that could not be written; on_bad_record picks between failing the run
+// and sending the record to a rejects file.
 //   throw millrace::io::input_error("a.jsonl", 12, "invalid JSON");   // what(): "a.jsonl:12: invalid JSON"
 #pragma once
 

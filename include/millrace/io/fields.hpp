@@ -1,5 +1,5 @@
-// millrace::io field maps: bind JSON object fields to struct members by name, for typed reading
-// (read_jsonl<Doc>) and writing (write_jsonl of Doc).
+// millrace/io/fields.hpp — millrace::io field maps: bind JSON object fields to struct members by
+// name, for typed reading (read_jsonl<Doc>) and writing (write_jsonl of Doc).
 //   auto doc_fields = millrace::io::fields(millrace::io::field("id", &Doc::id), millrace::io::field("text", &Doc::text));
 #pragma once
 

@@ -1,4 +1,5 @@
-// millrace::io::expand_inputs: turns files, directories and globs into a sorted list of files.
+// millrace/io/inputs.hpp — millrace::io::expand_inputs: turns files, directories and globs into a
+// sorted list of files.
 //   auto files = millrace::io::expand_inputs({"shards/*.jsonl.zst", "extra/"});
 #pragma once
 

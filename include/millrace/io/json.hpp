@@ -1,5 +1,5 @@
-// millrace::io JSON helpers: string escaping for writers (the simdjson helpers io parses with are in
-// io/detail/dom.hpp).
+// millrace/io/json.hpp — millrace::io JSON helpers: string escaping for writers (the simdjson
+// helpers io parses with are in io/detail/dom.hpp).
 //   std::string out; millrace::io::json_append_string(out, "a \"quoted\" word");
 #pragma once
 

@@ -1,6 +1,7 @@
-// millrace::io::json_record: one JSONL line kept as its original bytes (written back unchanged by
-// write_jsonl) with its provenance; fields are read on demand with simdjson (io/detail/json_record_impl.hpp). A key that repeats:
-// the last occurrence is the field's value.
+// millrace/io/json_record.hpp — millrace::io::json_record: one JSONL line kept as its original
+// bytes (written back unchanged by write_jsonl) with its provenance; fields are read on demand with
+// simdjson (io/detail/json_record_impl.hpp). A key that repeats: the last occurrence is the field's
+// value.
 //   std::optional<std::string> text = rec.get_string("text");
 #pragma once
 
@@ -18,12 +19,12 @@ namespace millrace::io {
 
 /// A schemaless JSON record: the raw line, where it came from (file, line, input), and typed getters by field name.
 struct json_record {
-  std::string raw;            // the line exactly as read but its '\n' (a CR before it stays); a valid JSON object
-  std::string file;           // provenance: input file and 1-based line (0: not known, a part that starts mid-file)
+  std::string raw;            ///< the line exactly as read but its '\n' (a CR before it stays); a valid JSON object
+  std::string file;           ///< provenance: input file and 1-based line (0: not known, a part that starts mid-file)
   std::size_t line = 0;
-  std::uint32_t input = 0;    // index of the file in the expanded input list (resume uses it)
-  // The record's place in the run's order: {input, byte offset of the line in the decompressed
-  // file}; the same for any thread count, batch size and partitioning of the input.
+  std::uint32_t input = 0;    ///< index of the file in the expanded input list (resume uses it)
+  /// The record's place in the run's order: {input, byte offset of the line in the decompressed
+  /// file}; the same for any thread count, batch size and partitioning of the input.
   record_position position{};
 
   /// Value of a top-level string field; nullopt when absent or not a string.

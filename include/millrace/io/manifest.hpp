@@ -1,5 +1,6 @@
-// millrace::io::manifest: the JSON file next to sharded outputs that lists each shard with its
-// record count and digests, and (for resumable jobs) which inputs are complete.
+// millrace/io/manifest.hpp — millrace::io::manifest: the JSON file next to sharded outputs that
+// lists each shard with its record count and digests, and (for resumable jobs) which inputs are
+// complete.
 //   auto m = millrace::io::manifest::load("out/manifest.json"); m.save("out/manifest.json");
 //
 // What it claims is true at every instant: "complete": true only once every listed shard is on
@@ -25,38 +26,38 @@ namespace millrace::io {
 
 /// One output shard in the manifest: file, records, bytes and xxh3-128 digests.
 struct shard_info {
-  std::string file;              // name inside the output directory
+  std::string file;              ///< name inside the output directory
   std::uint64_t records = 0;
-  std::uint64_t bytes = 0;       // uncompressed content bytes
-  std::uint64_t file_bytes = 0;  // bytes on disk
-  std::string xxh3_128;          // digest of the file's bytes (xxhsum -H2 <file>)
-  std::string content_xxh3_128;  // digest of the uncompressed content
+  std::uint64_t bytes = 0;       ///< uncompressed content bytes
+  std::uint64_t file_bytes = 0;  ///< bytes on disk
+  std::string xxh3_128;          ///< digest of the file's bytes (xxhsum -H2 <file>)
+  std::string content_xxh3_128;  ///< digest of the uncompressed content
 };
 
 /// One input of a resumable job: done once all its records have reached the sink.
 struct input_info {
   std::uint32_t index = 0;
-  std::string path;              // empty when no record of it reached the sink
-  std::uint64_t records = 0;     // records written for it
+  std::string path;              ///< empty when no record of it reached the sink
+  std::uint64_t records = 0;     ///< records written for it
   std::vector<shard_info> shards;
 };
 
 /// An output directory's manifest.json: whether the run completed, its shards, and per input when resumable.
 struct manifest {
-  bool complete = false;         // the run finished
-  bool per_input = false;        // resumable layout: shards grouped by input
-  std::vector<shard_info> shards;    // every shard in order (for per_input: flattened)
-  std::vector<input_info> inputs;    // per_input only: completed inputs, by index
-  // Incomplete manifests only: names a run may have written here (listed before the file is
-  // created), so that clean-up never touches a file no millrace run wrote.
+  bool complete = false;         ///< the run finished
+  bool per_input = false;        ///< resumable layout: shards grouped by input
+  std::vector<shard_info> shards;    ///< every shard in order (for per_input: flattened)
+  std::vector<input_info> inputs;    ///< per_input only: completed inputs, by index
+  /// Incomplete manifests only: names a run may have written here (listed before the file is
+  /// created), so that clean-up never touches a file no millrace run wrote.
   std::vector<std::string> owned;
 
   std::uint64_t records() const;
 
-  // Deterministic text (no time stamps): a resumed run writes the same bytes as an uninterrupted one.
+  /// Deterministic text (no time stamps): a resumed run writes the same bytes as an uninterrupted one.
   std::string to_json() const;
 
-  // Written atomically (atomic_file): readers see the old manifest or the new one, never a part.
+  /// Written atomically (atomic_file): readers see the old manifest or the new one, never a part.
   void save(const std::filesystem::path& file, durability d = durability::fsync) const;
 
   static std::optional<manifest> load(const std::filesystem::path& file);

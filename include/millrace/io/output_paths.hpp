@@ -1,6 +1,7 @@
-// millrace::io::check_outputs: what a job checks before it reads anything — no output directory
-// equals, contains or lies inside an input (after resolving symlinks), no output file is an
-// input, and every output can be created (its directory exists and is writable).
+// millrace/io/output_paths.hpp — millrace::io::check_outputs: what a job checks before it reads
+// anything — no output directory equals, contains or lies inside an input (after resolving
+// symlinks), no output file is an input, and every output can be created (its directory exists and
+// is writable).
 //   millrace::io::check_outputs(inputs, {.dir = "out/", .files = {"report.json", "clusters.jsonl"}});
 #pragma once
 
@@ -17,8 +18,8 @@ namespace millrace::io {
 
 /// The outputs a job will write (a directory and files), checked against its inputs before any work.
 struct output_paths {
-  std::filesystem::path dir;                  // sharded output directory (may not exist yet); empty: none
-  std::vector<std::filesystem::path> files;   // single-file outputs (report, clusters, rejects); empty entries ignored
+  std::filesystem::path dir;                  ///< sharded output directory (may not exist yet); empty: none
+  std::vector<std::filesystem::path> files;   ///< single-file outputs (report, clusters, rejects); empty entries ignored
 };
 
 namespace detail {

@@ -1,7 +1,8 @@
-// millrace::io::parallel_chunk_reader: reads several files at once (I/O + zstd on a few worker
-// threads) and hands out their chunks strictly in input order (file order, then chunk order), with
-// the read-ahead bounded in bytes per file and in total. Same chunks as chunk_reader, same order;
-// with split_lines the workers also split chunks into lines (next_lines), as split_chunk does.
+// millrace/io/parallel_chunk_reader.hpp — millrace::io::parallel_chunk_reader: reads several files
+// at once (I/O + zstd on a few worker threads) and hands out their chunks strictly in input order
+// (file order, then chunk order), with the read-ahead bounded in bytes per file and in total. Same
+// chunks as chunk_reader, same order; with split_lines the workers also split chunks into lines
+// (next_lines), as split_chunk does.
 //   millrace::io::parallel_chunk_reader r(files, {}, {}, {.files = 4}); millrace::io::text_chunk c; while (r.next(c)) use(c);
 #pragma once
 
@@ -26,11 +27,11 @@ namespace millrace::io {
 
 /// Options of the parallel reader: files read at once and the read-ahead bounds.
 struct parallel_read_options {
-  std::size_t files = 2;                                             // files read at once (worker threads)
-  std::size_t max_buffered_bytes = std::size_t(64) << 20;            // read-ahead, all files together
-  std::size_t max_buffered_bytes_per_file = std::size_t(16) << 20;   // read-ahead of one file
-  std::size_t max_files_ahead = 0;   // files started beyond the one being consumed; 0: 4 x files
-  bool split_lines = false;          // workers split chunks into lines: use next_lines(), not next()
+  std::size_t files = 2;                                             ///< files read at once (worker threads)
+  std::size_t max_buffered_bytes = std::size_t(64) << 20;            ///< read-ahead, all files together
+  std::size_t max_buffered_bytes_per_file = std::size_t(16) << 20;   ///< read-ahead of one file
+  std::size_t max_files_ahead = 0;   ///< files started beyond the one being consumed; 0: 4 x files
+  bool split_lines = false;          ///< workers split chunks into lines: use next_lines(), not next()
 };
 
 /// Buffered bytes are the bytes of chunks read and not yet taken by next() (text_chunk::data; with
@@ -57,7 +58,7 @@ class parallel_chunk_reader {
 
   const std::vector<std::filesystem::path>& files() const { return files_; }
   std::size_t worker_count() const { return workers_.size(); }
-  // Bytes read ahead now, and the most there ever were (for tests and tuning).
+  /// Bytes read ahead now, and the most there ever were (for tests and tuning).
   std::size_t buffered_bytes() const {
     std::lock_guard<std::mutex> lk(m_);
     return total_;
@@ -71,11 +72,11 @@ class parallel_chunk_reader {
     return file_bytes_;
   }
 
-  // Next chunk in input order; false when every file is done. Rethrows a file's read error at
-  // its place; a later call goes on with the next file (as chunk_reader does).
+  /// Next chunk in input order; false when every file is done. Rethrows a file's read error at
+  /// its place; a later call goes on with the next file (as chunk_reader does).
   bool next(text_chunk& c);
 
-  // With split_lines: the lines of the next chunk (replacing `lines`), as split_chunk gives them.
+  /// With split_lines: the lines of the next chunk (replacing `lines`), as split_chunk gives them.
   bool next_lines(std::vector<raw_line>& lines);
 
  private:

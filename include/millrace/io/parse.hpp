@@ -1,6 +1,7 @@
-// millrace::io parsing of text chunks into records, run in parallel on chunks: JSON lines into
-// json_record or a typed struct (through a field map), or plain lines. Bad lines come out marked
-// (checked::error) in input order, so one serial step can fail or reject them deterministically.
+// millrace/io/parse.hpp — millrace::io parsing of text chunks into records, run in parallel on
+// chunks: JSON lines into json_record or a typed struct (through a field map), or plain lines. Bad
+// lines come out marked (checked::error) in input order, so one serial step can fail or reject them
+// deterministically.
 //   auto recs = millrace::io::parse_json_chunk(std::move(chunk), "a.jsonl");
 #pragma once
 
@@ -29,11 +30,11 @@ namespace millrace::io {
 template <class T>
 struct checked {
   T value{};
-  std::string error;          // empty: good record
-  std::string raw;            // bad record only
+  std::string error;          ///< empty: good record
+  std::string raw;            ///< bad record only
   std::uint32_t input = 0;
-  std::size_t line = 0;       // 1-based; 0: the whole file, or not known (a part that starts mid-file)
-  record_position position{}; // {input, byte offset of the line in the decompressed file}
+  std::size_t line = 0;       ///< 1-based; 0: the whole file, or not known (a part that starts mid-file)
+  record_position position{}; ///< {input, byte offset of the line in the decompressed file}
   bool ok() const { return error.empty(); }
 };
 
@@ -44,9 +45,9 @@ struct checked {
 struct raw_line {
   std::string text;
   std::uint32_t input = 0;
-  std::size_t line = 0;        // 1-based; 0 when not known (a part of a partitioned input that starts mid-file)
+  std::size_t line = 0;        ///< 1-based; 0 when not known (a part of a partitioned input that starts mid-file)
   std::string error;
-  record_position position{};  // {input, byte offset of the line's first byte in the decompressed file}
+  record_position position{};  ///< {input, byte offset of the line's first byte in the decompressed file}
 };
 
 /// Splits a chunk into lines (the newline removed, a CR before it kept), appending to out; the

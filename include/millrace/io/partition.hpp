@@ -1,7 +1,8 @@
-// millrace::io::partition_inputs: splits inputs into P parts of about equal bytes, by whole file
-// and by byte range inside large uncompressed files, for P readers (threads, processes, ranks).
-// Reading every part, in any order, gives exactly the records of reading the whole input, with
-// the same record positions; a line belongs to the part that holds its first byte.
+// millrace/io/partition.hpp — millrace::io::partition_inputs: splits inputs into P parts of about
+// equal bytes, by whole file and by byte range inside large uncompressed files, for P readers
+// (threads, processes, ranks). Reading every part, in any order, gives exactly the records of
+// reading the whole input, with the same record positions; a line belongs to the part that holds
+// its first byte.
 //   auto parts = mr::io::partition_inputs({"shards/"}, 8);
 //   mr::run(mr::io::read_jsonl(parts[rank]) | ... );
 #pragma once
@@ -22,11 +23,11 @@ namespace millrace::io {
 
 /// How inputs are split into partitions: whether files are cut into byte ranges, and the smallest range.
 struct partition_options {
-  // Cut uncompressed files into byte ranges (false: whole files only, e.g. for CSV, whose quoted
-  // fields may hold newlines).
+  /// Cut uncompressed files into byte ranges (false: whole files only, e.g. for CSV, whose quoted
+  /// fields may hold newlines).
   bool split_files = true;
-  // A cut file's ranges are at least this long (a boundary closer than this to the file's start,
-  // its end or the previous cut is dropped), so tiny ranges do not cost a file open each.
+  /// A cut file's ranges are at least this long (a boundary closer than this to the file's start,
+  /// its end or the previous cut is dropped), so tiny ranges do not cost a file open each.
   std::uint64_t min_range_bytes = std::uint64_t(1) << 20;
 };
 

@@ -1,7 +1,7 @@
-// millrace::io readers as pipeline sources: read_jsonl (to json_record, or to a typed struct via
-// a field map), read_lines, read_csv. Inputs are files, directories or globs (sorted); .zst is
-// decompressed on the fly; lines are parsed in parallel; bad records fail the run or go to a
-// rejects file, in input order.
+// millrace/io/read.hpp — millrace::io readers as pipeline sources: read_jsonl (to json_record, or
+// to a typed struct via a field map), read_lines, read_csv. Inputs are files, directories or globs
+// (sorted); .zst is decompressed on the fly; lines are parsed in parallel; bad records fail the run
+// or go to a rejects file, in input order.
 //   auto p = mr::io::read_jsonl({"shards/*.jsonl.zst"}) | mr::filter(keep) | mr::io::write_jsonl("out/");
 #pragma once
 
@@ -32,36 +32,36 @@ namespace millrace::io {
 /// Options of every reader: bad-record policy, rejects file and limit, line and chunk bounds, resume.
 struct read_options {
   on_bad_record policy = on_bad_record::fail;
-  std::filesystem::path rejects_file{};    // with on_bad_record::reject; empty: rejects are only counted
-  reject_limit max_rejects{};              // a run that rejects more fails (see reject_limit)
-  std::size_t max_line_bytes = std::size_t(64) << 20;   // a longer line is a bad record
-  // After an over-long line, bytes skipped looking for its end before the rest of the file is
-  // given up (one more bad record says so): /dev/zero ends instead of reading forever.
+  std::filesystem::path rejects_file{};    ///< with on_bad_record::reject; empty: rejects are only counted
+  reject_limit max_rejects{};              ///< a run that rejects more fails (see reject_limit)
+  std::size_t max_line_bytes = std::size_t(64) << 20;   ///< a longer line is a bad record
+  /// After an over-long line, bytes skipped looking for its end before the rest of the file is
+  /// given up (one more bad record says so): /dev/zero ends instead of reading forever.
   std::uint64_t max_skip_bytes = std::uint64_t(1) << 30;
-  bool empty_file_is_error = true;         // an empty input file is bad input (it is often a failed copy)
-  bool validate_utf8 = true;               // read_lines/read_csv (JSON is always validated)
-  std::size_t chunk_bytes = std::size_t(1) << 20;       // read size; lines are split from chunks
-  bool prefetch = true;                    // read/decompress on a helper thread, a few chunks ahead
-  // Output directory of a resumable writer (write_options::resume): inputs that its manifest
-  // lists as complete are skipped. The same inputs must be given (checked by path).
+  bool empty_file_is_error = true;         ///< an empty input file is bad input (it is often a failed copy)
+  bool validate_utf8 = true;               ///< read_lines/read_csv (JSON is always validated)
+  std::size_t chunk_bytes = std::size_t(1) << 20;       ///< read size; lines are split from chunks
+  bool prefetch = true;                    ///< read/decompress on a helper thread, a few chunks ahead
+  /// Output directory of a resumable writer (write_options::resume): inputs that its manifest
+  /// lists as complete are skipped. The same inputs must be given (checked by path).
   std::filesystem::path resume_from{};
-  // Input files read and decompressed at once, each on a helper thread; chunks still reach the
-  // line splitter in input order, so output, line numbers and rejects do not change.
-  // 0: auto (half the executor's thread count, 1 to 8, at most the number of files);
-  // 1: one file at a time (the single prefetch thread). Ignored when prefetch = false.
+  /// Input files read and decompressed at once, each on a helper thread; chunks still reach the
+  /// line splitter in input order, so output, line numbers and rejects do not change.
+  /// 0: auto (half the executor's thread count, 1 to 8, at most the number of files);
+  /// 1: one file at a time (the single prefetch thread). Ignored when prefetch = false.
   std::size_t parallel_files = 0;
-  std::size_t max_buffered_bytes = std::size_t(64) << 20;            // read-ahead of all files (parallel_files > 1)
-  std::size_t max_buffered_bytes_per_file = std::size_t(16) << 20;   // read-ahead of one file (parallel_files > 1)
+  std::size_t max_buffered_bytes = std::size_t(64) << 20;            ///< read-ahead of all files (parallel_files > 1)
+  std::size_t max_buffered_bytes_per_file = std::size_t(16) << 20;   ///< read-ahead of one file (parallel_files > 1)
 };
 
 /// One CSV record with its provenance; fields by index or, with a header, by name.
 struct csv_row {
   std::vector<std::string> fields;
-  std::shared_ptr<const std::vector<std::string>> header;   // null without a header row
+  std::shared_ptr<const std::vector<std::string>> header;   ///< null without a header row
   std::string file;
   std::size_t line = 0;
   std::uint32_t input = 0;
-  record_position position{};   // {input, byte offset of the record's first byte in the decompressed file}
+  record_position position{};   ///< {input, byte offset of the record's first byte in the decompressed file}
   const std::string* get(std::string_view name) const {
     if (header)
       for (std::size_t i = 0; i < header->size() && i < fields.size(); ++i)

@@ -1,5 +1,6 @@
-// millrace::io::reject_log and settle(): the one serial step after parallel parsing that either
-// fails the run on the first bad record (input order) or writes bad records to a rejects file.
+// millrace/io/rejects.hpp — millrace::io::reject_log and settle(): the one serial step after
+// parallel parsing that either fails the run on the first bad record (input order) or writes bad
+// records to a rejects file.
 //   auto good = millrace::io::settle(std::move(batch), policy, log, files);
 #pragma once
 
@@ -51,17 +52,17 @@ class reject_log {
   const std::filesystem::path& path() const { return path_; }
   std::uint64_t count() const { return count_; }
 
-  // Records read so far (good and bad), for reject_limit::fraction.
+  /// Records read so far (good and bad), for reject_limit::fraction.
   void add_seen(std::uint64_t n) { seen_ += n; }
 
   void write(std::string_view file, std::size_t line, std::string_view reason, std::string_view raw) {
     write(file, line, 0, true, reason, raw);
   }
-  // line_known false (a part that starts mid-file): the record says "offset" instead of "line".
+  /// line_known false (a part that starts mid-file): the record says "offset" instead of "line".
   void write(std::string_view file, std::size_t line, std::uint64_t offset, bool line_known, std::string_view reason,
              std::string_view raw);
 
-  // Makes the rejects file durable under its name (throws output_error if it cannot be written).
+  /// Makes the rejects file durable under its name (throws output_error if it cannot be written).
   void commit() {
     if (file_.is_open()) file_.commit();
   }

@@ -1,8 +1,9 @@
-// millrace::io::shard_writer: writes records (already formatted, one per line) into numbered
-// shards of at most N records / M bytes, optionally zstd- or gzip-compressed; each shard is written
-// through an atomic_file (unpredictable temporary name, renamed when complete); a manifest lists
-// the shards with counts and digests. The directory "-" is standard output: one stream, no
-// shards, no manifest, no rename (a reader of the pipe sees records as they are written).
+// millrace/io/shard_writer.hpp — millrace::io::shard_writer: writes records (already formatted, one
+// per line) into numbered shards of at most N records / M bytes, optionally zstd- or
+// gzip-compressed; each shard is written through an atomic_file (unpredictable temporary name,
+// renamed when complete); a manifest lists the shards with counts and digests. The directory "-" is
+// standard output: one stream, no shards, no manifest, no rename (a reader of the pipe sees records
+// as they are written).
 //   millrace::io::shard_writer w("out", {.max_records_per_shard = 100000}, ".jsonl"); w.append(line); w.finish();
 //
 // What it may touch in the output directory: the manifest, and the files an earlier manifest of
@@ -38,18 +39,18 @@ namespace millrace::io {
 
 /// Options of every writer: shard bounds, compression (zstd or gzip), names, resumable layout, fsync.
 struct write_options {
-  std::size_t max_records_per_shard = 0;   // 0: no limit
-  std::size_t max_bytes_per_shard = 0;     // uncompressed bytes; 0: no limit (a record never splits)
-  bool zstd = false;                       // shards end in .zst
+  std::size_t max_records_per_shard = 0;   ///< 0: no limit
+  std::size_t max_bytes_per_shard = 0;     ///< uncompressed bytes; 0: no limit (a record never splits)
+  bool zstd = false;                       ///< shards end in .zst
   int zstd_level = 3;
-  bool gzip = false;                       // shards end in .gz (one gzip member each); not with zstd
-  int gzip_level = 6;                      // zlib's 1 (fast) .. 9 (small); 6 is gzip(1)'s default
-  std::string prefix = "part";             // shard names: <prefix>-00000.jsonl[.zst]
-  // Resumable layout: shards are grouped by input (<prefix>-<input>-<part>), the manifest records
-  // completed inputs, and a rerun keeps them (read with read_options::resume_from = this dir).
+  bool gzip = false;                       ///< shards end in .gz (one gzip member each); not with zstd
+  int gzip_level = 6;                      ///< zlib's 1 (fast) .. 9 (small); 6 is gzip(1)'s default
+  std::string prefix = "part";             ///< shard names: <prefix>-00000.jsonl[.zst]
+  /// Resumable layout: shards are grouped by input (<prefix>-<input>-<part>), the manifest records
+  /// completed inputs, and a rerun keeps them (read with read_options::resume_from = this dir).
   bool resume = false;
-  // fsync each shard and the manifest before renaming them into place (a "complete" manifest then
-  // survives a power cut). Costs one device flush per shard; turn off for scratch outputs.
+  /// fsync each shard and the manifest before renaming them into place (a "complete" manifest then
+  /// survives a power cut). Costs one device flush per shard; turn off for scratch outputs.
   bool fsync = true;
 };
 
@@ -68,20 +69,20 @@ class shard_writer {
   /// Writing to standard output (dir "-"): no shards, no manifest.
   bool to_stdout() const { return stdout_; }
 
-  // Inputs already complete in the manifest (resume): the reader skips them.
+  /// Inputs already complete in the manifest (resume): the reader skips them.
   bool input_done(std::uint32_t input) const;
 
-  // Starts the records of input `input` (resume layout); completes the inputs before it.
+  /// Starts the records of input `input` (resume layout); completes the inputs before it.
   void begin_input(std::uint32_t input, std::string_view path);
 
-  // One record: its bytes including the final newline.
+  /// One record: its bytes including the final newline.
   void append(std::string_view rec);
 
-  // Completes the last shard and the manifest (complete: true).
+  /// Completes the last shard and the manifest (complete: true).
   void finish();
 
-  // Drops the shard in progress (its temporary file): used when the run failed. The manifest
-  // stays incomplete.
+  /// Drops the shard in progress (its temporary file): used when the run failed. The manifest
+  /// stays incomplete.
   void abandon() noexcept;
 
  private:
@@ -115,7 +116,7 @@ class shard_writer {
   std::set<std::string> owned_;   // names this directory's manifests have listed
   atomic_file file_;
   shard_info cur_;
-  digest128 file_digest_, content_;
+  digest128_hasher file_digest_, content_;
   ZSTD_CCtx_s* cctx_ = nullptr;   // a ZSTD_CCtx
   z_stream_s* gz_ = nullptr;      // zlib's deflate state, one gzip member per shard
   bool stdout_ = false;

@@ -1,4 +1,5 @@
-// millrace::io::utf8_valid: fast UTF-8 validation (simdjson's SIMD validator).
+// millrace/io/utf8.hpp — millrace::io::utf8_valid: fast UTF-8 validation (simdjson's SIMD
+// validator).
 //   if (!millrace::io::utf8_valid(s)) reject(s);
 #pragma once
 

@@ -1,7 +1,8 @@
-// millrace::io::read_warc: WARC/1.0 and 1.1 files (Common Crawl's WARC, WAT and WET; plain, .gz
-// with one gzip member per record, or .zst) as a pipeline source of warc_record: url, date,
-// record id, type and the content block as fields. A truncated or malformed record fails the run
-// naming the file, the record's number and byte offset, or goes to the rejects file.
+// millrace/io/warc.hpp — millrace::io::read_warc: WARC/1.0 and 1.1 files (Common Crawl's WARC, WAT
+// and WET; plain, .gz with one gzip member per record, or .zst) as a pipeline source of
+// warc_record: url, date, record id, type and the content block as fields. A truncated or malformed
+// record fails the run naming the file, the record's number and byte offset, or goes to the rejects
+// file.
 //   auto p = mr::io::read_warc({"CC-MAIN-*.warc.wet.gz"}, {.types = {"conversion"}}) | mr::collect(docs);
 #pragma once
 

@@ -1,6 +1,7 @@
-// millrace::io writers as pipeline sinks: write_jsonl (json_record raw bytes, or typed structs via
-// a field map), write_lines, write_csv. Sharded by records/bytes, optional zstd, each shard
-// written under a temporary name and renamed, and a manifest.json with counts and xxh3-128 digests.
+// millrace/io/write.hpp — millrace::io writers as pipeline sinks: write_jsonl (json_record raw
+// bytes, or typed structs via a field map), write_lines, write_csv. Sharded by records/bytes,
+// optional zstd, each shard written under a temporary name and renamed, and a manifest.json with
+// counts and xxh3-128 digests.
 //   auto p = mr::io::read_jsonl({"in/"}) | mr::io::write_jsonl("out/", {.max_records_per_shard = 100000, .zstd = true});
 #pragma once
 

@@ -1,6 +1,7 @@
-// Reference containment by brute force: every ordered pair, column names compared as strings, rows
-// compared as vectors of canonical strings. Slow on purpose; tests and benchmarks check against it.
-// Example: auto edges = millrace::lake::brute_force_containments(tables, semantics::set);
+// millrace/lake/brute_force.hpp — reference containment by brute force: every ordered pair, column
+// names compared as strings, rows compared as vectors of canonical strings. Slow on purpose; tests
+// and benchmarks check against it. Example: auto edges =
+// millrace::lake::brute_force_containments(tables, semantics::set);
 #pragma once
 
 #include <algorithm>

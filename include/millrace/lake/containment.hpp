@@ -1,7 +1,8 @@
-// Table containment in a data lake (after R2D2): which tables B are contained in which tables A
-// (B's columns are a subset of A's by name, and every row of B, projected on B's columns, is a row
-// of A projected the same way). Three pruning stages, each a necessary condition, then an exact check.
-// Example: auto r = millrace::lake::find_containments(tables, {.sample = 16});  // r.edges sorted
+// millrace/lake/containment.hpp — table containment in a data lake (after R2D2): which tables B are
+// contained in which tables A (B's columns are a subset of A's by name, and every row of B,
+// projected on B's columns, is a row of A projected the same way). Three pruning stages, each a
+// necessary condition, then an exact check. Example: auto r =
+// millrace::lake::find_containments(tables, {.sample = 16});  // r.edges sorted
 #pragma once
 
 #include <algorithm>
@@ -28,9 +29,9 @@ enum class semantics { set, bag };
 /// Options of the containment search: set or bag semantics, sampled check, statistics stage, threads, progress.
 struct containment_options {
   semantics mode = semantics::set;
-  std::size_t sample = 16;        // rows of B probed before the exact check (0: no sampled check)
-  bool statistics = true;         // stage 2 on/off (off only to measure its effect)
-  int threads = 0;                // at most this many of the current executor's threads; 0: all of them
+  std::size_t sample = 16;        ///< rows of B probed before the exact check (0: no sampled check)
+  bool statistics = true;         ///< stage 2 on/off (off only to measure its effect)
+  int threads = 0;                ///< at most this many of the current executor's threads; 0: all of them
   // Called from worker threads as stage-3 work units finish: (done, total).
   std::function<void(std::size_t, std::size_t)> on_progress = {};
 };
@@ -44,15 +45,15 @@ struct containment_edge {
 
 /// Pairs of tables that entered and left one pruning stage (for the report).
 struct stage_count {
-  std::string name;        // pairs, schema, statistics, sample, exact
-  std::uint64_t edges = 0; // candidate edges still alive after the stage
-  double seconds = 0;      // wall time; sample/exact: summed over threads (sample includes hashing
+  std::string name;        ///< pairs, schema, statistics, sample, exact
+  std::uint64_t edges = 0; ///< candidate edges still alive after the stage
+  double seconds = 0;      ///< wall time; sample/exact: summed over threads (sample includes hashing
                            // the containers' projections), content_wall: wall time of both
 };
 
 /// The containments found, with per-stage counts.
 struct containment_result {
-  std::vector<containment_edge> edges;  // sorted by (container, contained)
+  std::vector<containment_edge> edges;  ///< sorted by (container, contained)
   std::vector<stage_count> stages;
   std::size_t schema_groups = 0;
 };

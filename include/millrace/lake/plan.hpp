@@ -1,7 +1,7 @@
-// Deletion plan over a containment relation: which tables could be deleted because a retained
-// container can rebuild them, maximizing storage saved minus reconstruction cost, each rebuild
-// within a latency bound estimated from the container's size. Exact (GLPK ILP) for small lakes,
-// greedy above a size limit. The plan is only reported: nothing is ever deleted.
+// millrace/lake/plan.hpp — deletion plan over a containment relation: which tables could be deleted
+// because a retained container can rebuild them, maximizing storage saved minus reconstruction
+// cost, each rebuild within a latency bound estimated from the container's size. Exact (GLPK ILP)
+// for small lakes, greedy above a size limit. The plan is only reported: nothing is ever deleted.
 // Example: auto p = millrace::lake::plan_deletions(sizes, result.edges, {.max_latency_s = 2});
 // Needs GLPK: link `glpk` (Debian libglpk-dev).
 #pragma once
@@ -20,12 +20,12 @@ namespace millrace::lake {
 
 /// Bounds and cost model of the deletion planner: rebuild latency, scan speed, reconstruction cost, ILP limits.
 struct plan_options {
-  double max_latency_s = 5.0;        // a deleted table must be rebuildable within this bound
-  double scan_bytes_per_s = 100e6;   // estimated rebuild speed: reading the container
-  double fixed_latency_s = 0.01;     // estimated per-rebuild overhead
-  double cost_per_byte = 0.05;       // reconstruction cost, in bytes of gain per container byte
-  std::size_t ilp_max_pairs = 20000; // exact ILP up to this many (deleted, ancestor) candidates
-  double ilp_time_limit_s = 20;      // beyond this GLPK's best solution is kept (not proven optimal)
+  double max_latency_s = 5.0;        ///< a deleted table must be rebuildable within this bound
+  double scan_bytes_per_s = 100e6;   ///< estimated rebuild speed: reading the container
+  double fixed_latency_s = 0.01;     ///< estimated per-rebuild overhead
+  double cost_per_byte = 0.05;       ///< reconstruction cost, in bytes of gain per container byte
+  std::size_t ilp_max_pairs = 20000; ///< exact ILP up to this many (deleted, ancestor) candidates
+  double ilp_time_limit_s = 20;      ///< beyond this GLPK's best solution is kept (not proven optimal)
 };
 
 /// The solver the deletion planner uses (automatic picks the ILP when GLPK is built in).
@@ -33,29 +33,29 @@ enum class plan_method { automatic, ilp, greedy, brute_force };
 
 /// What the plan must respect beyond containment, per table index.
 struct plan_constraints {
-  std::vector<bool> keep;          // keep[t]: never delete t (e.g. its file lies outside the lake,
+  std::vector<bool> keep;          ///< keep[t]: never delete t (e.g. its file lies outside the lake,
                                    // reached by a symlink); it may still be an ancestor. Empty: none
-  std::vector<std::string> names;  // table names for error messages; empty: "table #t"
+  std::vector<std::string> names;  ///< table names for error messages; empty: "table #t"
 };
 
 /// One deleted table and the table it is rebuilt from.
 struct plan_entry {
-  std::uint32_t table = 0;     // deleted
-  std::uint32_t ancestor = 0;  // retained container it is rebuilt from
-  double latency_s = 0;        // estimated rebuild time
-  double cost = 0;             // reconstruction cost (cost_per_byte * ancestor bytes)
+  std::uint32_t table = 0;     ///< deleted
+  std::uint32_t ancestor = 0;  ///< retained container it is rebuilt from
+  double latency_s = 0;        ///< estimated rebuild time
+  double cost = 0;             ///< reconstruction cost (cost_per_byte * ancestor bytes)
   friend bool operator==(const plan_entry&, const plan_entry&) = default;
 };
 
 /// Which tables to delete, how they are rebuilt, and the bytes freed.
 struct deletion_plan {
-  std::string method;              // "ilp", "greedy" or "brute_force"
-  bool optimal = false;            // proven optimal (ilp finished, or brute force)
-  std::vector<plan_entry> deleted; // sorted by table
+  std::string method;              ///< "ilp", "greedy" or "brute_force"
+  bool optimal = false;            ///< proven optimal (ilp finished, or brute force)
+  std::vector<plan_entry> deleted; ///< sorted by table
   std::uint64_t bytes_saved = 0;
   double cost = 0;
-  double objective = 0;            // bytes_saved - cost
-  std::size_t candidate_pairs = 0; // eligible (deleted, ancestor) pairs with a positive gain
+  double objective = 0;            ///< bytes_saved - cost
+  std::size_t candidate_pairs = 0; ///< eligible (deleted, ancestor) pairs with a positive gain
 };
 
 namespace detail {

@@ -1,7 +1,8 @@
-// Loading a data lake: every *.csv / *.csv.zst under a directory (sorted relative paths), each read
-// with millrace::io::csv_reader into a finished lake::table. A file is one table however many names
-// reach it (symbolic or hard links), and each table knows whether its file lies inside the lake.
-// Example: for (auto& f : millrace::lake::list_tables("lake/")) tables.push_back(read_table("lake/", f));
+// millrace/lake/read_table.hpp — loading a data lake: every *.csv / *.csv.zst under a directory
+// (sorted relative paths), each read with millrace::io::csv_reader into a finished lake::table. A
+// file is one table however many names reach it (symbolic or hard links), and each table knows
+// whether its file lies inside the lake. Example: for (auto& f :
+// millrace::lake::list_tables("lake/")) tables.push_back(read_table("lake/", f));
 #pragma once
 
 #include <sys/stat.h>
@@ -27,25 +28,25 @@ namespace millrace::lake {
 /// one table: otherwise the table would "contain itself" and a plan could delete it "rebuilt from"
 /// itself.
 struct lake_file {
-  std::string name;                  // relative '/'-separated path: the table's name
-  std::vector<std::string> aliases;  // the other names of the same file, sorted
-  std::filesystem::path resolved;    // canonical path of the file
-  bool inside_lake = true;           // resolved lies under the lake directory's canonical path:
+  std::string name;                  ///< relative '/'-separated path: the table's name
+  std::vector<std::string> aliases;  ///< the other names of the same file, sorted
+  std::filesystem::path resolved;    ///< canonical path of the file
+  bool inside_lake = true;           ///< resolved lies under the lake directory's canonical path:
                                      // a file outside (reached by a symlink) is never deleted
 };
 
 /// An entry with a table's name that is no readable table file: a dangling symbolic link, a FIFO, a
 /// socket, a device. Never opened (a FIFO would block the reader forever).
 struct lake_problem {
-  std::string name;    // relative path
-  std::string why;     // "dangling symbolic link (to 'gone.csv')", "not a regular file (a FIFO)"
-  std::string reason;  // "dir/name:0: why" (io::input_error's what(), as for unreadable tables)
+  std::string name;    ///< relative path
+  std::string why;     ///< "dangling symbolic link (to 'gone.csv')", "not a regular file (a FIFO)"
+  std::string reason;  ///< "dir/name:0: why" (io::input_error's what(), as for unreadable tables)
 };
 
 /// The table files found under a lake's root, sorted by name, and the files skipped with why.
 struct lake_listing {
-  std::vector<lake_file> tables;       // sorted by name
-  std::vector<lake_problem> problems;  // sorted by name
+  std::vector<lake_file> tables;       ///< sorted by name
+  std::vector<lake_problem> problems;  ///< sorted by name
 };
 
 namespace detail {

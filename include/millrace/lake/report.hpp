@@ -1,8 +1,8 @@
-// JSON documents of the millrace-lake job: the containment report (every ordered pair, per-stage
-// counts and times, aliases, files outside the lake) and the deletion plan. Written with
-// millrace::io::write_file_atomically (unpredictable temporary name, never through a planted symlink).
-// File names need not be UTF-8: a byte that is not part of a valid UTF-8 sequence is written as the
-// escape \u00XX of its value (json_text), so the documents are always valid JSON.
+// millrace/lake/report.hpp — JSON documents of the millrace-lake job: the containment report (every
+// ordered pair, per-stage counts and times, aliases, files outside the lake) and the deletion plan.
+// Written with millrace::io::write_file_atomically (unpredictable temporary name, never through a
+// planted symlink). File names need not be UTF-8: a byte that is not part of a valid UTF-8 sequence
+// is written as the escape \u00XX of its value (json_text), so the documents are always valid JSON.
 // Example: millrace::io::write_file_atomically("report.json", report_json(tables, result, info));
 #pragma once
 
@@ -117,13 +117,13 @@ struct report_info {
   int threads = 0;
   double load_seconds = 0;
   std::vector<skipped_table> skipped;
-  std::vector<lake_file> files;  // files[t]: where table t comes from (empty: not known)
+  std::vector<lake_file> files;  ///< files[t]: where table t comes from (empty: not known)
 };
 
 /// Writes "name": [ {...}, ... ] from the lines of the entries; an empty list is written too, so
 /// that readers never need to test for a missing key.
 inline void append_list(std::string& o, const char* name, const std::vector<std::string>& entries, bool last) {
-  o += fmt::format("  \"{}\": [\n", name);
+  o += fmt::format("  {}: [\n", json_text(name));
   for (std::size_t i = 0; i < entries.size(); ++i)
     o += "    " + entries[i] + (i + 1 < entries.size() ? ",\n" : "\n");
   o += last ? "  ]\n" : "  ],\n";
@@ -144,13 +144,13 @@ inline std::string report_json(const std::vector<table>& tables, const containme
   o += fmt::format("  \"lake\": {},\n  \"tables\": {},\n  \"schema_groups\": {},\n",
                    q(info.lake), tables.size(), r.schema_groups);
   o += fmt::format(
-      "  \"semantics\": \"{}\",\n  \"case_insensitive\": {},\n  \"normalize_numbers\": {},\n"
+      "  \"semantics\": {},\n  \"case_insensitive\": {},\n  \"normalize_numbers\": {},\n"
       "  \"sample\": {},\n  \"threads\": {},\n  \"load_seconds\": {:.6f},\n",
-      info.mode == semantics::set ? "set" : "bag", info.case_insensitive, info.normalize_numbers,
+      q(info.mode == semantics::set ? "set" : "bag"), info.case_insensitive, info.normalize_numbers,
       info.sample, info.threads, info.load_seconds);
   std::vector<std::string> lines;
   for (const auto& s : r.stages)
-    lines.push_back(fmt::format("{{\"stage\": \"{}\", \"edges\": {}, \"seconds\": {:.6f}}}", s.name,
+    lines.push_back(fmt::format("{{\"stage\": {}, \"edges\": {}, \"seconds\": {:.6f}}}", q(s.name),
                                 s.edges, s.seconds));
   append_list(o, "stages", lines, false);
   lines.clear();
@@ -190,11 +190,11 @@ inline std::string plan_json(const std::vector<table>& tables, const deletion_pl
   for (const auto& t : tables) total += t.bytes();
   std::string s = "{\n  \"note\": \"a plan only: nothing was deleted\",\n";
   s += fmt::format(
-      "  \"method\": \"{}\",\n  \"optimal\": {},\n  \"candidate_pairs\": {},\n"
+      "  \"method\": {},\n  \"optimal\": {},\n  \"candidate_pairs\": {},\n"
       "  \"max_latency_s\": {},\n  \"scan_bytes_per_s\": {},\n  \"fixed_latency_s\": {},\n"
       "  \"cost_per_byte\": {},\n  \"lake_bytes\": {},\n  \"bytes_saved\": {},\n"
       "  \"reconstruction_cost\": {:.3f},\n  \"objective\": {:.3f},\n",
-      p.method, p.optimal, p.candidate_pairs, o.max_latency_s, o.scan_bytes_per_s, o.fixed_latency_s,
+      q(p.method), p.optimal, p.candidate_pairs, o.max_latency_s, o.scan_bytes_per_s, o.fixed_latency_s,
       o.cost_per_byte, total, p.bytes_saved, p.cost, p.objective);
   const bool known = files.size() == tables.size();
   std::vector<std::string> lines;

@@ -1,6 +1,7 @@
-// An in-memory data-lake table: header, canonical cells in one arena, per-cell hashes and the
-// one-pass statistics (types, min/max, distinct counts, row hashes) that containment checks need.
-// Example: auto t = millrace::lake::table::from_rows("a.csv", {"id","x"}, {{"1","2"}}, {});
+// millrace/lake/table.hpp — an in-memory data-lake table: header, canonical cells in one arena,
+// per-cell hashes and the one-pass statistics (types, min/max, distinct counts, row hashes) that
+// containment checks need. Example: auto t = millrace::lake::table::from_rows("a.csv", {"id","x"},
+// {{"1","2"}}, {});
 #pragma once
 
 #define XXH_INLINE_ALL
@@ -26,19 +27,19 @@ namespace millrace::lake {
 
 /// How values and column names are compared.
 struct table_options {
-  bool case_insensitive = false;   // column names match after Unicode case folding
-  bool normalize_numbers = true;   // "007" == "7", "2.0" == "2" (see canonicalize)
+  bool case_insensitive = false;   ///< column names match after Unicode case folding
+  bool normalize_numbers = true;   ///< "007" == "7", "2.0" == "2" (see canonicalize)
 };
 
 /// Statistics of one column, computed in one pass over the canonical cells.
 struct column_stats {
   column_type type = column_type::empty;
   bool has_null = false;
-  std::uint64_t distinct = 0;                 // distinct 64-bit value hashes (nulls included)
-  std::int64_t imin = 0, imax = 0;            // integer columns
-  double dmin = 0, dmax = 0;                  // integer and float columns
-  std::string smin, smax;                     // every column: canonical strings of non-null cells
-  bool imin_unset = true, dmin_unset = true;  // no integer / numeric value seen yet
+  std::uint64_t distinct = 0;                 ///< distinct 64-bit value hashes (nulls included)
+  std::int64_t imin = 0, imax = 0;            ///< integer columns
+  double dmin = 0, dmax = 0;                  ///< integer and float columns
+  std::string smin, smax;                     ///< every column: canonical strings of non-null cells
+  bool imin_unset = true, dmin_unset = true;  ///< no integer / numeric value seen yet
 };
 
 namespace detail {
@@ -117,8 +118,8 @@ class table {
     offsets_.push_back(0);
   }
 
-  // Appends one row of raw cells (canonicalized here). Throws std::invalid_argument on a wrong
-  // number of fields.
+  /// Appends one row of raw cells (canonicalized here). Throws std::invalid_argument on a wrong
+  /// number of fields.
   void add_row(const std::vector<std::string>& raw) {
     if (raw.size() != columns_.size())
       throw std::invalid_argument(
@@ -131,7 +132,7 @@ class table {
     ++rows_;
   }
 
-  // Computes the statistics, row hashes and distinct rows; call once after the last add_row.
+  /// Computes the statistics, row hashes and distinct rows; call once after the last add_row.
   void finish() {
     const std::size_t nc = columns_.size();
     stats_.assign(nc, {});
@@ -217,7 +218,7 @@ class table {
     bytes_estimate_ = arena_.size() + rows_ * nc;
   }
 
-  // Hash of row r projected on the given column indices, in that order.
+  /// Hash of row r projected on the given column indices, in that order.
   std::uint64_t hash_row(std::size_t r, const std::vector<std::uint32_t>& cols) const {
     const std::size_t nc = columns_.size();
     std::uint64_t small[32];
@@ -243,31 +244,31 @@ class table {
   }
 
   const std::string& path() const { return path_; }
-  const std::vector<std::string>& columns() const { return columns_; }   // header as read
-  const std::vector<std::string>& keys() const { return keys_; }         // matched names
+  const std::vector<std::string>& columns() const { return columns_; }   ///< header as read
+  const std::vector<std::string>& keys() const { return keys_; }         ///< matched names
   const std::vector<std::string>& sorted_keys() const { return sorted_keys_; }
-  const std::vector<std::uint32_t>& key_order() const { return order_; } // column index per sorted key
+  const std::vector<std::uint32_t>& key_order() const { return order_; } ///< column index per sorted key
   std::size_t rows() const { return rows_; }
   std::size_t cols() const { return columns_.size(); }
   const std::vector<column_stats>& stats() const { return stats_; }
   const std::vector<std::uint64_t>& row_hashes() const { return row_hash_; }
-  // One representative row per distinct row, sorted by row hash; multiplicity() of each.
+  /// One representative row per distinct row, sorted by row hash; multiplicity() of each.
   const std::vector<std::uint32_t>& distinct_rows() const { return distinct_; }
   const std::vector<std::uint32_t>& multiplicity() const { return multiplicity_; }
-  // (row hash, row) of distinct_rows(), sorted: the probe index of the table's full projection.
+  /// (row hash, row) of distinct_rows(), sorted: the probe index of the table's full projection.
   const std::vector<std::pair<std::uint64_t, std::uint32_t>>& distinct_index() const { return distinct_index_; }
-  // Storage size used by the deletion plan (the file size when loaded from a file).
+  /// Storage size used by the deletion plan (the file size when loaded from a file).
   std::uint64_t bytes() const { return file_bytes_ ? file_bytes_ : bytes_estimate_; }
   void set_file_bytes(std::uint64_t b) { file_bytes_ = b; }
 
-  // Column index of a matched name, or -1.
+  /// Column index of a matched name, or -1.
   std::ptrdiff_t find_key(std::string_view key) const {
     auto it = std::lower_bound(sorted_keys_.begin(), sorted_keys_.end(), key);
     if (it == sorted_keys_.end() || *it != key) return -1;
     return order_[static_cast<std::size_t>(it - sorted_keys_.begin())];
   }
 
-  // Builds and finishes a table from raw rows (tests, generators).
+  /// Builds and finishes a table from raw rows (tests, generators).
   static table from_rows(std::string path, std::vector<std::string> columns,
                          const std::vector<std::vector<std::string>>& rows,
                          const table_options& opt = {}) {

@@ -1,6 +1,7 @@
-// Cell values of data-lake tables: canonical form and inferred kinds (integer, float, ISO-8601 date,
-// string), so that equal values compare equal across tables whatever their column types.
-// Example: millrace::lake::canonicalize(" 007 ") == "7"; kind_of("2024-02-29") == value_kind::date.
+// millrace/lake/value.hpp — cell values of data-lake tables: canonical form and inferred kinds
+// (integer, float, ISO-8601 date, string), so that equal values compare equal across tables
+// whatever their column types. Example: millrace::lake::canonicalize(" 007 ") == "7";
+// kind_of("2024-02-29") == value_kind::date.
 #pragma once
 
 #include <charconv>
@@ -31,17 +32,8 @@ inline const char* to_string(column_type t) {
   return "?";
 }
 
-namespace detail {
-
-inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-inline std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-// An optional '+' or '-', then digits: "+-5" is not a number.
+/// A cell's integer: an optional '+' or '-', then decimal digits ("+-5" and "1e3" are not
+/// integers); false when s is not one or does not fit in 64 bits.
 inline bool parse_int(std::string_view s, std::int64_t& out) {
   if (!s.empty() && s.front() == '+') {
     s.remove_prefix(1);
@@ -50,6 +42,16 @@ inline bool parse_int(std::string_view s, std::int64_t& out) {
   if (s.empty() || s.front() == '+') return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc{} && p == s.data() + s.size();
+}
+
+namespace detail {
+
+inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
 }
 
 // Decimal or scientific notation only: no inf/nan/hex, which from_chars would also accept.

@@ -1,7 +1,8 @@
-// millrace::llm::response_cache: validated replies on disk, keyed by (endpoint URL, request body),
-// the body holding the model, the messages and the sampling parameters. A rerun reads the stored
-// reply instead of paying for it again, and parses it exactly as the first run did, so the
-// output is byte-identical. Entries are written atomically (io::write_file_atomically).
+// millrace/llm/cache.hpp — millrace::llm::response_cache: validated replies on disk, keyed by
+// (endpoint URL, request body), the body holding the model, the messages and the sampling
+// parameters. A rerun reads the stored reply instead of paying for it again, and parses it exactly
+// as the first run did, so the output is byte-identical. Entries are written atomically
+// (io::write_file_atomically).
 //   llm::response_cache c("cache/"); if (auto r = c.get(url, body)) ...; c.put(url, body, reply);
 #pragma once
 

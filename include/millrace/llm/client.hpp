@@ -1,7 +1,8 @@
-// millrace::llm::client: requests to an OpenAI-compatible /chat/completions endpoint on libcurl's
-// multi interface, driven by one event-loop thread per client (no TBB worker waits on the network).
-// It bounds requests in flight and requests per second, times out each attempt, and retries 429
-// (honouring Retry-After), 5xx, timeouts and dropped connections with seeded backoff and jitter.
+// millrace/llm/client.hpp — millrace::llm::client: requests to an OpenAI-compatible
+// /chat/completions endpoint on libcurl's multi interface, driven by one event-loop thread per
+// client (no TBB worker waits on the network). It bounds requests in flight and requests per
+// second, times out each attempt, and retries 429 (honouring Retry-After), 5xx, timeouts and
+// dropped connections with seeded backoff and jitter.
 //   llm::client c(opts); c.submit({body, key}, [](llm::chat_reply r) { ... });  // on the loop thread
 // Needs libcurl (link CURL::libcurl).
 #pragma once
@@ -39,8 +40,8 @@ struct chat_request {
 struct chat_reply {
   bool ok = false;
   bool cancelled = false;
-  std::string body;    // the reply body (ok), or the last one received (may be empty)
-  std::string error;   // why it failed for good; never contains the API key
+  std::string body;    ///< the reply body (ok), or the last one received (may be empty)
+  std::string error;   ///< why it failed for good; never contains the API key
   int attempts = 0;
 };
 
@@ -104,7 +105,7 @@ class client {
     curl_multi_wakeup(multi_);
   }
 
-  const llm::endpoint& endpoint() const { return ep_; }  // resolved (the key included: do not print it)
+  const llm::endpoint& endpoint() const { return ep_; }  ///< resolved (the key included: do not print it)
   llm::usage& usage() { return *usage_; }
 
  private:

@@ -1,7 +1,7 @@
-// millrace::llm::judge: the model scores each record by a criterion (a template over its fields)
-// and says why; the score and reason are added as fields (an annotation), and with keep_at_least
-// the records scoring below it leave the stream (a filter). A score that is not a number counts as
-// a reply that does not parse (re-asked, then rejected with the raw reply).
+// millrace/llm/judge.hpp — millrace::llm::judge: the model scores each record by a criterion (a
+// template over its fields) and says why; the score and reason are added as fields (an annotation),
+// and with keep_at_least the records scoring below it leave the stream (a filter). A score that is
+// not a number counts as a reply that does not parse (re-asked, then rejected with the raw reply).
 //   auto p = src | llm::judge("How well does {answer} answer {question}? Score 0 to 1.", o, {.keep_at_least = 0.5});
 #pragma once
 
@@ -14,7 +14,7 @@ namespace millrace::llm {
 
 /// How judge uses the score: a filter threshold (optional) and the fields it writes.
 struct judge_options {
-  std::optional<double> keep_at_least = std::nullopt;  // set: a filter (score >= it kept); unset: annotate only
+  std::optional<double> keep_at_least = std::nullopt;  ///< set: a filter (score >= it kept); unset: annotate only
   std::string score_field = "score";
   std::string reason_field = "reason";
 };

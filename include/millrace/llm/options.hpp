@@ -1,6 +1,7 @@
-// millrace::llm options: the endpoint (URL, model, key; from options or OPENAI_BASE_URL /
-// OPENAI_API_KEY), limits (requests in flight, requests per second, per-request timeout), the retry
-// schedule, the failure policy and the response cache; llm::usage counts what a run spent.
+// millrace/llm/options.hpp — millrace::llm options: the endpoint (URL, model, key; from options or
+// OPENAI_BASE_URL / OPENAI_API_KEY), limits (requests in flight, requests per second, per-request
+// timeout), the retry schedule, the failure policy and the response cache; llm::usage counts what a
+// run spent.
 //   mr::llm::options o; o.endpoint.model = "qwen"; o.concurrency = 16; o.cache_dir = "cache/";
 #pragma once
 
@@ -23,7 +24,7 @@ namespace millrace::llm {
 /// base_url from OPENAI_BASE_URL (default "http://127.0.0.1:8000/v1"), api_key from OPENAI_API_KEY.
 /// The key is sent as "Authorization: Bearer <key>" and never written to a log, error or report.
 struct endpoint {
-  std::string base_url;  // ".../v1"; "/chat/completions" is appended
+  std::string base_url;  ///< ".../v1"; "/chat/completions" is appended
   std::string model;
   std::string api_key;
 
@@ -54,7 +55,7 @@ using record = std::map<std::string, std::string, std::less<>>;
 /// One record that left the stream: its fields, why, and the model's last reply (raw) if any.
 struct rejected_record {
   llm::record record;
-  std::string op;         // the operator's name
+  std::string op;         ///< the operator's name
   std::string reason;
   std::string raw_reply;
 };
@@ -63,12 +64,12 @@ struct rejected_record {
 /// passing the same pointer in options::usage (the caller owns it; runs add to it). Each operator
 /// also keeps its own, whose parent is the caller's: the run report shows it per operator.
 struct usage {
-  std::atomic<std::uint64_t> requests{0};           // HTTP attempts sent (retries included)
-  std::atomic<std::uint64_t> retries{0};            // attempts after the first, any reason
-  std::atomic<std::uint64_t> parse_retries{0};      // of which: the reply did not parse
+  std::atomic<std::uint64_t> requests{0};           ///< HTTP attempts sent (retries included)
+  std::atomic<std::uint64_t> retries{0};            ///< attempts after the first, any reason
+  std::atomic<std::uint64_t> parse_retries{0};      ///< of which: the reply did not parse
   std::atomic<std::uint64_t> cache_hits{0};
-  std::atomic<std::uint64_t> failures{0};           // records that failed for good
-  std::atomic<std::uint64_t> prompt_tokens{0};      // from the replies' "usage" (cache hits excluded)
+  std::atomic<std::uint64_t> failures{0};           ///< records that failed for good
+  std::atomic<std::uint64_t> prompt_tokens{0};      ///< from the replies' "usage" (cache hits excluded)
   std::atomic<std::uint64_t> completion_tokens{0};
 
   /// Where every count and reject also goes (may be empty).
@@ -105,19 +106,19 @@ struct usage {
 /// Everything an llm operator needs: endpoint, limits, retries, failure policy, cache, sampling.
 struct options {
   llm::endpoint endpoint;
-  std::size_t concurrency = 8;              // requests in flight per operator
-  double requests_per_second = 0;           // 0: no bound
-  std::chrono::milliseconds timeout{60000}; // per attempt
-  int max_retries = 4;                      // transport / 429 / 5xx retries per request
-  int max_parse_retries = 2;                // extra requests when a reply does not parse
+  std::size_t concurrency = 8;              ///< requests in flight per operator
+  double requests_per_second = 0;           ///< 0: no bound
+  std::chrono::milliseconds timeout{60000}; ///< per attempt
+  int max_retries = 4;                      ///< transport / 429 / 5xx retries per request
+  int max_parse_retries = 2;                ///< extra requests when a reply does not parse
   std::chrono::milliseconds backoff_base{500};
   std::chrono::milliseconds backoff_max{30000};
-  std::uint64_t seed = 0;                   // jitter: the schedule is a function of (seed, prompt, attempt)
+  std::uint64_t seed = 0;                   ///< jitter: the schedule is a function of (seed, prompt, attempt)
   on_failure failure = on_failure::reject;
-  std::filesystem::path cache_dir;          // empty: no cache
+  std::filesystem::path cache_dir;          ///< empty: no cache
   double temperature = 0;
-  int max_tokens = 0;                       // 0: not sent
-  std::shared_ptr<llm::usage> usage;        // optional: where the counters go
+  int max_tokens = 0;                       ///< 0: not sent
+  std::shared_ptr<llm::usage> usage;        ///< optional: where the counters go
 };
 
 }  // namespace millrace::llm

@@ -1,5 +1,6 @@
-// millrace::llm::refine: rewrites one field of each record by an instruction (the model sees the
-// instruction and the field's text, and replies {"<field>": "<new text>"}).
+// millrace/llm/refine.hpp — millrace::llm::refine: rewrites one field of each record by an
+// instruction (the model sees the instruction and the field's text, and replies {"<field>": "<new
+// text>"}).
 //   auto p = src | llm::refine("text", "Fix the grammar; keep the meaning.", o);
 #pragma once
 

@@ -1,6 +1,7 @@
-// millrace::llm::signature: a typed prompt in the spirit of DSPy signatures. A template names the
-// record's input fields as {field}; `outputs` names the fields the reply must carry as one JSON
-// object. render() builds the chat messages; parse_outputs() checks a reply and extracts them.
+// millrace/llm/signature.hpp — millrace::llm::signature: a typed prompt in the spirit of DSPy
+// signatures. A template names the record's input fields as {field}; `outputs` names the fields the
+// reply must carry as one JSON object. render() builds the chat messages; parse_outputs() checks a
+// reply and extracts them.
 //   llm::signature s{"Write a question about: {text}", {"question", "answer"}};
 #pragma once
 
@@ -18,8 +19,8 @@ namespace millrace::llm {
 
 /// A typed prompt: the template over the record's fields and the output fields the reply must have.
 struct signature {
-  std::string instructions;          // the user message; {name} is the record's field, {{ is a literal {
-  std::vector<std::string> outputs;  // fields of the JSON object the reply must be
+  std::string instructions;          ///< the user message; {name} is the record's field, {{ is a literal {
+  std::vector<std::string> outputs;  ///< fields of the JSON object the reply must be
   std::string system = "You are a careful data annotator.";
 
   /// The fields the template reads, in order of first use.

@@ -1,6 +1,7 @@
-// Divide and conquer (FastFlow ff_DC shape): children solved with parallel_for on the current
-// executor's backend (serial under serial_executor and outside a run), with a serial, iterative
-// path below a depth/size cutoff so that a tiny cutoff cannot overflow the stack.
+// millrace/ops/divide_and_conquer.hpp — divide and conquer (FastFlow ff_DC shape): children solved
+// with parallel_for on the current executor's backend (serial under serial_executor and outside a
+// run), with a serial, iterative path below a depth/size cutoff so that a tiny cutoff cannot
+// overflow the stack.
 //   int sum = mr::ops::divide_and_conquer(std::span<const int>(v), is_small, add_all, halve, add);
 #pragma once
 
@@ -25,14 +26,14 @@ namespace millrace::ops {
 /// How a divide-and-conquer run is cut. Sizes apply only to problems that have a size (a `size()`
 /// member or std::size); other problems are cut by `is_base` and depth alone.
 struct dc_policy {
-  // A problem with size() <= cutoff is a base case even when is_base says no (0: off).
+  /// A problem with size() <= cutoff is a base case even when is_base says no (0: off).
   std::size_t cutoff = 0;
-  // A problem with size() < parallel_grain is solved serially, without spawning tasks (0: off).
+  /// A problem with size() < parallel_grain is solved serially, without spawning tasks (0: off).
   std::size_t parallel_grain = 0;
-  // Recursion levels that spawn tasks; deeper levels run serially and iteratively.
-  // 0 = auto: bit_width(parallel_concurrency()) + 5, and fully serial on a 1-thread backend (the
-  // serial executor, or outside a run). Capped at
-  // max_parallel_depth_cap so that the parallel (recursive) part stays shallow on any input.
+  /// Recursion levels that spawn tasks; deeper levels run serially and iteratively.
+  /// 0 = auto: bit_width(parallel_concurrency()) + 5, and fully serial on a 1-thread backend (the
+  /// serial executor, or outside a run). Capped at
+  /// max_parallel_depth_cap so that the parallel (recursive) part stays shallow on any input.
   std::size_t max_parallel_depth = 0;
   static constexpr std::size_t max_parallel_depth_cap = 48;
 };

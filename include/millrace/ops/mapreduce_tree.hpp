@@ -1,5 +1,6 @@
-// MapReduce over trees (after ToM, "Tree-oriented MapReduce"): map every node, reduce children's
-// results bottom-up in child order with a bounded fan-in; over explicit trees and over sequences.
+// millrace/ops/mapreduce_tree.hpp — MapReduce over trees (after ToM, "Tree-oriented MapReduce"):
+// map every node, reduce children's results bottom-up in child order with a bounded fan-in; over
+// explicit trees and over sequences.
 //   std::vector<stats> per_node = mr::ops::mapreduce_tree(doc_tree, to_stats, mr::ops::associative(add));
 #pragma once
 
@@ -57,11 +58,11 @@ inline constexpr bool is_associative_v<associative_fn<F>> = true;
 
 /// Options of the k-ary tree reduction.
 struct tree_reduce_options {
-  // Most values one reduction group takes (k of the k-ary tree); at least 2.
+  /// Most values one reduction group takes (k of the k-ary tree); at least 2.
   std::size_t fan_in = 8;
-  // Sequences: elements a serial task handles (0 = auto: max(64, n / 256), independent of threads).
+  /// Sequences: elements a serial task handles (0 = auto: max(64, n / 256), independent of threads).
   std::size_t grain = 0;
-  // Recursion levels that spawn tasks (0 = auto, see dc_policy).
+  /// Recursion levels that spawn tasks (0 = auto, see dc_policy).
   std::size_t max_parallel_depth = 0;
 };
 
@@ -90,7 +91,7 @@ class tree_accumulator {
     return std::all_of(levels_.begin(), levels_.end(), [](const auto& l) { return l.empty(); });
   }
 
-  // The reduction of everything pushed so far (nullopt when nothing was pushed); resets.
+  /// The reduction of everything pushed so far (nullopt when nothing was pushed); resets.
   std::optional<R> take() {
     std::optional<R> carry;
     for (std::size_t level = 0; level < levels_.size(); ++level) {

@@ -44,8 +44,8 @@ struct document_decoder {
 
 /// JSON lines as documents (inputs: files, directories, globs; .zst/.gz read transparently).
 inline auto read_jsonl_documents(const std::vector<std::string>& inputs, std::string text_field = "text",
-                                 io::read_options opt = {}) {
-  return io::read_jsonl_as(inputs, document_decoder{std::move(text_field)}, std::move(opt));
+                                 io::read_options opt = {}, std::string name = "read_jsonl") {
+  return io::read_jsonl_as(inputs, document_decoder{std::move(text_field)}, std::move(opt), std::move(name));
 }
 
 /// The map from a CSV row (with a header) to a document: `text_column` is the text, the row a
@@ -80,10 +80,13 @@ struct csv_document_map {
 
 /// CSV rows (RFC 4180, header row required) as documents; the text column is renamed to
 /// text_field in the JSON the writer writes.
+/// (name: the reader's; its document map reports as "<name>.document").
 inline auto read_csv_documents(const std::vector<std::string>& inputs, std::string text_column = "text",
-                               std::string text_field = "text", io::csv_options copt = {}, io::read_options opt = {}) {
-  return io::read_csv(inputs, copt, std::move(opt)) |
-         millrace::map(csv_document_map{std::move(text_column), std::move(text_field)}, "read_csv.document");
+                               std::string text_field = "text", io::csv_options copt = {}, io::read_options opt = {},
+                               std::string name = "read_csv") {
+  std::string map_name = fmt::format("{}.document", name);
+  return io::read_csv(inputs, copt, std::move(opt), std::move(name)) |
+         millrace::map(csv_document_map{std::move(text_column), std::move(text_field)}, std::move(map_name));
 }
 
 /// How the JSONL writer formats a document: its original bytes when the text is unchanged and

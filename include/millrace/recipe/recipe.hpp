@@ -253,7 +253,8 @@ inline json::value check_value(const param_spec& p, const node& v, const std::st
       if (v.k != node::kind::number) throw bad(fmt::format("expects {}, got {}", p.type == param_type::integer ? "an integer" : "a number", v.type_name()));
       if (!std::isfinite(v.number)) throw bad("expects a finite number");
       if (p.type == param_type::integer && v.number != std::floor(v.number)) throw bad(fmt::format("expects an integer, got {}", v.number));
-      if (v.number < p.min || v.number > p.max) throw bad(fmt::format("must be in [{}, {}], got {}", p.min, p.max, v.number));
+      if (v.number < p.min || v.number > p.max || (p.min_exclusive && v.number == p.min))
+        throw bad(fmt::format("must be in {}{}, {}], got {}", p.min_exclusive ? '(' : '[', p.min, p.max, v.number));
       return json::value{v.number};
     }
     case param_type::string: {

@@ -56,10 +56,17 @@ struct param_spec {
   std::vector<std::string> choices{};  ///< strings: the values allowed (empty: any)
   bool nullable = false;               ///< null (YAML ~ or null, JSON null) switches the test off
   bool required = false;               ///< a recipe must give it (no default)
+  // (last: the members above are set by position in the registry's lists)
+  bool min_exclusive = false;          ///< numbers: min itself is not allowed, the range is (min, max]
 
   /// The closed range [lo, hi] a number must lie in.
   param_spec range(double lo, double hi) && {
     min = lo, max = hi;
+    return std::move(*this);
+  }
+  /// Excludes the range's lower end: (lo, hi] (a threshold of 0 means nothing).
+  param_spec exclusive_min() && {
+    min_exclusive = true;
     return std::move(*this);
   }
   /// The values a string may take.
@@ -281,7 +288,7 @@ inline std::string explain(const op_entry& e) {
     out += fmt::format("  {}: {}{} = {}", p.name, type_name(p.type), p.nullable ? " or null" : "",
                        p.required ? "(required)" : value_text(p.default_value));
     std::string limits;
-    if (std::isfinite(p.min) || std::isfinite(p.max)) limits = fmt::format(" [{}, {}]", p.min, p.max);
+    if (std::isfinite(p.min) || std::isfinite(p.max)) limits = fmt::format(" {}{}, {}]", p.min_exclusive ? '(' : '[', p.min, p.max);
     if (!p.choices.empty()) {
       limits = " one of";
       for (auto& c : p.choices) limits += " " + c;

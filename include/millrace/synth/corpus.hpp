@@ -1,6 +1,7 @@
-// Seeded synthetic text corpus for dedup quality tests, benchmarks and demos: Zipf-distributed words over
-// a generated vocabulary (with accented, CJK and emoji words), clusters of edited near-duplicates and
-// boilerplate-sharing hard negatives. Same options + seed -> byte-identical documents on any platform.
+// millrace/synth/corpus.hpp — seeded synthetic text corpus for dedup quality tests, benchmarks and
+// demos: Zipf-distributed words over a generated vocabulary (with accented, CJK and emoji words),
+// clusters of edited near-duplicates and boilerplate-sharing hard negatives. Same options + seed ->
+// byte-identical documents on any platform.
 //   auto docs = millrace::synth::generate_corpus({.docs = 1000, .seed = 7});
 //   auto pipeline = mr::source(millrace::synth::corpus_source({.docs = 1000})) | ...;   // as a pipeline source
 #pragma once
@@ -51,30 +52,30 @@ struct document {
   std::string id;
   std::string text;
   // Debug labels only (the ground truth is always the exact Jaccard of the texts, never these):
-  std::int64_t source = -1;   // index of the original this is an edited copy of; -1 for an original
-  double edit = 0;            // edit strength applied to the copy, in [0, 1]
-  bool hard_negative = false; // an original built from a short body plus a shared boilerplate block
+  std::int64_t source = -1;   ///< index of the original this is an edited copy of; -1 for an original
+  double edit = 0;            ///< edit strength applied to the copy, in [0, 1]
+  bool hard_negative = false; ///< an original built from a short body plus a shared boilerplate block
 };
 
 /// How many documents the generator writes, how many near-duplicates each cluster gets and how they are edited.
 struct corpus_options {
   std::size_t docs = 1000;
   std::uint64_t seed = 1;
-  std::size_t vocabulary = 30000;   // distinct words, ranked by Zipf frequency
+  std::size_t vocabulary = 30000;   ///< distinct words, ranked by Zipf frequency
   double zipf_exponent = 1.05;
-  double non_ascii_words = 0.06;    // share of the vocabulary that is accented Latin, Cyrillic, CJK or emoji
-  std::size_t min_words = 40, max_words = 300;   // length of an original
-  double duplicate_rate = 0.4;      // probability that a document is an edited copy of a recent original
-  std::size_t max_copies = 4;       // copies made of one original at most
-  std::size_t pool = 256;           // recent originals a copy may come from (bounds the generator's memory)
-  // A copy's word-edit rate is calibrated so that, on word n-grams of size calibration_ngram, its Jaccard
-  // to its original is roughly uniform in [min_similarity, max_similarity] before the extra edits below.
+  double non_ascii_words = 0.06;    ///< share of the vocabulary that is accented Latin, Cyrillic, CJK or emoji
+  std::size_t min_words = 40, max_words = 300;   ///< length of an original
+  double duplicate_rate = 0.4;      ///< probability that a document is an edited copy of a recent original
+  std::size_t max_copies = 4;       ///< copies made of one original at most
+  std::size_t pool = 256;           ///< recent originals a copy may come from (bounds the generator's memory)
+  /// A copy's word-edit rate is calibrated so that, on word n-grams of size calibration_ngram, its Jaccard
+  /// to its original is roughly uniform in [min_similarity, max_similarity] before the extra edits below.
   double min_similarity = 0.0, max_similarity = 1.0;
   std::size_t calibration_ngram = 5;
-  double truncate_rate = 0.1;       // copies cut to 50-100% of their words
-  double boilerplate_rate = 0.15;   // copies with a boilerplate block appended
-  double noise_rate = 0.3;          // copies with case / punctuation / Unicode noise (normalization undoes most)
-  double hard_negative_rate = 0.1;  // originals = short body + one of `boilerplates` shared blocks
+  double truncate_rate = 0.1;       ///< copies cut to 50-100% of their words
+  double boilerplate_rate = 0.15;   ///< copies with a boilerplate block appended
+  double noise_rate = 0.3;          ///< copies with case / punctuation / Unicode noise (normalization undoes most)
+  double hard_negative_rate = 0.1;  ///< originals = short body + one of `boilerplates` shared blocks
   std::size_t boilerplates = 16;
   std::string id_prefix = "doc-";
 };
@@ -245,8 +246,8 @@ class corpus_generator {
   std::size_t produced() const { return produced_; }
   const std::vector<std::string>& vocabulary() const { return words_; }
 
-  // Word-edit rate whose expected n-gram Jaccard to the original is `target`: a fraction x = (1-p)^n of
-  // the n-grams survive, and J = x / (2 - x) when the copy has as many n-grams as the original.
+  /// Word-edit rate whose expected n-gram Jaccard to the original is `target`: a fraction x = (1-p)^n of
+  /// the n-grams survive, and J = x / (2 - x) when the copy has as many n-grams as the original.
   double strength_for(double target) const {
     const double x = 2 * target / (1 + target);
     const double n = static_cast<double>(std::max<std::size_t>(o_.calibration_ngram, 1));

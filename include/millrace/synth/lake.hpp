@@ -1,7 +1,8 @@
-// A seeded synthetic data lake: base tables, tables derived by projection, selection, sampling,
-// column reordering, row shuffling and exact copy, near-containments with one mutated row, unrelated
-// tables with a base's schema, and tables with a renamed column. Same seed -> same bytes.
-// Example: auto lake = millrace::synth::generate_lake({.seed = 7, .tables = 200});
+// millrace/synth/lake.hpp — a seeded synthetic data lake: base tables, tables derived by
+// projection, selection, sampling, column reordering, row shuffling and exact copy,
+// near-containments with one mutated row, unrelated tables with a base's schema, and tables with a
+// renamed column. Same seed -> same bytes. Example: auto lake =
+// millrace::synth::generate_lake({.seed = 7, .tables = 200});
 //          millrace::synth::write_lake(lake, "lake/");
 #pragma once
 
@@ -52,17 +53,17 @@ struct lake_options {
   std::size_t tables = 100;
   std::size_t min_rows = 8, max_rows = 60;
   std::size_t min_cols = 2, max_cols = 7;
-  double base_fraction = 0.2;      // share of base tables; the rest is derived or unrelated
-  double null_fraction = 0.03;     // share of empty cells
+  double base_fraction = 0.2;      ///< share of base tables; the rest is derived or unrelated
+  double null_fraction = 0.03;     ///< share of empty cells
 };
 
 /// One generated table file and how it was derived.
 struct lake_table {
-  std::string path;                              // relative, '/'-separated
+  std::string path;                              ///< relative, '/'-separated
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
   derivation kind = derivation::base;
-  int parent = -1;                               // index of the table it was derived from
+  int parent = -1;                               ///< index of the table it was derived from
 };
 
 /// A generated data lake: its tables, each knowing the table it was derived from.
@@ -217,7 +218,7 @@ inline lake generate_lake(const lake_options& o) {
             for (auto k : perm) {
               // Respell some integers ("7" -> "007"): the same value after canonicalization.
               std::int64_t v = 0;
-              if (::millrace::lake::detail::parse_int(row[k], v) && v >= 0 && r.uniform() < 0.3) nr.push_back(std::string("00").append(row[k]));
+              if (::millrace::lake::parse_int(row[k], v) && v >= 0 && r.uniform() < 0.3) nr.push_back(std::string("00").append(row[k]));
               else nr.push_back(row[k]);
             }
             row = std::move(nr);

@@ -1,5 +1,5 @@
-// Scores a dedup clustering against exact ground truth: pair precision and recall, with transitivity
-// treated the same way on both sides (see docs/quality.md).
+// millrace/synth/score.hpp — scores a dedup clustering against exact ground truth: pair precision
+// and recall, with transitivity treated the same way on both sides (see docs/quality.md).
 //   auto s = millrace::synth::score_clustering(result.cluster, sets, all_pairs_jaccard(sets, 0.8), 0.8, 0.85);
 #pragma once
 
@@ -19,11 +19,11 @@ namespace millrace::synth {
 
 /// Pair precision, recall and F1 of predicted clusters against the generator's truth.
 struct pair_scores {
-  std::size_t predicted_pairs = 0;        // pairs of documents put in one cluster (k(k-1)/2 per cluster)
-  std::size_t true_predicted = 0;         // ... also connected in the ground-truth graph (edges J >= threshold)
-  std::size_t strict_true_predicted = 0;  // ... whose own exact J >= threshold
-  std::size_t recall_pairs = 0;           // ground-truth pairs with J >= recall_from
-  std::size_t recalled = 0;               // ... put in one cluster
+  std::size_t predicted_pairs = 0;        ///< pairs of documents put in one cluster (k(k-1)/2 per cluster)
+  std::size_t true_predicted = 0;         ///< ... also connected in the ground-truth graph (edges J >= threshold)
+  std::size_t strict_true_predicted = 0;  ///< ... whose own exact J >= threshold
+  std::size_t recall_pairs = 0;           ///< ground-truth pairs with J >= recall_from
+  std::size_t recalled = 0;               ///< ... put in one cluster
   double precision() const { return predicted_pairs ? double(true_predicted) / double(predicted_pairs) : 1.0; }
   double strict_precision() const {
     return predicted_pairs ? double(strict_true_predicted) / double(predicted_pairs) : 1.0;

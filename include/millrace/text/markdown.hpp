@@ -1,5 +1,6 @@
-// A Markdown outline parser: headings -> nested sections -> paragraphs and code blocks, as a
-// millrace::tree (node 0 is the document, ids in document order). Input for ops::mapreduce_tree.
+// millrace/text/markdown.hpp — a Markdown outline parser: headings -> nested sections -> paragraphs
+// and code blocks, as a millrace::tree (node 0 is the document, ids in document order). Input for
+// ops::mapreduce_tree.
 //   mr::text::md_tree doc = mr::text::parse_markdown(source);   // doc[1].title, doc.children(0), ...
 // This header declares; text/detail/markdown_impl.hpp defines.
 #pragma once
@@ -26,10 +27,10 @@ enum class md_kind { document, section, paragraph, code };
 /// One node of a parsed Markdown document: its kind, heading level and title, text and line.
 struct md_node {
   md_kind kind = md_kind::document;
-  int level = 0;          // heading level 1..6 for a section, 0 otherwise
-  std::string title;      // a section's heading text (inline markup kept as written)
-  std::string text;       // a paragraph's or code block's lines, joined by '\n'
-  std::size_t line = 0;   // 1-based line where the node starts (0 for the document)
+  int level = 0;          ///< heading level 1..6 for a section, 0 otherwise
+  std::string title;      ///< a section's heading text (inline markup kept as written)
+  std::string text;       ///< a paragraph's or code block's lines, joined by '\n'
+  std::size_t line = 0;   ///< 1-based line where the node starts (0 for the document)
 };
 
 /// A parsed Markdown document: sections containing paragraphs and code blocks.

@@ -1,5 +1,6 @@
-// Unicode text normalization for deduplication: NFKC, case folding, accent stripping, punctuation,
-// digit and whitespace normalization (utf8proc), with an ASCII fast path that gives identical output.
+// millrace/text/normalize.hpp — Unicode text normalization for deduplication: NFKC, case folding,
+// accent stripping, punctuation, digit and whitespace normalization (utf8proc), with an ASCII fast
+// path that gives identical output.
 //   std::string s = millrace::text::normalize("Ça  coûte 12,50 €!");   // "ca coute 00 00"
 // This header declares; text/detail/normalize_impl.hpp defines (and includes utf8proc).
 #pragma once
@@ -20,11 +21,11 @@ namespace millrace::text {
 /// Every flag is applied per code point after NFKC (so fullwidth forms, ligatures and the like are
 /// folded first). Defaults suit near-duplicate detection; set a flag to false to keep that feature.
 struct normalize_options {
-  bool lowercase = true;              // Unicode full case folding ("Straße" -> "strasse")
-  bool strip_accents = true;          // decompose, drop nonspacing marks (Mn), recompose
-  bool normalize_punctuation = true;  // categories P* and S* (punctuation, symbols) -> one space
-  bool normalize_digits = true;       // every decimal digit (Nd) -> '0', digit by digit
-  bool collapse_whitespace = true;    // runs of White_Space -> one ' ', trimmed at both ends
+  bool lowercase = true;              ///< Unicode full case folding ("Straße" -> "strasse")
+  bool strip_accents = true;          ///< decompose, drop nonspacing marks (Mn), recompose
+  bool normalize_punctuation = true;  ///< categories P* and S* (punctuation, symbols) -> one space
+  bool normalize_digits = true;       ///< every decimal digit (Nd) -> '0', digit by digit
+  bool collapse_whitespace = true;    ///< runs of White_Space -> one ' ', trimmed at both ends
 
   /// Module parameters (core/param.hpp), one switch per step, named as the fields.
   auto parameters() {

@@ -1,5 +1,5 @@
-// Word tokenization and shingling into 64-bit hashes of word n-grams (xxh3 of each word, combined
-// by a rolling polynomial) or character n-grams (xxh3 of the bytes).
+// millrace/text/shingle.hpp — word tokenization and shingling into 64-bit hashes of word n-grams
+// (xxh3 of each word, combined by a rolling polynomial) or character n-grams (xxh3 of the bytes).
 //   std::vector<std::uint64_t> h; millrace::text::word_shingle_hashes("a b c d", 2, h);  // 3 hashes
 // This header declares; text/detail/shingle_impl.hpp defines (and includes xxhash.h).
 #pragma once
@@ -16,8 +16,11 @@
 
 namespace millrace::text {
 
-namespace detail {
+/// The bytes that separate words: ' ' and \t \n \v \f \r (the shingler's, the span and n-gram
+/// dedups' and the filters' ASCII fast paths' whitespace).
 inline bool is_ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+namespace detail {
+using text::is_ascii_space;
 }  // namespace detail
 
 /// Words are maximal runs of bytes that are not ASCII whitespace (normalize first for Unicode-aware

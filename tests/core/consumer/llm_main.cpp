@@ -10,6 +10,6 @@ int main() {
   llm::options o;
   o.endpoint.base_url = "http://127.0.0.1:9/v1";  // never contacted
   std::vector<llm::record> in, out;
-  auto report = mr::run(mr::from_range(in) | llm::generate(sig, o) | mr::collect(out));
-  return sig.inputs() == std::vector<std::string>{"text"} && out.empty() && report.find("llm.generate") ? 0 : 1;
+  auto report = mr::run(mr::from_range(in) | llm::predict(sig, o) | mr::collect(out));
+  return sig.inputs() == std::vector<std::string>{"text"} && out.empty() && report.find("llm.predict") ? 0 : 1;
 }

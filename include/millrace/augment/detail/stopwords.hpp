@@ -1,5 +1,6 @@
-// The stop-word list of the original EDA code (Wei & Zou 2019): words never replaced by synonyms.
-// Example: millrace::augment::detail::is_stopword("the") == true
+// millrace/augment/detail/stopwords.hpp — the stop-word list of the original EDA code (Wei & Zou
+// 2019): words never replaced by synonyms. Example: millrace::augment::detail::is_stopword("the")
+// == true
 #pragma once
 
 #include <algorithm>

@@ -1,6 +1,7 @@
-// The check behind "first occurrence = smallest position" in the ordered stages of dedup and
-// augment: positioned records must reach an ordered stage in non-decreasing position order.
-// Internal; used by the ordered stages of dedup and augment (and any subsystem with one).
+// millrace/core/detail/position_order.hpp — the check behind "first occurrence = smallest position"
+// in the ordered stages of dedup and augment: positioned records must reach an ordered stage in
+// non-decreasing position order. Internal; used by the ordered stages of dedup and augment (and any
+// subsystem with one).
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,7 @@
-// The origin of the record an operator failed on (operator_error's file, line, position and
-// ordinal), read from the record and its batch only after the operator threw.
-// Internal; used by the per-record stages (fused row operators, sinks, route).
+// millrace/core/detail/record_origin.hpp — the origin of the record an operator failed on
+// (operator_error's file, line, position and ordinal), read from the record and its batch only
+// after the operator threw. Internal; used by the per-record stages (fused row operators, sinks,
+// route).
 #pragma once
 
 #include <concepts>

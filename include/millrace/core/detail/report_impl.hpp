@@ -17,8 +17,8 @@ MILLRACE_INLINE std::string run_report::to_json() const {
                               json::quote(executor), threads, std::chrono::duration<double>(wall).count(), records_in(), records_out(), rejected());
   for (std::size_t i = 0; i < ops.size(); ++i) {
     const auto& o = ops[i];
-    s += fmt::format("{}{{\"name\":{},\"kind\":\"{}\",\"stage\":{},\"in\":{},\"out\":{},\"rejected\":{},\"busy_s\":{:.6f}",
-                     i ? "," : "", json::quote(o.name), o.kind, json::quote(o.stage), o.records_in, o.records_out, o.rejected,
+    s += fmt::format("{}{{\"name\":{},\"kind\":{},\"stage\":{},\"in\":{},\"out\":{},\"rejected\":{},\"busy_s\":{:.6f}",
+                     i ? "," : "", json::quote(o.name), json::quote(o.kind), json::quote(o.stage), o.records_in, o.records_out, o.rejected,
                      std::chrono::duration<double>(o.busy).count());
     // Only operators that count something carry the key: other reports stay as they were.
     if (!o.counters.empty()) {

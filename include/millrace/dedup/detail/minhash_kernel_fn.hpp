@@ -1,6 +1,7 @@
-// The interface of the MinHash kernels (detail/minhash_kernels.hpp): the permutations'
-// parameters, the kernel's signature and the SIMD level, all that dedup/minhash.hpp needs to hold
-// a kernel, so that it does not include the kernels (nor immintrin.h) under separate compilation.
+// millrace/dedup/detail/minhash_kernel_fn.hpp — the interface of the MinHash kernels
+// (detail/minhash_kernels.hpp): the permutations' parameters, the kernel's signature and the SIMD
+// level, all that dedup/minhash.hpp needs to hold a kernel, so that it does not include the kernels
+// (nor immintrin.h) under separate compilation.
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,8 @@
-// MinHash inner loops: for each permutation, the minimum of its hash over a block of shingle
-// hashes. Portable, AVX2 and AVX-512 versions, picked at run time; all give identical results
-// (integer arithmetic), which tests/dedup/minhash_test.cpp checks against the 128-bit formula.
-// Internal to dedup/detail/minhash_impl.hpp (the kernels' interface: detail/minhash_kernel_fn.hpp).
+// millrace/dedup/detail/minhash_kernels.hpp — MinHash inner loops: for each permutation, the
+// minimum of its hash over a block of shingle hashes. Portable, AVX2 and AVX-512 versions, picked
+// at run time; all give identical results (integer arithmetic), which tests/dedup/minhash_test.cpp
+// checks against the 128-bit formula. Internal to dedup/detail/minhash_impl.hpp (the kernels'
+// interface: detail/minhash_kernel_fn.hpp).
 #pragma once
 
 #include <algorithm>

@@ -487,9 +487,9 @@ MILLRACE_INLINE void near_dedup_out_of_core::update_index() {
     sw.commit();
   }
   const std::string text = fmt::format(
-      "{{\"format\":\"{}\",\"options\":{},\"documents\":{},\"generation\":{},\"bands\":{},\"sketches\":{},"
+      "{{\"format\":{},\"options\":{},\"documents\":{},\"generation\":{},\"bands\":{},\"sketches\":{},"
       "\"applied_key\":{},\"previous_documents\":{},\"previous_bands\":{},\"previous_sketches\":{}}}\n",
-      index_format, json::quote(index_options()), next, index_.generation + 1, json::quote(name), json::quote(sketch_name),
+      json::quote(index_format), json::quote(index_options()), next, index_.generation + 1, json::quote(name), json::quote(sketch_name),
       json::quote(x_.resume_key), index_.documents, json::quote(index_.bands), json::quote(index_.sketches));
   io::write_file_atomically(x_.index_dir / "index.json", text, x_.fsync ? io::durability::fsync : io::durability::no_fsync);
   // Files of generations before the previous one are no longer named by index.json.
@@ -628,11 +628,11 @@ MILLRACE_INLINE void near_dedup_out_of_core::save_manifest() {
     return s + "]";
   };
   const std::string text = fmt::format(
-      "{{\"format\":\"{}\",\"key\":{},\"sign\":{},\"link\":{},\"components\":{},\"documents\":{},"
+      "{{\"format\":{},\"key\":{},\"sign\":{},\"link\":{},\"components\":{},\"documents\":{},"
       "\"position_hash\":\"{:016x}\",\"kept\":{},\"candidate_edges\":{},\"verified_edges\":{},\"head_edges\":{},"
       "\"check_dropped\":{},\"verify_dropped\":{},"
       "\"band_runs\":{},\"edge_runs\":{},\"roots\":{}}}\n",
-      manifest_format, json::quote(x_.resume_key), m_.sign, m_.link, m_.components, m_.documents, m_.position_hash,
+      json::quote(manifest_format), json::quote(x_.resume_key), m_.sign, m_.link, m_.components, m_.documents, m_.position_hash,
       m_.kept, m_.candidate_edges, m_.verified_edges, m_.head_edges, m_.check_dropped, m_.verify_dropped, list(m_.band_runs), list(m_.edge_runs),
       json::quote(m_.roots));
   io::write_file_atomically(work_ / "stages.json", text, x_.fsync ? io::durability::fsync : io::durability::no_fsync);

@@ -1,5 +1,5 @@
-// The position-order check of ordered stages, now in core (millrace/core/detail/position_order.hpp);
-// dedup's stages name it here.
+// millrace/dedup/detail/record_order.hpp — the position-order check of ordered stages, now in core
+// (millrace/core/detail/position_order.hpp); dedup's stages name it here.
 #pragma once
 
 #include <millrace/core/detail/position_order.hpp>

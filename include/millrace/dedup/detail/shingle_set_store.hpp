@@ -1,9 +1,9 @@
-// A file of sorted shingle sets, one per document ordinal, for exact verification of candidate
-// pairs without holding the sets in memory: appended in ordinal order while signing, read back by
-// ordinal (pread) while clustering. Each entry carries an xxh3 checksum; a truncated or damaged
-// file is an error naming the file and the entry, never a wrong answer. Memory: 8 bytes per
-// document (the offsets).
-// This header declares; detail/shingle_set_store_impl.hpp defines (and includes xxhash.h).
+// millrace/dedup/detail/shingle_set_store.hpp — a file of sorted shingle sets, one per document
+// ordinal, for exact verification of candidate pairs without holding the sets in memory: appended
+// in ordinal order while signing, read back by ordinal (pread) while clustering. Each entry carries
+// an xxh3 checksum; a truncated or damaged file is an error naming the file and the entry, never a
+// wrong answer. Memory: 8 bytes per document (the offsets). This header declares;
+// detail/shingle_set_store_impl.hpp defines (and includes xxhash.h).
 #pragma once
 
 #include <cstddef>

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include <millrace/core/random.hpp>
 #include <millrace/filters/filter_result.hpp>
 
 #ifndef XXH_INLINE_ALL
@@ -40,14 +41,7 @@ struct checker {
   }
 };
 
-inline std::uint64_t mix64(std::uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb33fe1a85ec9ULL;
-  x ^= x >> 33;
-  return x;
-}
+using millrace::fmix64;  // core/random.hpp
 
 /// XXH3-64 of words, lines, paragraphs. Two different strings share a hash with probability
 /// ~2^-64; the filters count such a pair as duplicates.

@@ -477,10 +477,14 @@ inline void add_dedup_ops(registry& reg) {
   const dedup::near_dedup_options nd{};
   auto near_params = [&nd](bool streaming) {
     std::vector<param_spec> p = {
-        number_param("threshold", nd.threshold, "Jaccard similarity from which documents are duplicates (picks the LSH bands)").range(0, 1),
-        int_param("num_perm", double(nd.num_perm), "MinHash permutations").range(1, 4096),
-        int_param("ngram", double(nd.ngram), "shingle size (words or characters)").range(1, 1024),
-        string_param("shingle", "word", "word or character n-grams").one_of({"word", "character"}),
+        // The limits and choices of dedup::near_dedup_options::parameters() (the module's), so that a
+        // recipe and a C++ config accept the same values; "character" is the recipes' older spelling of "char".
+        number_param("threshold", nd.threshold, "Jaccard similarity from which documents are duplicates (picks the LSH bands)")
+            .range(0, 1)
+            .exclusive_min(),
+        int_param("num_perm", double(nd.num_perm), "MinHash permutations").range(1, 65536),
+        int_param("ngram", double(nd.ngram), "shingle size (words or characters)").range(1, 65536),
+        string_param("shingle", "word", "word or character (char) n-grams").one_of({"word", "char", "character"}),
         flag_param("verify", nd.verify, "drop candidate pairs whose exact Jaccard is below threshold"),
         flag_param("check_signatures", nd.check_signatures, "drop candidate pairs whose sketched Jaccard is clearly below threshold"),
         flag_param("normalize", nd.normalize, "text::normalize before shingling"),
@@ -494,7 +498,7 @@ inline void add_dedup_ops(registry& reg) {
     o.threshold = v.number("threshold");
     o.num_perm = v.size("num_perm");
     o.ngram = v.size("ngram");
-    o.shingle = v.string("shingle") == "character" ? dedup::shingle_kind::character : dedup::shingle_kind::word;
+    o.shingle = v.string("shingle") == "word" ? dedup::shingle_kind::word : dedup::shingle_kind::character;
     o.verify = v.flag("verify");
     o.check_signatures = v.flag("check_signatures");
     o.normalize = v.flag("normalize");

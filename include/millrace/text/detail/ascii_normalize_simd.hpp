@@ -1,7 +1,8 @@
-// The ASCII fast path of text::normalize, 16 bytes at a time (SSSE3): classify and map each byte
-// with vector compares, then drop collapsed spaces with a shuffle from a table. Gives the same
-// bytes as the one-byte-at-a-time loop in normalize_impl.hpp (tests/text/normalize_test.cpp compares
-// them on random ASCII for every option set). Internal to text/detail/normalize_impl.hpp.
+// millrace/text/detail/ascii_normalize_simd.hpp — the ASCII fast path of text::normalize, 16 bytes
+// at a time (SSSE3): classify and map each byte with vector compares, then drop collapsed spaces
+// with a shuffle from a table. Gives the same bytes as the one-byte-at-a-time loop in
+// normalize_impl.hpp (tests/text/normalize_test.cpp compares them on random ASCII for every option
+// set). Internal to text/detail/normalize_impl.hpp.
 #pragma once
 
 #include <array>

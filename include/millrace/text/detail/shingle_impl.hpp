@@ -21,6 +21,7 @@
 #include <emmintrin.h>
 #endif
 
+#include <millrace/core/random.hpp>
 #include <millrace/detail/config.hpp>
 #include <millrace/text/shingle.hpp>
 
@@ -104,14 +105,7 @@ MILLRACE_INLINE std::uint64_t shingle_hash(std::string_view bytes) {
 
 namespace detail {
 inline constexpr std::uint64_t ngram_base = 0x9E3779B97F4A7C15ull;  // odd
-// MurmurHash3's 64-bit finalizer: spreads the polynomial's bits.
-inline std::uint64_t fmix64(std::uint64_t k) {
-  k ^= k >> 33;
-  k *= 0xff51afd7ed558ccdull;
-  k ^= k >> 33;
-  k *= 0xc4ceb9fe1a85ec53ull;
-  return k ^ (k >> 33);
-}
+using millrace::fmix64;  // core/random.hpp: spreads the polynomial's bits
 }  // namespace detail
 
 MILLRACE_INLINE std::uint64_t word_ngram_hash(std::span<const std::uint64_t> word_hashes) {
