@@ -121,6 +121,10 @@ PROTOCOL = {"name", "kind", "expects", "accepts", "output", "refusal", "lower", 
 
 def member_problem(lines, i, code, t):
     """The problem with the member declared on line i of type t (None when it needs no comment or has one)."""
+    prev = next((l.split("//", 1)[0].rstrip() for l in reversed(lines[:i]) if l.split("//", 1)[0].strip()), "")
+    continued = prev.endswith((",", ":")) and not prev.endswith("::") and not re.search(r"\b(public|private|protected)\s*:$", prev)
+    if code.lstrip().startswith((":", ",")) or continued:
+        return None   # a constructor's initializer list (or a continued declaration), not a member
     if re.search(r"=\s*(default|delete)\s*;", code) or re.match(r"^\s*(friend|using|typedef|return|if|for|while|switch|else|case|throw)\b", code):
         return None
     f = MEMBER_FN.match(code)

@@ -13,6 +13,8 @@
 #include <mrtest/files.hpp>
 #include <mrtest/temp_dir.hpp>
 
+#include "url_fixtures.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <string>
@@ -21,20 +23,8 @@
 namespace mr = millrace;
 namespace mf = millrace::filters;
 
-namespace {
-
-struct Page {
-  std::string url, text;
-  mf::filter_result filter_result{};
-};
-
-std::string write_list(const std::string& name, const std::string& body) {
-  static const mrtest::temp_dir lists("url-lists");  // removed at exit
-  mrtest::write_file(lists / name, body);
-  return (lists / name).string();
-}
-
-}  // namespace
+using url_fixtures::Page;
+using url_fixtures::write_list;
 
 TEST_CASE("url.host") {
   CHECK(mf::url_host("https://WWW.Example.COM/path?q=1") == "www.example.com");

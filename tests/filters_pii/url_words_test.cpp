@@ -14,6 +14,8 @@
 #include <mrtest/files.hpp>
 #include <mrtest/temp_dir.hpp>
 
+#include "url_fixtures.hpp"
+
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -23,20 +25,8 @@
 namespace mr = millrace;
 namespace mf = millrace::filters;
 
-namespace {
-
-struct Page {
-  std::string url, text;
-  mf::filter_result filter_result{};
-};
-
-std::string write_list(const std::string& name, const std::string& body) {
-  static const mrtest::temp_dir lists("url-words");  // removed at exit
-  mrtest::write_file(lists / name, body);
-  return (lists / name).string();
-}
-
-}  // namespace
+using url_fixtures::Page;
+using url_fixtures::write_list;
 
 TEST_CASE("url.words.banned.whole_word_only") {
   const mf::url_blocklist b({.banned_words = {"casino", "XXX"}});

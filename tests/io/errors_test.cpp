@@ -6,12 +6,13 @@
 
 #include <doctest/doctest.h>
 
+#include <mrtest/temp_dir.hpp>
+
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,18 +27,10 @@ struct custom_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// A fresh directory under the system's temporary directory, removed at the end of the test.
-struct scratch {
-  fs::path path;
-  scratch() {
-    std::random_device rd;
-    path = fs::temp_directory_path() / ("millrace-io-errors-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  ~scratch() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
+// A fresh directory under the system's temporary directory, removed at the end of the test (the
+// shared helper, under this file's tag).
+struct scratch : mrtest::temp_dir {
+  scratch() : mrtest::temp_dir("io-errors") {}
 };
 
 // Lines 1..n: {"id":<line>,"text":"..."}; text lengths vary so that byte offsets are not regular.

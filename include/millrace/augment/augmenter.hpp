@@ -62,35 +62,37 @@ enum class compose_mode { cycle, chain };
 
 /// Which operations an augmenter applies, their rates, how many variants per document and the seed.
 struct augment_options {
+  /// Operations to apply, in order; must not be empty (default: EDA's four).
   std::vector<op_kind> ops{op_kind::synonym, op_kind::insert, op_kind::swap, op_kind::del};
-  std::size_t variants = 4;
-  compose_mode mode = compose_mode::cycle;
-  std::uint64_t seed = 0;
+  std::size_t variants = 4;                  ///< variants per document (make_all makes 1..variants)
+  compose_mode mode = compose_mode::cycle;   ///< one op per variant (cycle) or all ops on each (chain)
+  std::uint64_t seed = 0;                    ///< with the record key and variant number, fixes every draw
   bool at_least_one = true;   ///< force one edit when the random draws made none
   /// Rates (see eda.hpp for their exact meaning). EDA's paper default is 0.1 for all four.
   double synonym_rate = 0.1, insert_rate = 0.1, swap_rate = 0.1, delete_rate = 0.1;
   double typo_rate = 0.02, case_rate = 0.02;   ///< per ASCII letter
   double mask_rate = 0.15;                     ///< per token (BERT's 15%)
   double span_density = 0.15, span_mean_length = 3.0;   ///< T5 defaults
-  std::string mask_token = "[MASK]";
-  std::string sentinel_format = "<extra_id_{}>";
-  synonym_options senses{};
-  bool pos_aware = true;
+  std::string mask_token = "[MASK]";                ///< text that replaces a masked token (mask op)
+  std::string sentinel_format = "<extra_id_{}>";   ///< span sentinel; the first "{}" becomes the span number
+  synonym_options senses{};   ///< which WordNet senses synonym and insert draw from
+  bool pos_aware = true;      ///< guess each word's part of speech; false: all parts (original EDA)
 };
 
 /// One generated variant of a document: its number, text and the operations applied.
 struct variant {
   std::uint32_t number = 0;      ///< 1..variants
   std::vector<op_kind> ops;      ///< operations that made at least one edit, in order
-  std::size_t edits = 0;
-  std::string text;
+  std::size_t edits = 0;         ///< total edits made by all operations
+  std::string text;              ///< the edited text
   std::string target;            ///< span corruption only: the spans to reconstruct
 };
 
 /// Generates seeded variants of a text: the same seed and text give the same variants on any thread.
 class augmenter {
  public:
-  // wn may be null when no operation needs WordNet (synonym and insert do).
+  /// wn may be null when no operation needs WordNet (synonym and insert do); throws
+  /// std::invalid_argument when ops is empty or needs a missing WordNet.
   augmenter(const wordnet* wn, augment_options o) : wn_(wn), o_(std::move(o)) {
     if (o_.ops.empty()) throw std::invalid_argument("augmenter: no operations given");
     for (op_kind k : o_.ops)
@@ -98,8 +100,11 @@ class augmenter {
         throw std::invalid_argument("augmenter: operation '" + std::string(op_name(k)) + "' needs a WordNet database");
   }
 
+  /// The options this augmenter was built with.
   const augment_options& options() const { return o_; }
 
+  /// Makes variant `number` (1-based) of text for the record `key`; the result depends only on
+  /// (seed, key, number, text). In cycle mode `number` picks the operation.
   variant make(std::string_view text, std::uint64_t key, std::uint32_t number) const {
     variant v;
     v.number = number;

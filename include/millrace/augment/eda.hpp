@@ -22,8 +22,8 @@ namespace millrace::augment {
 /// delete: each token is dropped with probability rate). With at_least_one, a draw that made no edit
 /// is followed by one forced edit, so a variant always differs from its source when it can.
 struct synonym_lookup {
-  const wordnet* wn = nullptr;
-  synonym_options senses{};
+  const wordnet* wn = nullptr;   ///< WordNet database synonyms come from (must be set for lookups)
+  synonym_options senses{};      ///< which senses of a word may supply synonyms
   bool pos_aware = true;   ///< false: union over all parts of speech (original EDA)
 };
 

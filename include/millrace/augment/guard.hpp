@@ -23,11 +23,11 @@ namespace millrace::augment {
 struct guard_options {
   /// Defaults: word bigrams see a swap or a replaced word (unigrams would miss swaps); one EDA edit
   /// per 10 words gives J of about 0.6-0.8, a copy gives 1, a destroyed text gives < 0.3.
-  double lo = 0.3;
-  double hi = 0.95;
-  std::size_t ngram = 2;
+  double lo = 0.3;              ///< lowest J kept (lower: too_different)
+  double hi = 0.95;             ///< highest J kept (higher: too_similar)
+  std::size_t ngram = 2;        ///< words per shingle (2 = word bigrams)
   std::size_t num_perm = 128;   ///< estimate's standard error <= 0.045
-  std::uint64_t seed = 1;
+  std::uint64_t seed = 1;       ///< MinHash permutation seed
   /// Off by default: normalizing (lower-casing, ...) would make case-flip variants copies.
   bool normalize = false;
   bool siblings = true;         ///< also reject a variant whose J to an earlier kept sibling > hi
@@ -51,8 +51,11 @@ class similarity_guard {
       throw std::invalid_argument("similarity_guard: need 0 <= lo <= hi <= 1");
   }
 
+  /// The bounds this guard was built with.
   const guard_options& options() const { return o_; }
 
+  /// Writes to sig the MinHash signature (num_perm values) of text's word n-gram shingles,
+  /// normalizing text first when options().normalize is set.
   void signature(std::string_view text, std::vector<std::uint64_t>& sig) const {
     thread_local std::vector<std::uint64_t> sh;
     thread_local std::string norm;
@@ -114,8 +117,11 @@ class similarity_guard {
 /// Not thread-safe: call it from one serial, in-order stage so that "first seen" is input order.
 class exact_seen {
  public:
+  /// Records text; true when its digest was not seen before.
   bool insert(std::string_view text) { return set_.insert(dedup::exact_digest(text)); }
+  /// True when text was inserted before; records nothing.
   bool contains(std::string_view text) const { return set_.contains(dedup::exact_digest(text)); }
+  /// Number of distinct texts inserted.
   std::size_t size() const { return set_.size(); }
 
  private:

@@ -61,7 +61,7 @@ inline std::vector<std::size_t> random_segmentation(std::size_t m, std::size_t s
 
 /// What span_corrupt did: how many tokens became noise, in how many spans.
 struct span_corruption_result {
-  std::size_t noise_tokens = 0, spans = 0;
+  std::size_t noise_tokens = 0, spans = 0;   ///< tokens replaced by sentinels; noise spans (sentinels)
   std::string target;   ///< "<extra_id_0> a b <extra_id_1> c <extra_id_2>"
 };
 

@@ -39,9 +39,9 @@ constexpr std::uint64_t position_key(const record_position& p) {
 /// its position when it has one, else its arrival index at number() (for an in-memory source, the
 /// element index), so the same input gives the same variants whatever the thread count.
 struct source_doc {
-  std::uint64_t key = 0;
+  std::uint64_t key = 0;   ///< seed of its variants' random streams; set by number() (see above)
   std::string id;    ///< source_id of its variants; number() sets it when empty (see number())
-  std::string text;
+  std::string text;  ///< the text to augment (and to compare variants against)
   std::string raw;   ///< optional: the original JSON line, written back unchanged as variant 0
   std::optional<record_position> position = std::nullopt;   ///< its place in the input (e.g. from io::json_record)
 };
@@ -60,20 +60,20 @@ struct augment_counts {
 
 /// A source document with the variants generated from it, before the guard.
 struct variant_group {
-  source_doc source;
+  source_doc source;               ///< the document the variants were made from
   std::vector<variant> variants;   ///< survivors so far, in variant order
   std::vector<double> jaccard;     ///< guard estimate per survivor (-1: not guarded)
-  augment_counts counts;
+  augment_counts counts;           ///< this source's counts so far (kept falls as the guard and dedup drop)
 };
 
 /// One output record: the source (variant 0) or a variant, with its id and operations.
 struct augmented_doc {
   std::string id;          ///< "<source_id>" for variant 0, "<source_id>#<n>" for variant n
-  std::string source_id;
-  std::uint64_t key = 0;
+  std::string source_id;   ///< id of the source document
+  std::uint64_t key = 0;   ///< the source's key (see source_doc)
   std::uint32_t variant = 0;   ///< 0 = the original
-  std::vector<op_kind> ops;
-  std::string text;
+  std::vector<op_kind> ops;    ///< operations that edited this variant (empty for the original)
+  std::string text;            ///< the variant's (or original's) text
   std::string target;          ///< span corruption target, else empty
   double jaccard = -1;         ///< guard estimate to the source (-1: original or unguarded)
   std::string raw;             ///< variant 0 with a raw source: the original line
@@ -263,6 +263,7 @@ inline auto flatten(bool with_originals = true, std::string name = "augment.flat
 struct augment_tally {
   std::atomic<std::uint64_t> sources{0}, generated{0}, kept{0}, too_similar{0}, too_different{0},
       sibling_duplicate{0}, duplicate{0};
+  /// A snapshot of the counts so far.
   augment_counts get() const {
     return {sources.load(), generated.load(), kept.load(), too_similar.load(), too_different.load(),
             sibling_duplicate.load(), duplicate.load()};

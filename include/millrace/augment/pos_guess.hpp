@@ -17,7 +17,7 @@ namespace millrace::augment {
 
 /// A guessed part of speech for a word (no tagger), with its WordNet base form.
 struct pos_guess {
-  augment::pos pos = augment::pos::noun;
+  augment::pos pos = augment::pos::noun;   ///< the most likely part of speech
   std::string base;   ///< WordNet base form (lower case)
 };
 

@@ -21,7 +21,7 @@ struct token {
 
 /// The word inside a token: leading/trailing punctuation split off.
 struct word_parts {
-  std::string_view prefix, core, suffix;
+  std::string_view prefix, core, suffix;   ///< leading punctuation, the word, trailing punctuation
 };
 
 namespace detail {
@@ -59,6 +59,8 @@ class token_list {
   token_list(const token_list&) = delete;   // tokens may view own_ storage
   token_list& operator=(const token_list&) = delete;
 
+  /// Re-splits the list into text's whitespace-separated tokens, dropping owned strings; the tokens
+  /// view text, which must outlive them.
   void assign(std::string_view text) {
     tokens_.clear();
     own_.clear();
@@ -76,20 +78,24 @@ class token_list {
     }
   }
 
-  std::size_t size() const { return tokens_.size(); }
-  bool empty() const { return tokens_.empty(); }
+  std::size_t size() const { return tokens_.size(); }     ///< number of tokens
+  bool empty() const { return tokens_.empty(); }          ///< true when the text has no tokens
   const token& operator[](std::size_t i) const { return tokens_[i]; }
-  const std::vector<token>& tokens() const { return tokens_; }
+  const std::vector<token>& tokens() const { return tokens_; }   ///< all tokens, in text order
 
   /// Stores s in the list and returns a view that stays valid for the list's lifetime.
   std::string_view own(std::string s) { return own_.emplace_back(std::move(s)); }
 
+  /// Replaces token i's text, keeping its whitespace; t is viewed, not copied (see own()).
   void set_text(std::size_t i, std::string_view t) { tokens_[i].text = t; }
+  /// Removes token i; removing the first token moves its leading whitespace to the next one.
   void erase(std::size_t i) {
     // The first token's leading whitespace stays at the front of the text.
     if (i == 0 && tokens_.size() > 1) tokens_[1].ws = tokens_[0].ws;
     tokens_.erase(tokens_.begin() + static_cast<std::ptrdiff_t>(i));
   }
+  /// Inserts a token with text t (viewed, not copied) before token i, separated by one space; at
+  /// i == 0 it takes over the text's leading whitespace.
   void insert(std::size_t i, std::string_view t) {
     if (i == 0 && !tokens_.empty()) {
       tokens_.insert(tokens_.begin(), token{tokens_[0].ws, t});
@@ -99,8 +105,10 @@ class token_list {
     tokens_.insert(tokens_.begin() + static_cast<std::ptrdiff_t>(i), token{" ", t});
   }
   void set_tokens(std::vector<token> v) { tokens_ = std::move(v); }   ///< views must come from this list or its source
+  /// Exchanges the texts of tokens i and j; their whitespace stays in place.
   void swap_text(std::size_t i, std::size_t j) { std::swap(tokens_[i].text, tokens_[j].text); }
 
+  /// The edited text: each token's whitespace and text, then the source's trailing whitespace.
   std::string join() const {
     std::size_t n = trailing_.size();
     for (const token& t : tokens_) n += t.ws.size() + t.text.size();

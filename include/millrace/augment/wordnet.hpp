@@ -53,6 +53,8 @@ class wordnet {
     return "/usr/share/wordnet";
   }
 
+  /// Reads the database in dir (data.*, index.*, *.exc for the four parts of speech; cntlist.rev
+  /// when present); throws wordnet_error when a file is missing or malformed.
   static wordnet load(const std::filesystem::path& dir = default_path()) {
     wordnet wn;
     wn.dir_ = dir;
@@ -71,6 +73,7 @@ class wordnet {
   wordnet(const wordnet&) = delete;   // synonyms are views into this object's arena
   wordnet& operator=(const wordnet&) = delete;
 
+  /// Directory the database was loaded from.
   const std::filesystem::path& path() const { return dir_; }
 
   /// Synonym lemmas (multi-word lemmas with spaces, never the lemma itself) of a base-form lemma in
@@ -141,7 +144,9 @@ class wordnet {
     return std::nullopt;
   }
 
+  /// Number of lemmas in the index of part of speech p.
   std::size_t lemma_count(pos p) const { return index_[static_cast<std::size_t>(p)].size(); }
+  /// Number of synsets over all four parts of speech.
   std::size_t synset_count() const { return synsets_.size(); }
 
  private:

@@ -28,7 +28,7 @@ namespace millrace::cli {
 struct flag_name {
   std::string path;  ///< the parameter's path: "threshold", "lsh.bands"
   std::string name;  ///< CLI11 name(s); for a switch, what sets it to the opposite of its default
-  std::string doc{};
+  std::string doc{};  ///< --help text replacing the parameter's own doc (empty: keep that one)
 };
 
 /// How add_parameters names the flags. By default a parameter at path "lsh.bands" is

@@ -14,7 +14,7 @@ namespace millrace {
 
 /// A 128-bit digest as xxh3-128 returns it: low and high 64-bit halves.
 struct digest128 {
-  std::uint64_t lo = 0, hi = 0;
+  std::uint64_t lo = 0, hi = 0;  ///< low and high 64-bit halves of the digest
   friend bool operator==(const digest128&, const digest128&) = default;
   friend auto operator<=>(const digest128&, const digest128&) = default;
 };

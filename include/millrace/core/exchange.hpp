@@ -195,8 +195,8 @@ class exchange_state {
 /// size; finish streams the partitions batch by batch, never all records at once.
 template <class KeyFn>
 struct exchange_op : detail::element_tag {
-  KeyFn key;
-  exchange_options opts;
+  KeyFn key;  ///< key(record): picks the partition (via exchange_hash) and the sort order within it
+  exchange_options opts;  ///< partitions, spill budget and directory, stats destination
   std::string name;
   static constexpr const char* kind = "exchange";
   static constexpr bool is_barrier = true;

@@ -145,7 +145,7 @@ runtime_stage lower_branches(plan& p, const std::tuple<Chains...>& chains, std::
 /// broadcast: every branch receives a copy of every batch (records must be copyable).
 template <class... Chains>
 struct broadcast_op : detail::element_tag {
-  std::tuple<Chains...> branches;
+  std::tuple<Chains...> branches;  ///< the chains, in argument order; their outputs merge downstream
   std::string name;
   static constexpr const char* kind = "broadcast";
   using expects = generic_parameter;
@@ -212,8 +212,8 @@ auto broadcast(As&&... as) {
 /// route: records for which pred holds go to the first branch, the others to the second.
 template <class Pred, class ChainT, class ChainF>
 struct route_op : detail::element_tag {
-  Pred pred;
-  std::tuple<ChainT, ChainF> branches;
+  Pred pred;  ///< pred(const In&) -> bool: true sends the record to the first branch
+  std::tuple<ChainT, ChainF> branches;  ///< (if_true, if_false) chains; their outputs merge downstream
   std::string name;
   static constexpr const char* kind = "route";
   using expects = detail::first_param_t<Pred>;

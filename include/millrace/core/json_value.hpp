@@ -26,15 +26,25 @@ using array = std::vector<value>;
 
 /// A JSON value: null, bool, number, string, array or object (module configs, reports).
 struct value {
+  /// The held value; arrays and objects sit behind shared_ptr, so copies share them.
   std::variant<std::nullptr_t, bool, double, std::string, std::shared_ptr<array>, std::shared_ptr<object>> v;
+  /// Whether the value is null (as a default-constructed value is).
   bool is_null() const { return std::holds_alternative<std::nullptr_t>(v); }
+  /// Whether the value is true or false.
   bool is_bool() const { return std::holds_alternative<bool>(v); }
+  /// Whether the value is a number (held as a double).
   bool is_number() const { return std::holds_alternative<double>(v); }
+  /// Whether the value is a string (held unescaped).
   bool is_string() const { return std::holds_alternative<std::string>(v); }
+  /// Whether the value is an array (read it with as_array()).
   bool is_array() const { return std::holds_alternative<std::shared_ptr<array>>(v); }
+  /// Whether the value is an object (read it with as_object()).
   bool is_object() const { return std::holds_alternative<std::shared_ptr<object>>(v); }
+  /// The object; throws std::bad_variant_access when the value is not one.
   const object& as_object() const { return *std::get<std::shared_ptr<object>>(v); }
+  /// The array; throws std::bad_variant_access when the value is not one.
   const array& as_array() const { return *std::get<std::shared_ptr<array>>(v); }
+  /// The kind's JSON name ("null", "boolean", "number", "string", "array", "object"), for error messages.
   const char* type_name() const {
     static constexpr const char* names[] = {"null", "boolean", "number", "string", "array", "object"};
     return names[v.index()];
@@ -83,8 +93,8 @@ void append_quoted(std::string& out, std::string_view s);
 /// One member of a JSON object as check_grammar lists it: the key (unescaped) and the value's
 /// text exactly as written (a view into the checked text).
 struct member_text {
-  std::string key;
-  std::string_view value;
+  std::string key;  ///< the member's name, unescaped
+  std::string_view value;  ///< the value's text as written: a view into the checked text (valid while it is)
 };
 
 /// Checks text against the JSON grammar without converting numbers (numbers of any size and

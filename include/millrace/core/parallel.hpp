@@ -54,7 +54,10 @@ class parallel_backend {
 /// the calling thread.
 class serial_backend final : public parallel_backend {
  public:
+  /// 1: everything runs on the calling thread.
   std::size_t concurrency() const noexcept override { return 1; }
+  /// Calls body on each chunk of `grain` indices (0 counts as 1) in order, on the calling thread; the
+  /// first exception stops the loop and reaches the caller.
   void for_chunks(std::size_t n, std::size_t grain, chunk_body body) const override {
     if (grain == 0) grain = 1;
     for (std::size_t b = 0; b < n; b += std::min(grain, n - b)) body(b, b + std::min(grain, n - b));
@@ -166,6 +169,7 @@ class per_thread {
     std::lock_guard lock(mu_);
     for (auto& s : slots_) f(*s.second);
   }
+  /// Destroys every T made so far (the next local() makes a fresh one); not while work still uses them.
   void clear() {
     std::lock_guard lock(mu_);
     slots_.clear();

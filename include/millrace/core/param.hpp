@@ -40,11 +40,11 @@ concept string_like_param = !std::is_convertible_v<const T&, std::string_view> &
 ///   mr::param("shingle", kind, "n-gram unit").one_of({{"word", kind::word}, {"char", kind::character}})
 template <class T>
 struct param_ref {
-  std::string_view name;
-  T* value = nullptr;
-  std::string_view doc;
+  std::string_view name;  ///< the key in the config and the flag's path (a view: usually a literal)
+  T* value = nullptr;  ///< the member it binds to, not owned (set by mr::param)
+  std::string_view doc;  ///< help text for describe() and --help (a view, like name)
   double min = -std::numeric_limits<double>::infinity();  ///< numbers: the range allowed (closed unless min_open)
-  double max = std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();  ///< numbers: the upper bound, always included
   bool min_open = false;                  ///< numbers: min itself is not allowed
   std::vector<std::string_view> choices;  ///< strings: the values allowed (empty: any); enums: the names of `named`
   /// Enums: the value of each name in choices, in the same order.
@@ -101,7 +101,7 @@ param_ref<T> param(std::string_view name, T& value, std::string_view doc = {}) {
 /// The parameters a module's parameters() returns (a tuple of param_ref, nested modules included).
 template <class... Ps>
 struct param_list {
-  std::tuple<Ps...> items;
+  std::tuple<Ps...> items;  ///< one param_ref per parameter (nested modules included), in declaration order
 };
 
 /// mr::params(mr::param(...), ...): what a module's parameters() returns.

@@ -19,7 +19,7 @@ namespace millrace {
 /// A sequence of elements without a source. Its input type is known once a source is attached.
 template <class... Es>
 struct chain : detail::element_tag {
-  std::tuple<Es...> elems;
+  std::tuple<Es...> elems;  ///< the elements, left to right
   static constexpr const char* kind = "chain";
   using expects = generic_parameter;
 
@@ -69,9 +69,10 @@ concept chainable = row_operator<T> || chain_element<T> || pipeline_module<std::
 /// (no_output when the pipeline ends with a sink).
 template <class Src, class Chain>
 struct pipeline {
-  Src source;
-  Chain body;
+  Src source;  ///< where the records come from
+  Chain body;  ///< the elements the records pass through, left to right
   using value_type = typename Chain::template output<typename Src::value_type>;
+  /// Whether nothing comes out of the end: the chain ends with a sink (or failed to connect, reported).
   static constexpr bool ends_with_sink =
       std::is_same_v<value_type, no_output> || std::is_same_v<value_type, detail::invalid_record>;
 };

@@ -37,7 +37,7 @@ MILLRACE_HD constexpr std::uint64_t fmix64(std::uint64_t k) {
 
 /// The splitmix64 generator: state += gamma, output = mix(state). 64 bits of state, period 2^64.
 struct splitmix64 {
-  std::uint64_t state = 0;
+  std::uint64_t state = 0;  ///< the whole generator state (the seed at first); copy it to replay the stream
 
   constexpr splitmix64() = default;
   MILLRACE_HD constexpr explicit splitmix64(std::uint64_t seed) : state(seed) {}

@@ -20,7 +20,7 @@ struct row_op_tag {};
 /// map: U f(T). One output record per input record.
 template <class F>
 struct map_op : detail::row_op_tag {
-  F fn;
+  F fn;  ///< U fn(T), called on each record, possibly on several threads at once
   std::string name;
   static constexpr const char* kind = "map";
   static constexpr bool one_to_one = true;  ///< in == out: the fused loop need not count
@@ -39,6 +39,7 @@ struct map_op : detail::row_op_tag {
                                               std::type_identity<detail::map_callable_returns_void<map_op>>,
                                               detail::row_refusal<map_op, F, In>>::type;
 
+  /// The fused loop's step for one record: emit(fn(x)).
   template <class In, class Emit>
   void apply(In&& x, Emit&& emit) const {
     emit(std::invoke(fn, std::forward<In>(x)));
@@ -48,10 +49,10 @@ struct map_op : detail::row_op_tag {
 /// filter: bool pred(const T&). Keeps the records for which pred holds.
 template <class F>
 struct filter_op : detail::row_op_tag {
-  F fn;
+  F fn;  ///< bool fn(const T&), called on each record, possibly on several threads at once
   std::string name;
   static constexpr const char* kind = "filter";
-  static constexpr bool one_to_one = false;
+  static constexpr bool one_to_one = false;  ///< records may be dropped: the fused loop counts those leaving
   using expects = detail::first_param_t<F>;
   template <class In>
   static constexpr bool accepts = std::is_invocable_r_v<bool, const F&, const In&>;
@@ -63,6 +64,7 @@ struct filter_op : detail::row_op_tag {
       std::type_identity<detail::predicate_must_return_bool<filter_op, detail::invoke_result_or_void_t<const F&, const In&>>>,
       detail::row_refusal<filter_op, F, In>>::type;
 
+  /// The fused loop's step for one record: emit(x) when fn(x) holds.
   template <class In, class Emit>
   void apply(In&& x, Emit&& emit) const {
     if (std::invoke(fn, std::as_const(x))) emit(std::forward<In>(x));
@@ -72,10 +74,10 @@ struct filter_op : detail::row_op_tag {
 /// flat_map: Range<U> f(T). Zero or more output records per input record.
 template <class F>
 struct flat_map_op : detail::row_op_tag {
-  F fn;
+  F fn;  ///< Range<U> fn(T), called on each record, possibly on several threads at once
   std::string name;
   static constexpr const char* kind = "flat_map";
-  static constexpr bool one_to_one = false;
+  static constexpr bool one_to_one = false;  ///< zero or more leave per record: the fused loop counts them
   using expects = detail::first_param_t<F>;
   template <class In>
   static constexpr bool accepts = [] {
@@ -89,6 +91,7 @@ struct flat_map_op : detail::row_op_tag {
   template <class In>
   using refusal = typename detail::row_refusal<flat_map_op, F, In>::type;
 
+  /// The fused loop's step for one record: emit each element of fn(x), moved into an output<In>.
   template <class In, class Emit>
   void apply(In&& x, Emit&& emit) const {
     auto&& range = std::invoke(fn, std::forward<In>(x));
@@ -99,10 +102,10 @@ struct flat_map_op : detail::row_op_tag {
 /// inspect: void f(const T&). Sees every record, passes it on unchanged.
 template <class F>
 struct inspect_op : detail::row_op_tag {
-  F fn;
+  F fn;  ///< void fn(const T&), called on each record, possibly on several threads at once
   std::string name;
   static constexpr const char* kind = "inspect";
-  static constexpr bool one_to_one = true;
+  static constexpr bool one_to_one = true;  ///< every record passes on: the fused loop need not count
   using expects = detail::first_param_t<F>;
   template <class In>
   static constexpr bool accepts = std::is_invocable_v<const F&, const In&>;
@@ -111,6 +114,7 @@ struct inspect_op : detail::row_op_tag {
   template <class In>
   using refusal = typename detail::row_refusal<inspect_op, F, In>::type;
 
+  /// The fused loop's step for one record: fn(x), then emit(x) unchanged.
   template <class In, class Emit>
   void apply(In&& x, Emit&& emit) const {
     std::invoke(fn, std::as_const(x));

@@ -117,11 +117,14 @@ inline std::uint64_t read_varint(std::string_view& in) {
 template <class T>
   requires detail::bytes_serializable<T>
 struct serializer<T> {
+  /// Appends the sizeof(T) bytes of v.
   static void write(std::string& out, const T& v) {
     const auto n = out.size();
     out.resize(n + sizeof(T));
     std::memcpy(out.data() + n, &v, sizeof(T));
   }
+  /// Copies sizeof(T) bytes from the front of in into v and advances in; format_error when in is
+  /// short, or when a bool's byte is not 0 or 1.
   static void read(std::string_view& in, T& v) {
     if (in.size() < sizeof(T)) detail::short_input(sizeof(T), in.size(), "a trivially copyable value");
     if constexpr (std::is_same_v<T, bool>) {
@@ -131,6 +134,7 @@ struct serializer<T> {
     std::memcpy(&v, in.data(), sizeof(T));
     in.remove_prefix(sizeof(T));
   }
+  /// sizeof(T), whatever the value.
   static constexpr std::size_t size(const T&) { return sizeof(T); }
 };
 
@@ -139,12 +143,14 @@ template <class C, class Tr, class A>
   requires detail::bytes_serializable<C>
 struct serializer<std::basic_string<C, Tr, A>> {
   using S = std::basic_string<C, Tr, A>;
+  /// Appends the length (a varint), then the characters' bytes.
   static void write(std::string& out, const S& s) {
     write_varint(out, s.size());
     const auto n = out.size();
     out.resize(n + s.size() * sizeof(C));
     if (!s.empty()) std::memcpy(out.data() + n, s.data(), s.size() * sizeof(C));
   }
+  /// Reads a length and that many characters into s, advancing in; format_error when in is short.
   static void read(std::string_view& in, S& s) {
     const std::uint64_t n = read_varint(in);
     if (n > in.size() / sizeof(C)) detail::short_input(std::size_t(n) * sizeof(C), in.size(), "a string");
@@ -152,6 +158,7 @@ struct serializer<std::basic_string<C, Tr, A>> {
     if (n) std::memcpy(s.data(), in.data(), std::size_t(n) * sizeof(C));
     in.remove_prefix(std::size_t(n) * sizeof(C));
   }
+  /// The varint's bytes plus size() * sizeof(C).
   static std::size_t size(const S& s) { return varint_size(s.size()) + s.size() * sizeof(C); }
 };
 
@@ -172,7 +179,9 @@ constexpr std::size_t min_serialized_size() {
 template <serializable U, class A>
 struct serializer<std::vector<U, A>> {
   using V = std::vector<U, A>;
+  /// Whether the elements go as one memcpy: U is trivially copyable and not bool (bools are checked).
   static constexpr bool bulk = detail::bytes_serializable<U> && !std::is_same_v<U, bool>;
+  /// Appends the count (a varint), then each element (all at once when bulk).
   static void write(std::string& out, const V& v) {
     write_varint(out, v.size());
     if constexpr (bulk) {
@@ -183,6 +192,8 @@ struct serializer<std::vector<U, A>> {
       for (const auto& e : v) serializer<U>::write(out, static_cast<const U&>(e));
     }
   }
+  /// Replaces v's contents with the elements read from in, advancing it; format_error when the count
+  /// claims more than in can hold, or an element is short or bad.
   static void read(std::string_view& in, V& v) {
     const std::uint64_t n = read_varint(in);
     constexpr std::size_t least = detail::min_serialized_size<U>();
@@ -201,6 +212,7 @@ struct serializer<std::vector<U, A>> {
       }
     }
   }
+  /// The count's varint plus each element's size (count * sizeof(U) when bulk).
   static std::size_t size(const V& v) {
     if constexpr (bulk) {
       return varint_size(v.size()) + v.size() * sizeof(U);
@@ -231,20 +243,26 @@ std::size_t fields_size(const F&... f) {
 /// std::pair<A, B>: first, then second.
 template <serializable A, serializable B>
 struct serializer<std::pair<A, B>> {
+  /// Appends first, then second.
   static void write(std::string& out, const std::pair<A, B>& p) { write_fields(out, p.first, p.second); }
+  /// Reads first, then second, advancing in.
   static void read(std::string_view& in, std::pair<A, B>& p) { read_fields(in, p.first, p.second); }
+  /// The sum of both sizes.
   static std::size_t size(const std::pair<A, B>& p) { return fields_size(p.first, p.second); }
 };
 
 /// std::tuple<E...>: the elements in order.
 template <serializable... E>
 struct serializer<std::tuple<E...>> {
+  /// Appends the elements in order.
   static void write(std::string& out, const std::tuple<E...>& t) {
     std::apply([&](const E&... e) { write_fields(out, e...); }, t);
   }
+  /// Reads the elements in order, advancing in.
   static void read(std::string_view& in, std::tuple<E...>& t) {
     std::apply([&](E&... e) { read_fields(in, e...); }, t);
   }
+  /// The sum of the elements' sizes.
   static std::size_t size(const std::tuple<E...>& t) {
     return std::apply([](const E&... e) { return fields_size(e...); }, t);
   }
@@ -253,10 +271,13 @@ struct serializer<std::tuple<E...>> {
 /// std::optional<U>: a byte 0 (empty) or 1 followed by the value.
 template <serializable U>
 struct serializer<std::optional<U>> {
+  /// Appends the flag byte (0 or 1), then the value when there is one.
   static void write(std::string& out, const std::optional<U>& o) {
     out.push_back(o ? '\1' : '\0');
     if (o) serializer<U>::write(out, *o);
   }
+  /// Reads the flag, then the value when it is 1 (into o, emplaced if empty); format_error on a flag
+  /// other than 0 or 1 or on short input.
   static void read(std::string_view& in, std::optional<U>& o) {
     if (in.empty()) detail::short_input(1, 0, "an optional");
     const char flag = in[0];
@@ -269,6 +290,7 @@ struct serializer<std::optional<U>> {
     if (!o) o.emplace();
     serializer<U>::read(in, *o);
   }
+  /// 1, plus the value's size when there is one.
   static std::size_t size(const std::optional<U>& o) { return 1 + (o ? serializer<U>::size(*o) : 0); }
 };
 

@@ -20,6 +20,7 @@ namespace millrace {
 /// sink: void f(T&&) on every record, one record at a time, in input order (f may keep state).
 template <class F>
 struct sink_op : detail::element_tag {
+  /// void fn(T&&): copied when the pipeline is lowered; that copy is called serially, in input order.
   F fn;
   std::string name;
   static constexpr const char* kind = "sink";

@@ -41,14 +41,18 @@ concept has_input_names = requires(const S& s, std::uint64_t input) {
 /// A source element wrapping a source object (from_range, generate, readers); the head of a pipeline.
 template <class Obj>
 struct source_op : detail::source_tag {
+  /// The source object, copied for each run when lowered; a std::reference_wrapper makes runs use
+  /// (and leave their state in) the caller's object, which must then outlive them.
   Obj obj;
-  std::string name;
+  std::string name;  ///< the operator's name in the run report and in errors
   using object = typename detail::unwrap_ref<Obj>::type;
   static_assert(source_object<object>,
                 "millrace: a source needs `using value_type = T;` and `bool fill(std::vector<T>& out, "
                 "std::size_t max)` (append up to max records, return false once exhausted)");
   using value_type = typename object::value_type;
 
+  /// Makes the run's source: fills batches from the (copied or referenced) object, counts records
+  /// out, names the operator in errors, and passes on rejected_count() and input_name() when it has them.
   detail::runtime_source lower_source(detail::plan& p) const {
     detail::runtime_source s;
     s.name = name;

@@ -102,6 +102,8 @@ class run_writer {
   run_writer& operator=(const run_writer&) = delete;
   ~run_writer() = default;  // out_file removes an uncommitted temporary
 
+  /// Appends v to the current block (before commit() only); a block full (block_bytes of payload or
+  /// 2^32 - 1 records) is checksummed and written out. A failed write throws spill_error.
   void write(const T& v) {
     serializer<T>::write(block_, v);
     ++block_records_;
@@ -110,6 +112,7 @@ class run_writer {
         block_records_ == std::numeric_limits<std::uint32_t>::max())
       flush_block();
   }
+  /// Writes every record of v, in order (as write() each).
   void write_all(const std::vector<T>& v) {
     for (const auto& x : v) write(x);
   }
@@ -131,7 +134,9 @@ class run_writer {
   /// Drops the file (no-op after commit).
   void discard() noexcept { file_.discard(); }
 
+  /// Where the file appears on commit() (the final name, not the temporary one).
   const std::filesystem::path& path() const { return file_.path(); }
+  /// Records written so far (the footer's count once committed).
   std::uint64_t records() const { return records_; }
   /// Bytes in the file so far (headers included; the pending block not yet).
   std::uint64_t bytes_written() const { return file_.bytes_written(); }
@@ -215,9 +220,11 @@ class run_reader {
   /// Appends up to max records to out; returns how many (0 at the end).
   std::size_t read(std::vector<T>& out, std::size_t max) { return detail::spill::read_into(*this, out, max); }
 
+  /// The run file being read.
   const std::filesystem::path& path() const { return file_.path(); }
   /// Records in the file (from the footer).
   std::uint64_t size() const { return total_; }
+  /// Records next() has returned so far (size() once all are read).
   std::uint64_t records_read() const { return read_; }
   /// Memory this reader holds: its block buffer.
   std::size_t buffer_bytes() const { return block_.capacity(); }
@@ -436,6 +443,9 @@ class external_sorter {
   external_sorter& operator=(external_sorter&&) noexcept = default;
   ~external_sorter() = default;  // runs_ removes the run files, dir_ the directory (last owner)
 
+  /// Buffers a record, moved in (the overloads copy one, or move a whole vector in and leave it
+  /// empty); a push that takes the buffer over memory_budget spills it as a sorted run. Throws
+  /// std::logic_error after finish() or a failure, spill_error when the disk fails.
   void push(T&& v) {
     check_usable();
     const std::size_t b = record_bytes(v);
@@ -566,12 +576,15 @@ class external_sorter {
     return r;
   }
 
+  /// The counters so far (records pushed, runs, bytes spilled, peak buffered bytes, merge passes).
   const spill_stats& stats() const { return stats_; }
   /// Bytes buffered now, by the accounting above.
   std::size_t buffered_bytes() const { return buffered_; }
+  /// Records in the in-memory buffer now, not yet spilled.
   std::size_t buffered_records() const { return buffer_.size(); }
   /// Runs on disk now.
   std::size_t runs_on_disk() const { return runs_.files.size(); }
+  /// The budget, tmp_dir and fsync it was made with.
   const spill_options& options() const { return opts_; }
 
  private:

@@ -132,6 +132,7 @@ struct stage_op_body final : stage_body {
 /// batch_map: std::vector<U> f(std::vector<T>&&). Stateless; different batches run in parallel.
 template <class F>
 struct batch_map_op : detail::element_tag {
+  /// std::vector<U> fn(std::vector<T>&&): copied when lowered; the copy may run several batches at once.
   F fn;
   std::string name;
   static constexpr const char* kind = "batch_map";
@@ -169,6 +170,8 @@ batch_map_op<std::decay_t<F>> batch_map(F&& f, std::string name = "batch_map") {
 /// e.g. a rejects file); on failure it is not called and the object's destructor cleans up.
 template <class Obj>
 struct stage_op : detail::element_tag {
+  /// The stage object, copied for each run when lowered; a std::reference_wrapper makes runs use (and
+  /// leave their state in) the caller's object (see mr::stage for the state rule).
   Obj obj;
   std::string name;
   using object = typename detail::unwrap_ref<Obj>::type;
@@ -235,7 +238,9 @@ template <class Out>
 class completion {
  public:
   explicit completion(detail::async_callbacks cb) : cb_(std::move(cb)) {}
+  /// Hands on the batch's output records; the batch is complete.
   void done(std::vector<Out> out) const { cb_.done(detail::any_batch(std::move(out))); }
+  /// Fails the batch, and with it the run, with e (rethrown as an error naming the operator).
   void fail(std::exception_ptr e) const { cb_.fail(std::move(e)); }
   /// True once the run failed elsewhere: in-flight work may stop and fail() early.
   bool cancelled() const { return cb_.cancelled && cb_.cancelled(); }
@@ -250,6 +255,8 @@ class completion {
 /// report after the run: rejected_count() and counters() (as for stage).
 template <class Obj>
 struct async_op : detail::element_tag {
+  /// The async object, copied for each run when lowered; a std::reference_wrapper makes runs use the
+  /// caller's object, which must outlive them.
   Obj obj;
   std::string name;
   using object = typename detail::unwrap_ref<Obj>::type;

@@ -20,7 +20,7 @@ class tree {
  public:
   using value_type = T;
   using node_id = std::size_t;
-  static constexpr node_id npos = std::numeric_limits<node_id>::max();
+  static constexpr node_id npos = std::numeric_limits<node_id>::max();  ///< parent() of the root: no node
 
   /// The root is node 0; a tree has at most one root.
   node_id add_root(T value) {
@@ -35,15 +35,22 @@ class tree {
     return id;
   }
 
+  /// Number of nodes.
   std::size_t size() const { return values_.size(); }
+  /// Whether the tree has no nodes yet (before add_root).
   bool empty() const { return values_.empty(); }
+  /// Node 0 (only meaningful when !empty()).
   node_id root() const { return 0; }
 
   T& operator[](node_id id) { return values_[id]; }
   const T& operator[](node_id id) const { return values_[id]; }
+  /// The node's parent, npos for the root. Ids are not checked here, nor below (as for operator[]).
   node_id parent(node_id id) const { return parents_[id]; }
+  /// The node's children in the order added; the span is invalidated by add_child.
   std::span<const node_id> children(node_id id) const { return children_[id]; }
+  /// Whether the node has no children (yet: a node is a leaf until a child is added to it).
   bool is_leaf(node_id id) const { return children_[id].empty(); }
+  /// Edges between the node and the root (the root is at depth 0).
   std::size_t depth(node_id id) const { return depths_[id]; }
 
  private:

@@ -32,8 +32,9 @@ namespace millrace::cuda {
 
 /// Documents packed for the device: all texts back to back, offsets[i]..offsets[i + 1] per doc.
 struct packed_docs {
-  thrust::device_vector<char> bytes;
+  thrust::device_vector<char> bytes;             ///< every document's bytes, back to back
   thrust::device_vector<std::uint64_t> offsets;  ///< docs + 1
+  /// Number of documents (0 when offsets is empty).
   std::size_t size() const { return offsets.empty() ? 0 : offsets.size() - 1; }
 };
 
@@ -53,15 +54,16 @@ packed_docs pack_documents(const Texts& texts) {
 /// Shingle settings of the device pipeline (dedup::near_dedup_options' shingle part; normalize on
 /// the host before packing).
 struct shingle_options {
-  std::size_t ngram = 5;
+  std::size_t ngram = 5;  ///< n of the n-grams (words or characters); at most max_device_ngram (64)
   bool words = true;  ///< false: character n-grams
 };
 
 /// The permutation table copied to the device.
 struct device_minhash_table {
+  /// minhash_params_table's arrays on the device: a and c in 32-bit halves, and b; num_perm each.
   thrust::device_vector<std::uint64_t> a0, a1, c0, c1, b;
-  std::size_t num_perm = 0;
-  bool mersenne = true;
+  std::size_t num_perm = 0;  ///< hash functions (permutations) in the table
+  bool mersenne = true;      ///< hash family: true mersenne61, false fast32
   explicit device_minhash_table(const minhash_params_table& t)
       : a0(t.a0), a1(t.a1), c0(t.c0), c1(t.c1), b(t.b), num_perm(t.params.num_perm),
         mersenne(t.params.family == dedup::hash_family::mersenne61) {}

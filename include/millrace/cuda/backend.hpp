@@ -19,8 +19,8 @@ namespace millrace::cuda {
 /// How many CUDA devices are usable, and why none when none (the runtime's error, e.g.
 /// cudaErrorInsufficientDriver (35) where no driver is loaded).
 struct gpu_availability {
-  int devices = 0;
-  std::string reason;
+  int devices = 0;     ///< usable CUDA devices (0: none, or no driver)
+  std::string reason;  ///< why none is usable; empty when devices > 0
 };
 
 /// Device memory the GPU dedup may use for its buffers (Thrust's sort temporaries come on top:

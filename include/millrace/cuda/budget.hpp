@@ -26,7 +26,7 @@ namespace millrace::cuda {
 
 /// Half-open range of documents [begin, end) processed in one device pass.
 struct chunk_range {
-  std::size_t begin = 0, end = 0;
+  std::size_t begin = 0, end = 0;  ///< document indexes: first in the chunk, one past the last
 };
 
 /// Upper bound of the device bytes one document of `len` bytes needs in the signing pass: its
@@ -81,8 +81,8 @@ inline std::vector<chunk_range> plan_chunks(std::span<const std::size_t> lengths
 /// cuda::band_keys), nonempty flags, and on request signatures (docs x num_perm) and sorted unique
 /// shingle sets.
 struct signed_documents {
-  std::vector<std::uint64_t> keys;
-  std::vector<char> nonempty;
+  std::vector<std::uint64_t> keys;                 ///< band keys, bands x docs, band-major
+  std::vector<char> nonempty;                      ///< per document: 1 when it has at least one shingle
   std::vector<std::uint64_t> signatures;           ///< only with keep_signatures
   std::vector<std::vector<std::uint64_t>> sets;    ///< only with keep_sets
 };

@@ -18,7 +18,7 @@ namespace millrace::cuda {
 struct band_key_functor {
   const std::uint64_t* signatures;  ///< docs * num_perm, doc-major
   std::uint64_t* keys;              ///< bands * docs
-  std::size_t docs, rows, num_perm;
+  std::size_t docs, rows, num_perm;  ///< documents, signature rows per band, values per signature
 
   MILLRACE_HD void operator()(std::size_t index) const {
     const std::size_t band = index / docs, doc = index % docs;
@@ -30,8 +30,8 @@ struct band_key_functor {
 /// After a stable sort of one band's (key, doc) by key (docs ascending before): flag[i] = 1 when
 /// entry i has the key of entry i - 1, i.e. an edge (doc[i - 1], doc[i]) as dedup::link_band.
 struct chain_flag_functor {
-  const std::uint64_t* sorted_keys;
-  std::uint32_t* flags;
+  const std::uint64_t* sorted_keys;  ///< the band's keys after the sort
+  std::uint32_t* flags;              ///< out: one flag per entry (flags[0] = 0)
   MILLRACE_HD void operator()(std::size_t i) const { flags[i] = (i > 0 && sorted_keys[i] == sorted_keys[i - 1]) ? 1u : 0u; }
 };
 
@@ -40,10 +40,10 @@ struct chain_flag_functor {
 /// document: dedup's survivor rule. On the device through atomicMin; the host version is for the
 /// sequential CPP system only.
 struct min_label_functor {
-  const std::uint32_t* edge_a;
-  const std::uint32_t* edge_b;
-  std::uint32_t* labels;
-  int* changed;
+  const std::uint32_t* edge_a;  ///< first document of each edge
+  const std::uint32_t* edge_b;  ///< second document of each edge
+  std::uint32_t* labels;        ///< one label per document, lowered in place (start: labels[i] = i)
+  int* changed;                 ///< set to 1 when a step changes a label; the caller resets it to 0
 
   MILLRACE_HD void operator()(std::size_t e) const {
     const std::uint32_t a = edge_a[e], b = edge_b[e];
@@ -67,7 +67,7 @@ struct min_label_functor {
 
 /// Pointer jumping: labels[i] <- labels[labels[i]] (labels only decrease, so this converges).
 struct jump_functor {
-  std::uint32_t* labels;
+  std::uint32_t* labels;  ///< one label per document, replaced in place by its chain's root
   MILLRACE_HD void operator()(std::size_t i) const {
     std::uint32_t l = labels[i];
     while (labels[l] != l) l = labels[l];

@@ -38,7 +38,9 @@ MILLRACE_HD inline std::uint64_t f32_hash(std::uint64_t a0, std::uint64_t a1, st
 
 /// The parameters of num_perm hash functions, structure of arrays (a, c split in 32-bit halves).
 struct minhash_params_table {
-  dedup::minhash_params params;
+  dedup::minhash_params params;  ///< num_perm, seed and family the table was drawn from
+  /// Per hash function: a and c split into low (a0, c0) and high (a1, c1) 32-bit halves, and b;
+  /// num_perm each. c is 0 for mersenne61.
   std::vector<std::uint64_t> a0, a1, c0, c1, b;
 
   /// Draws them as dedup::minhasher does: splitmix64 from seed; mersenne61 a = 1 + next() % (p-1),
@@ -70,11 +72,11 @@ struct minhash_params_table {
 /// The pointers are device pointers on the GPU, host pointers with Thrust's CPP system.
 struct minhash_functor {
   const std::uint64_t *a0, *a1, *c0, *c1, *b;  ///< num_perm each
-  const std::uint64_t* shingles;
+  const std::uint64_t* shingles;  ///< every document's shingle hashes, concatenated
   const std::uint64_t* offsets;  ///< docs + 1
   std::uint64_t* signatures;     ///< docs * num_perm, doc-major
-  std::size_t num_perm;
-  bool mersenne;
+  std::size_t num_perm;  ///< hash functions (signature length per document)
+  bool mersenne;         ///< hash family: true mersenne61, false fast32
 
   MILLRACE_HD void operator()(std::size_t index) const {
     const std::size_t doc = index / num_perm, i = index % num_perm;

@@ -33,8 +33,8 @@ inline void check(cudaError_t e, const char* call) {
 
 /// How many CUDA devices this process can use, and why none when none.
 struct device_probe {
-  int devices = 0;
-  std::string reason;  // empty when devices > 0
+  int devices = 0;     ///< usable CUDA devices (0 when the count fails or is 0)
+  std::string reason;  ///< the failed call and error, or "0 devices"; empty when devices > 0
 };
 
 /// Asks the runtime; never throws (no driver, no device and a broken install are all "none").

@@ -37,13 +37,15 @@
 namespace millrace::cuda {
 
 /// One slot with CUDA: its own stream, completion event, pinned host buffer and device scratch.
+/// All handles are made by cuda_runtime::create_slot and released by destroy_slot: valid for the
+/// pool's lifetime, owned by the slot (a default-constructed gpu_slot owns nothing).
 struct gpu_slot {
-  cudaStream_t stream{};
-  cudaEvent_t done{};
-  std::byte* pinned = nullptr;
-  std::byte* device = nullptr;
-  std::size_t pinned_bytes = 0, device_bytes = 0;
-  int ordinal = 0;
+  cudaStream_t stream{};  ///< non-blocking stream all of the slot's copies and kernels run on
+  cudaEvent_t done{};     ///< recorded after the slot's work by notify_when_done (timing disabled)
+  std::byte* pinned = nullptr;  ///< pinned host staging buffer (cudaMallocHost), pinned_bytes long
+  std::byte* device = nullptr;  ///< device scratch buffer (cudaMalloc), device_bytes long
+  std::size_t pinned_bytes = 0, device_bytes = 0;  ///< buffer sizes in bytes (gpu_stage_options')
+  int ordinal = 0;  ///< CUDA device the slot's resources live on (activate makes it current)
 };
 
 /// slot_pool_stage's Runtime for CUDA.

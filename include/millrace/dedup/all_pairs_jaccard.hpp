@@ -22,7 +22,7 @@ namespace millrace::dedup {
 /// A pair of sets (by input index, a < b) and their exact Jaccard similarity.
 struct jaccard_pair {
   std::uint32_t a, b;  ///< input indices, a < b
-  double jaccard;
+  double jaccard;  ///< exact Jaccard similarity (intersection / union) of the two sets, >= min_jaccard
   friend bool operator==(const jaccard_pair&, const jaccard_pair&) = default;
 };
 

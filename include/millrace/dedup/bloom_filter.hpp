@@ -113,7 +113,9 @@ class bloom_filter {
     return fresh;
   }
 
+  /// m: the size in bits (a multiple of 64, at least 64; 0 for a default-constructed filter).
   std::uint64_t bits() const { return m_; }
+  /// k: bits probed per item (by insert and contains).
   unsigned hashes() const { return k_; }
   /// The bit array's bytes (m / 8): all the memory the filter ever takes.
   std::size_t memory_bytes() const { return std::size_t(m_ / 8); }

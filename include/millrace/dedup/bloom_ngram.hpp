@@ -39,7 +39,7 @@ struct bloom_ngram_options {
   std::size_t ngram = 13;      ///< words per n-gram (bff's max n-gram size)
   std::size_t min_words = 5;   ///< paragraphs with fewer words are left alone (neither checked nor added); from min_words to ngram - 1 words a paragraph is one n-gram of all its words (bff's min n-gram size 5)
   double threshold = 0.8;      ///< duplicate when (n-grams found in the filter) / (n-grams) >= threshold
-  bloom_scope scope = bloom_scope::paragraph;
+  bloom_scope scope = bloom_scope::paragraph;  ///< what a duplicate removes: a paragraph or the document
   std::uint64_t expected_ngrams = 10'000'000;  ///< n, to size the filter (distinct n-grams it will hold)
   double false_positive_rate = 0.01;           ///< p at n items: m = ceil(-n ln p / ln^2 2) bits (12 MB at the defaults)
   std::size_t min_remaining_bytes = 1;         ///< as span_dedup_options: a document that lost paragraphs is dropped below this
@@ -146,6 +146,7 @@ struct atomic_bloom_counts {
 template <class T, class A, bool Ordered>
 class bloom_ngram_stage {
  public:
+  /// True for the unordered stage: mr::stage may then run process() on several batches at once.
   static constexpr bool parallel = !Ordered;
 
   /// `name` keys the annotations (annotate mode) and names the step in refusals.
@@ -156,6 +157,7 @@ class bloom_ngram_stage {
   }
   bloom_ngram_stage(const bloom_ngram_stage& o)
       : opts_(o.opts_), access_(o.access_), name_(o.name_), on_dropped_(o.on_dropped_), counts_(o.counts_),
+        // (the copy gets its own copy of the filter's bits; none when the source has not run a batch)
         filter_(o.filter_ ? std::make_unique<bloom_filter>(*o.filter_) : nullptr) {}
   bloom_ngram_stage& operator=(const bloom_ngram_stage&) = delete;
 
@@ -165,6 +167,8 @@ class bloom_ngram_stage {
     return *this;
   }
 
+  /// One batch: returns the documents kept, duplicate paragraphs cut (remove mode), or every document
+  /// with its annotations (annotate mode). Allocates the filter at the first call.
   std::vector<T> process(std::vector<T>&& batch) {
     std::call_once(allocated_, [this] {
       if (!filter_) filter_ = std::make_unique<bloom_filter>(bloom_filter::for_items(opts_.expected_ngrams, opts_.false_positive_rate));

@@ -23,7 +23,9 @@ class min_root_forest {
  public:
   explicit min_root_forest(std::uint64_t n = 0);
 
+  /// Makes n singleton sets 0 .. n - 1 (every node its own root), forgetting earlier unions.
   void reset(std::uint64_t n);
+  /// Number of nodes (ordinals 0 .. size() - 1).
   std::uint64_t size() const { return parent_.size(); }
 
   /// Path halving; parent[x] <= x always, so every step moves to a smaller ordinal.
@@ -37,8 +39,11 @@ class min_root_forest {
   void flatten();
   /// After flatten(): the smallest ordinal of i's component.
   std::uint64_t root(std::uint64_t i) const { return parent_[static_cast<std::size_t>(i)]; }
+  /// The parent of every node: after flatten(), roots()[i] == root(i).
   const std::vector<std::uint64_t>& roots() const { return parent_; }
+  /// Moves the parent array (the roots, after flatten()) out; reset() before using the forest again.
   std::vector<std::uint64_t> release() { return std::move(parent_); }
+  /// Bytes of the parent array (8 per node, by capacity).
   std::size_t memory_bytes() const { return parent_.capacity() * sizeof(std::uint64_t); }
 
  private:

@@ -11,7 +11,7 @@ namespace millrace::dedup {
 
 /// A candidate pair of documents, a < b (input indices).
 struct doc_edge {
-  std::uint32_t a, b;
+  std::uint32_t a, b;  ///< input indices of the two documents, a < b
   friend bool operator==(const doc_edge&, const doc_edge&) = default;
   friend auto operator<=>(const doc_edge&, const doc_edge&) = default;
 };

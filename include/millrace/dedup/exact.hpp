@@ -43,8 +43,11 @@ class digest_set {
  public:
   /// True if `d` was not in the set (and is now).
   bool insert(digest128 d);
+  /// True if `d` was inserted (the all-zero digest included).
   bool contains(digest128 d) const;
+  /// Distinct digests inserted (the all-zero digest counts once).
   std::size_t size() const { return size_; }
+  /// Bytes of the slot table: 16 per slot, the table doubling to stay at most 7/8 full.
   std::size_t memory_bytes() const { return slots_.size() * sizeof(digest128); }
 
  private:

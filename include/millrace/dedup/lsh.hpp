@@ -75,8 +75,8 @@ std::uint64_t band_key(std::span<const std::uint64_t> signature, std::size_t ban
 /// hashes, so two different bands values collide with probability 2^-64 per pair (verification,
 /// when on, drops such an edge like any other dissimilar pair).
 struct band_entry {
-  std::uint64_t key;
-  std::uint32_t doc;
+  std::uint64_t key;  ///< band_key() of the document's signature for this band
+  std::uint32_t doc;  ///< input index of the document
   friend auto operator<=>(const band_entry&, const band_entry&) = default;
   friend bool operator==(const band_entry&, const band_entry&) = default;
 };

@@ -26,9 +26,9 @@ enum class hash_family { mersenne61, fast32 };
 
 /// MinHash parameters: permutations, hash family and seed (the signature's definition).
 struct minhash_params {
-  std::size_t num_perm = 112;
-  std::uint64_t seed = 1;
-  hash_family family = hash_family::mersenne61;
+  std::size_t num_perm = 112;  ///< permutations: values per signature
+  std::uint64_t seed = 1;  ///< starts the splitmix64 stream that draws every permutation's parameters
+  hash_family family = hash_family::mersenne61;  ///< hash family of the permutations (see hash_family)
 };
 
 /// The signature value of an empty shingle set (every slot at the maximum).
@@ -43,7 +43,9 @@ class minhasher {
  public:
   explicit minhasher(minhash_params p = {});
 
+  /// Values per signature (params().num_perm).
   std::size_t num_perm() const { return p_.num_perm; }
+  /// The parameters the hasher was built with (they define its signatures).
   const minhash_params& params() const { return p_; }
 
   /// The i-th hash of one shingle hash, computed the plain way (128-bit arithmetic): the reference

@@ -34,10 +34,10 @@ enum class shingle_kind { word, character };
 
 /// Options of near dedup: threshold, shingles, MinHash and LSH parameters, normalization, signature check.
 struct near_dedup_options {
-  double threshold = 0.8;
-  std::size_t num_perm = 112;
-  std::size_t ngram = 5;
-  shingle_kind shingle = shingle_kind::word;
+  double threshold = 0.8;  ///< Jaccard similarity of a duplicate pair, in (0, 1]
+  std::size_t num_perm = 112;  ///< MinHash permutations: values per signature
+  std::size_t ngram = 5;  ///< shingle size, in words or characters (see shingle)
+  shingle_kind shingle = shingle_kind::word;  ///< word or character n-grams
   std::optional<lsh_params> lsh{};  ///< default: choose_lsh_params(threshold, num_perm)
   bool verify = false;            ///< drop candidate edges whose exact Jaccard is below threshold
   /// Drop candidate edges whose Jaccard estimated from b-bit sketches of the signatures is clearly
@@ -46,12 +46,13 @@ struct near_dedup_options {
   /// candidate pair of a bucket merges clusters). Not used with verify (exact, and stays exact).
   bool check_signatures = true;
   bool normalize = true;          ///< text::normalize (default options) before shingling
-  std::uint64_t seed = 1;
-  hash_family family = hash_family::mersenne61;
+  std::uint64_t seed = 1;  ///< MinHash seed (minhash_params::seed)
+  hash_family family = hash_family::mersenne61;  ///< MinHash hash family
 
   /// "datatrove": word 5-grams, 14 x 8 (num_perm 112); "nemo": char 24-grams, 20 x 13 (num_perm 260).
   static near_dedup_options preset(std::string_view name);
 
+  /// The banding in use: lsh if set, else choose_lsh_params(threshold, num_perm).
   lsh_params resolved_lsh() const;
 
   /// Module parameters (core/param.hpp), with their ranges and choices: threshold, num_perm,
@@ -115,13 +116,17 @@ class near_dedup_batch {
   near_dedup_batch& operator=(near_dedup_batch&&) noexcept;
   ~near_dedup_batch();
 
+  /// The options in effect (check_signatures is turned off when verify is on).
   const near_dedup_options& options() const { return o_; }
+  /// The LSH banding in use (options().resolved_lsh()).
   lsh_params lsh() const { return lsh_; }
+  /// Documents added so far.
   std::size_t size() const { return nonempty_.size(); }
 
   /// Appends documents numbered size(), size()+1, ... (in parallel on the current run's backend).
   void add(std::span<const std::string_view> texts);
 
+  /// One document, numbered size().
   void add(std::string_view text);
 
   /// Clusters every document added so far (documents with no shingles stay alone).

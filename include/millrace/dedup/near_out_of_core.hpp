@@ -109,9 +109,11 @@ struct out_of_core_options {
 struct stage_report {
   std::string name;           ///< sign, link, components, output
   bool resumed = false;       ///< taken from a previous run's stage output
-  bool finished = false;
-  double seconds = 0;
+  bool finished = false;  ///< the stage has ended (false in the on_stage call at its start)
+  double seconds = 0;  ///< wall-clock time of the stage (0 at its start and for a resumed stage)
   std::uint64_t records = 0;  ///< documents (sign, output), band entries (link), distinct edges (components)
+  /// Bytes the stage wrote: its sorter's spilled runs, or with a resume key its stage output files
+  /// (0 for the output stage).
   std::uint64_t bytes_spilled = 0;
   std::uint64_t peak_rss_bytes = 0;  ///< the process's peak resident memory during the stage
 };
@@ -120,9 +122,12 @@ struct stage_report {
 struct near_out_of_core_summary {
   std::uint64_t documents = 0, kept = 0;   ///< of this run's documents
   std::uint64_t index_documents = 0;      ///< in the reference index before this run (their ordinals come first)
+  /// Distinct candidate pairs from the LSH buckets (chain edges); of those, the pairs that passed the
+  /// signature check and verification (== candidates when both are off); extra (bucket head, member)
+  /// pairs that passed (check or verify only).
   std::uint64_t candidate_edges = 0, verified_edges = 0, head_edges = 0;
   std::uint64_t check_dropped = 0, verify_dropped = 0;  ///< pairs dropped by the signature check, by verification
-  std::vector<stage_report> stages;
+  std::vector<stage_report> stages;  ///< one report per stage, in the order they ran (resumed stages first)
 };
 
 /// Called once per record of the output pass, in input order: (record, cluster, kept), cluster =
@@ -182,9 +187,14 @@ class near_dedup_out_of_core {
   // Not closed (an error, an exception on the way): nothing of this run is kept.
   ~near_dedup_out_of_core();
 
+  /// The options in effect (check_signatures is turned off when verify is on).
   const near_dedup_options& options() const { return o_; }
+  /// The LSH banding in use (options().resolved_lsh()).
   lsh_params lsh() const { return lsh_; }
+  /// Where spill files and stage outputs go: tmp_dir/millrace-near-<resume_key>[-<index digest>]
+  /// with a resume key, else a fresh temporary directory; removed by close() and by an unclosed destructor.
   const std::filesystem::path& work_dir() const { return work_; }
+  /// Stage reports as the stages run; the document, kept and edge counts once cluster() has run.
   const near_out_of_core_summary& summary() const { return sum_; }
 
   /// Whether a stage ("sign", "link", "components") is complete (in this run or a resumed one).

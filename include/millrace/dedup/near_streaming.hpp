@@ -45,16 +45,22 @@ class near_streaming_index {
   /// The same from one options struct.
   explicit near_streaming_index(const near_streaming_options& o) : near_streaming_index(o.near, o.max_index_docs) {}
 
+  /// The near-dedup options the index was built with.
   const near_dedup_options& options() const { return o_; }
+  /// The LSH banding in use (options().resolved_lsh()).
   lsh_params lsh() const { return lsh_; }
+  /// Documents processed so far (the next document's global number).
   std::uint64_t seen() const { return seen_; }
+  /// Kept documents now in the index (at most max_index_docs when that is set).
   std::size_t index_size() const { return ring_.size(); }
+  /// Kept documents that have left the index to stay within max_index_docs.
   std::uint64_t evicted() const { return evicted_; }
 
   /// Documents get global numbers seen(), seen()+1, ...; cluster_out (resized to texts.size())
   /// receives for each its own number if kept, else the number of the kept document it duplicates.
   void process(std::span<const std::string_view> texts, std::vector<std::uint64_t>& cluster_out);
 
+  /// Documents kept and indexed so far; documents without shingles are kept too but not counted.
   std::uint64_t kept() const { return kept_; }
 
  private:

@@ -118,6 +118,8 @@ class exact_stage {
   using refusal = detail::accessor_refusal<A, In>;
   exact_stage(exact_options o, A access) : opts_(std::move(o)), access_(std::move(access)) {}
 
+  /// One batch: digests its texts in parallel, then returns the first occurrences in order (calling the
+  /// cluster callback, when set, for every record).
   std::vector<T> process(std::vector<T>&& batch) {
     if constexpr (positioned<T>)
       for (const T& r : batch) order_.check(r.position, "dedup.exact");
@@ -146,8 +148,11 @@ class exact_stage {
     on_cluster_ = std::move(cb);
     return *this;
   }
+  /// Records processed (each record's arrival index is the count before it).
   std::uint64_t seen() const { return seen_; }
+  /// Records kept: distinct digests seen.
   std::uint64_t kept() const { return set_.size(); }
+  /// Bytes of the digest set (the cluster callback's table not included).
   std::size_t memory_bytes() const { return set_.memory_bytes(); }
 
  private:
@@ -197,6 +202,7 @@ class near_stage {
   near_stage(near_dedup_options o, A access, cluster_callback<T> cb)
       : batch_(std::move(o)), access_(std::move(access)), on_cluster_(std::move(cb)) {}
 
+  /// One batch: signs its texts and holds its records until finish(); passes nothing on yet.
   std::vector<T> process(std::vector<T>&& batch) {
     if constexpr (positioned<T>)
       for (const T& r : batch) order_.check(r.position, "dedup.near");
@@ -206,6 +212,8 @@ class near_stage {
     return {};
   }
 
+  /// At the end of the stream: clusters every record held, calls the cluster callback for each, and
+  /// returns the survivors in input order.
   std::vector<T> finish() {
     result_ = batch_.finish();
     std::vector<T> out;
@@ -223,6 +231,7 @@ class near_stage {
 
   /// After a run with std::ref(stage): the clusters of that run (empty on a stage never run).
   const near_dedup_result& result() const { return result_; }
+  /// The LSH banding in use.
   lsh_params lsh() const { return batch_.lsh(); }
 
  private:
@@ -268,6 +277,8 @@ class near_streaming_stage {
   near_streaming_stage(near_dedup_options o, A access, std::size_t max_index_docs, cluster_callback<T> cb)
       : index_(std::move(o), max_index_docs), access_(std::move(access)), on_cluster_(std::move(cb)) {}
 
+  /// One batch: checks it against the index in input order and returns the records kept (calling the
+  /// cluster callback for every record).
   std::vector<T> process(std::vector<T>&& batch) {
     if constexpr (positioned<T>)
       for (const T& r : batch) order_.check(r.position, "dedup.near_streaming");
@@ -284,6 +295,7 @@ class near_streaming_stage {
     return out;
   }
 
+  /// The online index (seen(), kept(), evicted(), ...): read it after a run with std::ref(stage).
   const near_streaming_index& index() const { return index_; }
 
  private:

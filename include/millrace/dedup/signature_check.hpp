@@ -39,10 +39,12 @@ class signature_check {
   signature_check() = default;
   signature_check(std::size_t num_perm, double threshold, double z = default_z);
 
+  /// Bits kept from each signature value: 4 up to 128 permutations, 1 above.
   static std::size_t bits_for(std::size_t num_perm);
-  std::size_t bits() const { return bits_; }
+  std::size_t bits() const { return bits_; }  ///< bits per sketched value, bits_for(num_perm)
   std::size_t words() const { return words_; }            ///< 64-bit words per document
-  std::size_t bytes_per_document() const { return words_ * 8; }
+  std::size_t bytes_per_document() const { return words_ * 8; }  ///< sketch bytes per document (words() * 8)
+  /// Agreeing values (of num_perm) a pair needs to be kept: jaccard_floor() as an integer count.
   std::size_t min_matches() const { return min_matches_; }
   double jaccard_floor() const { return floor_; }          ///< estimates below this are dropped
 
@@ -52,6 +54,7 @@ class signature_check {
   /// How many of the k b-bit values agree.
   std::size_t matches(const std::uint64_t* a, const std::uint64_t* b) const;
 
+  /// True when the pair passes the check: matches(a, b) >= min_matches().
   bool keep(const std::uint64_t* a, const std::uint64_t* b) const;
 
   /// The estimate itself (for reports and tests).

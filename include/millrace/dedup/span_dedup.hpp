@@ -83,9 +83,9 @@ struct span_dedup_options {
 /// One piece of a text: a unit with the separator after it. [content_begin, content_end) is the
 /// unit without surrounding whitespace (empty for a blank piece, which is never a unit).
 struct text_piece {
-  std::uint32_t begin = 0, end = 0;
-  std::uint32_t content_begin = 0, content_end = 0;
-  bool blank() const { return content_begin == content_end; }
+  std::uint32_t begin = 0, end = 0;  ///< [begin, end): the piece's bytes, separator included
+  std::uint32_t content_begin = 0, content_end = 0;  ///< the unit without surrounding whitespace
+  bool blank() const { return content_begin == content_end; }  ///< no content: only whitespace (never a unit)
 };
 
 /// Cuts `text` into pieces (clears `out`) that cover it exactly, in order: removing pieces and
@@ -95,9 +95,11 @@ void split_pieces(std::string_view text, span_unit unit, std::vector<text_piece>
 /// The spans of one text, as split_pieces and span_dedup_options define them: digests[i] covers
 /// the non-blank pieces units[i .. i + span_length). Filled in parallel, decided in order.
 struct text_spans {
-  std::vector<text_piece> pieces;
+  std::vector<text_piece> pieces;  ///< the whole text, split_pieces(text, o.unit)
   std::vector<std::uint32_t> units;  ///< indices of the non-blank pieces
   std::vector<digest128> digests;    ///< one per window of span_length units
+  /// Splits `text` by o.unit and digests each window of o.span_length consecutive units (o.match
+  /// decides how a unit's text is compared); replaces what the struct held.
   void compute(std::string_view text, const span_dedup_options& o);
 };
 
@@ -186,6 +188,8 @@ class span_dedup_stage {
     return *this;
   }
 
+  /// One batch: spans are hashed in parallel, checked and added in input order; returns the records
+  /// with duplicate spans cut (annotate mode: unchanged, annotated), less the documents dropped.
   std::vector<T> process(std::vector<T>&& batch) {
     if constexpr (positioned<T>)
       for (const T& r : batch) order_.check(r.position, "dedup.spans");

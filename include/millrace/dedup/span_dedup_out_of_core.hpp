@@ -28,17 +28,17 @@ namespace millrace::dedup {
 
 /// One span of pass 1: 32 bytes on disk and in the sorter's budget (plus the slot: 64 in all).
 struct span_entry {
-  digest128 digest;
+  digest128 digest;  ///< the window's digest (as text_spans::digests)
   std::uint64_t ordinal = 0;  ///< the document's arrival index in the pass
   std::uint32_t window = 0;   ///< the window's index in its document
-  std::uint32_t unused = 0;
+  std::uint32_t unused = 0;  ///< padding to 32 bytes, always 0
 };
 
 /// A window to cut in pass 2.
 struct span_removal {
-  std::uint64_t ordinal = 0;
-  std::uint32_t window = 0;
-  std::uint32_t unused = 0;
+  std::uint64_t ordinal = 0;  ///< arrival index of the document (span_entry::ordinal)
+  std::uint32_t window = 0;  ///< index of the window to cut in that document
+  std::uint32_t unused = 0;  ///< padding to 16 bytes, always 0
 };
 
 namespace detail {
@@ -110,6 +110,7 @@ class span_dedup_out_of_core {
     return millrace::stage(remove_stage<detail::mutable_accessor_record<A>, A>{this, std::move(access), std::move(cb), {}}, std::move(name));
   }
 
+  /// Counts so far: spans and duplicate_spans from pass 1 and find_duplicates(), the others from pass 2.
   const span_dedup_counts& counts() const { return counts_; }
   /// The sorters' totals (runs written, bytes spilled, the largest buffer).
   const spill_stats& spill() const { return stats_; }

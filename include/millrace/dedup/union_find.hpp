@@ -21,6 +21,7 @@ class concurrent_union_find {
  public:
   explicit concurrent_union_find(std::size_t n);
 
+  /// Number of nodes (indices 0 .. size() - 1).
   std::size_t size() const { return parent_.size(); }
 
   /// Path halving with CAS: a node is only ever re-pointed to one of its ancestors (a smaller index),

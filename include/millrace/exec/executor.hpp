@@ -28,21 +28,25 @@ namespace millrace {
 ///   with_backend(ex, f) returns f() run with the executor's backend current
 template <class E>
 struct executor_traits {
+  /// The report's `executor` field: ex.name().
   static std::string name(const E& ex)
     requires requires { { ex.name() } -> std::convertible_to<std::string>; }
   {
     return std::string(ex.name());
   }
+  /// Threads the run uses (the report's `threads` field): ex.concurrency().
   static std::size_t concurrency(const E& ex)
     requires requires { { ex.concurrency() } -> std::convertible_to<std::size_t>; }
   {
     return ex.concurrency();
   }
+  /// Runs the lowered plan to its end: ex.execute(pl, tr).
   static void execute(const E& ex, detail::plan& pl, detail::progress_tracker& tr)
     requires requires { ex.execute(pl, tr); }
   {
     ex.execute(pl, tr);
   }
+  /// f() run with the executor's backend current: ex.with_backend(f).
   template <class F>
   static decltype(auto) with_backend(const E& ex, F&& f)
     requires requires { ex.with_backend(std::forward<F>(f)); }

@@ -12,7 +12,7 @@ namespace millrace {
 
 /// The reference executor: one thread, stages in order, batch by batch.
 struct serial_executor {
-  std::size_t batch_size = 1024;
+  std::size_t batch_size = 1024;  ///< records per batch the source fills (0 counts as 1)
 };
 
 /// The oneTBB executor (the default). Linear chains lower to tbb::parallel_pipeline, graphs with
@@ -28,8 +28,9 @@ struct cpu {
 struct progress {
   std::uint64_t records_in = 0;   ///< records produced by the source so far
   std::uint64_t records_out = 0;  ///< records consumed by sinks so far
-  std::chrono::duration<double> elapsed{};
+  std::chrono::duration<double> elapsed{};  ///< seconds since the run started (steady clock)
   bool finished = false;          ///< the last call of a run
+  /// Source records per second so far: records_in / elapsed (0 while elapsed is 0).
   double rate() const { return elapsed.count() > 0 ? double(records_in) / elapsed.count() : 0.0; }
 };
 
@@ -37,6 +38,7 @@ struct progress {
 struct run_options {
   /// Called from the source's thread at most every `progress_interval`, and once at the end.
   std::function<void(const progress&)> on_progress;
+  /// The least time between two calls (the first comes an interval after the start); default 200 ms.
   std::chrono::milliseconds progress_interval{200};
 };
 

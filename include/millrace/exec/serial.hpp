@@ -57,8 +57,12 @@ namespace millrace {
 /// serial_executor as an executor: every stage, chunk and sort on the calling thread.
 template <>
 struct executor_traits<serial_executor> {
+  /// "serial", in the run report.
   static std::string name(const serial_executor&) { return "serial"; }
+  /// Always 1: everything runs on the calling thread.
   static std::size_t concurrency(const serial_executor&) { return 1; }
+  /// Runs the plan segment by segment on the calling thread, one batch at a time, with the serial
+  /// backend current.
   static void execute(const serial_executor& ex, detail::plan& pl, detail::progress_tracker& tracker) {
     backend_scope scope(detail::the_serial_backend());
     const std::size_t bs = ex.batch_size ? ex.batch_size : 1;
@@ -66,6 +70,7 @@ struct executor_traits<serial_executor> {
       detail::run_segment_serial(src, stages, b, e, tr, first, bs);
     });
   }
+  /// f() run on the calling thread with the serial backend current.
   template <class F>
   static decltype(auto) with_backend(const serial_executor&, F&& f) {
     backend_scope scope(detail::the_serial_backend());

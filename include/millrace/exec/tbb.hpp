@@ -35,7 +35,10 @@ class tbb_backend final : public parallel_backend {
   tbb_backend(const tbb_backend&) = delete;
   tbb_backend& operator=(const tbb_backend&) = delete;
 
+  /// The arena's thread count (the constructor's `threads`, 1 when that was 0).
   std::size_t concurrency() const noexcept override { return threads_; }
+  /// tbb::parallel_for over [0, n) in blocked ranges of `grain` (0 counts as 1), run in the arena
+  /// with this backend current in each chunk; returns when all are done, rethrowing a chunk's exception.
   void for_chunks(std::size_t n, std::size_t grain, chunk_body body) const override;
 
   /// Runs f() inside the arena with this backend current; returns its result.
@@ -75,9 +78,15 @@ class tbb_backend final : public parallel_backend {
 /// when 0), that arena also running every parallel_for and parallel_sort of its stages.
 template <>
 struct executor_traits<cpu> {
+  /// "tbb", in the run report.
   static std::string name(const cpu&) { return "tbb"; }
+  /// cpu::threads, or oneTBB's default concurrency (all cores) when that is 0.
   static std::size_t concurrency(const cpu& ex);
+  /// Runs the plan segment by segment in a fresh arena: a linear segment on tbb::parallel_pipeline,
+  /// one with branches or async stages on a flow graph, with max_in_flight (0: 4 x threads) batches
+  /// in flight.
   static void execute(const cpu& options, detail::plan& pl, detail::progress_tracker& tracker);
+  /// f() run in a fresh arena of concurrency(ex) threads, that backend current.
   template <class F>
   static decltype(auto) with_backend(const cpu& ex, F&& f) {
     const tbb_backend backend(concurrency(ex));

@@ -55,7 +55,7 @@ enum class on_fail {
 /// Options of mr::filters::apply: drop or annotate, the exclusion output, the tally and the report name.
 template <class Rec>
 struct apply_options {
-  on_fail action = on_fail::drop;
+  on_fail action = on_fail::drop;  ///< drop failing records (the default) or keep all and annotate them
   /// The exclusion output: called with each dropped record, its filter's name and reason; calls
   /// are serialized (one at a time), in no set order across batches.
   std::function<void(excluded<Rec>&&)> exclusions{};
@@ -109,7 +109,9 @@ struct fresh_tally {
 
 /// The reason and filter of the first failing filter, in order, on one analyzed document.
 struct decision {
+  /// The failing filter's name and its reason; both empty when the document passes every filter.
   std::string_view filter, reason;
+  /// True when no filter failed (the reason is empty).
   bool keep() const { return reason.empty(); }
 };
 /// The first of the filters the record fails (filter and reason), or none; the drop-mode decision.
@@ -125,6 +127,7 @@ decision first_failure(const doc_stats& st, const F&... f) {
 template <class Rec, quality_filter... F>
 class filter_stage {
  public:
+  /// Tells mr::stage that batches may run on several threads at once.
   static constexpr bool parallel = true;
 
   explicit filter_stage(apply_options<Rec> opt, F... f) : opt_(std::move(opt)), filters_(std::move(f)...) {
@@ -134,6 +137,8 @@ class filter_stage {
             "mr::filters::apply: on_fail::annotate needs records with a `mr::filters::filter_result filter_result` member");
   }
 
+  /// Runs the filters on one batch and returns the records kept (with C4's rewritten text where it
+  /// applies); counts into the tallies and hands dropped records to the exclusion output.
   std::vector<Rec> process(std::vector<Rec>&& batch) {
     std::vector<std::pair<std::string, filter_tally::counts>> counts;
     std::apply([&](const auto&... f) { (counts.emplace_back(std::string(f.name), filter_tally::counts{}), ...); }, filters_);

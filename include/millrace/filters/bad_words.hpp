@@ -91,8 +91,11 @@ inline std::vector<std::string> load_bad_words(const std::string& path) {
 /// entry holding other symbols ("a$$") matches as a substring, ASCII case folded, with no
 /// letter or digit just before or after it (C4's \W boundaries).
 struct c4_bad_words {
+  /// The list, parsed once and shared by copies of the filter; null (or empty) matches nothing.
   std::shared_ptr<const detail::bad_word_index> index;
+  /// The list's language, a label only: matching does not depend on it.
   std::string language;
+  /// The filter's name in tallies, exclusion records and "<name>.hits" annotations.
   std::string name = "c4_bad_words";
 
   /// The filter for `words` (entries as load_bad_words returns them) in `language`.
@@ -129,6 +132,8 @@ struct c4_bad_words {
   /// Entries in use (lines that held no word are skipped).
   std::size_t size() const { return index ? index->size : 0; }
 
+  /// "c4_badwords" when the document holds an entry, "" when not; with `out` (annotate mode) it
+  /// counts every matching entry and writes the count as "hits".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     std::size_t hits = 0;

@@ -34,9 +34,11 @@ struct length_filter_params {
 };
 /// Bounds on a document's length. Reasons: too_few_chars, too_many_chars, too_few_words, ...
 struct length_filter {
-  length_filter_params params{};
-  std::string name = "length";
+  length_filter_params params{};  ///< the bounds; all unset by default (nothing is dropped)
+  std::string name = "length";    ///< name in tallies, exclusion records and "<name>.<stat>" annotations
 
+  /// Tests the bounds in order (chars, words, lines; min before max): the first violated one's
+  /// reason, "" when all hold. With `out` it tests all and writes "chars", "words", "lines".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto& p = params;
@@ -66,9 +68,11 @@ struct char_ratio_params {
 /// Character-class ratios. Reasons: letter_ratio, digit_ratio, symbol_ratio, whitespace_ratio,
 /// uppercase_ratio. An empty document has ratios 0.
 struct char_ratio_filter {
-  char_ratio_params params{};
-  std::string name = "char_ratio";
+  char_ratio_params params{};     ///< the bounds; all unset by default (nothing is dropped)
+  std::string name = "char_ratio"; ///< name in tallies, exclusion records and "<name>.<stat>" annotations
 
+  /// Tests the bounds in the order above: the first violated one's reason, "" when all hold.
+  /// With `out` it tests all and writes each ratio under its reason's name.
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto& p = params;
@@ -162,7 +166,7 @@ struct count_state {
 /// take(n): the first n records (in input order under an ordered executor, the default), then
 /// none. The source is still read to its end (the core has no early stop yet).
 struct take_op : millrace::detail::element_tag {
-  std::size_t n;
+  std::size_t n;  ///< records let through; the rest are dropped
   std::string name;
   static constexpr const char* kind = "take";
   using expects = generic_parameter;
@@ -184,8 +188,8 @@ inline take_op limit(std::size_t n, std::string name = "limit") { return {{}, n,
 /// The fragment must give back the record type it takes (filters, maps T -> T).
 template <class Chain>
 struct when_op : millrace::detail::element_tag {
-  Chain body;
-  bool on;
+  Chain body;  ///< the fragment, lowered into the pipeline only when `on`
+  bool on;     ///< false: the fragment is left out and records pass unchanged
   static constexpr const char* kind = "when";
   using expects = generic_parameter;
   template <class In>
@@ -211,8 +215,8 @@ auto when(bool flag, F&& fragment) {
 /// A serial stage: the map is written by one thread.
 template <class KeyFn, class Map>
 struct count_by_key_op : millrace::detail::element_tag {
-  KeyFn key;
-  Map* out;
+  KeyFn key;  ///< maps a record (const&) to the key it is counted under
+  Map* out;   ///< the caller's map the counts are added to (not owned)
   std::string name;
   static constexpr const char* kind = "count_by_key";
   using expects = generic_parameter;

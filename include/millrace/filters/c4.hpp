@@ -140,9 +140,13 @@ inline std::size_t count_sentences(std::string_view s) {
 /// C4 quality: line removal plus document rules. With `kept_text`, receives the kept lines
 /// joined by '\n' (when params.remove_lines and the document passes).
 struct c4_quality {
-  c4_quality_params params{};
-  std::string name = "c4_quality";
+  c4_quality_params params{};     ///< the rules; the defaults are datatrove's
+  std::string name = "c4_quality"; ///< name in tallies, exclusion records and "<name>.<stat>" annotations
 
+  /// Applies the line rules, then the document rules: "lorem_ipsum", "curly_bracket" or
+  /// "too_few_sentences" when the document fails, "" when it passes (then, with `kept_text` and
+  /// params.remove_lines, the kept lines are written there). With `out` it writes "lines_kept",
+  /// "lines_removed" and "sentences" (counted over the lines seen before a document rule failed).
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* kept_text = nullptr) const {
     detail::checker ck{name, out};
     const auto& p = params;

@@ -40,10 +40,12 @@ struct cld2_options {
 /// state between calls: thread-safe. The text is handed to CLD2 as it is (no copy), as plain
 /// text (no HTML tag scanning).
 struct cld2_detector {
-  cld2_options options{};
+  cld2_options options{};  ///< scoring and prefix settings (see cld2_options)
   /// CLD2's internal kCLDFlagFinish (cld2/internal/compact_lang_det_impl.h): no second pass.
   static constexpr int cld2_flag_finish = 1;
 
+  /// CLD2's top language for the first options.max_bytes bytes of `text`; score 0 when CLD2
+  /// cannot tell, or (with options.reliable_only) when it calls its guess unreliable.
   language_guess detect(std::string_view text) const {
     if (text.size() > options.max_bytes) text = text.substr(0, options.max_bytes);
     const CLD2::CLDHints hints{nullptr, nullptr, CLD2::UNKNOWN_ENCODING, CLD2::UNKNOWN_LANGUAGE};

@@ -22,15 +22,15 @@ namespace millrace::filters {
 /// A stretch of a record's text a step flagged: bytes [begin, end) and a score (Dolma's attribute
 /// spans [start, end, score]; the dedup steps' annotate mode writes the spans they would cut).
 struct scored_span {
-  std::uint64_t begin = 0, end = 0;
-  double score = 0;
+  std::uint64_t begin = 0, end = 0;  ///< byte offsets into the text, end exclusive
+  double score = 0;                  ///< the step's score for the span
   friend bool operator==(const scored_span&, const scored_span&) = default;
 };
 
 /// Written into a record by filters in annotate mode: every statistic a filter measured, named
 /// "<filter>.<statistic>", and for each filter the record fails, the reason it would be dropped.
 struct filter_result {
-  std::vector<std::pair<std::string, double>> scores;
+  std::vector<std::pair<std::string, double>> scores;  ///< ("<filter>.<statistic>", value), in write order
   std::vector<std::pair<std::string, std::string>> failures;  ///< (filter, reason)
   std::vector<std::pair<std::string, std::vector<scored_span>>> spans;  ///< ("<step>.<what>", spans)
 
@@ -62,15 +62,16 @@ struct filter_result {
       if (f == filter) return r;
     return {};
   }
+  /// True when no filter recorded a failure.
   bool passed_all() const { return failures.empty(); }
 };
 
 /// A record a filter dropped, with the filter's name and its reason (datatrove's reason strings).
 template <class Rec>
 struct excluded {
-  Rec record;
-  std::string filter;
-  std::string reason;
+  Rec record;          ///< the dropped record, moved out of the stream
+  std::string filter;  ///< name of the filter that dropped it
+  std::string reason;  ///< that filter's reason string
 };
 
 /// Per filter: records it saw, records it dropped (or, in annotate mode, would have dropped) and
@@ -97,6 +98,7 @@ class filter_tally {
     std::lock_guard lock(mu_);
     return filters_;
   }
+  /// The counts of one filter by name; all zero when no batch reported it.
   counts of(std::string_view filter) const {
     std::lock_guard lock(mu_);
     for (auto& [n, c] : filters_)

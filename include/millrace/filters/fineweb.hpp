@@ -23,7 +23,7 @@ struct fineweb_quality_params {
   bool line_punct_exclude_zero = false;  ///< a fraction of exactly 0 passes
   std::u32string_view stop_chars{};      ///< empty: datatrove's TERMINAL_PUNCTUATION (many scripts); e.g. U".!?"
   double short_line_thr = 0.67;          ///< max fraction of lines of <= short_line_length chars
-  std::size_t short_line_length = 30;
+  std::size_t short_line_length = 30;    ///< a line of at most this many code points ('\r' included) is short
   double char_duplicates_ratio = 0.01;   ///< max characters in duplicate lines / characters without '\n'
   double new_line_ratio = 0.3;           ///< max '\n' per token
   /// The tokens of new_line_ratio: millrace's (words + symbol tokens) or datatrove's English
@@ -33,9 +33,12 @@ struct fineweb_quality_params {
 
 /// FineWeb quality over the non-blank lines of the text (split on '\n').
 struct fineweb_quality {
-  fineweb_quality_params params{};
-  std::string name = "fineweb_quality";
+  fineweb_quality_params params{};     ///< the thresholds; the defaults are datatrove's
+  std::string name = "fineweb_quality"; ///< name in tallies, exclusions and "<name>.<stat>" annotations
 
+  /// Tests in order: "empty" (no non-blank line), "line_punct_ratio", "short_line_ratio",
+  /// "char_dup_ratio", "list_ratio"; returns the first failing reason, "" when all pass. With
+  /// `out` it tests all and writes each ratio under its reason's name.
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto& p = params;

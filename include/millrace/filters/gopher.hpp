@@ -25,15 +25,16 @@ namespace millrace::filters {
 
 /// Thresholds of gopher_quality; std::nullopt switches a test off (datatrove's None).
 struct gopher_quality_params {
-  std::optional<std::size_t> min_doc_words = 50;
-  std::optional<std::size_t> max_doc_words = 100000;
-  std::optional<double> min_avg_word_length = 3;
-  std::optional<double> max_avg_word_length = 10;
+  std::optional<std::size_t> min_doc_words = 50;         ///< fewer words: dropped (gopher_short_doc)
+  std::optional<std::size_t> max_doc_words = 100000;     ///< more words: dropped (gopher_long_doc)
+  std::optional<double> min_avg_word_length = 3;         ///< mean word length (code points) below: dropped
+  std::optional<double> max_avg_word_length = 10;        ///< mean word length (code points) above: dropped
   std::optional<double> max_symbol_word_ratio = 0.1;     ///< '#' per token, and ellipses per token
   std::optional<double> max_bullet_lines_ratio = 0.9;    ///< lines starting with • or -
   std::optional<double> max_ellipsis_lines_ratio = 0.3;  ///< lines ending with ... or …
   std::optional<double> min_alpha_words_ratio = 0.8;     ///< datatrove's max_non_alpha_words_ratio
   std::optional<std::size_t> min_stop_words = 2;         ///< distinct stop words present
+  /// The words min_stop_words counts, compared byte for byte (case-sensitive) with whole words.
   std::vector<std::string> stop_words = {"the", "be", "to", "of", "and", "that", "have", "with"};
   /// The words counted: millrace's (words; words + symbol tokens as the ratios' "tokens") or
   /// datatrove's English tokens (word count and mean length over tokens holding a character
@@ -44,8 +45,8 @@ struct gopher_quality_params {
 /// Gopher quality: word count and mean word length (over words), '#' and ellipsis per token,
 /// bullet and ellipsis-ending line fractions, fraction of tokens with a letter, stop words.
 struct gopher_quality {
-  gopher_quality_params params{};
-  std::string name = "gopher_quality";
+  gopher_quality_params params{};     ///< the thresholds; the defaults are datatrove's
+  std::string name = "gopher_quality"; ///< name in tallies, exclusion records and "<name>.<stat>" annotations
 
   /// The reason the document fails ("" when it passes). With `out`, every statistic is written
   /// as "gopher_quality.<stat>" and all tests run.
@@ -158,9 +159,12 @@ std::pair<std::size_t, std::size_t> find_duplicates(std::size_t n, Get get) {
 /// Gopher repetition: duplicate paragraphs and lines (by count and by characters), the share of
 /// the most frequent 2..4-gram, and the share of characters inside repeated 5..10-grams.
 struct gopher_repetition {
-  gopher_repetition_params params{};
-  std::string name = "gopher_repetition";
+  gopher_repetition_params params{};     ///< the thresholds; the defaults are datatrove's
+  std::string name = "gopher_repetition"; ///< name in tallies, exclusions and "<name>.<stat>" annotations
 
+  /// Tests paragraphs, then lines, then top n-grams, then duplicated n-grams (a fraction above
+  /// its threshold fails, with the test's name as reason, e.g. "dup_line_frac", "top_2_gram",
+  /// "duplicated_5_n_grams"); "" when all pass. With `out` it tests all and writes each fraction.
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto& p = params;

@@ -26,8 +26,8 @@ namespace millrace::filters {
 /// A detector's answer for one text: a language code ("en", "de", "zh-Hant", GlotLID's
 /// "eng_Latn") and a score in [0, 1] (what it means depends on the detector; see its header).
 struct language_guess {
-  std::string language;
-  double score = 0;
+  std::string language;  ///< the detector's code; empty from detected_language() when the filter did not run
+  double score = 0;      ///< in [0, 1], its meaning set by the detector (see its header)
 };
 
 /// Something that names the language of a text: `detect(text) const`, callable from several
@@ -70,9 +70,9 @@ class reason_pool {
 /// "<name>.score" and "<name>.<language>" (both the score) into filter_result in annotate mode.
 template <language_detector D>
 struct language_filter {
-  D detector;
-  language_options options{};
-  std::string name = "language";
+  D detector;                      ///< names each document's language (called from several threads)
+  language_options options{};      ///< languages kept and minimum score (read by the constructor too)
+  std::string name = "language";   ///< name in tallies, exclusion records and "<name>.<stat>" annotations
   /// It reads only the text: mr::filters::apply analyzes no record this filter drops.
   static constexpr bool text_only = true;
 
@@ -84,6 +84,9 @@ struct language_filter {
     set_text_ = "{" + set + "}";
   }
 
+  /// Detects st.text's language: "language X not in {..}" when `languages` is set and lacks it,
+  /// else "language score S < M" when the score is below min_score, else "" (kept). With `out`
+  /// it writes "<name>.score" and "<name>.<language>" (both the score) and any failure.
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     const language_guess g = detector.detect(st.text);
     if (out) {

@@ -94,8 +94,10 @@ struct non_alpha_numeric_params {
 };
 /// NonAlphaNumericFilter: 1 - (code points in [a-zA-Z0-9\n?!,.]) / code points; "" scores 1.
 struct non_alpha_numeric {
-  non_alpha_numeric_params params{};
-  std::string name = "alpha_numeric";
+  non_alpha_numeric_params params{};  ///< the threshold; NeMo's default unless set
+  std::string name = "alpha_numeric"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is above the threshold (an empty text scores 1); "" when kept;
+  /// with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto& m = st.ascii_marks;
@@ -111,8 +113,10 @@ struct numbers_params {
 };
 /// NumbersFilter: code points in [0-9] (regex's [[:digit:]] is ASCII) / code points; "" scores 1.
 struct numbers {
-  numbers_params params{};
-  std::string name = "numbers_ratio";
+  numbers_params params{};            ///< the threshold; NeMo's default unless set
+  std::string name = "numbers_ratio"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is above the threshold (an empty text scores 1); "" when kept;
+  /// with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const double s = st.chars ? detail::ratio(st.ascii_digits, st.chars) : 1.0;
@@ -127,8 +131,10 @@ struct urls_params {
 /// UrlsFilter: code points inside matches of NeMo's URL pattern / code points; "" scores 1.
 /// (The one NeMo test that reads the bytes again: a find() of "http" over the text.)
 struct urls {
-  urls_params params{};
-  std::string name = "urls_ratio";
+  urls_params params{};            ///< the threshold; NeMo's default unless set
+  std::string name = "urls_ratio"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is above the threshold (an empty text scores 1); "" when kept;
+  /// with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const double s = st.chars ? detail::ratio(millrace::filters::detail::nemo_url_chars(st.text), st.chars) : 1.0;
@@ -142,8 +148,10 @@ struct white_space_params {
 };
 /// WhiteSpaceFilter: code points among \t \n \r \b ' ' / code points (text not stripped); "" scores 1.
 struct white_space {
-  white_space_params params{};
-  std::string name = "white_space";
+  white_space_params params{};      ///< the threshold; NeMo's default unless set
+  std::string name = "white_space"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is above the threshold (an empty text scores 1); "" when kept;
+  /// with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto& m = st.ascii_marks;
@@ -159,8 +167,10 @@ struct parentheses_params {
 };
 /// ParenthesesFilter: code points among { } [ ] ( ) ⟨ ⟩ / code points; "" scores 1.
 struct parentheses {
-  parentheses_params params{};
-  std::string name = "parentheses_ratio";
+  parentheses_params params{};            ///< the threshold; NeMo's default unless set
+  std::string name = "parentheses_ratio"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is above the threshold (an empty text scores 1); "" when kept;
+  /// with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto& m = st.ascii_marks;
@@ -179,8 +189,10 @@ struct symbols_to_words_params {
 /// SymbolsToWordsFilter: words that are an ellipsis mark ("...", "[...]", "…", "(...)", "[…]",
 /// "-»") or whose runs of '#' outnumber half their code points ("#", "#a#"; not "##") / words.
 struct symbols_to_words {
-  symbols_to_words_params params{};
-  std::string name = "symbol_to_word";
+  symbols_to_words_params params{};    ///< the threshold; NeMo's default unless set
+  std::string name = "symbol_to_word"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is above the threshold or there is no word; "" when kept; with
+  /// `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const std::size_t n = st.ws_tokens.size();
@@ -212,8 +224,10 @@ struct word_count_params {
 };
 /// WordCountFilter: whitespace tokens within [min_words, max_words]. Reasons: word_count_below, word_count_above.
 struct word_count {
-  word_count_params params{};
-  std::string name = "word_count";
+  word_count_params params{};      ///< the bounds; NeMo's defaults unless set
+  std::string name = "word_count"; ///< name in tallies and of the "<name>.score" annotation
+  /// "word_count_below" / "word_count_above" when the token count is outside the bounds, "" when kept; with
+  /// `out` it writes the count as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const std::size_t n = st.ws_tokens.size();
@@ -232,8 +246,10 @@ struct mean_word_length_params {
 /// MeanWordLengthFilter: mean code points per whitespace token, within [min, max]. Reasons:
 /// mean_word_length_below, mean_word_length_above (and the first for a document without words).
 struct mean_word_length {
-  mean_word_length_params params{};
-  std::string name = "mean_word_length";
+  mean_word_length_params params{};      ///< the bounds; NeMo's defaults unless set
+  std::string name = "mean_word_length"; ///< name in tallies and of the "<name>.score" annotation
+  /// "mean_word_length_below" / "mean_word_length_above" when the mean is outside the bounds (no word:
+  /// below), "" when kept; with `out` it writes the mean as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const std::size_t n = st.ws_tokens.size();
@@ -253,8 +269,10 @@ struct long_word_params {
 };
 /// LongWordFilter (C4): the longest whitespace token, in code points.
 struct long_word {
-  long_word_params params{};
-  std::string name = "max_word_length";
+  long_word_params params{};            ///< the threshold; NeMo's default unless set
+  std::string name = "max_word_length"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the longest token is longer than the threshold or there is no token; ""
+  /// when kept. With `out` it writes the longest length as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     std::size_t longest = 0;
@@ -269,8 +287,10 @@ struct words_without_alphabets_params {
 };
 /// WordsWithoutAlphabetsFilter (Gopher): whitespace tokens holding a letter / tokens.
 struct words_without_alphabets {
-  words_without_alphabets_params params{};
-  std::string name = "words_without_alphabets";
+  words_without_alphabets_params params{};      ///< the threshold; NeMo's default unless set
+  std::string name = "words_without_alphabets"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is below the threshold or there is no word; "" when kept; with
+  /// `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const std::size_t n = st.ws_tokens.size();
@@ -290,8 +310,10 @@ struct common_english_words_params {
 };
 /// CommonEnglishWordsFilter: occurrences of the listed words among the whitespace tokens.
 struct common_english_words {
-  common_english_words_params params{};
-  std::string name = "common_english_words";
+  common_english_words_params params{};      ///< the word list and minimum count; NeMo's defaults unless set
+  std::string name = "common_english_words"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the listed words occur fewer than min_num_common_words times; "" when kept.
+  /// With `out` it writes the count (capped when stop_at_false) as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto& p = params;
@@ -317,8 +339,10 @@ struct punctuation_params {
 };
 /// PunctuationFilter (C4): non-blank lines not ending (stripped) in . ? ! " ' / non-blank lines.
 struct punctuation {
-  punctuation_params params{};
-  std::string name = "punctuation";
+  punctuation_params params{};      ///< the threshold; NeMo's default unless set
+  std::string name = "punctuation"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is above the threshold or there is no non-blank line; "" when kept;
+  /// with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     std::size_t without = 0;
@@ -338,8 +362,10 @@ struct ellipsis_params {
 /// EllipsisFilter (C4): non-blank lines ending (stripped, lower case) in "...", "[...]", "…",
 /// "(...)", "[…]", "-»" or "read more" / non-blank lines.
 struct ellipsis {
-  ellipsis_params params{};
-  std::string name = "ellipsis";
+  ellipsis_params params{};      ///< the threshold; NeMo's default unless set
+  std::string name = "ellipsis"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is above the threshold or there is no non-blank line; "" when kept;
+  /// with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     std::size_t ends = 0;
@@ -369,8 +395,10 @@ struct bullets_params {
 /// BulletsFilter (Gopher): non-blank lines starting (stripped) with one of NeMo's 12 bullets
 /// (• ‣ ⁃ ⁌ ⁍ ∙ ○ ● ◘ ◦ ⦾ ⦿; not '-' or '*') / non-blank lines.
 struct bullets {
-  bullets_params params{};
-  std::string name = "bullet_ratio";
+  bullets_params params{};           ///< the threshold; NeMo's default unless set
+  std::string name = "bullet_ratio"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is above the threshold or there is no non-blank line; "" when kept;
+  /// with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     static constexpr std::string_view marks[] = {"\u2022", "\u2023", "\u2043", "\u204c", "\u204d", "\u2219",
@@ -396,8 +424,10 @@ struct repeated_lines_params {
 };
 /// RepeatedLinesFilter (Gopher): distinct non-blank lines / non-blank lines (lines compared raw).
 struct repeated_lines {
-  repeated_lines_params params{};
-  std::string name = "repeated_lines";
+  repeated_lines_params params{};      ///< the threshold; NeMo's default unless set
+  std::string name = "repeated_lines"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is below the threshold or there is no non-blank line; "" when kept;
+  /// with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     detail::unique_counter c(st.lines.size());
@@ -413,8 +443,10 @@ struct repeated_lines_by_char_params {
 };
 /// RepeatedLinesByCharFilter (Gopher): code points of the distinct non-blank lines / of all of them.
 struct repeated_lines_by_char {
-  repeated_lines_by_char_params params{};
-  std::string name = "repeated_lines_char";
+  repeated_lines_by_char_params params{};   ///< the threshold; NeMo's default unless set
+  std::string name = "repeated_lines_char"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is below the threshold or the non-blank lines hold no code point;
+  /// "" when kept; with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     detail::unique_counter c(st.lines.size());
@@ -432,8 +464,10 @@ struct repeated_paragraphs_params {
 };
 /// RepeatedParagraphsFilter (Gopher): distinct pieces of text.split("\n\n") / pieces (empty ones count).
 struct repeated_paragraphs {
-  repeated_paragraphs_params params{};
-  std::string name = "repeated_paragraphs";
+  repeated_paragraphs_params params{};      ///< the threshold; NeMo's default unless set
+  std::string name = "repeated_paragraphs"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is below the threshold; "" when kept. With `out` it writes the
+  /// score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     detail::unique_counter c(st.lines.size());
@@ -450,8 +484,10 @@ struct repeated_paragraphs_by_char_params {
 };
 /// RepeatedParagraphsByCharFilter (Gopher): code points of the distinct paragraphs / of all of them.
 struct repeated_paragraphs_by_char {
-  repeated_paragraphs_by_char_params params{};
-  std::string name = "repeated_paragraphs_char";
+  repeated_paragraphs_by_char_params params{};   ///< the threshold; NeMo's default unless set
+  std::string name = "repeated_paragraphs_char"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is below the threshold or the paragraphs hold no code point; ""
+  /// when kept; with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     detail::unique_counter c(st.lines.size());
@@ -497,8 +533,10 @@ struct boilerplate_string_params {
 /// BoilerPlateStringFilter (C4): paragraphs holding a policy phrase ("terms of use", "privacy
 /// policy", cookie notices; ASCII case folded) / paragraphs; "lorem ipsum" anywhere scores 1.
 struct boilerplate_string {
-  boilerplate_string_params params{};
-  std::string name = "boilerplate_string_ratio";
+  boilerplate_string_params params{};            ///< the threshold; NeMo's default unless set
+  std::string name = "boilerplate_string_ratio"; ///< NeMo's name: the failure reason and "<name>.score" key
+  /// Fails (reason `name`) when the score is above the threshold (lorem ipsum scores 1); "" when kept;
+  /// with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto& m = detail::boilerplate_phrases();
@@ -530,13 +568,15 @@ struct repeating_top_ngrams_params {
 /// of the most frequent word n-gram (words joined by ' ') takes away / code points; fewer than
 /// n words scores 1. Ties go to the n-gram seen first (NeMo: Python's set order).
 struct repeating_top_ngrams {
-  repeating_top_ngrams_params params{};
-  std::string name;
+  repeating_top_ngrams_params params{}; ///< n and the threshold
+  std::string name;                     ///< reason and "<name>.score" key; NeMo's name by default
 
   /// NeMo's name "repeating_top_{n}grams" when `name` is empty.
   explicit repeating_top_ngrams(repeating_top_ngrams_params p = {}, std::string name = "")
       : params(p), name(name.empty() ? fmt::format("repeating_top_{}grams", p.n) : std::move(name)) {}
 
+  /// Fails (reason `name`) when the score is above the threshold (fewer than n tokens: score 1); "" when
+  /// kept; with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto n = std::size_t(std::max(params.n, 1));
@@ -576,13 +616,15 @@ struct repeating_duplicate_ngrams_params {
 /// earlier one (each word counted once, plus the spaces between covered words, as NeMo counts
 /// them) / code points; fewer than n words scores 1.
 struct repeating_duplicate_ngrams {
-  repeating_duplicate_ngrams_params params{};
-  std::string name;
+  repeating_duplicate_ngrams_params params{}; ///< n and the threshold
+  std::string name;                           ///< reason and "<name>.score" key; NeMo's name by default
 
   /// NeMo's name "repeating_dup_{n}gram" when `name` is empty.
   explicit repeating_duplicate_ngrams(repeating_duplicate_ngrams_params p = {}, std::string name = "")
       : params(p), name(name.empty() ? fmt::format("repeating_dup_{}gram", p.n) : std::move(name)) {}
 
+  /// Fails (reason `name`) when the score is above the threshold (fewer than n tokens: score 1); "" when
+  /// kept; with `out` it writes the score as "<name>.score".
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto n = std::size_t(std::max(params.n, 1));

@@ -32,14 +32,14 @@ enum class pii_action {
 
 /// The PII filter's parameters (defaults in the comments; the kinds and checks in `detect`).
 struct pii_params {
-  pii_action action = pii_action::redact;
-  pii_detect_options detect{};
-  std::string email_token = "<EMAIL>";
-  std::string ip_token = "<IP_ADDRESS>";  ///< IPv4 and IPv6
-  std::string phone_token = "<PHONE>";
-  std::string card_token = "<CREDIT_CARD>";
-  std::string iban_token = "<IBAN>";
-  std::string ssn_token = "<SSN>";
+  pii_action action = pii_action::redact;   ///< on a match: redact (default), drop the record or annotate
+  pii_detect_options detect{};              ///< the kinds looked for and their extra checks
+  std::string email_token = "<EMAIL>";      ///< an e-mail address is redacted to this
+  std::string ip_token = "<IP_ADDRESS>";    ///< an IPv4 or IPv6 address is redacted to this
+  std::string phone_token = "<PHONE>";      ///< a phone number is redacted to this
+  std::string card_token = "<CREDIT_CARD>"; ///< a card number is redacted to this
+  std::string iban_token = "<IBAN>";        ///< an IBAN is redacted to this
+  std::string ssn_token = "<SSN>";          ///< a US social security number is redacted to this
 };
 
 /// The PII filter: the patterns are compiled once when it is built (copies share them) and
@@ -56,6 +56,7 @@ class pii_filter {
   /// It reads only the text: mr::filters::apply runs it without analyzing the text for it.
   static constexpr bool text_only = true;
 
+  /// The parameters it was built with (read-only: the patterns were compiled from them).
   const pii_params& params() const { return params_; }
 
   /// The matches in `text`, in order, not overlapping.
@@ -76,6 +77,7 @@ class pii_filter {
   }
   std::string redact(std::string_view text) const { return redact(text, find(text)); }
 
+  /// The token a match of kind `k` is redacted to (params' *_token; IPv4 and IPv6 share ip_token).
   const std::string& token(pii_kind k) const {
     switch (k) {
       case pii_kind::email: return params_.email_token;
@@ -120,6 +122,7 @@ class pii_filter {
     return check_text(st.text, out, rewritten);
   }
 
+  /// The reason a record with a first match of kind `k` fails with: "contains_<kind>".
   static std::string_view reason(pii_kind k) {
     constexpr std::array<std::string_view, pii_kind_count> r{"contains_email", "contains_ipv4",        "contains_ipv6",
                                                              "contains_phone", "contains_credit_card", "contains_iban",
@@ -136,7 +139,7 @@ class pii_filter {
 /// apply's one scan: it reads only the bytes).
 template <class Rec>
 struct pii_options {
-  pii_params params{};
+  pii_params params{};  ///< the filter's action, detection options and tokens
   /// Records dropped (action drop), with the filter's name and reason; calls are serialized.
   std::function<void(excluded<Rec>&&)> exclusions{};
   /// Records in / with PII ("dropped", in every action) / reasons per kind; the caller keeps it.

@@ -23,37 +23,38 @@ namespace millrace::filters {
 /// and digits, and , . between digits, as in "don't", "3.14", "1,000"), or one Han ideograph or
 /// Hiragana character. Offsets are bytes into the text; `chars` counts code points.
 struct word_span {
-  std::uint32_t begin = 0, size = 0, chars = 0;
+  std::uint32_t begin = 0, size = 0, chars = 0;  ///< byte offset, bytes, code points
   bool alpha = false;  ///< holds at least one letter (L*), as Python's str.isalpha on a character
 };
 
 /// A line: the text between two '\n' (a '\r' before the '\n' stays in the line, as in
 /// str.split("\n")); the text after a final '\n' is a last, empty line.
 struct line_span {
-  std::uint32_t begin = 0, size = 0, chars = 0;
+  std::uint32_t begin = 0, size = 0, chars = 0;  ///< byte offset, bytes, code points ('\n' excluded)
   std::uint32_t strip_begin = 0, strip_size = 0;  ///< the line without leading/trailing whitespace (str.strip())
   std::uint32_t first_word = 0, n_words = 0;      ///< its words: st.words[first_word, +n_words)
   std::uint32_t ws_tokens = 0;                    ///< whitespace-separated tokens (str.split())
   std::uint32_t max_ws_token_chars = 0;           ///< the longest of them, in code points
+  /// True when the line holds only whitespace (or nothing).
   bool blank() const { return strip_size == 0; }
 };
 
 /// A whitespace-separated token (Python's str.split(): NeMo Curator's English "word"): a maximal
 /// run of code points that are not whitespace (str.isspace(): White_Space and U+001C..U+001F).
 struct token_span {
-  std::uint32_t begin = 0, size = 0, chars = 0;
+  std::uint32_t begin = 0, size = 0, chars = 0;  ///< byte offset, bytes, code points
   bool alpha = false;  ///< holds a letter (L*, ideographs included)
   bool hash = false;   ///< holds a '#'
 };
 
 /// A paragraph: the stripped text cut at runs of two or more '\n' (re.split(r"\n{2,}")).
 struct paragraph_span {
-  std::uint32_t begin = 0, size = 0, chars = 0;
+  std::uint32_t begin = 0, size = 0, chars = 0;  ///< byte offset, bytes, code points
 };
 
 /// Everything the filters measure, from one pass over the text (see analyze()).
 struct doc_stats {
-  std::string_view text;
+  std::string_view text;          ///< the analyzed text, not owned (it must outlive the stats)
   std::size_t chars = 0;          ///< code points, '\n' included (Python's len(text))
   std::size_t newlines = 0;       ///< '\n' bytes
   std::size_t hashes = 0;         ///< '#'
@@ -70,14 +71,19 @@ struct doc_stats {
   /// Each ASCII code point that is not a letter or digit (spaces, controls, punctuation), by value.
   std::array<std::uint32_t, 128> ascii_marks{};
   std::vector<token_span> ws_tokens;  ///< whitespace-separated tokens, in order
-  std::vector<word_span> words;
-  std::vector<line_span> lines;
-  std::vector<paragraph_span> paragraphs;
+  std::vector<word_span> words;            ///< words (see word_span), in order
+  std::vector<line_span> lines;            ///< lines split on '\n', in order; at least one
+  std::vector<paragraph_span> paragraphs;  ///< paragraphs, in order; an all-blank text has one empty one
 
+  /// The text of words[i].
   std::string_view word(std::size_t i) const { return text.substr(words[i].begin, words[i].size); }
+  /// The text of lines[i] (a trailing '\r' kept).
   std::string_view line(std::size_t i) const { return text.substr(lines[i].begin, lines[i].size); }
+  /// The text of lines[i] without its leading and trailing whitespace.
   std::string_view stripped_line(std::size_t i) const { return text.substr(lines[i].strip_begin, lines[i].strip_size); }
+  /// The text of paragraphs[i].
   std::string_view paragraph(std::size_t i) const { return text.substr(paragraphs[i].begin, paragraphs[i].size); }
+  /// The text of ws_tokens[i].
   std::string_view ws_token(std::size_t i) const { return text.substr(ws_tokens[i].begin, ws_tokens[i].size); }
   /// Tokens as a word tokenizer with punctuation tokens counts them (datatrove's NLTK words).
   std::size_t tokens() const { return words.size() + symbol_tokens; }

@@ -36,7 +36,7 @@ struct unicode_cleanup_options {
   bool remove_joiners = false;
   /// Bidirectional marks and controls: U+200E, U+200F, U+061C, U+202A-U+202E, U+2066-U+2069.
   bool remove_bidi = false;
-  invalid_utf8 invalid = invalid_utf8::replace;
+  invalid_utf8 invalid = invalid_utf8::replace;  ///< replace (default) or drop ill-formed UTF-8
   std::string replacement = "\xEF\xBF\xBD";  ///< U+FFFD
   /// A high and a low surrogate, each UTF-8-encoded (CESU-8, "\\ud83d\\ude00" decoded leniently),
   /// become the code point they encode (U+1F600) instead of two replacements.

@@ -73,8 +73,8 @@ struct url_rules {
   /// Files of banned words / soft-banned words / banned subwords: one entry per line; blank lines
   /// and text from '#' on are ignored ('#' cannot be part of a normalized entry).
   std::vector<std::string> banned_word_files{};
-  std::vector<std::string> soft_banned_word_files{};
-  std::vector<std::string> banned_subword_files{};
+  std::vector<std::string> soft_banned_word_files{};  ///< files of soft-banned words, in that format
+  std::vector<std::string> banned_subword_files{};    ///< files of banned subwords, in that format
 };
 
 namespace detail {
@@ -294,9 +294,11 @@ class url_blocklist {
   std::size_t substrings() const { return substrings_.size(); }
   /// Allowed domains held.
   std::size_t allowed_domains() const { return allowed_.size(); }
-  /// Distinct banned words / soft-banned words / banned subwords held (normalized).
+  /// Distinct banned words held (normalized).
   std::size_t banned_words() const { return banned_.size(); }
+  /// Distinct soft-banned words held (normalized).
   std::size_t soft_banned_words() const { return soft_.size(); }
+  /// Distinct banned subwords held (normalized).
   std::size_t banned_subwords() const { return subwords_.size(); }
 
  private:
@@ -390,7 +392,7 @@ class url_blocklist {
 /// The options of mr::filters::url_filter<Rec> (defaults in the comments).
 template <class Rec>
 struct url_filter_options {
-  url_rules rules{};
+  url_rules rules{};  ///< the lists; url_filter reads and compiles them when it is called
   /// The record's URL; empty: the record's `url` member.
   std::function<std::string_view(const Rec&)> url_of{};
   /// A record with an empty URL fails with reason "missing_url" (false: it passes).

@@ -34,7 +34,9 @@ class byte_source {
   byte_source& operator=(const byte_source&) = delete;
   ~byte_source();
 
+  /// The path as given ("-": standard input); errors name the input by it.
   const std::string& name() const { return name_; }
+  /// The input is zstd or gzip (by magic number or extension), decompressed as it is read.
   bool compressed() const { return zstd_ || gzip_; }
   /// The input is gzip (by its magic number, or a .gz name).
   bool gzip() const { return gzip_; }

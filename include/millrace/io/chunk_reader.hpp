@@ -48,7 +48,7 @@ struct text_chunk {
   std::uint64_t file_bytes = 0;   ///< bytes taken from the file for this chunk (progress)
   /// Limits the parsers apply to lines that fit in a chunk (the reader handles longer ones).
   std::size_t max_line_bytes = std::size_t(64) << 20;
-  std::size_t reject_prefix_bytes = 4096;
+  std::size_t reject_prefix_bytes = 4096;  ///< bytes of a bad line kept for the rejects file
 };
 
 /// Reads a list of input ranges (whole files, or the byte ranges partition_inputs makes) in order.
@@ -61,8 +61,11 @@ class chunk_reader {
       : chunk_reader(whole_files(files), opt, std::move(skip)) {}
   chunk_reader(std::vector<input_range> ranges, chunk_options opt, std::vector<bool> skip = {});
 
+  /// The file of each range, in range order (a file cut into several ranges repeats).
   const std::vector<std::filesystem::path>& files() const { return files_; }
+  /// The ranges read, in order.
   const std::vector<input_range>& ranges() const { return ranges_; }
+  /// Bytes taken from the files so far (compressed bytes for .zst): the sum of the chunks' file_bytes.
   std::uint64_t file_bytes() const { return total_file_bytes_; }
 
   /// Reads range i of the list alone from now on (next() returns false at its end), keeping the
@@ -72,6 +75,7 @@ class chunk_reader {
   /// Next chunk; false when every file is done.
   bool next(text_chunk& c);
 
+  /// One whole-file range per path, its input index the path's index in the list.
   static std::vector<input_range> whole_files(const std::vector<std::filesystem::path>& files);
 
  private:
@@ -132,6 +136,8 @@ class prefetching_chunk_reader {
   prefetching_chunk_reader& operator=(const prefetching_chunk_reader&) = delete;
   ~prefetching_chunk_reader();
 
+  /// Next chunk, the same as chunk_reader::next would give; false when every file is done. An error
+  /// of the reading thread is rethrown here, after the chunks read before it.
   bool next(text_chunk& c);
 
  private:

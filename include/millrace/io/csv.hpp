@@ -20,8 +20,8 @@ namespace millrace::io {
 
 /// CSV dialect and checks: delimiter, quote, header row, record width, blank lines, UTF-8.
 struct csv_options {
-  char delimiter = ',';
-  char quote = '"';
+  char delimiter = ',';  ///< field separator
+  char quote = '"';  ///< quotes a field that may hold delimiters and newlines; doubled inside it
   bool header = true;             ///< the first record names the columns (header())
   bool check_width = true;        ///< every record has as many fields as the header (or first record)
   bool skip_blank_lines = true;   ///< an empty line carries no field; RFC 4180 has no blank records
@@ -34,7 +34,9 @@ class csv_reader {
  public:
   explicit csv_reader(const std::filesystem::path& file, csv_options opt = {});
 
+  /// The header row's fields; empty when csv_options::header is off or the file is empty.
   const std::vector<std::string>& header() const { return header_; }
+  /// Name of the file being read, as given.
   const std::string& file() const { return in_->name(); }
   /// Line on which the last returned (or rejected) record started, 1-based.
   std::size_t line() const { return record_line_; }

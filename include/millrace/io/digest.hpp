@@ -20,7 +20,9 @@ namespace millrace::io {
 class digest128_hasher {
  public:
   digest128_hasher() { reset(); }
+  /// Starts over, as if no byte had been given.
   void reset() { XXH3_128bits_reset(&st_); }
+  /// Adds the bytes of `s` to the digest.
   void update(std::string_view s) { XXH3_128bits_update(&st_, s.data(), s.size()); }
   /// The digest of the bytes so far.
   millrace::digest128 value() const {

@@ -28,8 +28,8 @@ template <class T, class M>
 struct field_binding {
   using record_type = T;   ///< the type whose member it binds
   using member_type = M;   ///< the member's type
-  std::string_view name;
-  M T::*member;
+  std::string_view name;  ///< the JSON (or CSV) field name
+  M T::*member;  ///< the bound member of T
 };
 
 /// Binds a JSON/CSV field name to a member of the record type (for read_jsonl/write_jsonl).

@@ -21,11 +21,13 @@ namespace millrace::io {
 /// file's decompressed bytes. A whole file is {begin 0, end whole_file}; partition_inputs hands
 /// out sub-ranges of uncompressed files only (a zstd stream cannot start mid-file).
 struct input_range {
+  /// The end of a whole-file range: no upper bound.
   static constexpr std::uint64_t whole_file = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t input = 0;          ///< index of the file in the sorted, expanded input list (record_position::input)
-  std::filesystem::path file;
+  std::filesystem::path file;  ///< the file's path
   std::uint64_t begin = 0;          ///< first byte (a line starting before it belongs to the range before)
   std::uint64_t end = whole_file;   ///< one past the last byte a line of this range may start at
+  /// True for a whole file: begin 0 and end whole_file.
   bool whole() const { return begin == 0 && end == whole_file; }
   friend bool operator==(const input_range&, const input_range&) = default;
 };

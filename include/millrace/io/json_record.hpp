@@ -21,7 +21,7 @@ namespace millrace::io {
 struct json_record {
   std::string raw;            ///< the line exactly as read but its '\n' (a CR before it stays); a valid JSON object
   std::string file;           ///< provenance: input file and 1-based line (0: not known, a part that starts mid-file)
-  std::size_t line = 0;
+  std::size_t line = 0;  ///< 1-based line number in file; 0: not known
   std::uint32_t input = 0;    ///< index of the file in the expanded input list (resume uses it)
   /// The record's place in the run's order: {input, byte offset of the line in the decompressed
   /// file}; the same for any thread count, batch size and partitioning of the input.

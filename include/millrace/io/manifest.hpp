@@ -27,7 +27,7 @@ namespace millrace::io {
 /// One output shard in the manifest: file, records, bytes and xxh3-128 digests.
 struct shard_info {
   std::string file;              ///< name inside the output directory
-  std::uint64_t records = 0;
+  std::uint64_t records = 0;  ///< records in the shard
   std::uint64_t bytes = 0;       ///< uncompressed content bytes
   std::uint64_t file_bytes = 0;  ///< bytes on disk
   std::string xxh3_128;          ///< digest of the file's bytes (xxhsum -H2 <file>)
@@ -36,10 +36,10 @@ struct shard_info {
 
 /// One input of a resumable job: done once all its records have reached the sink.
 struct input_info {
-  std::uint32_t index = 0;
+  std::uint32_t index = 0;  ///< the input's index in the expanded input list (record_position::input)
   std::string path;              ///< empty when no record of it reached the sink
   std::uint64_t records = 0;     ///< records written for it
-  std::vector<shard_info> shards;
+  std::vector<shard_info> shards;  ///< its shards, in the order they were written
 };
 
 /// An output directory's manifest.json: whether the run completed, its shards, and per input when resumable.
@@ -52,6 +52,7 @@ struct manifest {
   /// created), so that clean-up never touches a file no millrace run wrote.
   std::vector<std::string> owned;
 
+  /// Records of all shards (the sum of their records).
   std::uint64_t records() const;
 
   /// Deterministic text (no time stamps): a resumed run writes the same bytes as an uninterrupted one.
@@ -60,6 +61,8 @@ struct manifest {
   /// Written atomically (atomic_file): readers see the old manifest or the new one, never a part.
   void save(const std::filesystem::path& file, durability d = durability::fsync) const;
 
+  /// Reads a manifest; nullopt when the file does not exist. Throws input_error when it is not a
+  /// millrace manifest ("format": "millrace-manifest-1") or is malformed.
   static std::optional<manifest> load(const std::filesystem::path& file);
 
  private:

@@ -56,17 +56,21 @@ class parallel_chunk_reader {
   parallel_chunk_reader& operator=(const parallel_chunk_reader&) = delete;
   ~parallel_chunk_reader();
 
+  /// The file of each range, in range order.
   const std::vector<std::filesystem::path>& files() const { return files_; }
+  /// Reader threads: parallel_read_options::files, at most the number of ranges not skipped.
   std::size_t worker_count() const { return workers_.size(); }
   /// Bytes read ahead now, and the most there ever were (for tests and tuning).
   std::size_t buffered_bytes() const {
     std::lock_guard<std::mutex> lk(m_);
     return total_;
   }
+  /// The most bytes ever read ahead at once.
   std::size_t peak_buffered_bytes() const {
     std::lock_guard<std::mutex> lk(m_);
     return peak_;
   }
+  /// Bytes taken from the files (compressed bytes for .zst) for the chunks next() has handed out.
   std::uint64_t file_bytes() const {
     std::lock_guard<std::mutex> lk(m_);
     return file_bytes_;

@@ -29,13 +29,13 @@ namespace millrace::io {
 /// A record, or the reason it is bad (then raw holds its bytes, or a prefix, for the rejects file).
 template <class T>
 struct checked {
-  T value{};
+  T value{};  ///< the record (value-initialized when bad)
   std::string error;          ///< empty: good record
   std::string raw;            ///< bad record only
-  std::uint32_t input = 0;
+  std::uint32_t input = 0;  ///< index of the file in the expanded input list
   std::size_t line = 0;       ///< 1-based; 0: the whole file, or not known (a part that starts mid-file)
   record_position position{}; ///< {input, byte offset of the line in the decompressed file}
-  bool ok() const { return error.empty(); }
+  bool ok() const { return error.empty(); }  ///< true for a good record (error empty)
 };
 
 /// One line as the reader hands it to the parallel parse step: its bytes (without the newline; a
@@ -43,10 +43,10 @@ struct checked {
 /// capacity for simdjson's padding, and where it came from; error set when the reader already
 /// knows the line is bad (over-long, cut by a truncated stream, empty file).
 struct raw_line {
-  std::string text;
-  std::uint32_t input = 0;
+  std::string text;  ///< the line's bytes; for a line the reader knows is bad, a prefix of them
+  std::uint32_t input = 0;  ///< index of the file in the expanded input list
   std::size_t line = 0;        ///< 1-based; 0 when not known (a part of a partitioned input that starts mid-file)
-  std::string error;
+  std::string error;  ///< why the reader knows the line is bad; empty: not known bad
   record_position position{};  ///< {input, byte offset of the line's first byte in the decompressed file}
 };
 
@@ -138,20 +138,27 @@ class json_line {
     taken_ = true;
     return std::move(line_->text);
   }
+  /// Name of the input file the line came from.
   const std::string& file() const { return *file_; }
   /// 1-based line number; 0 when not known (a part of a partitioned input that starts mid-file).
   std::size_t line() const { return line_->line; }
+  /// The line's place in the run's order: {input, byte offset of the line in the decompressed file}.
   record_position position() const { return line_->position; }
+  /// Index of the file in the expanded input list.
   std::uint32_t input() const { return line_->input; }
 
   /// A top-level string field (unescaped); nullopt when absent or not a string.
   std::optional<std::string> get_string(std::string_view field) const;
+  /// A top-level integer field (64-bit signed); nullopt when absent or not one.
   std::optional<std::int64_t> get_int(std::string_view field) const;
+  /// A top-level number field; nullopt when absent or not a number.
   std::optional<double> get_double(std::string_view field) const;
+  /// A top-level boolean field; nullopt when absent or not a boolean.
   std::optional<bool> get_bool(std::string_view field) const;
   /// The field's value as minified JSON text (any type), e.g. "123", "\"a\"" or "{\"a\":1}". A
   /// number simdjson cannot hold (beyond 64 bits, exponent beyond double range) comes as written.
   std::optional<std::string> get_json(std::string_view field) const;
+  /// True when the line has a top-level field of that name.
   bool has(std::string_view field) const;
   /// Fills t through a field map (fields.hpp); returns the error text ("missing field 'id'"),
   /// empty on success.

@@ -35,7 +35,7 @@ struct partition_options {
 /// read_jsonl / read_jsonl_as / read_lines / read_csv in place of the input list.
 struct input_part {
   input_part() = default;   // not an aggregate: read_jsonl({"a.jsonl"}) stays the input-list overload
-  std::vector<input_range> ranges;
+  std::vector<input_range> ranges;  ///< what this part reads, in input order (at most one range per file)
   std::uint64_t bytes = 0;   ///< file bytes of the ranges (compressed bytes for .zst)
   std::size_t index = 0;     ///< this part's number, 0 .. parts-1
 };

@@ -31,7 +31,7 @@ namespace millrace::io {
 
 /// Options of every reader: bad-record policy, rejects file and limit, line and chunk bounds, resume.
 struct read_options {
-  on_bad_record policy = on_bad_record::fail;
+  on_bad_record policy = on_bad_record::fail;  ///< fail the run on a bad record, or reject it and go on
   std::filesystem::path rejects_file{};    ///< with on_bad_record::reject; empty: rejects are only counted
   reject_limit max_rejects{};              ///< a run that rejects more fails (see reject_limit)
   std::size_t max_line_bytes = std::size_t(64) << 20;   ///< a longer line is a bad record
@@ -56,12 +56,14 @@ struct read_options {
 
 /// One CSV record with its provenance; fields by index or, with a header, by name.
 struct csv_row {
-  std::vector<std::string> fields;
+  std::vector<std::string> fields;  ///< the record's fields, in order
   std::shared_ptr<const std::vector<std::string>> header;   ///< null without a header row
-  std::string file;
-  std::size_t line = 0;
-  std::uint32_t input = 0;
+  std::string file;  ///< name of the input file
+  std::size_t line = 0;  ///< 1-based line on which the record starts
+  std::uint32_t input = 0;  ///< index of the file in the expanded input list
   record_position position{};   ///< {input, byte offset of the record's first byte in the decompressed file}
+  /// The field under a header name; null without a header, for an unknown name, or when the
+  /// record has fewer fields than the header.
   const std::string* get(std::string_view name) const {
     if (header)
       for (std::size_t i = 0; i < header->size() && i < fields.size(); ++i)

@@ -29,8 +29,8 @@ void base64_append(std::string& out, std::string_view in);
 /// another format) before it writes gigabytes of rejects, while a large corpus with a few percent
 /// of bad lines runs through. max = 0: no limit; fraction = 0: the count alone decides.
 struct reject_limit {
-  std::uint64_t max = 10000;
-  double fraction = 0.5;
+  std::uint64_t max = 10000;  ///< rejects allowed before the fraction matters; 0: no limit
+  double fraction = 0.5;  ///< past max, the run fails once rejects exceed this share of records read
 };
 
 /// The rejects file: one JSON object per bad record,
@@ -49,12 +49,16 @@ class reject_log {
   reject_log(const reject_log&) = delete;
   reject_log& operator=(const reject_log&) = delete;
 
+  /// The rejects file; empty: rejects are only counted.
   const std::filesystem::path& path() const { return path_; }
+  /// Bad records written (or counted) so far.
   std::uint64_t count() const { return count_; }
 
   /// Records read so far (good and bad), for reject_limit::fraction.
   void add_seen(std::uint64_t n) { seen_ += n; }
 
+  /// Counts one bad record and appends it to the rejects file (created at the first); throws
+  /// input_error once the count passes the reject_limit.
   void write(std::string_view file, std::size_t line, std::string_view reason, std::string_view raw) {
     write(file, line, 0, true, reason, raw);
   }

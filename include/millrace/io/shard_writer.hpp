@@ -42,7 +42,7 @@ struct write_options {
   std::size_t max_records_per_shard = 0;   ///< 0: no limit
   std::size_t max_bytes_per_shard = 0;     ///< uncompressed bytes; 0: no limit (a record never splits)
   bool zstd = false;                       ///< shards end in .zst
-  int zstd_level = 3;
+  int zstd_level = 3;  ///< zstd's compression level, with zstd (3 is zstd's own default)
   bool gzip = false;                       ///< shards end in .gz (one gzip member each); not with zstd
   int gzip_level = 6;                      ///< zlib's 1 (fast) .. 9 (small); 6 is gzip(1)'s default
   std::string prefix = "part";             ///< shard names: <prefix>-00000.jsonl[.zst]
@@ -62,9 +62,14 @@ class shard_writer {
   shard_writer& operator=(const shard_writer&) = delete;
   ~shard_writer();
 
+  /// The output directory ("-": standard output).
   const std::filesystem::path& dir() const { return dir_; }
+  /// Where the manifest goes: dir() / "manifest.json" (none is written for standard output).
   std::filesystem::path manifest_path() const { return dir_ / "manifest.json"; }
+  /// The manifest as built so far: the shards finished so far (with resume, those of the inputs kept
+  /// from earlier runs too); "complete" only after finish().
   const manifest& current_manifest() const { return man_; }
+  /// Records appended by this writer (not those of inputs kept from an earlier run).
   std::uint64_t records() const { return records_; }
   /// Writing to standard output (dir "-"): no shards, no manifest.
   bool to_stdout() const { return stdout_; }

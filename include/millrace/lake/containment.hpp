@@ -28,17 +28,17 @@ enum class semantics { set, bag };
 
 /// Options of the containment search: set or bag semantics, sampled check, statistics stage, threads, progress.
 struct containment_options {
-  semantics mode = semantics::set;
+  semantics mode = semantics::set;  ///< set (default) or bag containment
   std::size_t sample = 16;        ///< rows of B probed before the exact check (0: no sampled check)
   bool statistics = true;         ///< stage 2 on/off (off only to measure its effect)
   int threads = 0;                ///< at most this many of the current executor's threads; 0: all of them
-  // Called from worker threads as stage-3 work units finish: (done, total).
+  /// Called from worker threads as stage-3 work units finish: (done, total). Empty: no calls.
   std::function<void(std::size_t, std::size_t)> on_progress = {};
 };
 
 /// container ⊇ contained, as indices into the table vector.
 struct containment_edge {
-  std::uint32_t container = 0, contained = 0;
+  std::uint32_t container = 0, contained = 0;  ///< table indexes: the superset A and the contained B
   friend bool operator==(const containment_edge&, const containment_edge&) = default;
   friend auto operator<=>(const containment_edge&, const containment_edge&) = default;
 };
@@ -54,8 +54,9 @@ struct stage_count {
 /// The containments found, with per-stage counts.
 struct containment_result {
   std::vector<containment_edge> edges;  ///< sorted by (container, contained)
+  /// One entry per stage in order: pairs, schema, statistics, sample, exact, content_wall.
   std::vector<stage_count> stages;
-  std::size_t schema_groups = 0;
+  std::size_t schema_groups = 0;  ///< distinct schemas (sets of matched column names) among the tables
 };
 
 namespace detail {

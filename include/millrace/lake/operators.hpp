@@ -18,14 +18,14 @@ namespace millrace::lake {
 
 /// One containment, by table path: container ⊇ contained.
 struct containment_record {
-  std::string container, contained;
+  std::string container, contained;  ///< table paths (table::path()): the superset and the contained table
   friend bool operator==(const containment_record&, const containment_record&) = default;
 };
 
 /// Callable for mr::map: reads one table of a lake by its relative path.
 struct table_reader {
-  std::filesystem::path dir;
-  table_options options;
+  std::filesystem::path dir;  ///< the lake's root directory; paths are relative to it
+  table_options options;      ///< how every table is read (name folding, number normalization)
   table operator()(const std::string& rel) const { return read_table(dir, rel, options); }
 };
 
@@ -39,14 +39,16 @@ inline auto read_lake(const std::filesystem::path& dir, table_options opt = {}, 
 /// The full result (stage counts, times) is kept in `result` for the caller to read (use
 /// mr::stage(std::ref(s)) to keep access to it).
 struct containment_stage {
-  containment_options options = {};
-  std::vector<table> tables = {};
-  containment_result result = {};
+  containment_options options = {};  ///< passed to find_containments
+  std::vector<table> tables = {};     ///< every table received so far, in input order
+  containment_result result = {};     ///< find_containments' full result; filled by finish()
 
+  /// Keeps the batch's tables; emits nothing (the barrier).
   std::vector<containment_record> process(std::vector<table>&& batch) {
     for (auto& t : batch) tables.push_back(std::move(t));
     return {};
   }
+  /// Runs find_containments over all tables; one record per edge, in result.edges' order.
   std::vector<containment_record> finish() {
     result = find_containments(tables, options);
     std::vector<containment_record> out;

@@ -52,8 +52,8 @@ struct deletion_plan {
   std::string method;              ///< "ilp", "greedy" or "brute_force"
   bool optimal = false;            ///< proven optimal (ilp finished, or brute force)
   std::vector<plan_entry> deleted; ///< sorted by table
-  std::uint64_t bytes_saved = 0;
-  double cost = 0;
+  std::uint64_t bytes_saved = 0;   ///< summed bytes() of the deleted tables
+  double cost = 0;                 ///< summed reconstruction cost of the deleted tables
   double objective = 0;            ///< bytes_saved - cost
   std::size_t candidate_pairs = 0; ///< eligible (deleted, ancestor) pairs with a positive gain
 };

@@ -103,20 +103,20 @@ inline std::string printable_name(std::string_view s) {
 
 /// A table the job could not read, with the reason ("file:line: reason").
 struct skipped_table {
-  std::string path;
-  std::string reason;
+  std::string path;    ///< the file's path relative to the lake
+  std::string reason;  ///< why it was skipped (the read error or lake scan problem)
 };
 
 /// The run's settings, echoed in the report so that a report explains itself.
 struct report_info {
-  std::string lake;
-  semantics mode = semantics::set;
-  bool case_insensitive = false;
-  bool normalize_numbers = true;
-  std::size_t sample = 0;
-  int threads = 0;
-  double load_seconds = 0;
-  std::vector<skipped_table> skipped;
+  std::string lake;                    ///< the lake directory as given
+  semantics mode = semantics::set;     ///< containment semantics used (containment_options::mode)
+  bool case_insensitive = false;       ///< table_options::case_insensitive
+  bool normalize_numbers = true;       ///< table_options::normalize_numbers
+  std::size_t sample = 0;              ///< containment_options::sample (rows probed; 0: none)
+  int threads = 0;                     ///< threads requested (0: all)
+  double load_seconds = 0;             ///< wall time spent reading and profiling the tables
+  std::vector<skipped_table> skipped;  ///< tables left out of the run (unreadable or bad files)
   std::vector<lake_file> files;  ///< files[t]: where table t comes from (empty: not known)
 };
 

@@ -33,8 +33,8 @@ struct table_options {
 
 /// Statistics of one column, computed in one pass over the canonical cells.
 struct column_stats {
-  column_type type = column_type::empty;
-  bool has_null = false;
+  column_type type = column_type::empty;      ///< join of the non-null cells' kinds (empty: all null)
+  bool has_null = false;                      ///< some cell is null (empty after canonicalization)
   std::uint64_t distinct = 0;                 ///< distinct 64-bit value hashes (nulls included)
   std::int64_t imin = 0, imax = 0;            ///< integer columns
   double dmin = 0, dmax = 0;                  ///< integer and float columns
@@ -97,9 +97,9 @@ class table {
  public:
   table() = default;
 
-  // Starts a table; `keys` are the column names as matched (folded when case-insensitive).
-  // Throws std::invalid_argument on duplicate names (a table with two columns of one name has no
-  // well-defined projection).
+  /// Starts a table with the header `columns`; keys() are the names as matched (folded when
+  /// case-insensitive). Throws std::invalid_argument on no columns or duplicate names (a table with
+  /// two columns of one name has no well-defined projection).
   table(std::string path, std::vector<std::string> columns, const table_options& opt = {})
       : path_(std::move(path)), columns_(std::move(columns)), opt_(opt) {
     if (columns_.empty()) throw std::invalid_argument("no columns");
@@ -232,33 +232,41 @@ class table {
     return XXH3_64bits(buf, cols.size() * sizeof(std::uint64_t));
   }
 
+  /// Whether rows a and b have equal canonical cells in every column.
   bool same_row(std::size_t a, std::size_t b) const {
     for (std::size_t c = 0; c < columns_.size(); ++c)
       if (cell(a, c) != cell(b, c)) return false;
     return true;
   }
 
+  /// Canonical cell of row r, column c (header order); a view into the table's arena.
   std::string_view cell(std::size_t r, std::size_t c) const {
     const std::size_t i = r * columns_.size() + c;
     return std::string_view(arena_).substr(offsets_[i], offsets_[i + 1] - offsets_[i]);
   }
 
+  /// The table's name: its path relative to the lake (as given to the constructor).
   const std::string& path() const { return path_; }
   const std::vector<std::string>& columns() const { return columns_; }   ///< header as read
   const std::vector<std::string>& keys() const { return keys_; }         ///< matched names
+  /// keys() in ascending order; key_order() gives each one's column index.
   const std::vector<std::string>& sorted_keys() const { return sorted_keys_; }
   const std::vector<std::uint32_t>& key_order() const { return order_; } ///< column index per sorted key
-  std::size_t rows() const { return rows_; }
-  std::size_t cols() const { return columns_.size(); }
+  std::size_t rows() const { return rows_; }            ///< rows added so far
+  std::size_t cols() const { return columns_.size(); }  ///< number of columns
+  /// Per-column statistics, in header order; filled by finish().
   const std::vector<column_stats>& stats() const { return stats_; }
+  /// Hash of each row over all columns in sorted-key order (column order never matters); by finish().
   const std::vector<std::uint64_t>& row_hashes() const { return row_hash_; }
   /// One representative row per distinct row, sorted by row hash; multiplicity() of each.
   const std::vector<std::uint32_t>& distinct_rows() const { return distinct_; }
+  /// multiplicity()[d]: how many rows equal distinct_rows()[d].
   const std::vector<std::uint32_t>& multiplicity() const { return multiplicity_; }
   /// (row hash, row) of distinct_rows(), sorted: the probe index of the table's full projection.
   const std::vector<std::pair<std::uint64_t, std::uint32_t>>& distinct_index() const { return distinct_index_; }
   /// Storage size used by the deletion plan (the file size when loaded from a file).
   std::uint64_t bytes() const { return file_bytes_ ? file_bytes_ : bytes_estimate_; }
+  /// Sets the file size bytes() reports (read_table does); 0 falls back to the in-memory estimate.
   void set_file_bytes(std::uint64_t b) { file_bytes_ = b; }
 
   /// Column index of a matched name, or -1.

@@ -38,11 +38,13 @@ class response_cache {
     return text.substr(nl + 1 + n);
   }
 
+  /// Stores reply under (url, body), replacing an earlier entry; atomic, but not fsynced.
   void put(const std::string& url, const std::string& body, const std::string& reply) const {
     const std::string key = key_text(url, body);
     io::write_file_atomically(path(key), std::to_string(key.size()) + "\n" + key + reply, io::durability::no_fsync);
   }
 
+  /// The cache directory (created by the constructor).
   const std::filesystem::path& dir() const { return dir_; }
 
  private:

@@ -31,18 +31,18 @@ namespace millrace::llm {
 
 /// One request: the JSON body (built by the caller) and a key that seeds its jitter.
 struct chat_request {
-  std::string body;
-  std::uint64_t jitter_key = 0;
-  std::function<bool()> cancelled;  // may be empty; checked while the request waits or runs
+  std::string body;                 ///< JSON request body, POSTed as is
+  std::uint64_t jitter_key = 0;     ///< with options::seed, fixes this request's retry delays
+  std::function<bool()> cancelled;  ///< may be empty; checked while the request waits or runs
 };
 
 /// The outcome of a request after its retries: ok with the HTTP 200 body, or the reason it failed.
 struct chat_reply {
-  bool ok = false;
-  bool cancelled = false;
+  bool ok = false;          ///< true: HTTP 200, and body holds the reply
+  bool cancelled = false;   ///< the request's cancelled() said stop before it finished
   std::string body;    ///< the reply body (ok), or the last one received (may be empty)
   std::string error;   ///< why it failed for good; never contains the API key
-  int attempts = 0;
+  int attempts = 0;    ///< HTTP attempts made (0: never started)
 };
 
 namespace detail {
@@ -106,6 +106,7 @@ class client {
   }
 
   const llm::endpoint& endpoint() const { return ep_; }  ///< resolved (the key included: do not print it)
+  /// The counters this client adds to: options::usage, or its own when that was null.
   llm::usage& usage() { return *usage_; }
 
  private:

@@ -15,8 +15,8 @@ namespace millrace::llm {
 /// How judge uses the score: a filter threshold (optional) and the fields it writes.
 struct judge_options {
   std::optional<double> keep_at_least = std::nullopt;  ///< set: a filter (score >= it kept); unset: annotate only
-  std::string score_field = "score";
-  std::string reason_field = "reason";
+  std::string score_field = "score";     ///< field that gets the score (the model's text, a number)
+  std::string reason_field = "reason";   ///< field that gets the model's reason
 };
 
 /// mr::async_stage over llm::record: score_field and reason_field set; filtered by keep_at_least.

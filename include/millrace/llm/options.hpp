@@ -25,9 +25,11 @@ namespace millrace::llm {
 /// The key is sent as "Authorization: Bearer <key>" and never written to a log, error or report.
 struct endpoint {
   std::string base_url;  ///< ".../v1"; "/chat/completions" is appended
-  std::string model;
-  std::string api_key;
+  std::string model;     ///< model name sent in every request body
+  std::string api_key;   ///< bearer token (empty: OPENAI_API_KEY; unset too: none sent)
 
+  /// A copy with empty base_url / api_key filled from the environment (see above) and trailing
+  /// slashes removed from base_url.
   endpoint resolved() const {
     endpoint e = *this;
     if (e.base_url.empty()) {
@@ -40,6 +42,7 @@ struct endpoint {
     }
     return e;
   }
+  /// The URL requests are POSTed to: base_url + "/chat/completions" (use on a resolved() endpoint).
   std::string url() const { return base_url + "/chat/completions"; }
 };
 
@@ -54,10 +57,10 @@ using record = std::map<std::string, std::string, std::less<>>;
 
 /// One record that left the stream: its fields, why, and the model's last reply (raw) if any.
 struct rejected_record {
-  llm::record record;
+  llm::record record;     ///< the record's fields as the operator received them
   std::string op;         ///< the operator's name
-  std::string reason;
-  std::string raw_reply;
+  std::string reason;     ///< why it failed for good (transport error, HTTP status, parse error)
+  std::string raw_reply;  ///< the last reply body received (empty: none)
 };
 
 /// Counters of one or more llm operators over a run, and the records they rejected; share one by
@@ -67,10 +70,10 @@ struct usage {
   std::atomic<std::uint64_t> requests{0};           ///< HTTP attempts sent (retries included)
   std::atomic<std::uint64_t> retries{0};            ///< attempts after the first, any reason
   std::atomic<std::uint64_t> parse_retries{0};      ///< of which: the reply did not parse
-  std::atomic<std::uint64_t> cache_hits{0};
+  std::atomic<std::uint64_t> cache_hits{0};         ///< records answered by a valid cached reply
   std::atomic<std::uint64_t> failures{0};           ///< records that failed for good
   std::atomic<std::uint64_t> prompt_tokens{0};      ///< from the replies' "usage" (cache hits excluded)
-  std::atomic<std::uint64_t> completion_tokens{0};
+  std::atomic<std::uint64_t> completion_tokens{0};  ///< from the replies' "usage" (cache hits excluded)
 
   /// Where every count and reject also goes (may be empty).
   std::shared_ptr<usage> parent;
@@ -87,6 +90,7 @@ struct usage {
             {"completion_tokens", completion_tokens.load()}};
   }
 
+  /// Keeps a rejected record here and in every parent (thread-safe).
   void add_reject(rejected_record r) {
     if (parent) parent->add_reject(r);
     std::lock_guard lock(mu_);
@@ -105,18 +109,18 @@ struct usage {
 
 /// Everything an llm operator needs: endpoint, limits, retries, failure policy, cache, sampling.
 struct options {
-  llm::endpoint endpoint;
+  llm::endpoint endpoint;                   ///< where requests go (resolved() when the operator starts)
   std::size_t concurrency = 8;              ///< requests in flight per operator
   double requests_per_second = 0;           ///< 0: no bound
   std::chrono::milliseconds timeout{60000}; ///< per attempt
   int max_retries = 4;                      ///< transport / 429 / 5xx retries per request
   int max_parse_retries = 2;                ///< extra requests when a reply does not parse
-  std::chrono::milliseconds backoff_base{500};
-  std::chrono::milliseconds backoff_max{30000};
+  std::chrono::milliseconds backoff_base{500};   ///< first retry's backoff; doubles per retry, jittered
+  std::chrono::milliseconds backoff_max{30000};  ///< cap on the doubled backoff (before jitter)
   std::uint64_t seed = 0;                   ///< jitter: the schedule is a function of (seed, prompt, attempt)
-  on_failure failure = on_failure::reject;
+  on_failure failure = on_failure::reject;  ///< reject the record, or fail the run
   std::filesystem::path cache_dir;          ///< empty: no cache
-  double temperature = 0;
+  double temperature = 0;                   ///< sampling temperature, always sent
   int max_tokens = 0;                       ///< 0: not sent
   std::shared_ptr<llm::usage> usage;        ///< optional: where the counters go
 };

@@ -21,6 +21,7 @@ namespace millrace::llm {
 struct signature {
   std::string instructions;          ///< the user message; {name} is the record's field, {{ is a literal {
   std::vector<std::string> outputs;  ///< fields of the JSON object the reply must be
+  /// The caller's system prompt; system_message() appends the reply contract to it.
   std::string system = "You are a careful data annotator.";
 
   /// The fields the template reads, in order of first use.
@@ -71,8 +72,8 @@ struct signature {
 
 /// A reply's content and token counts, from an OpenAI chat-completions body.
 struct parsed_reply {
-  std::string content;
-  std::uint64_t prompt_tokens = 0, completion_tokens = 0;
+  std::string content;   ///< choices[0].message.content
+  std::uint64_t prompt_tokens = 0, completion_tokens = 0;   ///< the reply's "usage" counts (0: absent)
 };
 
 namespace detail {

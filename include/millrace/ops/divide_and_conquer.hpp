@@ -35,7 +35,7 @@ struct dc_policy {
   /// serial executor, or outside a run). Capped at
   /// max_parallel_depth_cap so that the parallel (recursive) part stays shallow on any input.
   std::size_t max_parallel_depth = 0;
-  static constexpr std::size_t max_parallel_depth_cap = 48;
+  static constexpr std::size_t max_parallel_depth_cap = 48;  ///< the most depth used, set or auto
 };
 
 namespace detail {
@@ -137,8 +137,12 @@ class dc_solver {
         combine_(std::move(combine)),
         policy_(policy) {}
 
+  /// The policy it was made with (max_parallel_depth as given: 0 still means auto).
   const dc_policy& policy() const { return policy_; }
 
+  /// Solves problem: in parallel on the current backend down to the depth limit (max_parallel_depth,
+  /// or auto, capped at max_parallel_depth_cap), serially and iteratively below it. Returns
+  /// solve_base's result type; the first exception of a callable propagates.
   template <class P>
   auto solve(P problem) const {
     static_assert(std::is_invocable_r_v<bool, const IsBase&, const P&>,

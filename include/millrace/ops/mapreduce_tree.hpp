@@ -37,7 +37,7 @@ namespace millrace::ops {
 /// pipeline, the core reports it as an operator_error).
 template <class F>
 struct associative_fn {
-  F fn;
+  F fn;  ///< the binary reducer, called through operator()
   template <class A, class B>
   decltype(auto) operator()(A&& a, B&& b) const {
     return std::invoke(fn, std::forward<A>(a), std::forward<B>(b));
@@ -75,6 +75,8 @@ class tree_accumulator {
     if (k_ < 2) throw std::invalid_argument("ops::tree_accumulator: fan_in must be at least 2");
   }
 
+  /// Adds the next value; a level that fills a group of fan_in values is reduced into the level
+  /// above at once, so reduce runs inside push (its exceptions propagate from here).
   void push(R value) {
     std::size_t level = 0;
     for (;;) {
@@ -87,6 +89,7 @@ class tree_accumulator {
     }
   }
 
+  /// Whether nothing is pending: nothing pushed since construction or the last take().
   bool empty() const {
     return std::all_of(levels_.begin(), levels_.end(), [](const auto& l) { return l.empty(); });
   }

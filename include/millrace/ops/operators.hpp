@@ -33,10 +33,12 @@ class tree_reduce_stage {
  public:
   explicit tree_reduce_stage(Reduce reduce, std::size_t fan_in = 8) : acc_(std::move(reduce), fan_in) {}
 
+  /// Pushes the batch's records into the accumulator, in order; emits nothing (a barrier's process).
   std::vector<T> process(std::vector<T>&& batch) {
     for (T& x : batch) acc_.push(std::move(x));
     return {};
   }
+  /// At the end of the stream: the one reduced record, or none when the stream was empty.
   std::vector<T> finish() {
     std::vector<T> out;
     if (auto r = acc_.take()) out.push_back(std::move(*r));

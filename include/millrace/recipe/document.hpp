@@ -19,14 +19,14 @@ namespace millrace::recipe {
 /// re-encodes the object only when `text` no longer equals the text read (checked by size and
 /// a 64-bit XXH3 of the original) or a filter annotated the record.
 struct document {
-  std::string text;
-  std::string raw;
+  std::string text;               ///< the configured text field's value (steps may rewrite it)
+  std::string raw;                ///< the whole JSON object as read, written back when unchanged
   std::uint64_t text_hash = 0;    ///< XXH3-64 of the text as read
   std::size_t text_size = 0;      ///< its size in bytes
-  filters::filter_result filter_result;  ///< annotate mode: statistics and failures, written as "<field>_filters"
-  std::string file;               ///< provenance: input file and 1-based line (0: not known)
-  std::size_t line = 0;
-  std::uint32_t input = 0;
+  filters::filter_result filter_result;  ///< annotations: statistics and failures, written as "filter_result"
+  std::string file;               ///< provenance: input file the record came from (empty: not known)
+  std::size_t line = 0;           ///< 1-based line in `file` (0: not known)
+  std::uint32_t input = 0;        ///< index of `file` in the expanded input list
   record_position position{};     ///< the record's place in the run's order (exact / near dedup use it)
 
   /// A document whose text is unchanged so far (tests, custom readers).

@@ -25,7 +25,7 @@ namespace millrace::recipe {
 /// The read_jsonl_as decoder of documents: the string field `text_field` is the text; a line
 /// without it is a bad record ("no string field \"text\"", failing the run or rejected).
 struct document_decoder {
-  std::string text_field = "text";
+  std::string text_field = "text";   ///< name of the string field that becomes document::text
   document operator()(io::json_line& l) const {
     auto t = l.get_string(text_field);
     if (!t) throw io::bad_record(fmt::format("no string field {}", json::quote(text_field)));
@@ -52,8 +52,8 @@ inline auto read_jsonl_documents(const std::vector<std::string>& inputs, std::st
 /// JSON object of its columns as strings under their header names. A row without the column
 /// fails the run naming the file and line.
 struct csv_document_map {
-  std::string text_column = "text";
-  std::string text_field = "text";
+  std::string text_column = "text";   ///< header name of the column that becomes document::text
+  std::string text_field = "text";    ///< key the text column gets in the JSON object (document::raw)
   document operator()(io::csv_row r) const {
     if (!r.header) throw std::runtime_error(fmt::format("{}:{}: read_csv needs a header row (csv header: true)", r.file, r.line));
     const std::string* t = r.get(text_column);
@@ -95,8 +95,8 @@ inline auto read_csv_documents(const std::vector<std::string>& inputs, std::stri
 /// = {"scores": {...}, "failures": {...}} appended, with "spans": {"<key>": [[begin, end, score], ...]}
 /// when a step wrote spans (dedup's annotate mode; byte offsets into the written text).
 struct document_format {
-  std::string text_field = "text";
-  std::string annotations_field = "filter_result";
+  std::string text_field = "text";                   ///< member that receives document::text
+  std::string annotations_field = "filter_result";   ///< member written for annotations (replaces any)
   void operator()(std::string& out, const document& d) const {
     const bool annotated = !d.filter_result.empty();
     if (!annotated && !d.text_changed()) {

@@ -37,11 +37,12 @@ struct recipe_error : std::runtime_error {
 
 /// A value of a recipe file with the line it starts on; YAML and JSON recipes both parse into it.
 struct node {
+  /// The kinds of value a recipe holds (k says which one this node is).
   enum class kind { null, boolean, number, string, list, map };
-  kind k = kind::null;
-  bool boolean = false;
-  double number = 0;
-  std::string string;
+  kind k = kind::null;                              ///< which of the members below is meaningful
+  bool boolean = false;                             ///< the value when k is kind::boolean
+  double number = 0;                                ///< the value when k is kind::number
+  std::string string;                               ///< the value (unescaped) when k is kind::string
   std::vector<node> items;                          ///< list
   std::vector<std::pair<std::string, node>> members;  ///< map, in file order
   std::size_t line = 0;                             ///< 1-based; 0: not known
@@ -61,8 +62,8 @@ struct node {
 
 /// A parsed recipe file: its name (for messages) and its root.
 struct recipe_source {
-  std::string file;
-  node root;
+  std::string file;   ///< the recipe's path or name, as messages print it
+  node root;          ///< the top-level value (a map, for a valid recipe)
 };
 
 namespace detail {
@@ -205,15 +206,15 @@ struct resolved_step {
   /// was compiled against staying alive (compile(src, builtin_registry()) is the common call).
   std::shared_ptr<const op_entry> entry{};
   std::string name;      ///< the operator's name; "name#2" for its second use
-  param_values values;
+  param_values values;   ///< every declared parameter: checked value or default (required: null until given)
   std::size_t line = 0;  ///< where the step is in the recipe
 };
 
 /// A recipe checked against a registry: nothing left to fail but the data.
 struct compiled_recipe {
-  std::string file;
-  std::string text_field = "text";
-  std::optional<std::size_t> threads{};
+  std::string file;                       ///< the recipe's name in messages (recipe_source::file)
+  std::string text_field = "text";        ///< recipe key `text_field`: the JSON field that is document::text
+  std::optional<std::size_t> threads{};   ///< recipe key `threads` (0: all cores; unset: not given)
   /// Adjacent quality-filter steps with the same action run as one filters::apply (one text
   /// analysis); false (recipe key `fuse: false`, millrace-run --no-fuse): one stage per step.
   bool fuse = true;
@@ -221,9 +222,9 @@ struct compiled_recipe {
   /// drop (filters, URL, PII, dedup, take) go to DIR/excluded.jsonl with the step, filter and
   /// reason (recipe/exclusions.hpp); per step, records in = records out + records excluded.
   std::string exclusions_dir{};
-  resolved_step reader;
-  std::vector<resolved_step> steps;
-  resolved_step writer;
+  resolved_step reader;                ///< the source step (cannot be disabled)
+  std::vector<resolved_step> steps;    ///< the enabled transform steps, in recipe order
+  resolved_step writer;                ///< the sink step (cannot be disabled)
 };
 
 /// What the command line replaces in a recipe.
@@ -430,8 +431,8 @@ using recipe_pipeline = decltype(std::declval<detail::erased_source>() | std::de
 /// A built recipe: the pipeline (run it with mr::run; it keeps what it needs alive, so it may
 /// outlive this struct) and the per-filter tally it fills.
 struct built_recipe {
-  recipe_pipeline pipeline;
-  std::shared_ptr<filters::filter_tally> tally;
+  recipe_pipeline pipeline;                       ///< reader | steps | writer, ready for mr::run
+  std::shared_ptr<filters::filter_tally> tally;   ///< per-filter counts, filled as the pipeline runs
   /// The exclusion output (null without `exclusions`); commit() it after mr::run succeeded.
   std::shared_ptr<exclusion_writer> exclusions{};
 };

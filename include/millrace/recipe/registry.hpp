@@ -47,12 +47,12 @@ inline const char* type_name(param_type t) {
 
 /// One parameter of an operator: its name, type, default, doc and the values allowed.
 struct param_spec {
-  std::string name;
-  param_type type = param_type::number;
+  std::string name;                       ///< the key a recipe writes in the step's parameter map
+  param_type type = param_type::number;   ///< the kind of value the recipe must give
   json::value default_value{};  ///< null: unset (only with nullable: the test is off)
-  std::string doc{};
+  std::string doc{};            ///< one line for --explain and "parameter is required" errors
   double min = -std::numeric_limits<double>::infinity();  ///< numbers: the closed range allowed
-  double max = std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();   ///< numbers: upper end of that range
   std::vector<std::string> choices{};  ///< strings: the values allowed (empty: any)
   bool nullable = false;               ///< null (YAML ~ or null, JSON null) switches the test off
   bool required = false;               ///< a recipe must give it (no default)
@@ -134,11 +134,18 @@ class param_values {
   }
   /// False when the parameter is null (a test switched off).
   bool is_set(std::string_view name) const { return !get(name).is_null(); }
+  /// A boolean parameter (these typed getters throw std::bad_variant_access when the value is
+  /// null or of another type: use is_set() / optional_* for nullable parameters).
   bool flag(std::string_view name) const { return std::get<bool>(get(name).v); }
+  /// A number (or integer) parameter.
   double number(std::string_view name) const { return std::get<double>(get(name).v); }
+  /// An integer parameter.
   std::int64_t integer(std::string_view name) const { return static_cast<std::int64_t>(number(name)); }
+  /// A count parameter (the number cast to std::size_t).
   std::size_t size(std::string_view name) const { return static_cast<std::size_t>(number(name)); }
+  /// A string parameter.
   const std::string& string(std::string_view name) const { return std::get<std::string>(get(name).v); }
+  /// A list-of-strings parameter, copied.
   std::vector<std::string> strings(std::string_view name) const {
     std::vector<std::string> out;
     for (auto& e : get(name).as_array()) out.push_back(std::get<std::string>(e.v));
@@ -177,18 +184,19 @@ enum class op_kind { reader, transform, writer };
 
 /// A built step: `source` for a reader, `lower` for transforms and writers.
 struct built_step {
-  detail::source_fn source{};
-  detail::lower_fn lower{};
+  detail::source_fn source{};   ///< reader: builds the pipeline's source (empty for other kinds)
+  detail::lower_fn lower{};     ///< transform / writer: adds its stages to the plan (empty for readers)
   /// Set by make_quality_step: the step's filters, which recipe::build may fuse with adjacent ones.
   std::shared_ptr<const detail::fusable_filters> fusable{};
 };
 
 /// One registered operator.
 struct op_entry {
-  std::string name;
-  std::string doc;
-  op_kind kind = op_kind::transform;
-  std::vector<param_spec> params{};
+  std::string name;                    ///< what a recipe writes to use it (unique in a registry)
+  std::string doc;                     ///< one line for --list-ops and --explain
+  op_kind kind = op_kind::transform;   ///< where in a recipe it may stand
+  std::vector<param_spec> params{};    ///< the parameters it accepts, in --explain order
+  /// The factory: builds the step from its checked parameters (required).
   std::function<built_step(const param_values&, const step_context&)> build{};
   std::string group{};  ///< --list-ops heading ("filters", "dedup", "io", ...)
 };

@@ -41,7 +41,7 @@ class zipf_sampler {
     const auto it = std::upper_bound(cdf_.begin(), cdf_.end(), u);
     return std::min<std::size_t>(static_cast<std::size_t>(it - cdf_.begin()), cdf_.size() - 1);
   }
-  std::size_t size() const { return cdf_.size(); }
+  std::size_t size() const { return cdf_.size(); }  ///< n: draws are in [0, n)
 
  private:
   std::vector<double> cdf_;
@@ -49,8 +49,8 @@ class zipf_sampler {
 
 /// One generated document: id, text and debug labels (the original it copies, the edit strength).
 struct document {
-  std::string id;
-  std::string text;
+  std::string id;    ///< id_prefix + the document's index, zero-padded to at least 8 digits
+  std::string text;  ///< the generated text: words separated by single spaces (noise may add others)
   // Debug labels only (the ground truth is always the exact Jaccard of the texts, never these):
   std::int64_t source = -1;   ///< index of the original this is an edited copy of; -1 for an original
   double edit = 0;            ///< edit strength applied to the copy, in [0, 1]
@@ -59,10 +59,10 @@ struct document {
 
 /// How many documents the generator writes, how many near-duplicates each cluster gets and how they are edited.
 struct corpus_options {
-  std::size_t docs = 1000;
-  std::uint64_t seed = 1;
+  std::size_t docs = 1000;  ///< documents made by generate_corpus and corpus_source
+  std::uint64_t seed = 1;   ///< same seed and options: byte-identical corpus
   std::size_t vocabulary = 30000;   ///< distinct words, ranked by Zipf frequency
-  double zipf_exponent = 1.05;
+  double zipf_exponent = 1.05;      ///< s of the Zipf word distribution, P(rank k) ~ 1 / (k + 1)^s
   double non_ascii_words = 0.06;    ///< share of the vocabulary that is accented Latin, Cyrillic, CJK or emoji
   std::size_t min_words = 40, max_words = 300;   ///< length of an original
   double duplicate_rate = 0.4;      ///< probability that a document is an edited copy of a recent original
@@ -71,13 +71,13 @@ struct corpus_options {
   /// A copy's word-edit rate is calibrated so that, on word n-grams of size calibration_ngram, its Jaccard
   /// to its original is roughly uniform in [min_similarity, max_similarity] before the extra edits below.
   double min_similarity = 0.0, max_similarity = 1.0;
-  std::size_t calibration_ngram = 5;
+  std::size_t calibration_ngram = 5;  ///< n used by the calibration above (0 counts as 1)
   double truncate_rate = 0.1;       ///< copies cut to 50-100% of their words
   double boilerplate_rate = 0.15;   ///< copies with a boilerplate block appended
   double noise_rate = 0.3;          ///< copies with case / punctuation / Unicode noise (normalization undoes most)
   double hard_negative_rate = 0.1;  ///< originals = short body + one of `boilerplates` shared blocks
-  std::size_t boilerplates = 16;
-  std::string id_prefix = "doc-";
+  std::size_t boilerplates = 16;    ///< distinct shared boilerplate blocks (0 counts as 1)
+  std::string id_prefix = "doc-";   ///< prefix of every document id
 };
 
 namespace detail {
@@ -212,6 +212,8 @@ class corpus_generator {
       boilerplate_.push_back(sentences(rng_.between(30, 120)));
   }
 
+  /// The next document: an edited copy of a pooled original with probability duplicate_rate (once
+  /// the pool holds one), else a new original (a hard negative with probability hard_negative_rate).
   document next() {
     document d;
     const std::size_t index = produced_++;
@@ -243,7 +245,8 @@ class corpus_generator {
     return d;
   }
 
-  std::size_t produced() const { return produced_; }
+  std::size_t produced() const { return produced_; }  ///< documents returned by next() so far
+  /// The generated words, by Zipf rank (most frequent first).
   const std::vector<std::string>& vocabulary() const { return words_; }
 
   /// Word-edit rate whose expected n-gram Jaccard to the original is `target`: a fraction x = (1-p)^n of
@@ -360,6 +363,7 @@ class corpus_source {
  public:
   using value_type = document;
   explicit corpus_source(corpus_options o) : left_(o.docs), g_(std::move(o)) {}
+  /// Appends up to max documents to out; false once all o.docs have been produced.
   bool fill(std::vector<document>& out, std::size_t max) {
     for (; max > 0 && left_ > 0; --max, --left_) out.push_back(g_.next());
     return left_ > 0;

@@ -49,10 +49,10 @@ inline const char* to_string(derivation d) {
 
 /// Size and seed of a generated data lake.
 struct lake_options {
-  std::uint64_t seed = 1;
-  std::size_t tables = 100;
-  std::size_t min_rows = 8, max_rows = 60;
-  std::size_t min_cols = 2, max_cols = 7;
+  std::uint64_t seed = 1;                   ///< same seed and options: same lake
+  std::size_t tables = 100;                 ///< tables generated, base and derived together
+  std::size_t min_rows = 8, max_rows = 60;  ///< row count range of a base (or unrelated) table
+  std::size_t min_cols = 2, max_cols = 7;   ///< column count range of a base table (at most 20)
   double base_fraction = 0.2;      ///< share of base tables; the rest is derived or unrelated
   double null_fraction = 0.03;     ///< share of empty cells
 };
@@ -60,15 +60,16 @@ struct lake_options {
 /// One generated table file and how it was derived.
 struct lake_table {
   std::string path;                              ///< relative, '/'-separated
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  derivation kind = derivation::base;
-  int parent = -1;                               ///< index of the table it was derived from
+  std::vector<std::string> header;               ///< column names
+  std::vector<std::vector<std::string>> rows;    ///< raw cells, header.size() per row ("" = null)
+  derivation kind = derivation::base;            ///< how the table was made from parent
+  /// Index of the table it was derived from (unrelated: the base whose schema it reuses); -1 for a base.
+  int parent = -1;
 };
 
 /// A generated data lake: its tables, each knowing the table it was derived from.
 struct lake {
-  std::vector<lake_table> tables;
+  std::vector<lake_table> tables;  ///< in generation order; a parent always comes before its children
 };
 
 namespace detail {

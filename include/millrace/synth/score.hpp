@@ -24,10 +24,13 @@ struct pair_scores {
   std::size_t strict_true_predicted = 0;  ///< ... whose own exact J >= threshold
   std::size_t recall_pairs = 0;           ///< ground-truth pairs with J >= recall_from
   std::size_t recalled = 0;               ///< ... put in one cluster
+  /// true_predicted / predicted_pairs (1 when nothing was predicted).
   double precision() const { return predicted_pairs ? double(true_predicted) / double(predicted_pairs) : 1.0; }
+  /// strict_true_predicted / predicted_pairs (1 when nothing was predicted).
   double strict_precision() const {
     return predicted_pairs ? double(strict_true_predicted) / double(predicted_pairs) : 1.0;
   }
+  /// recalled / recall_pairs (1 when there is nothing to recall).
   double recall() const { return recall_pairs ? double(recalled) / double(recall_pairs) : 1.0; }
 };
 

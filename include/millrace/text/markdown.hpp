@@ -26,7 +26,7 @@ enum class md_kind { document, section, paragraph, code };
 
 /// One node of a parsed Markdown document: its kind, heading level and title, text and line.
 struct md_node {
-  md_kind kind = md_kind::document;
+  md_kind kind = md_kind::document;  ///< what the node is (node 0 is the document)
   int level = 0;          ///< heading level 1..6 for a section, 0 otherwise
   std::string title;      ///< a section's heading text (inline markup kept as written)
   std::string text;       ///< a paragraph's or code block's lines, joined by '\n'

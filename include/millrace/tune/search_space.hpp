@@ -22,9 +22,10 @@ namespace millrace {
 
 /// One searchable parameter: its path in the config and the values it may take.
 struct search_dimension {
+  /// How values are drawn: an integer or a real in [lo, hi], or one of `choices`.
   enum class kind { integer, real, choice };
   std::string path;                 ///< "threshold", or "inner.ngram" for a nested module
-  kind type = kind::real;
+  kind type = kind::real;           ///< which of lo/hi or choices holds the values
   double lo = 0, hi = 0;            ///< integer / real: the closed range declared next to the parameter
   std::vector<std::string> choices; ///< choice: the values as JSON text ("\"cycle\"", "true")
   std::string current;              ///< the module's value when the space was read, as JSON text
