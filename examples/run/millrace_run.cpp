@@ -45,7 +45,7 @@ rc::recipe_source load(const std::string& path) {
 #if MILLRACE_HAVE_YAML
     return rc::parse_yaml_file(path);
 #else
-    throw rc::recipe_error(fmt::format("{}: this millrace-run was built without yaml-cpp; write the recipe as JSON", path));
+    throw rc::recipe_error(path, 0, "this millrace-run was built without yaml-cpp; write the recipe as JSON");
 #endif
   }
   return rc::parse_json_file(path);

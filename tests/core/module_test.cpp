@@ -115,6 +115,18 @@ TEST_CASE("module.load_config.ranges_and_choices_name_the_parameter") {
                        "config: parameter 'shingles.threshold' must be in [0, 1], got 1.7", mr::config_error);
   CHECK_THROWS_WITH_AS(mr::load_config(o, R"({"shingles": {"unit": "byte"}})"),
                        "config: parameter 'shingles.unit' must be one of word, char, got \"byte\"", mr::config_error);
+  // path(): the parameter the error is about, as the message names it ("" for the whole config)
+  auto path_of = [&](const char* config) -> std::string {
+    try {
+      mr::load_config(o, config);
+    } catch (const mr::config_error& e) {
+      return e.path();
+    }
+    return "(loaded)";
+  };
+  CHECK(path_of(R"({"shingles": {"threshold": 1.7}})") == "shingles.threshold");
+  CHECK(path_of(R"({"shingles": {"nope": 1}})") == "shingles.nope");
+  CHECK(path_of("[1]").empty());
   // a refused value leaves the parameter as it was; accepted ones at the bounds go through
   CHECK(o.shingles.ngram == 5);
   CHECK(o.shingles.threshold == 0.8);

@@ -273,6 +273,14 @@ TEST_CASE("dedup_spans.out_of_core.eq_in_memory.budgets_serial_2T") {
     }
 }
 
+TEST_CASE("dedup_spans.out_of_core.annotate_refused") {
+  // Out of core, pass 2 only cuts: annotate mode is refused at construction, not run as remove.
+  dd::span_dedup_options o;
+  o.action = dd::dedup_action::annotate;
+  CHECK_THROWS_WITH_AS(dd::span_dedup_out_of_core(o, {}), doctest::Contains("action annotate is not supported out of core"),
+                       std::invalid_argument);
+}
+
 TEST_CASE("dedup_spans.out_of_core.pass_mismatch") {
   const auto docs = line_corpus(50, 10, 3);
   dd::span_dedup_out_of_core sd({}, {});

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -341,6 +342,21 @@ TEST_CASE("llm.input.missing_field_rejected") {
   CHECK(out.empty());
   REQUIRE(o.usage->rejects().size() == 1);
   CHECK(o.usage->rejects()[0].reason.find("'text'") != std::string::npos);
+}
+
+TEST_CASE("llm.cache.corrupt_entry_is_a_miss") {
+  // A cache file whose length line is not a number (cut short, edited) is a miss, not an exception.
+  mrtest::temp_dir d("llm-cache");
+  llm::response_cache cache(d.path / "cache");
+  cache.put("http://x/v1", "{\"q\":1}", "reply");
+  REQUIRE(cache.get("http://x/v1", "{\"q\":1}") == std::optional<std::string>("reply"));
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(d.path / "cache")) files.push_back(e.path());
+  REQUIRE(files.size() == 1);
+  for (const char* bad : {"x\nkey", "12a\n", "\n", "99999999999999999999999\nk"}) {
+    mrtest::write_file(files[0], bad);
+    CHECK(!cache.get("http://x/v1", "{\"q\":1}").has_value());
+  }
 }
 
 TEST_CASE("llm.cache.rerun_pays_nothing_and_is_identical") {

@@ -24,6 +24,7 @@
 #include <millrace/io.hpp>
 #include <millrace/observe/dot.hpp>
 #include <millrace/recipe/builtin.hpp>
+#include <millrace/recipe/io.hpp>
 #include <millrace/recipe/recipe.hpp>
 #if MILLRACE_HAVE_YAML
 #include <millrace/recipe/yaml.hpp>
@@ -158,6 +159,15 @@ TEST_CASE("recipe.errors.before_data") {
   SUBCASE("unknown operator, with a suggestion") {
     const auto e = json_error(head + R"(    {"gopher_qualty": {}})" + tail);
     CHECK(e == "test.json:5: unknown operator 'gopher_qualty' (did you mean 'gopher_quality'?) (millrace-run --list-ops lists them)");
+    // the error's parts, as io::input_error's: file(), line(), reason()
+    try {
+      compile_json(head + R"(    {"gopher_qualty": {}})" + tail);
+      FAIL("compiled");
+    } catch (const rc::recipe_error& err) {
+      CHECK(err.file() == "test.json");
+      CHECK(err.line() == 5);
+      CHECK(err.reason() == "unknown operator 'gopher_qualty' (did you mean 'gopher_quality'?) (millrace-run --list-ops lists them)");
+    }
   }
   SUBCASE("unknown parameter, with a suggestion") {
     const auto e = json_error(head + R"(    {"gopher_quality": {"min_doc_wrds": 10}})" + tail);

@@ -81,6 +81,26 @@ TEST_CASE("tune.search_space.declared_ranges_and_choices") {
   CHECK_THROWS_AS(mr::search_space_of(m, {"nope"}), mr::config_error);
 }
 
+TEST_CASE("tune.draws_never_take_an_excluded_minimum") {
+  // A real declared .exclusive_min(): (lo, hi]. Drawn at 4 significant digits, a narrow range rounds
+  // to lo nearly always; such a draw is taken again (or is hi), never lo, which load_config refuses.
+  struct open_module {
+    double threshold = 0.50002;
+    auto parameters() { return mr::params(mr::param("threshold", threshold).range(0.5, 0.50004).exclusive_min()); }
+  } m;
+  const auto dims = mr::search_space_of(m);
+  REQUIRE(dims.size() == 1);
+  CHECK(dims[0].lo_open);
+  CHECK(dims[0].describe() == "threshold: real in (0.5, 0.50004]");
+  millrace::splitmix64 g{7};
+  for (int i = 0; i < 200; ++i) {
+    const std::string v = dims[0].draw(g);
+    CHECK(std::stod(v) > 0.5);
+    open_module c;
+    mr::load_config(c, dims[0].config_with(v));
+  }
+}
+
 TEST_CASE("tune.draws_stay_in_range_and_load") {
   toy_module m;
   auto r = mr::tune(m, toy_score, ints(100), {.seed = 3, .trials = 40, .threads = 2});

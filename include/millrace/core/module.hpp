@@ -31,8 +31,17 @@
 namespace millrace {
 
 /// Thrown by load_config for unknown keys and values of the wrong type; names the parameter path.
-struct config_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+class config_error : public std::runtime_error {
+ public:
+  /// A problem with the config as a whole (path() empty).
+  explicit config_error(const std::string& what) : std::runtime_error(what) {}
+  /// A problem with one parameter: the message names it, path() gives it ("near.threshold").
+  config_error(const std::string& what, std::string path) : std::runtime_error(what), path_(std::move(path)) {}
+  /// The parameter's path, nested names joined by '.' ("" when the error is not about one parameter).
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::string path_;
 };
 
 namespace detail {
@@ -89,7 +98,7 @@ std::string param_limits(const param_ref<T>& p) {
 template <class T>
 void set_param(T& target, const json::value& v, const std::string& path) {
   auto wrong = [&](const char* want) {
-    return config_error(fmt::format("config: parameter '{}' expects {}, got {}", path, want, v.type_name()));
+    return config_error(fmt::format("config: parameter '{}' expects {}, got {}", path, want, v.type_name()), path);
   };
   if constexpr (has_parameters<T>) {
     if (!v.is_object()) throw wrong("an object");
@@ -103,14 +112,14 @@ void set_param(T& target, const json::value& v, const std::string& path) {
     // 2^digits is exact as a double while max() is not (it rounds up to 2^digits): compare with it.
     const double bound = std::ldexp(1.0, std::numeric_limits<T>::digits);
     if (d != std::floor(d) || d >= bound || d < (std::is_signed_v<T> ? -bound : 0.0))
-      throw config_error(fmt::format("config: parameter '{}' expects an integer in range, got {}", path, d));
+      throw config_error(fmt::format("config: parameter '{}' expects an integer in range, got {}", path, d), path);
     target = static_cast<T>(d);
   } else if constexpr (std::is_floating_point_v<T>) {
     if (!v.is_number()) throw wrong("a number");
     const double d = std::get<double>(v.v);
     // 1e400 parses as infinity; a config holding it could not be written back as JSON.
     if (!std::isfinite(d) || (std::is_same_v<T, float> && std::abs(d) > double(std::numeric_limits<float>::max())))
-      throw config_error(fmt::format("config: parameter '{}' expects a finite number in range, got {}", path, d));
+      throw config_error(fmt::format("config: parameter '{}' expects a finite number in range, got {}", path, d), path);
     target = static_cast<T>(d);
   } else {
     if (!v.is_string()) throw wrong("a string");
@@ -123,14 +132,14 @@ template <class T>
 void check_param(const param_ref<T>& p, const T& v, const std::string& path) {
   if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
     if (double(v) < p.min || double(v) > p.max || (p.min_open && double(v) == p.min))
-      throw config_error(fmt::format("config: parameter '{}' must be in {}, got {}", path, param_limits(p), v));
+      throw config_error(fmt::format("config: parameter '{}' must be in {}, got {}", path, param_limits(p), v), path);
   } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
     if (p.choices.empty()) return;
     for (auto c : p.choices)
       if (c == std::string_view(v)) return;
     std::string list;
     for (auto c : p.choices) list += (list.empty() ? "" : ", ") + std::string(c);
-    throw config_error(fmt::format("config: parameter '{}' must be one of {}, got {}", path, list, json::quote(std::string_view(v))));
+    throw config_error(fmt::format("config: parameter '{}' must be one of {}, got {}", path, list, json::quote(std::string_view(v))), path);
   }
 }
 
@@ -148,13 +157,13 @@ void load_param(const param_ref<T>& p, const json::value& val, const std::string
       return;
     }
     if (!val.is_object())
-      throw config_error(fmt::format("config: parameter '{}' expects an object or null, got {}", path, val.type_name()));
+      throw config_error(fmt::format("config: parameter '{}' expects an object or null, got {}", path, val.type_name()), path);
     typename T::value_type m = p.value->value_or(typename T::value_type{});
     set_param(m, val, path);
     *p.value = std::move(m);
   } else if constexpr (std::is_enum_v<T>) {
     if (!val.is_string())
-      throw config_error(fmt::format("config: parameter '{}' expects a string ({}), got {}", path, param_limits(p), val.type_name()));
+      throw config_error(fmt::format("config: parameter '{}' expects a string ({}), got {}", path, param_limits(p), val.type_name()), path);
     const auto& name = std::get<std::string>(val.v);
     for (std::size_t i = 0; i < p.choices.size(); ++i)
       if (p.choices[i] == name) {
@@ -162,7 +171,7 @@ void load_param(const param_ref<T>& p, const json::value& val, const std::string
         return;
       }
     throw config_error(fmt::format("config: parameter '{}' must be {}, got {}", path,
-                                   p.choices.empty() ? std::string("named (one_of)") : param_limits(p), json::quote(name)));
+                                   p.choices.empty() ? std::string("named (one_of)") : param_limits(p), json::quote(name)), path);
   } else {
     T v = *p.value;
     set_param(v, val, path);
@@ -183,7 +192,7 @@ void load_object(M& m, const json::object& obj, const std::string& prefix) {
     if (!found) {
       std::string known;
       std::apply([&](auto&... p) { ((known += (known.empty() ? "" : ", ") + std::string(p.name)), ...); }, list.items);
-      throw config_error(fmt::format("config: unknown parameter '{}{}' (known: {})", prefix, key, known));
+      throw config_error(fmt::format("config: unknown parameter '{}{}' (known: {})", prefix, key, known), prefix + key);
     }
   }
 }

@@ -2,7 +2,7 @@
 // band, as dedup::band_key), chain edges from a band's entries sorted by (key, doc) (as
 // dedup::link_band) and a min-label step for connected components whose fixed point is dedup's
 // (every document's smallest peer).
-//   millrace::cuda::band_key_functor f{sig, keys, bands, rows, num_perm}; f(doc * bands + band);
+//   millrace::cuda::band_key_functor f{sig, keys, docs, rows, num_perm}; f(band * docs + doc);
 #pragma once
 
 #include <cstddef>
@@ -65,7 +65,8 @@ struct min_label_functor {
   }
 };
 
-/// Pointer jumping: labels[i] <- labels[labels[i]] (labels only decrease, so this converges).
+/// Pointer jumping to the root: labels[i] <- the end of the chain labels[i], labels[labels[i]], ...
+/// (labels only decrease along a chain, so it ends).
 struct jump_functor {
   std::uint32_t* labels;  ///< one label per document, replaced in place by its chain's root
   MILLRACE_HD void operator()(std::size_t i) const {

@@ -1,7 +1,8 @@
 // millrace/cuda/minhash.hpp — MinHash on the device: the permutation parameters drawn exactly as
 // dedup::minhasher draws them, and a MILLRACE_HD functor giving signature value (doc, perm)
 // bit-identical to minhasher::sign.
-//   millrace::cuda::minhash_params_table t(params); auto f = t.view(shingles, offsets, sig); f(doc * m + perm);
+//   millrace::cuda::minhash_params_table t(params);   // then on the device (cuda/algorithms.hpp):
+//   minhash_functor f{a0, a1, c0, c1, b, shingles, offsets, sig, t.params.num_perm, mersenne}; f(doc * num_perm + perm);
 #pragma once
 
 #include <cstddef>

@@ -52,25 +52,36 @@ struct gpu_slot {
 struct cuda_runtime {
   using slot = gpu_slot;
   /// A stream, an event, pinned_bytes of pinned host memory and device_bytes on the device.
+  /// A failure part way frees what was already made (the pool only destroys whole slots).
   static slot create_slot(const gpu_stage_options& o) {
     slot s;
     s.ordinal = o.device;
-    MILLRACE_CUDA_CHECK(cudaSetDevice(o.device));
-    MILLRACE_CUDA_CHECK(cudaStreamCreateWithFlags(&s.stream, cudaStreamNonBlocking));
-    MILLRACE_CUDA_CHECK(cudaEventCreateWithFlags(&s.done, cudaEventDisableTiming));
-    MILLRACE_CUDA_CHECK(cudaMallocHost(reinterpret_cast<void**>(&s.pinned), o.pinned_bytes));
-    MILLRACE_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&s.device), o.device_bytes));
+    try {
+      MILLRACE_CUDA_CHECK(cudaSetDevice(o.device));
+      MILLRACE_CUDA_CHECK(cudaStreamCreateWithFlags(&s.stream, cudaStreamNonBlocking));
+      MILLRACE_CUDA_CHECK(cudaEventCreateWithFlags(&s.done, cudaEventDisableTiming));
+      MILLRACE_CUDA_CHECK(cudaMallocHost(reinterpret_cast<void**>(&s.pinned), o.pinned_bytes));
+      MILLRACE_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&s.device), o.device_bytes));
+    } catch (...) {
+      destroy_slot(s);
+      throw;
+    }
     s.pinned_bytes = o.pinned_bytes;
     s.device_bytes = o.device_bytes;
     return s;
   }
-  /// Waits for the slot's stream, then frees everything.
+  /// Waits for the slot's stream, then frees everything it holds (a handle not made is skipped).
   static void destroy_slot(slot& s) {
-    cudaStreamSynchronize(s.stream);
-    cudaStreamDestroy(s.stream);
-    cudaEventDestroy(s.done);
-    cudaFreeHost(s.pinned);
-    cudaFree(s.device);
+    if (s.stream) {
+      cudaStreamSynchronize(s.stream);
+      cudaStreamDestroy(s.stream);
+    }
+    if (s.done) cudaEventDestroy(s.done);
+    if (s.pinned) cudaFreeHost(s.pinned);
+    if (s.device) cudaFree(s.device);
+    const int ordinal = s.ordinal;
+    s = slot{};
+    s.ordinal = ordinal;
   }
   /// Makes the slot's device current on the calling thread.
   static void activate(slot& s) { MILLRACE_CUDA_CHECK(cudaSetDevice(s.ordinal)); }

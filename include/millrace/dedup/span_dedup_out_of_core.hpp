@@ -64,6 +64,10 @@ class span_dedup_out_of_core {
   span_dedup_out_of_core(span_dedup_options o, spill_options s)
       : opts_(std::move(o)), spill_(std::move(s)), entries_(spill_, {}) {
     if (opts_.span_length == 0) opts_.span_length = 1;
+    // Pass 2 only cuts; annotate mode would silently remove instead, so it is refused here.
+    if (opts_.action == dedup_action::annotate)
+      throw std::invalid_argument("dedup::span_dedup_out_of_core: action annotate is not supported out of core "
+                                  "(use dedup::spans, which annotates, or action remove)");
   }
 
   /// Pass 1's stage (a sink): hashes the spans of each record, accessor T& -> std::string&.

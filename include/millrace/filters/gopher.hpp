@@ -49,7 +49,7 @@ struct gopher_quality {
   std::string name = "gopher_quality"; ///< name in tallies, exclusion records and "<name>.<stat>" annotations
 
   /// The reason the document fails ("" when it passes). With `out`, every statistic is written
-  /// as "gopher_quality.<stat>" and all tests run.
+  /// as "<name>.<stat>" (the filter's name, "gopher_quality" by default) and all tests run.
   std::string_view check(const doc_stats& st, filter_result* out = nullptr, std::string* = nullptr) const {
     detail::checker ck{name, out};
     const auto& p = params;
@@ -271,7 +271,8 @@ struct gopher_repetition {
   }
 
  private:
-  // Reasons are string_views: datatrove's names for n = 1..10, built once.
+  // Reasons are string_views: datatrove's names ("top_<n>_gram", "duplicated_<n>_n_grams"), built
+  // once for n <= 32; a larger n shares "top_n_gram" / "duplicated_n_grams".
   static std::string_view fmt_reason(std::size_t n, bool top) {
     static const auto names = [] {
       std::vector<std::string> v;

@@ -190,7 +190,7 @@ inline value_kind kind_of(std::string_view canonical, std::int64_t* as_int = nul
                           double* as_double = nullptr) {
   if (canonical.empty()) return value_kind::null;
   std::int64_t i = 0;
-  if (detail::parse_int(canonical, i)) {
+  if (parse_int(canonical, i)) {
     if (as_int) *as_int = i;
     if (as_double) *as_double = static_cast<double>(i);
     return value_kind::integer;

@@ -9,6 +9,7 @@
 #include <millrace/io/atomic_file.hpp>
 #include <millrace/io/digest.hpp>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -33,7 +34,10 @@ class response_cache {
     // The file is "<key length>\n<key><reply>": the key is kept to tell a collision from a hit.
     const auto nl = text.find('\n');
     if (nl == std::string::npos) return std::nullopt;
-    const std::size_t n = std::stoull(text.substr(0, nl));
+    // A corrupt length (a file cut short, edited by hand) is a miss: the request is made again.
+    std::size_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + nl, n);
+    if (ec != std::errc{} || end != text.data() + nl) return std::nullopt;
     if (text.size() < nl + 1 + n || text.compare(nl + 1, n, key) != 0) return std::nullopt;
     return text.substr(nl + 1 + n);
   }

@@ -117,7 +117,9 @@ struct options {
   int max_parse_retries = 2;                ///< extra requests when a reply does not parse
   std::chrono::milliseconds backoff_base{500};   ///< first retry's backoff; doubles per retry, jittered
   std::chrono::milliseconds backoff_max{30000};  ///< cap on the doubled backoff (before jitter)
-  std::uint64_t seed = 0;                   ///< jitter: the schedule is a function of (seed, prompt, attempt)
+  /// Jitter of the retry backoff: a function of (seed, the request body's std::hash, the parse retry,
+  /// the attempt), so a rerun with the same standard library waits as before.
+  std::uint64_t seed = 0;
   on_failure failure = on_failure::reject;  ///< reject the record, or fail the run
   std::filesystem::path cache_dir;          ///< empty: no cache
   double temperature = 0;                   ///< sampling temperature, always sent

@@ -31,8 +31,25 @@
 namespace millrace::recipe {
 
 /// A recipe that cannot be used: what() is "file:line: reason" (line omitted when not known).
-struct recipe_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+class recipe_error : public std::runtime_error {
+ public:
+  /// "file:line: reason" ("file: reason" when the line is 0: the whole recipe, or not known).
+  recipe_error(std::string file, std::size_t line, std::string reason)
+      : std::runtime_error(line ? fmt::format("{}:{}: {}", file, line, reason) : fmt::format("{}: {}", file, reason)),
+        file_(std::move(file)), line_(line), reason_(std::move(reason)) {}
+  /// A message without a place (file() empty).
+  explicit recipe_error(const std::string& what) : std::runtime_error(what), reason_(what) {}
+  /// The recipe file (as given to parse_*; "" when the error has no place).
+  const std::string& file() const noexcept { return file_; }
+  /// 1-based line in the recipe; 0 when the error concerns the whole recipe or the line is not known.
+  std::size_t line() const noexcept { return line_; }
+  /// What is wrong, without the place.
+  const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  std::string file_;
+  std::size_t line_ = 0;
+  std::string reason_;
 };
 
 /// A value of a recipe file with the line it starts on; YAML and JSON recipes both parse into it.
@@ -91,7 +108,7 @@ class json_node_reader {
 
  private:
   [[noreturn]] void fail(const std::string& why) const {
-    throw recipe_error(fmt::format("{}: {}", where(file_, line_of(s_, pos_)), why));
+    throw recipe_error(file_, line_of(s_, pos_), why);
   }
   void ws() {
     while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t')) ++pos_;
@@ -119,7 +136,7 @@ class json_node_reader {
         node v = value(depth + 1);
         v.line = key_line;  // messages point at the key
         if (n.find(key)) {
-          throw recipe_error(fmt::format("{}: key '{}' appears twice", where(file_, key_line), key));
+          throw recipe_error(file_, key_line, fmt::format("key '{}' appears twice", key));
         }
         n.members.emplace_back(std::move(key), std::move(v));
         ws();
@@ -184,7 +201,7 @@ class json_node_reader {
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw recipe_error(fmt::format("{}: cannot open the recipe", path));
+  if (!in) throw recipe_error(path, 0, std::string("cannot open the recipe"));
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -237,9 +254,9 @@ struct recipe_overrides {
 
 namespace detail {
 
-inline json::value check_value(const param_spec& p, const node& v, const std::string& at, const std::string& step) {
+inline json::value check_value(const param_spec& p, const node& v, const std::string& file, std::size_t at, const std::string& step) {
   auto bad = [&](const std::string& why) {
-    return recipe_error(fmt::format("{}: {}: parameter '{}' {}", at, step, p.name, why));
+    return recipe_error(file, at, fmt::format("{}: parameter '{}' {}", step, p.name, why));
   };
   if (v.k == node::kind::null) {
     if (!p.nullable) throw bad(fmt::format("expects {}, got null (it cannot be switched off)", type_name(p.type)));
@@ -290,21 +307,20 @@ inline json::value check_value(const param_spec& p, const node& v, const std::st
 inline resolved_step resolve_step(const node& step, const registry& reg, const std::string& file, op_kind want,
                                   std::vector<std::string>& used) {
   static constexpr const char* kinds[] = {"reader", "transform", "writer"};
-  const std::string at = where(file, step.line);
+  const std::size_t at = step.line;
   if (step.k != node::kind::map || step.members.size() != 1)
-    throw recipe_error(fmt::format("{}: a step is a map with one key, the operator: `- gopher_quality: {{min_doc_words: 50}}`", at));
+    throw recipe_error(file, at, fmt::format("a step is a map with one key, the operator: `- gopher_quality: {{min_doc_words: 50}}`"));
   const auto& [op, params] = step.members[0];
-  const std::string op_at = where(file, params.line ? params.line : step.line);
+  const std::size_t op_at = params.line ? params.line : step.line;
   const op_entry* e = reg.find(op);
   if (!e) {
     const std::string near = closest_name(op, reg.names(want));
-    throw recipe_error(fmt::format("{}: unknown operator '{}'{} (millrace-run --list-ops lists them)", op_at, op,
-                                   near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
+    throw recipe_error(file, op_at, fmt::format("unknown operator '{}'{} (millrace-run --list-ops lists them)", op, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
   }
   if (e->kind != want)
-    throw recipe_error(fmt::format("{}: '{}' is a {}, not a {}", op_at, op, kinds[static_cast<int>(e->kind)], kinds[static_cast<int>(want)]));
+    throw recipe_error(file, op_at, fmt::format("'{}' is a {}, not a {}", op, kinds[static_cast<int>(e->kind)], kinds[static_cast<int>(want)]));
   if (params.k != node::kind::map && params.k != node::kind::null)
-    throw recipe_error(fmt::format("{}: the parameters of '{}' must be a map, got {}", op_at, op, params.type_name()));
+    throw recipe_error(file, op_at, fmt::format("the parameters of '{}' must be a map, got {}", op, params.type_name()));
   resolved_step r;
   r.entry = std::make_shared<const op_entry>(*e);
   r.line = params.line ? params.line : step.line;
@@ -313,9 +329,9 @@ inline resolved_step resolve_step(const node& step, const registry& reg, const s
   r.name = uses ? fmt::format("{}#{}", op, uses + 1) : op;
   bool enabled = true;
   for (auto& [key, val] : params.members) {
-    const std::string key_at = where(file, val.line ? val.line : r.line);
+    const std::size_t key_at = val.line ? val.line : r.line;
     if (key == "enabled") {  // every step: switch it off without deleting it
-      if (val.k != node::kind::boolean) throw recipe_error(fmt::format("{}: {}: 'enabled' expects a boolean", key_at, op));
+      if (val.k != node::kind::boolean) throw recipe_error(file, key_at, fmt::format("{}: 'enabled' expects a boolean", op));
       enabled = val.boolean;
       continue;
     }
@@ -328,10 +344,9 @@ inline resolved_step resolve_step(const node& step, const registry& reg, const s
       const std::string near = closest_name(key, known);
       std::string list;
       for (auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      throw recipe_error(fmt::format("{}: {}: unknown parameter '{}'{} (known: {})", key_at, op, key,
-                                     near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), list.empty() ? "none" : list));
+      throw recipe_error(file, key_at, fmt::format("{}: unknown parameter '{}'{} (known: {})", op, key, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), list.empty() ? "none" : list));
     }
-    r.values.set(key, check_value(*spec, val, key_at, op));
+    r.values.set(key, check_value(*spec, val, file, key_at, op));
   }
   for (auto& p : e->params) {
     bool given = false;
@@ -348,7 +363,7 @@ inline void check_required(const resolved_step& s, const std::string& file) {
     const json::value& v = s.values.get(p.name);
     const bool empty = v.is_null() || (v.is_string() && std::get<std::string>(v.v).empty()) || (v.is_array() && v.as_array().empty());
     if (empty)
-      throw recipe_error(fmt::format("{}: {}: parameter '{}' is required ({})", where(file, s.line), s.entry->name, p.name, p.doc));
+      throw recipe_error(file, s.line, fmt::format("{}: parameter '{}' is required ({})", s.entry->name, p.name, p.doc));
   }
 }
 
@@ -361,43 +376,42 @@ inline compiled_recipe compile(const recipe_source& src, const registry& reg, co
   const std::string& file = src.file;
   const node& root = src.root;
   if (root.k != node::kind::map)
-    throw recipe_error(fmt::format("{}: a recipe is a map with reader, steps and writer", detail::where(file, root.line)));
+    throw recipe_error(file, root.line, std::string("a recipe is a map with reader, steps and writer"));
   static const std::vector<std::string> top = {"reader", "steps", "writer", "text_field", "threads", "fuse", "exclusions", "name", "description"};
   for (auto& [key, val] : root.members)
     if (std::find(top.begin(), top.end(), key) == top.end()) {
       const std::string near = closest_name(key, top);
-      throw recipe_error(fmt::format("{}: unknown recipe key '{}'{} (known: reader, steps, writer, text_field, threads, fuse, exclusions, name, description)",
-                                     detail::where(file, val.line), key, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
+      throw recipe_error(file, val.line, fmt::format("unknown recipe key '{}'{} (known: reader, steps, writer, text_field, threads, fuse, exclusions, name, description)", key, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
     }
   compiled_recipe r;
   r.file = file;
   if (const node* tf = root.find("text_field")) {
     if (tf->k != node::kind::string || tf->string.empty())
-      throw recipe_error(fmt::format("{}: text_field expects a field name", detail::where(file, tf->line)));
+      throw recipe_error(file, tf->line, std::string("text_field expects a field name"));
     r.text_field = tf->string;
   }
   if (const node* th = root.find("threads")) {
     if (th->k != node::kind::number || th->number < 0 || th->number != std::floor(th->number) || th->number > 4096)
-      throw recipe_error(fmt::format("{}: threads expects an integer in [0, 4096] (0: all cores)", detail::where(file, th->line)));
+      throw recipe_error(file, th->line, std::string("threads expects an integer in [0, 4096] (0: all cores)"));
     r.threads = static_cast<std::size_t>(th->number);
   }
   if (const node* fu = root.find("fuse")) {
-    if (fu->k != node::kind::boolean) throw recipe_error(fmt::format("{}: fuse expects a boolean", detail::where(file, fu->line)));
+    if (fu->k != node::kind::boolean) throw recipe_error(file, fu->line, std::string("fuse expects a boolean"));
     r.fuse = fu->boolean;
   }
   if (ov.no_fuse) r.fuse = false;
   if (const node* ex = root.find("exclusions")) {
     if (ex->k != node::kind::string || ex->string.empty())
-      throw recipe_error(fmt::format("{}: exclusions expects a directory", detail::where(file, ex->line)));
+      throw recipe_error(file, ex->line, std::string("exclusions expects a directory"));
     r.exclusions_dir = ex->string;
   }
   if (!ov.exclusions_dir.empty()) r.exclusions_dir = ov.exclusions_dir;
   std::vector<std::string> used;
   const node* rd = root.find("reader");
   if (!rd || rd->k == node::kind::null)
-    throw recipe_error(fmt::format("{}: the recipe has no reader (add `reader: {{read_jsonl: {{inputs: [data.jsonl]}}}}`)", file));
+    throw recipe_error(file, 0, fmt::format("the recipe has no reader (add `reader: {{read_jsonl: {{inputs: [data.jsonl]}}}}`)"));
   r.reader = detail::resolve_step(*rd, reg, file, op_kind::reader, used);
-  if (!r.reader.entry) throw recipe_error(fmt::format("{}: the reader cannot be disabled", detail::where(file, rd->line)));
+  if (!r.reader.entry) throw recipe_error(file, rd->line, std::string("the reader cannot be disabled"));
   if (!ov.inputs.empty()) {
     auto arr = std::make_shared<json::array>();
     for (auto& i : ov.inputs) arr->push_back(json::value{i});
@@ -406,7 +420,7 @@ inline compiled_recipe compile(const recipe_source& src, const registry& reg, co
   detail::check_required(r.reader, file);
   if (const node* st = root.find("steps")) {
     if (st->k != node::kind::list && st->k != node::kind::null)
-      throw recipe_error(fmt::format("{}: steps must be a list", detail::where(file, st->line)));
+      throw recipe_error(file, st->line, std::string("steps must be a list"));
     for (auto& s : st->items) {
       auto step = detail::resolve_step(s, reg, file, op_kind::transform, used);
       if (!step.entry) continue;
@@ -416,9 +430,9 @@ inline compiled_recipe compile(const recipe_source& src, const registry& reg, co
   }
   const node* wr = root.find("writer");
   if (!wr || wr->k == node::kind::null)
-    throw recipe_error(fmt::format("{}: the recipe has no writer (add `writer: {{write_jsonl: {{dir: out/}}}}`)", file));
+    throw recipe_error(file, 0, fmt::format("the recipe has no writer (add `writer: {{write_jsonl: {{dir: out/}}}}`)"));
   r.writer = detail::resolve_step(*wr, reg, file, op_kind::writer, used);
-  if (!r.writer.entry) throw recipe_error(fmt::format("{}: the writer cannot be disabled", detail::where(file, wr->line)));
+  if (!r.writer.entry) throw recipe_error(file, wr->line, std::string("the writer cannot be disabled"));
   if (!ov.output_dir.empty()) r.writer.values.set("dir", json::value{ov.output_dir});
   detail::check_required(r.writer, file);
   return r;
@@ -458,7 +472,7 @@ inline built_recipe build(const compiled_recipe& r, std::size_t threads = 0) {
     } catch (const recipe_error&) {
       throw;
     } catch (const std::exception& e) {
-      throw recipe_error(fmt::format("{}: {}: {}", detail::where(r.file, s.line), s.name, e.what()));
+      throw recipe_error(r.file, s.line, fmt::format("{}: {}", s.name, e.what()));
     }
   };
   detail::erased_source src;

@@ -35,7 +35,7 @@ inline node yaml_to_node(const YAML::Node& y, const std::string& file) {
         const std::string key = kv.first.as<std::string>();
         node v = yaml_to_node(kv.second, file);
         v.line = std::size_t(kv.first.Mark().line) + 1;  // messages point at the key
-        if (n.find(key)) throw recipe_error(fmt::format("{}: key '{}' appears twice", where(file, v.line), key));
+        if (n.find(key)) throw recipe_error(file, v.line, fmt::format("key '{}' appears twice", key));
         n.members.emplace_back(key, std::move(v));
       }
       return n;
@@ -67,7 +67,7 @@ inline recipe_source parse_yaml(const std::string& text, std::string file = "rec
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw recipe_error(fmt::format("{}: {}", detail::where(file, e.mark.line >= 0 ? std::size_t(e.mark.line) + 1 : 0), e.msg));
+    throw recipe_error(file, e.mark.line >= 0 ? std::size_t(e.mark.line) + 1 : 0, e.msg);
   }
   return {file, detail::yaml_to_node(root, file)};
 }

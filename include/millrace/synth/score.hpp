@@ -17,7 +17,7 @@
 
 namespace millrace::synth {
 
-/// Pair precision, recall and F1 of predicted clusters against the generator's truth.
+/// Pair precision and recall of predicted clusters against the generator's truth.
 struct pair_scores {
   std::size_t predicted_pairs = 0;        ///< pairs of documents put in one cluster (k(k-1)/2 per cluster)
   std::size_t true_predicted = 0;         ///< ... also connected in the ground-truth graph (edges J >= threshold)

@@ -29,11 +29,12 @@ struct search_dimension {
   double lo = 0, hi = 0;            ///< integer / real: the closed range declared next to the parameter
   std::vector<std::string> choices; ///< choice: the values as JSON text ("\"cycle\"", "true")
   std::string current;              ///< the module's value when the space was read, as JSON text
+  bool lo_open = false;             ///< real: lo itself is excluded, (lo, hi] (a parameter's exclusive_min())
 
   /// "ngram: integer in [1, 8]", "mode: one of \"cycle\", \"chain\"".
   std::string describe() const {
     if (type == kind::integer) return fmt::format("{}: integer in [{}, {}]", path, lo, hi);
-    if (type == kind::real) return fmt::format("{}: real in [{}, {}]", path, lo, hi);
+    if (type == kind::real) return fmt::format("{}: real in {}{}, {}]", path, lo_open ? '(' : '[', lo, hi);
     std::string s = path + ": one of ";
     for (std::size_t i = 0; i < choices.size(); ++i) s += (i ? ", " : "") + choices[i];
     return s;
@@ -46,10 +47,15 @@ struct search_dimension {
       const double span = hi - lo + 1;
       return fmt::format("{}", static_cast<std::int64_t>(lo) + static_cast<std::int64_t>(r.below(static_cast<std::size_t>(span))));
     }
-    double x = lo + r.uniform() * (hi - lo);
     // Short values read better in the trial table and the config; rounding may leave the range.
-    x = std::stod(fmt::format("{:.4g}", x));
-    x = std::fmin(hi, std::fmax(lo, x));
+    // An excluded lo (drawn, or rounded to) is drawn again: load_config would refuse it.
+    double x = lo;
+    for (int attempt = 0; attempt < 64 && (attempt == 0 || (lo_open && x <= lo)); ++attempt) {
+      x = lo + r.uniform() * (hi - lo);
+      x = std::stod(fmt::format("{:.4g}", x));
+      x = std::fmin(hi, std::fmax(lo, x));
+    }
+    if (lo_open && x <= lo) x = hi;  // (a range too narrow for 4 digits: its one allowed end)
     return fmt::format("{}", x);
   }
 
@@ -109,6 +115,7 @@ void collect_dimensions(M& m, const std::string& prefix, const std::vector<std::
       d.type = std::is_integral_v<T> ? search_dimension::kind::integer : search_dimension::kind::real;
       d.lo = std::is_integral_v<T> ? (p.min_open ? std::floor(p.min) + 1 : std::ceil(p.min)) : p.min;
       d.hi = std::is_integral_v<T> ? std::floor(p.max) : p.max;
+      d.lo_open = !std::is_integral_v<T> && p.min_open;
       if (d.lo > d.hi) return;
     } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
       if (p.choices.empty()) return;
@@ -153,6 +160,7 @@ std::vector<search_dimension> search_space_of(M module, const std::vector<std::s
     if (!(lo >= dim->lo && hi <= dim->hi && lo <= hi))
       throw config_error(fmt::format("tune: range for '{}' [{}, {}] is not inside its declared range [{}, {}]", r.path, r.lo,
                                      r.hi, dim->lo, dim->hi));
+    dim->lo_open = dim->lo_open && lo == dim->lo;  // a narrower range is closed at its own lo
     dim->lo = lo;
     dim->hi = hi;
   }
