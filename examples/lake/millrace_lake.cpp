@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <millrace/cli/parameters.hpp>
 #include <millrace/core.hpp>
 #include <millrace/io/atomic_file.hpp>
 #include <millrace/io/output_paths.hpp>
@@ -39,30 +40,31 @@ int main(int argc, char** argv) {
       "columns are a subset of A's by name and every row of B, projected on B's columns, is a row\n"
       "of A; set semantics by default) and a deletion plan. Nothing is ever deleted."};
   std::string lake_dir, report_file, plan_file;
-  std::size_t sample = 16, threads = 0, ilp_limit = 20000;
+  std::size_t threads = 0;
   bool case_insensitive = false, bag = false, raw_numbers = false, skip_bad = false, quiet = false;
+  // The search's and the plan's options are modules (their parameters(), with ranges): one flag
+  // each, under the job's historical names where they differ from the parameter's.
+  lk::containment_options co;
   lk::plan_options po;
   app.add_option("--lake", lake_dir, "directory of *.csv / *.csv.zst tables (searched recursively)")
       ->required()->check(CLI::ExistingDirectory);
   app.add_option("--report", report_file, "containment report (JSON)")->required();
   app.add_option("--plan", plan_file, "deletion plan (JSON); none when omitted");
-  app.add_option("--sample", sample, "rows of each candidate probed before the exact check (0: none)")
-      ->capture_default_str();
+  mr::cli::add_parameters(app, co, {.skip = {"mode", "threads"}});  // --sample, --no-statistics
   app.add_option("--threads", threads, "worker threads (0: all cores)")->capture_default_str();
   app.add_flag("--case-insensitive", case_insensitive, "match column names after Unicode case folding");
   app.add_flag("--bag", bag, "bag semantics: a row must occur in A at least as often as in B");
   app.add_flag("--raw-numbers", raw_numbers, "compare numbers as written (\"007\" != \"7\")");
   app.add_flag("--skip-bad", skip_bad, "list unreadable tables in the report instead of failing");
-  app.add_option("--max-latency", po.max_latency_s, "rebuild-time bound per deleted table, seconds")
-      ->capture_default_str();
-  app.add_option("--scan-rate", po.scan_bytes_per_s, "estimated rebuild speed, bytes/s")->capture_default_str();
-  app.add_option("--cost-per-byte", po.cost_per_byte, "reconstruction cost per container byte")
-      ->capture_default_str();
-  app.add_option("--ilp-limit", ilp_limit, "exact ILP up to this many candidate pairs, greedy above")
-      ->capture_default_str();
+  mr::cli::add_parameters(app, po, {.flags = {{"max_latency_s", "--max-latency"},
+                                              {"scan_bytes_per_s", "--scan-rate"},
+                                              {"fixed_latency_s", "--fixed-latency"},
+                                              {"cost_per_byte", "--cost-per-byte"},
+                                              {"ilp_max_pairs", "--ilp-limit"},
+                                              {"ilp_time_limit_s", "--ilp-time-limit"}},
+                                     .group = "Deletion plan (--plan)"});
   app.add_flag("--quiet", quiet, "no progress bar or summary");
   CLI11_PARSE(app, argc, argv);
-  po.ilp_max_pairs = ilp_limit;
 
   try {
     // Every output must be writable before any work: a run of minutes must not end in "cannot
@@ -118,9 +120,8 @@ int main(int argc, char** argv) {
               [](const lk::skipped_table& a, const lk::skipped_table& b) { return a.path < b.path; });
 
     // Containment, with a bar over the content-check work units.
-    lk::containment_options co{.mode = bag ? lk::semantics::bag : lk::semantics::set,
-                               .sample = sample,
-                               .threads = static_cast<int>(threads)};
+    co.mode = bag ? lk::semantics::bag : lk::semantics::set;
+    co.threads = static_cast<int>(threads);
     std::mutex m;
     std::function<void(const mr::progress&)> bar;
     auto start = std::chrono::steady_clock::now(), last = start;
@@ -140,7 +141,7 @@ int main(int argc, char** argv) {
     info.mode = co.mode;
     info.case_insensitive = case_insensitive;
     info.normalize_numbers = !raw_numbers;
-    info.sample = sample;
+    info.sample = co.sample;
     info.threads = static_cast<int>(threads);
     info.load_seconds = load_s;
     millrace::io::write_file_atomically(report_file, lk::report_json(tables, result, info));

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <millrace/core/parallel.hpp>
+#include <millrace/core/param.hpp>
 #include <millrace/lake/table.hpp>
 
 namespace millrace::lake {
@@ -34,6 +35,17 @@ struct containment_options {
   int threads = 0;                ///< at most this many of the current executor's threads; 0: all of them
   /// Called from worker threads as stage-3 work units finish: (done, total). Empty: no calls.
   std::function<void(std::size_t, std::size_t)> on_progress = {};
+
+  /// Module parameters (core/param.hpp): mode ("set" or "bag"), sample, statistics, threads;
+  /// mr::load_config / mr::describe / cli::add_parameters take the struct (not on_progress).
+  auto parameters() {
+    return millrace::params(
+        millrace::param("mode", mode, "set: B's distinct rows occur in A; bag: each row of B at least as often in A")
+            .one_of({{"set", semantics::set}, {"bag", semantics::bag}}),
+        millrace::param("sample", sample, "rows of each candidate probed before the exact check (0: none)").range(0, 1e9),
+        millrace::param("statistics", statistics, "the column-statistics pruning stage (off only to measure it)"),
+        millrace::param("threads", threads, "at most this many of the executor's threads (0: all)").range(0, 4096));
+  }
 };
 
 /// container ⊇ contained, as indices into the table vector.

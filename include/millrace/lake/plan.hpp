@@ -14,6 +14,7 @@
 
 #include <glpk.h>
 
+#include <millrace/core/param.hpp>
 #include <millrace/lake/containment.hpp>
 
 namespace millrace::lake {
@@ -26,6 +27,18 @@ struct plan_options {
   double cost_per_byte = 0.05;       ///< reconstruction cost, in bytes of gain per container byte
   std::size_t ilp_max_pairs = 20000; ///< exact ILP up to this many (deleted, ancestor) candidates
   double ilp_time_limit_s = 20;      ///< beyond this GLPK's best solution is kept (not proven optimal)
+
+  /// Module parameters (core/param.hpp), with their ranges: every field above, by its name.
+  auto parameters() {
+    return millrace::params(
+        millrace::param("max_latency_s", max_latency_s, "rebuild-time bound per deleted table, seconds").range(0, 1e12),
+        millrace::param("scan_bytes_per_s", scan_bytes_per_s, "estimated rebuild speed, bytes/s").range(0, 1e15).exclusive_min(),
+        millrace::param("fixed_latency_s", fixed_latency_s, "estimated per-rebuild overhead, seconds").range(0, 1e6),
+        millrace::param("cost_per_byte", cost_per_byte, "reconstruction cost per container byte").range(0, 1e12),
+        millrace::param("ilp_max_pairs", ilp_max_pairs, "exact ILP up to this many candidate pairs, greedy above").range(0, 1e12),
+        millrace::param("ilp_time_limit_s", ilp_time_limit_s, "GLPK's time limit; then its best solution is kept, seconds")
+            .range(0, 1e9).exclusive_min());
+  }
 };
 
 /// The solver the deletion planner uses (automatic picks the ILP when GLPK is built in).
