@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <millrace/core/module.hpp>
 #include <millrace/lake/plan.hpp>
 #include <millrace/synth/lake.hpp>
 
@@ -88,4 +89,22 @@ TEST_CASE("lake.plan.latency_bound_and_cycles") {
   auto g = lk::plan_deletions(bytes, edges, o);
   CHECK(g.method == "greedy");
   check_feasible(g, bytes, edges, o);
+}
+
+TEST_CASE("lake.options.are_modules") {
+  // plan_options and containment_options load from JSON by their fields' names, with ranges and
+  // the mode's choices checked (the error names the parameter), and describe themselves.
+  lk::plan_options po;
+  millrace::load_config(po, R"({"max_latency_s": 2.5, "ilp_max_pairs": 7})");
+  CHECK(po.max_latency_s == 2.5);
+  CHECK(po.ilp_max_pairs == 7);
+  CHECK_THROWS_WITH_AS(millrace::load_config(po, R"({"scan_bytes_per_s": 0})"),
+                       doctest::Contains("parameter 'scan_bytes_per_s' must be in (0, "), millrace::config_error);
+  CHECK(po.scan_bytes_per_s == 100e6);  // a refused value leaves the field as it was
+  lk::containment_options co;
+  millrace::load_config(co, R"({"mode": "bag", "sample": 0})");
+  CHECK(co.mode == lk::semantics::bag);
+  CHECK(co.sample == 0);
+  CHECK_THROWS_AS(millrace::load_config(co, R"({"mode": "multiset"})"), millrace::config_error);
+  CHECK(millrace::describe(co).find("mode = \"bag\"") != std::string::npos);
 }
