@@ -79,9 +79,6 @@ struct cuda_runtime {
     if (s.done) cudaEventDestroy(s.done);
     if (s.pinned) cudaFreeHost(s.pinned);
     if (s.device) cudaFree(s.device);
-    const int ordinal = s.ordinal;
-    s = slot{};
-    s.ordinal = ordinal;
   }
   /// Makes the slot's device current on the calling thread.
   static void activate(slot& s) { MILLRACE_CUDA_CHECK(cudaSetDevice(s.ordinal)); }

@@ -49,12 +49,9 @@ struct search_dimension {
     }
     // Short values read better in the trial table and the config; rounding may leave the range.
     // An excluded lo (drawn, or rounded to) is drawn again: load_config would refuse it.
-    double x = lo;
-    for (int attempt = 0; attempt < 64 && (attempt == 0 || (lo_open && x <= lo)); ++attempt) {
-      x = lo + r.uniform() * (hi - lo);
-      x = std::stod(fmt::format("{:.4g}", x));
-      x = std::fmin(hi, std::fmax(lo, x));
-    }
+    auto draw_real = [&] { return std::fmin(hi, std::fmax(lo, std::stod(fmt::format("{:.4g}", lo + r.uniform() * (hi - lo))))); };
+    double x = draw_real();
+    for (int attempt = 1; lo_open && x <= lo && attempt < 64; ++attempt) x = draw_real();
     if (lo_open && x <= lo) x = hi;  // (a range too narrow for 4 digits: its one allowed end)
     return fmt::format("{}", x);
   }
